@@ -1,0 +1,48 @@
+# Janela: `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test setup setup-dev translations db demo bench clean
+
+# Virtual environment with the pinned requirements (re-done when they change).
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(BIN)/.installed translations instance/config.toml
+setup-dev: setup $(BIN)/.installed-dev
+
+# Compiled catalogues are built, not committed.
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -q -d noc/translations 2>/dev/null || \
+	  $(BIN)/pybabel compile -q -d noc/translations
+
+# The site file with a random secret key, made once and never committed.
+instance/config.toml:
+	$(BIN)/python scripts/make_site_config.py $@
+
+db: setup
+	$(FLASK) noc init-db
+
+# Start Janela on its embedded defaults: SQLite, demo data, mail captured to files.
+run: db
+	$(FLASK) noc demo --if-empty
+	$(FLASK) noc serve
+
+test: setup-dev
+	bash scripts/test-services.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

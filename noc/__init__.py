@@ -1,0 +1,71 @@
+"""Janela: maintenance windows, rescheduling and prefix tracking for a fibre NOC."""
+import datetime
+import os
+
+from flask import Flask
+
+from . import config as config_module
+from .db import bind, database, open_database
+from .extensions import babel, csrf, limiter, login_manager
+
+TEMPLATES_DIR = os.path.join(config_module.PROJECT_DIR, 'templates')
+STATIC_DIR = os.path.join(config_module.PROJECT_DIR, 'static')
+
+
+def create_app(overrides=None, environ=None):
+    """Build the app. `overrides` is {section: {key: value}}, as in config.toml."""
+    settings = config_module.load(overrides, environ)
+    app = Flask(__name__, template_folder=TEMPLATES_DIR, static_folder=STATIC_DIR,
+                instance_path=os.path.join(config_module.PROJECT_DIR, 'instance'))
+    app.config['NOC'] = settings
+    web = settings['web']
+    app.config.update(
+        SECRET_KEY=settings['app']['secret_key'],
+        SESSION_COOKIE_SECURE=web['session_cookie_secure'],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE='Lax',
+        REMEMBER_COOKIE_SECURE=web['session_cookie_secure'],
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=datetime.timedelta(
+            minutes=web['session_lifetime_minutes']),
+        RATELIMIT_STORAGE_URI=web['rate_limit_storage_uri'],
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        BABEL_TRANSLATION_DIRECTORIES=os.path.join(os.path.dirname(__file__),
+                                                   'translations'),
+    )
+    _init_database(app, settings['database']['url'])
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .cli import noc_cli
+    app.cli.add_command(noc_cli)
+    return app
+
+
+def _init_database(app, url):
+    bind(open_database(url))
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def _init_extensions(app):
+    from . import i18n
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   timezone_selector=i18n.select_time_zone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.register_filters(app)
+
+
+def _register_blueprints(app):
+    from .web import auth, dashboard, errors, inventory, admin
+    for module in (auth, dashboard, errors, inventory, admin):
+        module.register(app)

@@ -1,0 +1,179 @@
+"""Load Janela's settings: config.toml, the site file, the environment.
+
+Every setting is declared here with its type and what it accepts, so a typo
+or a bad value stops start-up with a message naming the key, instead of
+surfacing later as a confusing failure.
+"""
+import os
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULTS_FILE = os.path.join(PROJECT_DIR, 'config.toml')
+SITE_FILE = os.path.join(PROJECT_DIR, 'instance', 'config.toml')
+ENV_PREFIX = 'NOC_'
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    kind: type
+    accepts: str
+    check: Callable[[Any], bool] = field(default=lambda value: True)
+
+
+def _one_of(*choices):
+    return Setting(str, ' or '.join(repr(c) for c in choices),
+                   lambda value: value in choices)
+
+
+def _time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _between(low, high):
+    return Setting(int, f'a whole number from {low} to {high}',
+                   lambda value: low <= value <= high)
+
+
+_TEXT = Setting(str, 'text')
+_FLAG = Setting(bool, 'true or false')
+_URL = Setting(str, 'an http:// or https:// address',
+               lambda v: v.startswith(('http://', 'https://')))
+
+SETTINGS = {
+    'app': {
+        'secret_key': Setting(str, 'a random string of at least 32 characters',
+                              lambda v: len(v) >= 32),
+        'language': _one_of('pt_BR', 'en'),
+        'time_zone': Setting(str, 'an IANA time zone such as America/Sao_Paulo',
+                             _time_zone),
+        'base_url': _URL,
+        'operator_name': Setting(str, 'a non-empty name', bool),
+    },
+    'database': {
+        'url': Setting(str, 'sqlite:///PATH or postgresql://USER@HOST:PORT/NAME',
+                       lambda v: v.startswith(('sqlite:///', 'postgresql://',
+                                               'postgres://'))),
+    },
+    'web': {
+        'host': Setting(str, 'an address to listen on', bool),
+        'port': _between(1, 65535),
+        'session_cookie_secure': _FLAG,
+        'session_lifetime_minutes': _between(5, 60 * 24 * 30),
+        'login_rate_limit': Setting(str, 'a Flask-Limiter rate such as "10 per minute"',
+                                    lambda v: ' per ' in v or '/' in v),
+        'rate_limit_storage_uri': Setting(str, 'memory:// or redis://HOST:PORT',
+                                          lambda v: '://' in v),
+        'page_size': _between(10, 500),
+    },
+    'mail': {
+        'backend': _one_of('smtp', 'capture'),
+        'capture_dir': Setting(str, 'a directory path', bool),
+        'server': Setting(str, 'a host name or address', bool),
+        'port': _between(1, 65535),
+        'security': _one_of('none', 'starttls', 'ssl'),
+        'username': _TEXT,
+        'password': _TEXT,
+        'from_address': Setting(str, 'an email address such as noc@example.net',
+                                lambda v: '@' in v and ' ' not in v),
+        'from_name': _TEXT,
+        'timeout_seconds': _between(1, 600),
+    },
+    'worker': {
+        'interval_seconds': _between(1, 3600),
+        'enabled': _FLAG,
+    },
+}
+
+
+def _read_toml(path, required):
+    if not os.path.exists(path):
+        if required:
+            raise ConfigError(f'{path}: file not found')
+        return {}
+    try:
+        with open(path, 'rb') as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f'{path}: not valid TOML: {exc}') from exc
+
+
+def _merge(target, source, origin):
+    for section, values in source.items():
+        if section not in SETTINGS or not isinstance(values, dict):
+            raise ConfigError(f'{origin}: unknown section [{section}]; known: '
+                              + ', '.join(sorted(SETTINGS)))
+        for key, value in values.items():
+            if key not in SETTINGS[section]:
+                raise ConfigError(f'{origin}: unknown key {section}.{key}; known in '
+                                  f'[{section}]: ' + ', '.join(sorted(SETTINGS[section])))
+            target.setdefault(section, {})[key] = value
+
+
+def _from_text(text, setting, name):
+    """Turn an environment variable's text into the setting's type."""
+    if setting.kind is bool:
+        lowered = text.strip().lower()
+        if lowered in ('1', 'true', 'yes', 'on'):
+            return True
+        if lowered in ('0', 'false', 'no', 'off'):
+            return False
+        raise ConfigError(f'{name}={text!r}: expected {setting.accepts}')
+    if setting.kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ConfigError(f'{name}={text!r}: expected {setting.accepts}') from None
+    return text
+
+
+def _environment(environ):
+    found = {}
+    for section, settings in SETTINGS.items():
+        for key, setting in settings.items():
+            name = f'{ENV_PREFIX}{section.upper()}_{key.upper()}'
+            if name in environ:
+                found.setdefault(section, {})[key] = _from_text(environ[name], setting, name)
+    return found
+
+
+def _validate(values):
+    for section, settings in SETTINGS.items():
+        for key, setting in settings.items():
+            name = f'{section}.{key}'
+            if key not in values.get(section, {}):
+                raise ConfigError(f'{name} is missing; expected {setting.accepts}')
+            value = values[section][key]
+            # bool is an int in Python; keep them apart.
+            if type(value) is not setting.kind:
+                raise ConfigError(f'{name} = {value!r}: expected {setting.accepts}')
+            if not setting.check(value):
+                raise ConfigError(f'{name} = {value!r}: expected {setting.accepts}')
+
+
+def load(overrides=None, environ=None):
+    """Return {section: {key: value}} validated, or raise ConfigError."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    _merge(values, _read_toml(DEFAULTS_FILE, required=True), DEFAULTS_FILE)
+    site_file = environ.get('NOC_CONFIG', SITE_FILE)
+    _merge(values, _read_toml(site_file, required='NOC_CONFIG' in environ), site_file)
+    _merge(values, _environment(environ), 'environment')
+    _merge(values, overrides or {}, 'overrides')
+    _validate(values)
+    return values
+
+
+def project_path(path):
+    """A path from the settings, relative to the project directory."""
+    return path if os.path.isabs(path) else os.path.join(PROJECT_DIR, path)

@@ -1,0 +1,100 @@
+"""The database: opened from a URL, schema applied, migrations run.
+
+SQLite is the embedded default, PostgreSQL the production engine; both get
+the very same schema.sql. Models bind to `database`, a proxy initialised by
+create_app() (or by a test) with `open_database(url)`.
+"""
+import os
+import re
+from urllib.parse import urlparse, unquote
+
+import peewee
+from playhouse.migrations import Runner
+
+from .config import PROJECT_DIR, project_path
+
+SCHEMA_FILE = os.path.join(PROJECT_DIR, 'schema.sql')
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
+
+database = peewee.DatabaseProxy()
+
+
+def open_database(url):
+    """A peewee database for a sqlite:/// or postgresql:// URL (not connected)."""
+    if url.startswith('sqlite:///'):
+        path = url[len('sqlite:///'):]
+        if path != ':memory:':
+            path = project_path(path)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        # WAL lets the worker write while pages read; foreign keys are off in
+        # SQLite unless asked for on every connection.
+        return peewee.SqliteDatabase(path, pragmas={
+            'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': 10000,
+            'synchronous': 'normal', 'cache_size': -32000})
+    parts = urlparse(url)
+    return peewee.PostgresqlDatabase(
+        unquote(parts.path.lstrip('/')), host=parts.hostname or None,
+        port=parts.port or None, user=unquote(parts.username or '') or None,
+        password=unquote(parts.password or '') or None, connect_timeout=10)
+
+
+def bind(db):
+    database.initialize(db)
+    return db
+
+
+def schema_statements(text=None):
+    """schema.sql as a list of statements, comments removed."""
+    if text is None:
+        with open(SCHEMA_FILE, encoding='utf-8') as fh:
+            text = fh.read()
+    text = re.sub(r'--[^\n]*', '', text)
+    return [s.strip() for s in text.split(';') if s.strip()]
+
+
+def apply_schema(db, text=None):
+    with db.atomic():
+        for statement in schema_statements(text):
+            db.execute_sql(statement)
+
+
+def migration_runner(db):
+    return Runner(db, directory=MIGRATIONS_DIR)
+
+
+def init_db(db):
+    """Create or upgrade the database; safe to run any number of times.
+
+    A new database gets schema.sql, which already holds every migration, so
+    they are recorded as applied. An existing one gets pending migrations.
+    Returns the names of the migrations that ran.
+    """
+    is_new = 'customer' not in db.get_tables()
+    runner = migration_runner(db)
+    if is_new:
+        apply_schema(db)
+        runner.fake()
+        return []
+    applied = runner.up()
+    # Statements added to schema.sql are idempotent; re-applying catches
+    # indexes a migration created under the same name.
+    apply_schema(db)
+    return applied
+
+
+def next_ids(table_name, count=1):
+    """Reserve `count` ids for `table_name`; returns the first of the block.
+
+    Neither SERIAL nor AUTOINCREMENT is common to SQLite and PostgreSQL, so
+    ids come from one counter row per table, raised in the caller's
+    transaction (the row lock serialises concurrent inserts on PostgreSQL).
+    """
+    db = database.obj
+    db.execute_sql(
+        'INSERT INTO id_sequence (table_name, last_id) VALUES (%s, 0) '
+        'ON CONFLICT (table_name) DO NOTHING'.replace('%s', db.param),
+        (table_name,))
+    cursor = db.execute_sql(
+        'UPDATE id_sequence SET last_id = last_id + {p} WHERE table_name = {p} '
+        'RETURNING last_id'.format(p=db.param), (count, table_name))
+    return cursor.fetchone()[0] - count + 1

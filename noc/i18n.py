@@ -1,0 +1,80 @@
+"""Language and time zone of whoever is looking, and the filters that use them."""
+import datetime
+import zoneinfo
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, format_date, get_locale, lazy_gettext
+from flask_login import current_user
+
+LANGUAGES = {'pt_BR': 'Português (Brasil)', 'en': 'English'}
+
+
+def select_locale():
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    chosen = session.get('language') if request else None
+    if chosen in LANGUAGES:
+        return chosen
+    if request:
+        best = request.accept_languages.best_match(['pt-BR', 'pt', 'en'])
+        if best:
+            return 'en' if best == 'en' else 'pt_BR'
+    return current_app.config['NOC']['app']['language']
+
+
+def select_time_zone():
+    if current_user and current_user.is_authenticated:
+        return current_user.time_zone
+    return current_app.config['NOC']['app']['time_zone']
+
+
+def valid_time_zone(name):
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name)
+
+
+def common_time_zones():
+    """Zones offered in forms: Brazil's first, then the rest of the world."""
+    brazil = sorted(z for z in zoneinfo.available_timezones()
+                    if z.startswith(('America/Sao_Paulo', 'America/Manaus', 'America/Belem',
+                                     'America/Fortaleza', 'America/Recife', 'America/Bahia',
+                                     'America/Cuiaba', 'America/Campo_Grande',
+                                     'America/Porto_Velho', 'America/Boa_Vista',
+                                     'America/Rio_Branco', 'America/Noronha',
+                                     'America/Araguaina', 'America/Maceio')))
+    rest = sorted(z for z in zoneinfo.available_timezones()
+                  if '/' in z and not z.startswith(('Etc/', 'SystemV/', 'US/'))
+                  and z not in brazil)
+    return brazil + ['UTC'] + rest
+
+
+def _localtime(value, fmt='short'):
+    if not isinstance(value, datetime.datetime):
+        return ''
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return format_datetime(value, fmt)
+
+
+def _localdate(value, fmt='medium'):
+    return format_date(value, fmt) if value else ''
+
+
+def register_filters(app):
+    app.jinja_env.filters['localtime'] = _localtime
+    app.jinja_env.filters['localdate'] = _localdate
+    app.jinja_env.globals['LANGUAGES'] = LANGUAGES
+    app.jinja_env.globals['get_locale'] = get_locale
+    from .web.paging import page_url
+    app.jinja_env.globals['page_url'] = page_url
+
+
+# Labels shared by forms, lists and CSV errors.
+ROLE_LABELS = {
+    'viewer': lazy_gettext('Viewer'),
+    'engineer': lazy_gettext('Engineer'),
+    'admin': lazy_gettext('Administrator'),
+}

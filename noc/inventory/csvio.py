@@ -1,0 +1,156 @@
+"""CSV import and export of inventory rows.
+
+An import is all or nothing: every row is parsed and written inside one
+transaction, and if any row is bad the transaction is rolled back and each
+bad row is reported with its line, column and reason. A preview is the same
+run, always rolled back, so what it shows is exactly what the import does.
+Rows are matched by natural key, so importing the same file twice changes
+nothing the second time.
+"""
+import csv
+import io
+from dataclasses import dataclass, field
+
+import peewee as pw
+from flask_babel import lazy_gettext as _l
+
+from ..db import database
+from .service import RowInvalid, parse, save
+
+MAX_ROWS = 200_000
+
+
+@dataclass
+class RowResult:
+    line: int
+    key: str = ''
+    action: str = ''                     # created, updated, unchanged, error
+    errors: list = field(default_factory=list)   # [(column, message)]
+
+
+@dataclass
+class ImportResult:
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)   # [(line, column, message)]
+    committed: bool = False
+
+    def count(self, action):
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def decode(data):
+    """Text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252,
+    which is what spreadsheets in Brazil save."""
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode('utf-8-sig')
+    except UnicodeDecodeError:
+        return data.decode('cp1252', errors='replace')
+
+
+def _dialect(text):
+    first_line = text.split('\n', 1)[0]
+    # Spreadsheets set to pt-BR write ';' between columns.
+    return ';' if first_line.count(';') > first_line.count(',') else ','
+
+
+def _read(entity, text, result):
+    reader = csv.reader(io.StringIO(text, newline=''), delimiter=_dialect(text))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        result.errors.append((1, '', str(_l('not a CSV file: %(error)s', error=exc))))
+        return
+    if not header:
+        result.errors.append((1, '', str(_l('the file is empty; the first line must '
+                                            'name the columns'))))
+        return
+    header = [h.strip().lstrip('\ufeff').lower() for h in header]
+    known = [fl.name for fl in entity.fields]
+    unknown = [h for h in header if h not in known]
+    missing = [fl.name for fl in entity.fields if fl.required and fl.name not in header]
+    if unknown or missing or len(set(header)) != len(header):
+        message = []
+        if unknown:
+            message.append(str(_l('unknown columns: %(names)s', names=', '.join(unknown))))
+        if missing:
+            message.append(str(_l('missing columns: %(names)s', names=', '.join(missing))))
+        if len(set(header)) != len(header):
+            message.append(str(_l('a column is named twice')))
+        message.append(str(_l('expected columns: %(names)s', names=', '.join(known))))
+        result.errors.append((1, '', '; '.join(message)))
+        return
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                yield line, cells, header
+            line = reader.line_num + 1
+            if len(result.rows) > MAX_ROWS:
+                result.errors.append((line, '', str(_l('more than %(max)d rows; split '
+                                                       'the file', max=MAX_ROWS))))
+                return
+    except csv.Error as exc:
+        result.errors.append((line, '', str(_l('not a CSV file: %(error)s', error=exc))))
+
+
+def _import_row(entity, line, cells, header, actor, seen, result):
+    row = RowResult(line)
+    result.rows.append(row)
+    if len(cells) != len(header):
+        row.errors.append(('', str(_l('has %(found)d cells; the header has %(expected)d',
+                                      found=len(cells), expected=len(header)))))
+        return row
+    try:
+        values = parse(entity, dict(zip(header, cells)))
+    except RowInvalid as exc:
+        row.errors.extend(exc.errors.items())
+        return row
+    row.key = entity.key_of(values)
+    if row.key in seen:
+        row.errors.append((entity.key[-1], str(_l('repeats "%(key)s" of line %(line)d',
+                                                  key=row.key, line=seen[row.key]))))
+        return row
+    seen[row.key] = line
+    try:
+        with database.atomic():
+            row.action = save(entity, values, actor)[1]
+    except (pw.IntegrityError, pw.DataError) as exc:
+        row.errors.append(('', str(_l('refused by the database: %(error)s',
+                                      error=str(exc).splitlines()[0]))))
+    return row
+
+
+def import_csv(entity, data, actor, commit=True):
+    """Import CSV text or bytes; commit only when asked and every row is good."""
+    result = ImportResult()
+    seen = {}
+    with database.atomic() as transaction:
+        for line, cells, header in _read(entity, decode(data), result):
+            row = _import_row(entity, line, cells, header, actor, seen, result)
+            if row.errors:
+                row.action = 'error'
+                result.errors.extend((line, col, msg) for col, msg in row.errors)
+        if not result.rows and not result.errors:
+            result.errors.append((2, '', str(_l('the file has no rows'))))
+        if commit and result.ok:
+            result.committed = True
+        else:
+            transaction.rollback()
+    return result
+
+
+def export_csv(entity, query=None, out=None):
+    """Write rows as CSV (the same columns import takes); returns the text."""
+    out = out or io.StringIO()
+    writer = csv.writer(out, lineterminator='\n')
+    writer.writerow([fl.name for fl in entity.fields])
+    query = query if query is not None else entity.query().order_by(*entity.order())
+    for obj in query.iterator() if hasattr(query, 'iterator') else query:
+        writer.writerow(list(entity.formatted(entity.read(obj)).values()))
+    return out.getvalue() if isinstance(out, io.StringIO) else None

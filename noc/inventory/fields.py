@@ -1,0 +1,308 @@
+"""Field types of the inventory: how a value is read from text and written back.
+
+Forms and CSV files both arrive as text, so one parser per field gives both
+the same rules and the same messages (naming the value and what is accepted).
+"""
+import datetime
+import decimal
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask_babel import lazy_gettext as _l
+
+from ..i18n import valid_time_zone
+
+EMAIL_RE = re.compile(r'^[^@\s<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
+                      r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$')
+CODE_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._/-]*$')
+AS_SET_RE = re.compile(r'^(AS\d+:)?AS-[A-Za-z0-9_-]+(:AS-[A-Za-z0-9_-]+)*$', re.I)
+LIST_SPLIT = re.compile(r'[;\n,]+')
+
+
+class Invalid(ValueError):
+    """A value a field does not accept; str() is the message for a person."""
+
+
+def clean_text(raw):
+    if raw is None:
+        return ''
+    if isinstance(raw, (list, tuple)):
+        raw = ' '.join(str(r) for r in raw)
+    # Control characters (NUL included) have no place in inventory text and
+    # PostgreSQL refuses NUL outright.
+    return re.sub(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]', '', str(raw)).strip()
+
+
+@dataclass
+class Field:
+    name: str
+    label: Any
+    required: bool = False
+    max_length: int = 200
+    help: Any = ''
+    widget: str = 'text'          # text, textarea, select, checkboxes, checkbox
+    default: Any = ''
+    # For a select: [(value, label)]; a callable is called per request.
+    choices: Any = None
+    parse_value: Callable = None  # str -> value, raises Invalid
+    show: Callable = None         # value -> str (forms, CSV, pages)
+    multiple: bool = False
+
+    def parse(self, raw):
+        text = raw if self.multiple and isinstance(raw, (list, tuple)) else clean_text(raw)
+        if not text and text != 0:
+            if self.required:
+                raise Invalid(_l('is required'))
+            return self.empty()
+        if not self.multiple and len(text) > self.max_length:
+            raise Invalid(_l('is too long (%(length)d characters; at most %(max)d)',
+                             length=len(text), max=self.max_length))
+        return self.parse_value(text) if self.parse_value else text
+
+    def empty(self):
+        if self.multiple:
+            return []
+        return None if self.parse_value else ''
+
+    def format(self, value):
+        if self.show:
+            return self.show(value)
+        if value is None:
+            return ''
+        return str(value)
+
+    def options(self):
+        return self.choices() if callable(self.choices) else (self.choices or [])
+
+
+def text(name, label, required=False, max_length=200, **kw):
+    return Field(name, label, required=required, max_length=max_length, **kw)
+
+
+def code(name, label, max_length=48, **kw):
+    def parse(value):
+        if not CODE_RE.match(value):
+            raise Invalid(_l('"%(value)s" is not a valid code; use letters, digits, '
+                             'and . _ / - (no spaces)', value=value))
+        return value.upper()
+    return Field(name, label, required=True, max_length=max_length,
+                 parse_value=parse, **kw)
+
+
+def choice(name, label, choices, required=True, **kw):
+    """`choices` is [(stored value, label)]."""
+    def parse(value):
+        for stored, shown in choices:
+            # Accept the label too (a person typing "Enterprise" in a CSV).
+            if value.lower() in (stored.lower(), str(shown).lower()):
+                return stored
+        raise Invalid(_l('"%(value)s" is not accepted; expected one of: %(choices)s',
+                         value=value, choices=', '.join(c for c, _ in choices)))
+    kw.setdefault('default', choices[0][0] if required else '')
+    return Field(name, label, required=required, widget='select', choices=choices,
+                 parse_value=parse, max_length=64, **kw)
+
+
+def integer(name, label, low, high, required=False, **kw):
+    def parse(value):
+        cleaned = value.replace('.', '').replace(' ', '') if value.isascii() else value
+        try:
+            number = int(cleaned)
+        except ValueError:
+            raise Invalid(_l('"%(value)s" is not a whole number', value=value)) from None
+        if not low <= number <= high:
+            raise Invalid(_l('%(value)s is out of range; expected %(low)s to %(high)s',
+                             value=number, low=low, high=high))
+        return number
+    return Field(name, label, required=required, parse_value=parse, max_length=20, **kw)
+
+
+def decimal_number(name, label, low, high, places=2, **kw):
+    def parse(value):
+        try:
+            number = decimal.Decimal(value.replace(',', '.'))
+        except decimal.InvalidOperation:
+            raise Invalid(_l('"%(value)s" is not a number', value=value)) from None
+        if not number.is_finite() or not low <= number <= high:
+            raise Invalid(_l('%(value)s is out of range; expected %(low)s to %(high)s',
+                             value=value, low=low, high=high))
+        return number.quantize(decimal.Decimal(1).scaleb(-places))
+    return Field(name, label, parse_value=parse, max_length=20,
+                 show=lambda v: '' if v is None else f'{v:f}', **kw)
+
+
+def email(name, label, **kw):
+    def parse(value):
+        if not EMAIL_RE.match(value):
+            raise Invalid(_l('"%(value)s" is not an email address; expected '
+                             'name@domain.example', value=value))
+        local, domain = value.rsplit('@', 1)
+        return f'{local}@{domain.lower()}'
+    return Field(name, label, required=True, max_length=254, parse_value=parse, **kw)
+
+
+def time_zone(name, label, **kw):
+    def parse(value):
+        if not valid_time_zone(value):
+            raise Invalid(_l('"%(value)s" is not a time zone; expected an IANA name '
+                             'such as America/Sao_Paulo', value=value))
+        return value
+    return Field(name, label, required=True, max_length=64, parse_value=parse,
+                 default='America/Sao_Paulo', widget='timezone', **kw)
+
+
+LANGUAGE_CHOICES = [('pt_BR', _l('Portuguese (Brazil)')), ('en', _l('English'))]
+
+
+def language(name, label, **kw):
+    def parse(value):
+        normal = value.replace('-', '_').lower()
+        if normal in ('pt_br', 'pt', 'portuguese', 'português', 'portugues'):
+            return 'pt_BR'
+        if normal in ('en', 'en_us', 'en_gb', 'english', 'inglês', 'ingles'):
+            return 'en'
+        raise Invalid(_l('"%(value)s" is not accepted; expected pt-BR or en', value=value))
+    return Field(name, label, required=True, widget='select', choices=LANGUAGE_CHOICES,
+                 parse_value=parse, default='pt_BR', max_length=16, **kw)
+
+
+def asn_value(value):
+    text_value = value.upper().removeprefix('AS').strip()
+    if not text_value.isdigit() or not 1 <= int(text_value) <= 4294967295:
+        raise Invalid(_l('"%(value)s" is not an AS number; expected 1 to 4294967295, '
+                         'with or without "AS"', value=value))
+    return int(text_value)
+
+
+def asn(name, label, **kw):
+    return Field(name, label, parse_value=asn_value, max_length=12,
+                 show=lambda v: '' if v is None else f'AS{v}', **kw)
+
+
+def asn_list(name, label, **kw):
+    def parse(value):
+        numbers = [asn_value(part.strip()) for part in re.split(r'[\s;,]+', value)
+                   if part.strip()]
+        if len(set(numbers)) != len(numbers):
+            raise Invalid(_l('lists an AS number twice'))
+        return sorted(numbers)
+    return Field(name, label, parse_value=parse, max_length=2000, multiple=False,
+                 show=lambda v: ' '.join(f'AS{n}' for n in v or []), default=[], **kw)
+
+
+def as_set(name, label, **kw):
+    def parse(value):
+        if not AS_SET_RE.match(value):
+            raise Invalid(_l('"%(value)s" is not an AS-SET name; expected e.g. '
+                             'AS-EXAMPLE or AS64500:AS-CUSTOMERS', value=value))
+        return value.upper()
+    return Field(name, label, parse_value=parse, max_length=128, **kw)
+
+
+def date_value(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = re.match(r'^(\d{1,2})/(\d{1,2})/(\d{4})$', value)  # dd/mm/yyyy, as in Brazil
+    if match:
+        try:
+            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            pass
+    raise Invalid(_l('"%(value)s" is not a date; expected YYYY-MM-DD or DD/MM/YYYY',
+                     value=value))
+
+
+def freeze_list(name, label, **kw):
+    """Change-freeze periods: one per line (or ';'), 'START END [reason]'."""
+    def parse(value):
+        periods = []
+        for part in LIST_SPLIT.split(value.replace(',', ';')):
+            bits = part.split(None, 2)
+            if not bits:
+                continue
+            if len(bits) < 2:
+                raise Invalid(_l('"%(value)s" is not a period; expected START END '
+                                 '[reason], e.g. 2026-12-20 2027-01-05 Holidays',
+                                 value=part.strip()))
+            start, end = date_value(bits[0]), date_value(bits[1])
+            if end < start:
+                raise Invalid(_l('period "%(value)s" ends before it starts',
+                                 value=part.strip()))
+            periods.append((start, end, (bits[2] if len(bits) > 2 else '').strip()[:200]))
+        return sorted(periods)
+    return Field(name, label, widget='textarea', parse_value=parse, max_length=5000,
+                 show=lambda v: '; '.join(f'{s} {e} {r}'.strip() for s, e, r in v or []),
+                 default=[], **kw)
+
+
+def flag_set(name, label, choices, **kw):
+    """Several of a fixed set (checkboxes in forms, 'a;b' in CSV)."""
+    def parse(value):
+        parts = value if isinstance(value, (list, tuple)) else LIST_SPLIT.split(value)
+        chosen = []
+        for part in (clean_text(p) for p in parts):
+            if not part:
+                continue
+            match = [c for c, shown in choices if part.lower() in (c, str(shown).lower())]
+            if not match:
+                raise Invalid(_l('"%(value)s" is not accepted; expected any of: '
+                                 '%(choices)s', value=part,
+                                 choices=', '.join(c for c, _ in choices)))
+            chosen.append(match[0])
+        return [c for c, _ in choices if c in chosen]
+    return Field(name, label, widget='checkboxes', choices=choices, parse_value=parse,
+                 multiple=True, show=lambda v: ';'.join(v or []), default=[], **kw)
+
+
+def boolean(name, label, **kw):
+    def parse(value):
+        lowered = str(value).strip().lower()
+        if lowered in ('1', 'true', 'yes', 'y', 'sim', 's', 'on', 'x'):
+            return True
+        if lowered in ('0', 'false', 'no', 'n', 'não', 'nao', 'off'):
+            return False
+        raise Invalid(_l('"%(value)s" is not accepted; expected yes or no', value=value))
+    return Field(name, label, widget='checkbox', parse_value=parse, max_length=8,
+                 show=lambda v: 'yes' if v else 'no', default=False, **kw)
+
+
+def reference(name, label, model, key, required=True, create=False, **kw):
+    """A row of another table named by its natural key (a site's code...).
+
+    `create` makes the row when it is missing (redundancy groups exist only
+    as the name circuits share).
+    """
+    column = getattr(model, key)
+
+    def parse(value):
+        found = model.get_or_none(column == value.strip().upper() if key != 'account_id'
+                                  else column == value.strip())
+        if found is None and create:
+            if not CODE_RE.match(value):
+                raise Invalid(_l('"%(value)s" is not a valid name; use letters, digits, '
+                                 'and . _ / -', value=value))
+            found = model(**{key: value.strip().upper()})
+        if found is None:
+            raise Invalid(_l('"%(value)s" was not found', value=value))
+        return found
+    return Field(name, label, required=required, parse_value=parse, max_length=64,
+                 show=lambda v: '' if v is None else getattr(v, key),
+                 widget='reference', **kw)
+
+
+def reference_list(name, label, model, key, **kw):
+    column = getattr(model, key)
+
+    def parse(value):
+        codes = [c.strip().upper() for c in LIST_SPLIT.split(value) if c.strip()]
+        found = {getattr(m, key): m for m in model.select().where(column.in_(codes))}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise Invalid(_l('not found: %(codes)s', codes=', '.join(missing)))
+        return [found[c] for c in dict.fromkeys(codes)]
+    return Field(name, label, parse_value=parse, max_length=5000, widget='text',
+                 show=lambda v: ';'.join(getattr(m, key) for m in v or []), default=[],
+                 **kw)

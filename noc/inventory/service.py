@@ -1,0 +1,188 @@
+"""Create, change and delete inventory rows: the one way every caller goes.
+
+Forms, CSV import and the CLI hand text in; this module parses it with the
+entity's fields, applies the rules that span fields, writes the row and its
+audit entry in one transaction, and answers with errors per field.
+"""
+from flask_babel import lazy_gettext as _l
+import peewee as pw
+
+from .. import audit
+from ..db import database
+from ..models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
+                      CustomerAsn, Segment, Site)
+from .fields import Invalid
+
+
+class RowInvalid(Exception):
+    """The row was refused; `errors` maps field name to message."""
+
+    def __init__(self, errors):
+        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
+        self.errors = errors
+
+
+def parse(entity, raw, obj=None):
+    """Parse {field: text} into {field: value}; raise RowInvalid on any error."""
+    values, errors = {}, {}
+    for fl in entity.fields:
+        try:
+            values[fl.name] = fl.parse(raw.get(fl.name))
+        except Invalid as exc:
+            errors[fl.name] = str(exc)
+    if not errors:
+        errors = _CROSS_CHECKS.get(entity.name, _no_check)(values, obj)
+    if not errors and obj is not None:
+        other = entity.find(values)
+        if other is not None and other.id != obj.id:
+            errors[entity.key[-1]] = str(_l('"%(value)s" is already used by another record',
+                                            value=entity.key_of(values)))
+    if errors:
+        raise RowInvalid(errors)
+    return values
+
+
+def _no_check(values, obj):
+    return {}
+
+
+def _check_customer(values, obj):
+    taken = (CustomerAsn.select(CustomerAsn.asn, Customer.name).join(Customer)
+             .where(CustomerAsn.asn.in_(values['asns'] or [-1])))
+    mine = obj.id if obj is not None else _existing_id(Customer, Customer.account_id,
+                                                       values['account_id'])
+    for row in taken:
+        if row.customer_id != mine:
+            return {'asns': str(_l('AS%(asn)s already belongs to %(name)s',
+                                   asn=row.asn, name=row.customer.name))}
+    return {}
+
+
+def _existing_id(model, column, value):
+    row = model.select(model.id).where(column == value).first()
+    return row.id if row else None
+
+
+def _check_segment(values, obj):
+    parent = values['parent']
+    if parent is None:
+        return {}
+    if parent.kind != 'ring':
+        return {'parent': str(_l('"%(value)s" is a %(kind)s; only a ring can hold spans',
+                                 value=parent.code, kind=parent.kind))}
+    if parent.code == values['code'] or (obj is not None and parent.id == obj.id):
+        return {'parent': str(_l('a segment cannot be part of itself'))}
+    return {}
+
+
+def _check_circuit(values, obj):
+    errors = {}
+    if values['service'] != 'ip-transit' and (values['bgp_asn'] or values['bgp_as_set']):
+        errors['bgp_asn'] = str(_l('BGP details apply only to the IP transit service'))
+    elif values['bgp_asn']:
+        owner = (Customer.select(Customer.id, Customer.name).join(CustomerAsn)
+                 .where(CustomerAsn.asn == values['bgp_asn']).first())
+        if owner is not None and owner.id != values['customer'].id:
+            errors['bgp_asn'] = str(_l('AS%(asn)s belongs to another customer, %(name)s',
+                                       asn=values['bgp_asn'], name=owner.name))
+    return errors
+
+
+_CROSS_CHECKS = {'customers': _check_customer, 'segments': _check_segment,
+                 'circuits': _check_circuit}
+
+
+# Writing ---------------------------------------------------------------------
+
+_CHILD_FIELDS = {'asns', 'freezes', 'roles', 'segments'}
+
+
+def _write_columns(entity, obj, values):
+    for fl in entity.fields:
+        if fl.name not in _CHILD_FIELDS:
+            setattr(obj, fl.name, values[fl.name])
+    if entity.name == 'contacts':
+        for role in Contact.ROLES:
+            setattr(obj, 'role_' + role, role in values['roles'])
+    if entity.name == 'circuits' and values['redundancy_group'] is not None:
+        if values['redundancy_group'].id is None:
+            values['redundancy_group'].save()
+
+
+def _write_children(entity, obj, values):
+    if entity.name == 'customers':
+        wanted = set(values['asns'])
+        CustomerAsn.delete().where((CustomerAsn.customer == obj)
+                                   & CustomerAsn.asn.not_in(wanted or [-1])).execute()
+        have = {a.asn for a in CustomerAsn.select().where(CustomerAsn.customer == obj)}
+        for number in sorted(wanted - have):
+            CustomerAsn.create(customer=obj, asn=number)
+        ChangeFreeze.delete().where(ChangeFreeze.customer == obj).execute()
+        for start, end, reason in values['freezes']:
+            ChangeFreeze.create(customer=obj, starts_on=start, ends_on=end, reason=reason)
+    elif entity.name == 'circuits':
+        CircuitSegment.delete().where(CircuitSegment.circuit == obj).execute()
+        rows = [{'circuit': obj.id, 'segment': s.id} for s in values['segments']]
+        if rows:
+            CircuitSegment.insert_many(rows).execute()
+
+
+def save(entity, values, actor, obj=None):
+    """Create or update the row; returns (row, 'created'|'updated'|'unchanged')."""
+    if obj is None:
+        obj = entity.find(values)
+    before = entity.formatted(entity.read(obj)) if obj is not None else None
+    after = entity.formatted(values)
+    if before == after:
+        return obj, 'unchanged'
+    action = 'created' if obj is None else 'updated'
+    with database.atomic():
+        obj = obj if obj is not None else entity.model()
+        _write_columns(entity, obj, values)
+        obj.save()
+        _write_children(entity, obj, values)
+        changed = audit.changed_fields(before, after)
+        audit.record(actor, action, entity.name, obj.id, entity.key_of(values),
+                     before={k: before[k] for k in changed} if before else None,
+                     after={k: after[k] for k in changed} if before else after)
+    return obj, action
+
+
+def save_text(entity, raw, actor, obj=None):
+    """Parse and save in one step (forms, CLI); raises RowInvalid."""
+    return save(entity, parse(entity, raw, obj), actor, obj)
+
+
+# Deleting --------------------------------------------------------------------
+
+def _blockers(entity, obj):
+    """Why a row cannot go: [(message)] naming what still uses it."""
+    uses = []
+    if entity.name == 'customers':
+        uses.append((Circuit.select().where(Circuit.customer == obj).count(),
+                     _l('circuits')))
+    elif entity.name == 'sites':
+        uses.append((Circuit.select().where((Circuit.a_site == obj) | (Circuit.z_site == obj))
+                     .count(), _l('circuits')))
+        uses.append((Segment.select().where((Segment.a_site == obj) | (Segment.z_site == obj))
+                     .count(), _l('segments')))
+    elif entity.name == 'segments':
+        uses.append((CircuitSegment.select().where(CircuitSegment.segment == obj).count(),
+                     _l('circuits')))
+    return [str(_l('still used by %(count)d %(what)s', count=n, what=what))
+            for n, what in uses if n]
+
+
+def delete(entity, obj, actor):
+    """Delete the row, or raise RowInvalid saying what still uses it."""
+    blockers = _blockers(entity, obj)
+    if blockers:
+        raise RowInvalid({entity.key[0]: '; '.join(blockers)})
+    before = entity.formatted(entity.read(obj))
+    try:
+        with database.atomic():
+            audit.record(actor, 'deleted', entity.name, obj.id,
+                         entity.key_of(entity.read(obj)), before=before)
+            obj.delete_instance()
+    except pw.IntegrityError:
+        raise RowInvalid({entity.key[0]: str(_l('still used by other records'))}) from None

@@ -1,0 +1,229 @@
+"""Peewee models mirroring schema.sql (tests/test_schema.py proves they agree)."""
+import datetime
+
+import peewee as pw
+
+from .db import database, next_ids
+
+UTC = datetime.timezone.utc
+
+
+def utcnow():
+    return datetime.datetime.now(UTC)
+
+
+class UTCDateTimeField(pw.DateTimeField):
+    """TIMESTAMP holding UTC without a zone; Python sees aware datetimes."""
+    field_type = 'TIMESTAMP'
+
+    def db_value(self, value):
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value):
+        value = super().python_value(value)
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class BaseModel(pw.Model):
+    id = pw.BigIntegerField(primary_key=True)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+    def save(self, force_insert=False, only=None):
+        if self.id is None:
+            self.id = next_ids(self._meta.table_name)
+            force_insert = True
+        return super().save(force_insert=force_insert, only=only)
+
+
+class TimestampedModel(BaseModel):
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    def save(self, *args, **kwargs):
+        self.updated_at = utcnow()
+        return super().save(*args, **kwargs)
+
+
+class IdSequence(pw.Model):
+    table_name = pw.CharField(max_length=64, primary_key=True)
+    last_id = pw.BigIntegerField(default=0)
+
+    class Meta:
+        database = database
+        table_name = 'id_sequence'
+
+
+class User(BaseModel):
+    ROLES = ('viewer', 'engineer', 'admin')
+    username = pw.CharField(max_length=64, unique=True)
+    full_name = pw.CharField(max_length=200, default='')
+    email = pw.CharField(max_length=254, default='')
+    password_hash = pw.CharField(max_length=255)
+    role = pw.CharField(max_length=16, default='viewer')
+    language = pw.CharField(max_length=8, default='pt_BR')
+    time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
+    active = pw.BooleanField(default=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    last_login_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        table_name = 'app_user'
+
+    # Flask-Login's user protocol.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        return str(self.id)
+
+    def can(self, role):
+        """True when this user's role is `role` or above."""
+        return self.ROLES.index(self.role) >= self.ROLES.index(role)
+
+
+class AuditLog(BaseModel):
+    at = UTCDateTimeField(default=utcnow, index=True)
+    user = pw.ForeignKeyField(User, null=True, on_delete='SET NULL', backref='audit')
+    username = pw.CharField(max_length=64)
+    action = pw.CharField(max_length=32)
+    entity = pw.CharField(max_length=32)
+    entity_id = pw.BigIntegerField(null=True)
+    entity_key = pw.CharField(max_length=200, default='')
+    before_json = pw.TextField(null=True)
+    after_json = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((('entity', 'entity_id'), False),)
+
+
+class Customer(TimestampedModel):
+    KINDS = ('isp', 'enterprise', 'carrier')
+    account_id = pw.CharField(max_length=32, unique=True)
+    name = pw.CharField(max_length=200, index=True)
+    kind = pw.CharField(max_length=16)
+    notice_language = pw.CharField(max_length=8, default='pt_BR')
+    time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
+    notes = pw.TextField(default='')
+
+    def __str__(self):
+        return f'{self.name} ({self.account_id})'
+
+
+class CustomerAsn(BaseModel):
+    customer = pw.ForeignKeyField(Customer, on_delete='CASCADE', backref='asns')
+    asn = pw.BigIntegerField(unique=True)
+
+
+class ChangeFreeze(BaseModel):
+    customer = pw.ForeignKeyField(Customer, on_delete='CASCADE', backref='freezes')
+    starts_on = pw.DateField()
+    ends_on = pw.DateField()
+    reason = pw.CharField(max_length=200, default='')
+
+
+class Contact(TimestampedModel):
+    ROLES = ('maintenance', 'bgp', 'technical', 'commercial')
+    FORMATS = ('invitation', 'plain')
+    customer = pw.ForeignKeyField(Customer, on_delete='CASCADE', backref='contacts',
+                                  index=False)  # led by contact_customer_email
+    name = pw.CharField(max_length=200)
+    email = pw.CharField(max_length=254, index=True)
+    phone = pw.CharField(max_length=40, default='')
+    role_maintenance = pw.BooleanField(default=False)
+    role_bgp = pw.BooleanField(default=False)
+    role_technical = pw.BooleanField(default=False)
+    role_commercial = pw.BooleanField(default=False)
+    language = pw.CharField(max_length=8, default='pt_BR')
+    time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
+    notice_format = pw.CharField(max_length=16, default='invitation')
+
+    class Meta:
+        indexes = ((('customer', 'email'), True),)
+
+    @property
+    def roles(self):
+        return [r for r in self.ROLES if getattr(self, 'role_' + r)]
+
+
+class Site(TimestampedModel):
+    KINDS = ('pop', 'datacenter', 'tower', 'customer')
+    code = pw.CharField(max_length=32, unique=True)
+    name = pw.CharField(max_length=200)
+    kind = pw.CharField(max_length=16, default='pop')
+    city = pw.CharField(max_length=100, index=True)
+    state = pw.CharField(max_length=2)
+    address = pw.CharField(max_length=300, default='')
+
+    def __str__(self):
+        return self.code
+
+
+class Segment(TimestampedModel):
+    KINDS = ('span', 'ring', 'device')
+    code = pw.CharField(max_length=48, unique=True)
+    name = pw.CharField(max_length=200)
+    kind = pw.CharField(max_length=16)
+    a_site = pw.ForeignKeyField(Site, null=True, on_delete='RESTRICT', backref='+')
+    z_site = pw.ForeignKeyField(Site, null=True, on_delete='RESTRICT', backref='+')
+    parent = pw.ForeignKeyField('self', null=True, on_delete='SET NULL', backref='children')
+    length_km = pw.DecimalField(max_digits=8, decimal_places=2, null=True)
+    description = pw.TextField(default='')
+
+    def __str__(self):
+        return self.code
+
+
+class RedundancyGroup(BaseModel):
+    name = pw.CharField(max_length=64, unique=True)
+    description = pw.CharField(max_length=200, default='')
+
+    def __str__(self):
+        return self.name
+
+
+class Circuit(TimestampedModel):
+    SERVICES = ('ip-transit', 'l2-transport', 'l3vpn', 'dark-fibre',
+                'wavelength', 'colocation')
+    STATUSES = ('planned', 'active', 'decommissioned')
+    circuit_id = pw.CharField(max_length=48, unique=True)
+    customer = pw.ForeignKeyField(Customer, on_delete='RESTRICT', backref='circuits')
+    customer_ref = pw.CharField(max_length=100, default='', index=True)
+    service = pw.CharField(max_length=24, index=True)
+    bandwidth_mbps = pw.BigIntegerField(null=True)
+    status = pw.CharField(max_length=16, default='active')
+    a_site = pw.ForeignKeyField(Site, on_delete='RESTRICT', backref='+')
+    z_site = pw.ForeignKeyField(Site, null=True, on_delete='RESTRICT', backref='+')
+    redundancy_group = pw.ForeignKeyField(RedundancyGroup, null=True,
+                                          on_delete='SET NULL', backref='circuits')
+    bgp_asn = pw.BigIntegerField(null=True)
+    bgp_as_set = pw.CharField(max_length=128, default='')
+    notes = pw.TextField(default='')
+
+    def __str__(self):
+        return self.circuit_id
+
+
+class CircuitSegment(pw.Model):
+    circuit = pw.ForeignKeyField(Circuit, on_delete='CASCADE', backref='segment_links',
+                                 index=False)  # led by the primary key
+    segment = pw.ForeignKeyField(Segment, on_delete='RESTRICT', backref='circuit_links')
+
+    class Meta:
+        database = database
+        table_name = 'circuit_segment'
+        primary_key = pw.CompositeKey('circuit', 'segment')
+
+
+ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
+              Contact, Site, Segment, RedundancyGroup, Circuit, CircuitSegment]

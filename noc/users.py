@@ -1,0 +1,106 @@
+"""NOC users: creation, changes and password checks, audited."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import audit
+from .db import database
+from .i18n import valid_time_zone
+from .models import User, utcnow
+
+MIN_PASSWORD = 10
+USERNAME_RE = re.compile(r'^[a-z0-9][a-z0-9._-]{1,63}$')
+# Compared against when the user does not exist, so a wrong username takes as
+# long as a wrong password and does not reveal which usernames exist.
+_DUMMY_HASH = generate_password_hash('janela-timing-equaliser')
+
+
+class UserInvalid(Exception):
+    def __init__(self, errors):
+        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
+        self.errors = errors
+
+
+def _public(user):
+    return {'username': user.username, 'full_name': user.full_name, 'email': user.email,
+            'role': user.role, 'language': user.language, 'time_zone': user.time_zone,
+            'active': user.active}
+
+
+def _check(values, user=None):
+    errors = {}
+    if 'username' in values:
+        username = values['username'].strip().lower()
+        if not USERNAME_RE.match(username):
+            errors['username'] = str(_l('"%(value)s" is not accepted; use 2 to 64 lower-case '
+                                        'letters, digits, . _ -', value=values['username']))
+        elif User.select().where((User.username == username)
+                                 & (User.id != (user.id if user else -1))).exists():
+            errors['username'] = str(_l('"%(value)s" is already taken', value=username))
+        values['username'] = username
+    if 'role' in values and values['role'] not in User.ROLES:
+        errors['role'] = str(_l('expected one of: %(choices)s', choices=', '.join(User.ROLES)))
+    if 'language' in values and values['language'] not in ('pt_BR', 'en'):
+        errors['language'] = str(_l('expected pt_BR or en'))
+    if 'time_zone' in values and not valid_time_zone(values['time_zone']):
+        errors['time_zone'] = str(_l('"%(value)s" is not a time zone; expected an IANA name '
+                                     'such as America/Sao_Paulo', value=values['time_zone']))
+    if values.get('password') is not None and len(values['password']) < MIN_PASSWORD:
+        errors['password'] = str(_l('must have at least %(min)d characters', min=MIN_PASSWORD))
+    if errors:
+        raise UserInvalid(errors)
+
+
+def create_user(values, actor):
+    values = dict(values)
+    if not values.get('password'):
+        raise UserInvalid({'password': str(_l('is required'))})
+    _check(values)
+    with database.atomic():
+        user = User.create(
+            username=values['username'], full_name=values.get('full_name', ''),
+            email=values.get('email', ''), role=values.get('role', 'viewer'),
+            language=values.get('language', 'pt_BR'),
+            time_zone=values.get('time_zone', 'America/Sao_Paulo'),
+            password_hash=generate_password_hash(values['password']))
+        audit.record(actor, 'created', 'users', user.id, user.username, after=_public(user))
+    return user
+
+
+def update_user(user, values, actor):
+    """Change profile fields and, when given, the password."""
+    values = {k: v for k, v in values.items() if v is not None}
+    _check(values, user)
+    before = _public(user)
+    with database.atomic():
+        for name in ('username', 'full_name', 'email', 'role', 'language', 'time_zone',
+                     'active'):
+            if name in values:
+                setattr(user, name, values[name])
+        if values.get('password'):
+            user.password_hash = generate_password_hash(values['password'])
+        user.save()
+        after = _public(user)
+        changed = audit.changed_fields(before, after)
+        if values.get('password'):
+            changed.append('password')
+            after['password'] = before['password'] = '(hidden)'
+        if changed:
+            audit.record(actor, 'updated', 'users', user.id, user.username,
+                         before={k: before.get(k) for k in changed},
+                         after={k: after.get(k) for k in changed})
+    return user
+
+
+def authenticate(username, password):
+    """The active user with these credentials, or None."""
+    user = User.get_or_none(User.username == (username or '').strip().lower())
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or '')
+        return None
+    if not check_password_hash(user.password_hash, password or '') or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    user.save(only=[User.last_login_at])
+    return user

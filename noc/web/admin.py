@@ -1,0 +1,109 @@
+"""Administration: NOC users and the audit log."""
+import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .. import audit, users
+from ..i18n import LANGUAGES, common_time_zones
+from ..models import AuditLog, User
+from .access import require
+from .paging import paginate
+
+bp = Blueprint('admin', __name__, url_prefix='/admin')
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+@bp.route('/users/')
+@require('admin')
+def user_list():
+    return render_template('admin/users.html',
+                           users=User.select().order_by(User.username))
+
+
+def _user_values(form, creating):
+    values = {name: form.get(name, '').strip() for name in
+              ('username', 'full_name', 'email', 'role', 'language', 'time_zone')}
+    values['full_name'] = values['full_name'][:200]
+    values['email'] = values['email'][:254]
+    values['active'] = bool(form.get('active')) or creating
+    values['password'] = form.get('password') or None
+    return values
+
+
+@bp.route('/users/new', methods=['GET', 'POST'])
+@bp.route('/users/<int:user_id>', methods=['GET', 'POST'])
+@require('admin')
+def user_edit(user_id=None):
+    user = User.get_or_none(User.id == user_id) if user_id else None
+    if user_id and user is None:
+        from flask import abort
+        abort(404)
+    form, errors = CsrfForm(), {}
+    values = {'username': '', 'full_name': '', 'email': '', 'role': 'viewer',
+              'language': 'pt_BR', 'time_zone': 'America/Sao_Paulo', 'active': True}
+    if user:
+        values.update({k: getattr(user, k) for k in values})
+    if request.method == 'POST' and form.validate():
+        values = _user_values(request.form, user is None)
+        if user is not None and user.id == current_user.id and \
+                (values['role'] != 'admin' or not values['active']):
+            errors['role'] = _('You cannot remove your own administrator role or account.')
+        else:
+            try:
+                if user is None:
+                    user = users.create_user(values, current_user._get_current_object())
+                else:
+                    users.update_user(user, values, current_user._get_current_object())
+                flash(_('Saved.'), 'info')
+                return redirect(url_for('.user_list'))
+            except users.UserInvalid as exc:
+                errors = exc.errors
+    return render_template('admin/user_form.html', user=user, values=values, errors=errors,
+                           form=form, roles=User.ROLES, languages=LANGUAGES,
+                           time_zones=common_time_zones()), 400 if errors else 200
+
+
+def _day(text, end=False):
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
+    return moment.replace(tzinfo=datetime.timezone.utc)
+
+
+@bp.route('/audit/')
+@require('admin')
+def audit_log():
+    query = AuditLog.select()
+    args = {k: request.args.get(k, '').strip()[:100] for k in
+            ('user', 'entity', 'action', 'key', 'since', 'until')}
+    if args['user']:
+        query = query.where(AuditLog.username == args['user'])
+    if args['entity']:
+        query = query.where(AuditLog.entity == args['entity'])
+    if args['action']:
+        query = query.where(AuditLog.action == args['action'])
+    if args['key']:
+        query = query.where(AuditLog.entity_key ** f'%{args["key"]}%')
+    if _day(args['since']):
+        query = query.where(AuditLog.at >= _day(args['since']))
+    if _day(args['until']):
+        query = query.where(AuditLog.at <= _day(args['until'], end=True))
+    page = paginate(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()), 50)
+    entries = [(e, audit.load(e.before_json), audit.load(e.after_json)) for e in page.items]
+    names = [u.username for u in User.select(User.username).order_by(User.username)]
+    entities = [r.entity for r in AuditLog.select(AuditLog.entity).distinct()
+                .order_by(AuditLog.entity)]
+    return render_template('admin/audit.html', page=page, entries=entries, args=args,
+                           usernames=names, entities=entities)
+
+
+def register(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,113 @@
+"""Logging in and out, and each user's own preferences."""
+from flask import (Blueprint, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired
+
+from ..extensions import limiter, login_manager
+from ..i18n import LANGUAGES, common_time_zones
+from ..models import User
+from .. import users
+
+bp = Blueprint('auth', __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField('username', validators=[DataRequired()])
+    password = PasswordField('password', validators=[DataRequired()])
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    try:
+        user = User.get_or_none(User.id == int(user_id))
+    except ValueError:
+        return None
+    return user if user and user.active else None
+
+
+def _login_limit():
+    return current_app.config['NOC']['web']['login_rate_limit']
+
+
+def _safe_next(target):
+    # Only local paths: never send a user to another site after login.
+    if target and target.startswith('/') and not target.startswith('//') and '\\' not in target:
+        return target
+    return url_for('dashboard.index')
+
+
+@bp.route('/login', methods=['GET', 'POST'])
+@limiter.limit(_login_limit, methods=['POST'])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for('dashboard.index'))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = users.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get('next')))
+        flash(_('Wrong username or password.'), 'error')
+    elif request.method == 'POST':
+        flash(_('Give your username and password.'), 'error')
+    return render_template('auth/login.html', form=form), \
+        401 if request.method == 'POST' else 200
+
+
+@bp.route('/logout', methods=['POST'])
+@login_required
+def logout():
+    logout_user()
+    flash(_('You have logged out.'), 'info')
+    return redirect(url_for('auth.login'))
+
+
+@bp.route('/language/<code>', methods=['POST'])
+def choose_language(code):
+    """Language of the login page, before anyone is logged in."""
+    if code in LANGUAGES:
+        session['language'] = code
+    return redirect(_safe_next(request.form.get('next')))
+
+
+class PreferencesForm(FlaskForm):
+    full_name = StringField('full_name')
+    language = SelectField('language', choices=list(LANGUAGES.items()))
+    time_zone = SelectField('time_zone')
+    current_password = PasswordField('current_password')
+    new_password = PasswordField('new_password')
+
+
+@bp.route('/preferences', methods=['GET', 'POST'])
+@login_required
+def preferences():
+    form = PreferencesForm(obj=current_user)
+    form.time_zone.choices = common_time_zones()
+    errors = {}
+    if form.validate_on_submit():
+        values = {'full_name': form.full_name.data.strip()[:200],
+                  'language': form.language.data, 'time_zone': form.time_zone.data}
+        if form.new_password.data:
+            if users.authenticate(current_user.username, form.current_password.data) is None:
+                errors['current_password'] = _('The current password is wrong.')
+            values['password'] = form.new_password.data
+        if not errors:
+            try:
+                users.update_user(current_user._get_current_object(), values, current_user)
+                flash(_('Preferences saved.'), 'info')
+                return redirect(url_for('auth.preferences'))
+            except users.UserInvalid as exc:
+                errors = exc.errors
+    status = 400 if request.method == 'POST' else 200
+    return render_template('auth/preferences.html', form=form, errors=errors), status
+
+
+def register(app):
+    app.register_blueprint(bp)
+    login_manager.login_view = 'auth.login'
+    login_manager.login_message = None

@@ -1,0 +1,192 @@
+-- Janela's schema: the source of truth.
+--
+-- Applied as is on SQLite and PostgreSQL, so it keeps to the SQL both
+-- understand: no SERIAL or AUTOINCREMENT (ids come from id_sequence, handed
+-- out by noc/db.py inside the inserting transaction), TIMESTAMP columns hold
+-- UTC without a zone (the application converts), BOOLEAN holds TRUE/FALSE.
+-- Every statement is idempotent so `flask noc init-db` can run any time.
+-- Changes after the first release ship as migrations in noc/migrations/
+-- and are mirrored here.
+
+CREATE TABLE IF NOT EXISTS id_sequence (
+    table_name  VARCHAR(64) NOT NULL PRIMARY KEY,
+    last_id     BIGINT NOT NULL DEFAULT 0
+);
+
+-- NOC users -----------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS app_user (
+    id              BIGINT NOT NULL PRIMARY KEY,
+    username        VARCHAR(64) NOT NULL,
+    full_name       VARCHAR(200) NOT NULL DEFAULT '',
+    email           VARCHAR(254) NOT NULL DEFAULT '',
+    password_hash   VARCHAR(255) NOT NULL,
+    role            VARCHAR(16) NOT NULL DEFAULT 'viewer'
+                    CHECK (role IN ('viewer', 'engineer', 'admin')),
+    language        VARCHAR(8) NOT NULL DEFAULT 'pt_BR'
+                    CHECK (language IN ('pt_BR', 'en')),
+    time_zone       VARCHAR(64) NOT NULL DEFAULT 'America/Sao_Paulo',
+    active          BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at      TIMESTAMP NOT NULL,
+    last_login_at   TIMESTAMP NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS app_user_username ON app_user (username);
+
+-- Who changed what, when, with the state before and after (JSON text).
+CREATE TABLE IF NOT EXISTS audit_log (
+    id          BIGINT NOT NULL PRIMARY KEY,
+    at          TIMESTAMP NOT NULL,
+    user_id     BIGINT NULL REFERENCES app_user (id) ON DELETE SET NULL,
+    username    VARCHAR(64) NOT NULL,
+    action      VARCHAR(32) NOT NULL,
+    entity      VARCHAR(32) NOT NULL,
+    entity_id   BIGINT NULL,
+    entity_key  VARCHAR(200) NOT NULL DEFAULT '',
+    before_json TEXT NULL,
+    after_json  TEXT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
+CREATE INDEX IF NOT EXISTS audit_log_entity ON audit_log (entity, entity_id);
+CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log (user_id);
+
+-- Customers ------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS customer (
+    id              BIGINT NOT NULL PRIMARY KEY,
+    account_id      VARCHAR(32) NOT NULL,
+    name            VARCHAR(200) NOT NULL,
+    kind            VARCHAR(16) NOT NULL
+                    CHECK (kind IN ('isp', 'enterprise', 'carrier')),
+    notice_language VARCHAR(8) NOT NULL DEFAULT 'pt_BR'
+                    CHECK (notice_language IN ('pt_BR', 'en')),
+    time_zone       VARCHAR(64) NOT NULL DEFAULT 'America/Sao_Paulo',
+    notes           TEXT NOT NULL DEFAULT '',
+    created_at      TIMESTAMP NOT NULL,
+    updated_at      TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS customer_account_id ON customer (account_id);
+CREATE INDEX IF NOT EXISTS customer_name ON customer (name);
+
+-- An ASN belongs to one customer: it is what ties BGP requests to them.
+CREATE TABLE IF NOT EXISTS customer_asn (
+    id          BIGINT NOT NULL PRIMARY KEY,
+    customer_id BIGINT NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    asn         BIGINT NOT NULL CHECK (asn BETWEEN 1 AND 4294967295)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS customer_asn_asn ON customer_asn (asn);
+CREATE INDEX IF NOT EXISTS customer_asn_customer ON customer_asn (customer_id);
+
+-- Periods when the customer accepts no planned work (e.g. Black Friday).
+CREATE TABLE IF NOT EXISTS change_freeze (
+    id          BIGINT NOT NULL PRIMARY KEY,
+    customer_id BIGINT NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    starts_on   DATE NOT NULL,
+    ends_on     DATE NOT NULL,
+    reason      VARCHAR(200) NOT NULL DEFAULT '',
+    CHECK (ends_on >= starts_on)
+);
+CREATE INDEX IF NOT EXISTS change_freeze_customer ON change_freeze (customer_id);
+
+CREATE TABLE IF NOT EXISTS contact (
+    id                BIGINT NOT NULL PRIMARY KEY,
+    customer_id       BIGINT NOT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    name              VARCHAR(200) NOT NULL,
+    email             VARCHAR(254) NOT NULL,
+    phone             VARCHAR(40) NOT NULL DEFAULT '',
+    role_maintenance  BOOLEAN NOT NULL DEFAULT FALSE,
+    role_bgp          BOOLEAN NOT NULL DEFAULT FALSE,
+    role_technical    BOOLEAN NOT NULL DEFAULT FALSE,
+    role_commercial   BOOLEAN NOT NULL DEFAULT FALSE,
+    language          VARCHAR(8) NOT NULL DEFAULT 'pt_BR'
+                      CHECK (language IN ('pt_BR', 'en')),
+    time_zone         VARCHAR(64) NOT NULL DEFAULT 'America/Sao_Paulo',
+    -- 'invitation': iTIP METHOD:REQUEST for calendar clients;
+    -- 'plain': the same VEVENT without METHOD, for maintenance parsers.
+    notice_format     VARCHAR(16) NOT NULL DEFAULT 'invitation'
+                      CHECK (notice_format IN ('invitation', 'plain')),
+    created_at        TIMESTAMP NOT NULL,
+    updated_at        TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS contact_customer_email ON contact (customer_id, email);
+CREATE INDEX IF NOT EXISTS contact_email ON contact (email);
+
+-- Network --------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS site (
+    id          BIGINT NOT NULL PRIMARY KEY,
+    code        VARCHAR(32) NOT NULL,
+    name        VARCHAR(200) NOT NULL,
+    kind        VARCHAR(16) NOT NULL DEFAULT 'pop'
+                CHECK (kind IN ('pop', 'datacenter', 'tower', 'customer')),
+    city        VARCHAR(100) NOT NULL,
+    state       VARCHAR(2) NOT NULL,
+    address     VARCHAR(300) NOT NULL DEFAULT '',
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS site_code ON site (code);
+CREATE INDEX IF NOT EXISTS site_city ON site (city);
+
+-- Fibre spans, rings and devices that circuits ride on. A span may belong to
+-- a ring (parent): work on the ring touches every circuit on its spans.
+CREATE TABLE IF NOT EXISTS segment (
+    id          BIGINT NOT NULL PRIMARY KEY,
+    code        VARCHAR(48) NOT NULL,
+    name        VARCHAR(200) NOT NULL,
+    kind        VARCHAR(16) NOT NULL
+                CHECK (kind IN ('span', 'ring', 'device')),
+    a_site_id   BIGINT NULL REFERENCES site (id) ON DELETE RESTRICT,
+    z_site_id   BIGINT NULL REFERENCES site (id) ON DELETE RESTRICT,
+    parent_id   BIGINT NULL REFERENCES segment (id) ON DELETE SET NULL,
+    length_km   NUMERIC(8, 2) NULL CHECK (length_km IS NULL OR length_km >= 0),
+    description TEXT NOT NULL DEFAULT '',
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS segment_code ON segment (code);
+CREATE INDEX IF NOT EXISTS segment_a_site ON segment (a_site_id);
+CREATE INDEX IF NOT EXISTS segment_z_site ON segment (z_site_id);
+CREATE INDEX IF NOT EXISTS segment_parent ON segment (parent_id);
+
+-- Circuits that back each other up: losing two at once is an outage.
+CREATE TABLE IF NOT EXISTS redundancy_group (
+    id          BIGINT NOT NULL PRIMARY KEY,
+    name        VARCHAR(64) NOT NULL,
+    description VARCHAR(200) NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX IF NOT EXISTS redundancy_group_name ON redundancy_group (name);
+
+CREATE TABLE IF NOT EXISTS circuit (
+    id                  BIGINT NOT NULL PRIMARY KEY,
+    circuit_id          VARCHAR(48) NOT NULL,
+    customer_id         BIGINT NOT NULL REFERENCES customer (id) ON DELETE RESTRICT,
+    customer_ref        VARCHAR(100) NOT NULL DEFAULT '',
+    service             VARCHAR(24) NOT NULL
+                        CHECK (service IN ('ip-transit', 'l2-transport', 'l3vpn',
+                                           'dark-fibre', 'wavelength', 'colocation')),
+    bandwidth_mbps      BIGINT NULL CHECK (bandwidth_mbps IS NULL OR bandwidth_mbps > 0),
+    status              VARCHAR(16) NOT NULL DEFAULT 'active'
+                        CHECK (status IN ('planned', 'active', 'decommissioned')),
+    a_site_id           BIGINT NOT NULL REFERENCES site (id) ON DELETE RESTRICT,
+    z_site_id           BIGINT NULL REFERENCES site (id) ON DELETE RESTRICT,
+    redundancy_group_id BIGINT NULL REFERENCES redundancy_group (id) ON DELETE SET NULL,
+    bgp_asn             BIGINT NULL CHECK (bgp_asn IS NULL OR bgp_asn BETWEEN 1 AND 4294967295),
+    bgp_as_set          VARCHAR(128) NOT NULL DEFAULT '',
+    notes               TEXT NOT NULL DEFAULT '',
+    created_at          TIMESTAMP NOT NULL,
+    updated_at          TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS circuit_circuit_id ON circuit (circuit_id);
+CREATE INDEX IF NOT EXISTS circuit_customer ON circuit (customer_id);
+CREATE INDEX IF NOT EXISTS circuit_a_site ON circuit (a_site_id);
+CREATE INDEX IF NOT EXISTS circuit_z_site ON circuit (z_site_id);
+CREATE INDEX IF NOT EXISTS circuit_redundancy_group ON circuit (redundancy_group_id);
+CREATE INDEX IF NOT EXISTS circuit_service ON circuit (service);
+CREATE INDEX IF NOT EXISTS circuit_customer_ref ON circuit (customer_ref);
+
+CREATE TABLE IF NOT EXISTS circuit_segment (
+    circuit_id  BIGINT NOT NULL REFERENCES circuit (id) ON DELETE CASCADE,
+    segment_id  BIGINT NOT NULL REFERENCES segment (id) ON DELETE RESTRICT,
+    PRIMARY KEY (circuit_id, segment_id)
+);
+CREATE INDEX IF NOT EXISTS circuit_segment_segment ON circuit_segment (segment_id);

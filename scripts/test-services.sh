@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install and start what the test suite needs on this machine, when missing:
+# Debian's Chromium (browser tests) and the local PostgreSQL server.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_ready=
+apt_install() {
+  if [ -z "$apt_ready" ]; then as_root apt-get update -qq; apt_ready=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@"
+}
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
+command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test-services: installing ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+# PostgreSQL on 127.0.0.1:5432 with trust authentication for local tests.
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  echo "test-services: starting PostgreSQL $version"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432

@@ -1,0 +1,149 @@
+"""Fixtures: an app on a fresh database, on SQLite and on the real PostgreSQL.
+
+The PostgreSQL database is created for the test session under a name of its
+own and dropped at the end; no other database on the server is touched.
+"""
+import os
+import re
+import secrets
+import uuid
+
+import peewee
+import psycopg2
+import pytest
+
+from noc import create_app
+from noc.db import database, init_db
+from noc.models import ALL_MODELS
+
+PG_SERVER = os.environ.get('NOC_TEST_PG', 'postgresql://postgres@127.0.0.1:5432')
+SECRET = 'test-secret-' + 'x' * 40
+PASSWORD = 'correct-horse-battery'
+
+
+def _pg_admin(sql):
+    conn = psycopg2.connect(PG_SERVER + '/postgres')
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope='session')
+def pg_url():
+    """A PostgreSQL database for this test session, dropped afterwards."""
+    name = f'janela_test_{os.getpid()}_{uuid.uuid4().hex[:6]}'
+    _pg_admin(f'CREATE DATABASE {name}')
+    yield f'{PG_SERVER}/{name}'
+    database.close() if not database.is_closed() else None
+    _pg_admin(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)')
+
+
+def _empty(db):
+    """Remove every row, keeping the schema (fast between tests)."""
+    tables = [m._meta.table_name for m in ALL_MODELS]
+    if isinstance(db, peewee.PostgresqlDatabase):
+        db.execute_sql('TRUNCATE ' + ', '.join(tables) + ' CASCADE')
+    else:
+        db.execute_sql('PRAGMA foreign_keys = OFF')
+        for table in tables:
+            db.execute_sql(f'DELETE FROM {table}')
+        db.execute_sql('PRAGMA foreign_keys = ON')
+
+
+_prepared = set()
+
+
+def make_app(url, **sections):
+    overrides = {'app': {'secret_key': SECRET}, 'database': {'url': url},
+                 'web': {'login_rate_limit': '1000 per minute'}}
+    for section, values in sections.items():
+        overrides.setdefault(section, {}).update(values)
+    app = create_app(overrides, environ={})
+    app.config.update(TESTING=True)
+    return app
+
+
+@pytest.fixture(params=['sqlite', 'postgresql'])
+def engine(request):
+    return request.param
+
+
+@pytest.fixture
+def db_url(engine, tmp_path_factory, request):
+    if engine == 'sqlite':
+        return 'sqlite:///' + str(tmp_path_factory.mktemp('db') / 'janela.db')
+    return request.getfixturevalue('pg_url')
+
+
+@pytest.fixture
+def app(db_url):
+    """The app on an empty, initialised database of the engine under test."""
+    app = make_app(db_url)
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        if db_url not in _prepared:
+            init_db(database.obj)
+            _prepared.add(db_url)
+        _empty(database.obj)
+        database.close()
+    yield app
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context with an open connection, for domain tests."""
+    with app.test_request_context():
+        database.connect(reuse_if_open=True)
+        yield app
+        database.close()
+
+
+def create_user(role='admin', username=None, language='en', **kw):
+    from noc import users
+    return users.create_user({'username': username or role, 'password': PASSWORD,
+                              'role': role, 'language': language, **kw}, actor=None)
+
+
+def csrf_token(html):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, 'no CSRF token in the page'
+    return match.group(1)
+
+
+class Browser:
+    """A test client that logs in and posts forms with their CSRF token."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.test_client()
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def post_form(self, url, data, page_url=None, **kw):
+        token = csrf_token(self.client.get(page_url or url).get_data(as_text=True))
+        return self.client.post(url, data={**data, 'csrf_token': token}, **kw)
+
+    def login(self, username, password=PASSWORD):
+        return self.post_form('/login', {'username': username, 'password': password})
+
+
+@pytest.fixture
+def as_role(app):
+    """as_role('engineer') -> a logged-in Browser with a user of that role."""
+    def make(role, language='en', username=None):
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            create_user(role, username=username, language=language)
+            database.close()
+        browser = Browser(app)
+        response = browser.login(username or role)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return browser
+    return make
