@@ -22,8 +22,7 @@ setup-dev: setup $(BIN)/.installed-dev
 
 # Compiled catalogues are built, not committed.
 translations: $(BIN)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d noc/translations 2>/dev/null || \
-	  $(BIN)/pybabel compile -q -d noc/translations
+	$(BIN)/pybabel compile -d noc/translations >/dev/null
 
 # The site file with a random secret key, made once and never committed.
 instance/config.toml:

@@ -28,7 +28,11 @@ CREATE TABLE IF NOT EXISTS app_user (
     time_zone       VARCHAR(64) NOT NULL DEFAULT 'America/Sao_Paulo',
     active          BOOLEAN NOT NULL DEFAULT TRUE,
     created_at      TIMESTAMP NOT NULL,
-    last_login_at   TIMESTAMP NULL
+    last_login_at   TIMESTAMP NULL,
+    -- Failed logins in a row; at web.lockout_attempts the account is locked
+    -- until locked_until (migration 0002), whatever address the tries come from.
+    failed_logins   INTEGER NOT NULL DEFAULT 0,
+    locked_until    TIMESTAMP NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS app_user_username ON app_user (username);
 

@@ -72,6 +72,8 @@ SETTINGS = {
         'session_lifetime_minutes': _between(5, 60 * 24 * 30),
         'login_rate_limit': Setting(str, 'a Flask-Limiter rate such as "10 per minute"',
                                     lambda v: ' per ' in v or '/' in v),
+        'lockout_attempts': _between(3, 1000),
+        'lockout_minutes': _between(1, 24 * 60),
         'rate_limit_storage_uri': Setting(str, 'memory:// or redis://HOST:PORT',
                                           lambda v: '://' in v),
         'page_size': _between(10, 500),

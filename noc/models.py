@@ -72,6 +72,8 @@ class User(BaseModel):
     active = pw.BooleanField(default=True)
     created_at = UTCDateTimeField(default=utcnow)
     last_login_at = UTCDateTimeField(null=True)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = UTCDateTimeField(null=True)
 
     class Meta:
         table_name = 'app_user'

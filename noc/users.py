@@ -1,4 +1,5 @@
 """NOC users: creation, changes and password checks, audited."""
+import datetime
 import re
 
 from flask_babel import lazy_gettext as _l
@@ -93,14 +94,37 @@ def update_user(user, values, actor):
     return user
 
 
-def authenticate(username, password):
-    """The active user with these credentials, or None."""
+def authenticate(username, password, lockout_attempts=10, lockout_minutes=15):
+    """The active user with these credentials, or None.
+
+    After `lockout_attempts` failures in a row the account refuses even the
+    right password for `lockout_minutes`: the per-address rate limit alone
+    does not stop guessing spread over many addresses.
+    """
     user = User.get_or_none(User.username == (username or '').strip().lower())
     if user is None:
         check_password_hash(_DUMMY_HASH, password or '')
         return None
-    if not check_password_hash(user.password_hash, password or '') or not user.active:
+    now = utcnow()
+    good = check_password_hash(user.password_hash, password or '')
+    if user.locked_until is not None and user.locked_until > now:
         return None
-    user.last_login_at = utcnow()
-    user.save(only=[User.last_login_at])
+    if not good:
+        _count_failure(user, now, lockout_attempts, lockout_minutes)
+        return None
+    if not user.active:
+        return None
+    user.last_login_at, user.failed_logins, user.locked_until = now, 0, None
+    user.save(only=[User.last_login_at, User.failed_logins, User.locked_until])
     return user
+
+
+def _count_failure(user, now, attempts, minutes):
+    with database.atomic():
+        User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
+        failures = User.get_by_id(user.id).failed_logins
+        if failures >= attempts:
+            User.update(failed_logins=0, locked_until=now + datetime.timedelta(minutes=minutes)) \
+                .where(User.id == user.id).execute()
+            audit.record('security', 'locked', 'users', user.id, user.username,
+                         after={'failed_logins': failures, 'locked_minutes': minutes})

@@ -33,6 +33,12 @@ def _login_limit():
     return current_app.config['NOC']['web']['login_rate_limit']
 
 
+def _authenticate(username, password):
+    web = current_app.config['NOC']['web']
+    return users.authenticate(username, password, web['lockout_attempts'],
+                              web['lockout_minutes'])
+
+
 def _safe_next(target):
     # Only local paths: never send a user to another site after login.
     if target and target.startswith('/') and not target.startswith('//') and '\\' not in target:
@@ -47,7 +53,7 @@ def login():
         return redirect(url_for('dashboard.index'))
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate(form.username.data, form.password.data)
+        user = _authenticate(form.username.data, form.password.data)
         if user is not None:
             login_user(user)
             session.permanent = True
@@ -93,7 +99,7 @@ def preferences():
         values = {'full_name': form.full_name.data.strip()[:200],
                   'language': form.language.data, 'time_zone': form.time_zone.data}
         if form.new_password.data:
-            if users.authenticate(current_user.username, form.current_password.data) is None:
+            if _authenticate(current_user.username, form.current_password.data) is None:
                 errors['current_password'] = _('The current password is wrong.')
             values['password'] = form.new_password.data
         if not errors:
