@@ -1,4 +1,11 @@
 """Entry point: `flask --app app …` and `gunicorn app:app`."""
-from noc import create_app
+import sys
 
-app = create_app()
+from noc import create_app
+from noc.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:
+    # A wrong setting is the operator's to fix: say which, without a traceback.
+    sys.exit(f'Janela cannot start: {exc}')
