@@ -4,7 +4,7 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from ..extensions import limiter, login_manager
@@ -82,9 +82,10 @@ def choose_language(code):
 
 
 class PreferencesForm(FlaskForm):
+    # Language and zone are checked by users.update_user, like every other way in.
     full_name = StringField('full_name')
-    language = SelectField('language', choices=list(LANGUAGES.items()))
-    time_zone = SelectField('time_zone')
+    language = StringField('language')
+    time_zone = StringField('time_zone')
     current_password = PasswordField('current_password')
     new_password = PasswordField('new_password')
 
@@ -93,7 +94,6 @@ class PreferencesForm(FlaskForm):
 @login_required
 def preferences():
     form = PreferencesForm(obj=current_user)
-    form.time_zone.choices = common_time_zones()
     errors = {}
     if form.validate_on_submit():
         values = {'full_name': form.full_name.data.strip()[:200],
@@ -110,7 +110,8 @@ def preferences():
             except users.UserInvalid as exc:
                 errors = exc.errors
     status = 400 if request.method == 'POST' else 200
-    return render_template('auth/preferences.html', form=form, errors=errors), status
+    return render_template('auth/preferences.html', form=form, errors=errors,
+                           time_zones=common_time_zones()), status
 
 
 def register(app):
