@@ -66,15 +66,30 @@ def _localdate(value, fmt='medium'):
 def register_filters(app):
     app.jinja_env.filters['localtime'] = _localtime
     app.jinja_env.filters['localdate'] = _localdate
+    app.jinja_env.filters['action_label'] = _label(ACTION_LABELS)
+    app.jinja_env.filters['entity_label'] = _label(ENTITY_LABELS)
     app.jinja_env.globals['LANGUAGES'] = LANGUAGES
     app.jinja_env.globals['get_locale'] = get_locale
     from .web.paging import page_url
     app.jinja_env.globals['page_url'] = page_url
 
 
-# Labels shared by forms, lists and CSV errors.
-ROLE_LABELS = {
-    'viewer': lazy_gettext('Viewer'),
-    'engineer': lazy_gettext('Engineer'),
-    'admin': lazy_gettext('Administrator'),
+# Words the audit log stores in English, shown in the reader's language.
+ACTION_LABELS = {
+    'created': lazy_gettext('created'),
+    'updated': lazy_gettext('updated'),
+    'deleted': lazy_gettext('deleted'),
+    'locked': lazy_gettext('locked'),
 }
+ENTITY_LABELS = {
+    'customers': lazy_gettext('customer'),
+    'contacts': lazy_gettext('contact'),
+    'sites': lazy_gettext('site'),
+    'segments': lazy_gettext('segment'),
+    'circuits': lazy_gettext('circuit'),
+    'users': lazy_gettext('user'),
+}
+
+
+def _label(table):
+    return lambda value: table.get(value, value)

@@ -163,7 +163,7 @@ CONTACTS = Entity(
         f.flag_set('roles', _l('Roles'), ROLE_CHOICES),
         f.language('language', _l('Language')),
         f.time_zone('time_zone', _l('Time zone')),
-        f.choice('notice_format', _l('Notices as'), FORMAT_CHOICES),
+        f.choice('notice_format', _l('Notice format'), FORMAT_CHOICES),
     ],
     key=('customer', 'email'),
     search=lambda q, t: q.where((Contact.name ** _like(t)) | (Contact.email ** _like(t))
@@ -263,7 +263,7 @@ CIRCUITS = Entity(
         f.reference('customer', _l('Customer (account id)'), Customer, 'account_id',
                     choices=_customer_choices),
         f.text('customer_ref', _l("Customer's reference"), max_length=100,
-               help=_l('How the customer calls this circuit: notices use it.')),
+               help=_l('What the customer calls this circuit; used in notices.')),
         f.choice('service', _l('Service'), SERVICE_CHOICES),
         f.integer('bandwidth_mbps', _l('Bandwidth (Mbit/s)'), 1, 10_000_000),
         f.choice('status', _l('Status'), STATUS_CHOICES),
