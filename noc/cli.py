@@ -100,7 +100,10 @@ def demo_command(if_empty, seed):
         if if_empty and Customer.select().exists():
             click.echo('The database already holds data; demo not loaded.')
             return
-        counts = demo.load(seed=seed)
+        try:
+            counts = demo.load(seed=seed)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo('Demo loaded: ' + ', '.join(f'{n} {k}' for k, n in counts.items()))
 
 
