@@ -22,7 +22,7 @@ setup-dev: setup $(BIN)/.installed-dev
 
 # Compiled catalogues are built, not committed.
 translations: $(BIN)/.installed
-	$(BIN)/pybabel compile -d noc/translations >/dev/null
+	$(BIN)/pybabel compile -d noc/translations >/dev/null 2>&1 || $(BIN)/pybabel compile -d noc/translations
 
 # The site file with a random secret key, made once and never committed.
 instance/config.toml:

@@ -121,4 +121,7 @@ def serve_command(host, port):
         for line in demo.login_hint():
             click.echo('  ' + line)
     click.echo('  Ctrl-C stops it.\n')
-    current_app.run(host=host, port=port, use_reloader=False, threaded=True)
+    # Flask refuses app.run() inside its own CLI; werkzeug's server is what it would use.
+    from werkzeug.serving import run_simple
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False,
+               threaded=True)

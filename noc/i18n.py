@@ -3,7 +3,8 @@ import datetime
 import zoneinfo
 
 from flask import current_app, request, session
-from flask_babel import format_datetime, format_date, get_locale, lazy_gettext
+from flask_babel import (format_date, format_datetime, format_decimal, get_locale,
+                         lazy_gettext)
 from flask_login import current_user
 
 LANGUAGES = {'pt_BR': 'Português (Brasil)', 'en': 'English'}
@@ -63,9 +64,20 @@ def _localdate(value, fmt='medium'):
     return format_date(value, fmt) if value else ''
 
 
+def _bandwidth(mbps):
+    """10000 -> '10 Gbit/s': how engineers say it."""
+    if not mbps:
+        return ''
+    for unit, size in (('Tbit/s', 1_000_000), ('Gbit/s', 1000)):
+        if mbps >= size and mbps % (size // 10) == 0:
+            return f'{format_decimal(mbps / size)} {unit}'
+    return f'{format_decimal(mbps)} Mbit/s'
+
+
 def register_filters(app):
     app.jinja_env.filters['localtime'] = _localtime
     app.jinja_env.filters['localdate'] = _localdate
+    app.jinja_env.filters['bandwidth'] = lambda v: _bandwidth(int(v)) if str(v).isdigit() else v
     app.jinja_env.filters['action_label'] = _label(ACTION_LABELS)
     app.jinja_env.filters['entity_label'] = _label(ENTITY_LABELS)
     app.jinja_env.globals['LANGUAGES'] = LANGUAGES

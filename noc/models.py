@@ -153,6 +153,9 @@ class Contact(TimestampedModel):
     class Meta:
         indexes = ((('customer', 'email'), True),)
 
+    def __str__(self):
+        return f'{self.name} <{self.email}>'
+
     @property
     def roles(self):
         return [r for r in self.ROLES if getattr(self, 'role_' + r)]

@@ -70,7 +70,8 @@ def list_rows(kind):
     if request.args.get('format') == 'csv':
         return _csv_response(entity, query)
     page = paginate(query, _page_size())
-    rows = [entity.formatted(entity.read(obj)) | {'_id': obj.id} for obj in page.items]
+    rows = [entity.formatted(entity.read(obj)) | {'_id': obj.id, '_obj': obj}
+            for obj in page.items]
     return render_template('inventory/list.html', entity=entity, page=page, rows=rows,
                            q=text, active=active)
 

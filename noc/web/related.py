@@ -21,7 +21,7 @@ def _section(title, kind, query, limit, more_url=''):
     entity = ENTITIES[kind]
     total = query.order_by().count()
     objs = query.order_by(*entity.order()).limit(limit)
-    rows = [entity.formatted(entity.read(o)) | {'_id': o.id} for o in objs]
+    rows = [entity.formatted(entity.read(o)) | {'_id': o.id, '_obj': o} for o in objs]
     return Section(title, entity, rows, total, more_url if total > limit else '')
 
 
