@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test setup setup-dev translations db demo bench clean
+.PHONY: run test setup setup-dev translations messages db demo bench clean
 
 # Virtual environment with the pinned requirements (re-done when they change).
 $(BIN)/.installed: requirements.txt
@@ -23,6 +23,11 @@ setup-dev: setup $(BIN)/.installed-dev
 # Compiled catalogues are built, not committed.
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile -d noc/translations >/dev/null 2>&1 || $(BIN)/pybabel compile -d noc/translations
+
+# Refresh the catalogues after changing texts; then translate pt_BR's new entries.
+messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o noc/translations/messages.pot .
+	$(BIN)/pybabel update -q -i noc/translations/messages.pot -d noc/translations
 
 # The site file with a random secret key, made once and never committed.
 instance/config.toml:

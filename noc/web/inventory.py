@@ -127,13 +127,20 @@ def _stored_values(entity, obj):
     return values
 
 
+def _default_text(fl):
+    """What a new form shows: the default as text, empty ones ([] for ASNs) blank."""
+    if fl.widget == 'checkboxes':
+        return fl.default
+    return fl.format(fl.default) if fl.default not in ('', None, []) else ''
+
+
 def _edit(entity, obj):
     form = CsrfForm()
     errors = {}
     if obj is not None:
         values = _stored_values(entity, obj)
     else:
-        values = {fl.name: fl.default for fl in entity.fields}
+        values = {fl.name: _default_text(fl) for fl in entity.fields}
         values.update({k: v for k, v in request.args.items() if k in values})
     if request.method == 'POST':
         values = _form_values(entity, request.form)

@@ -1,0 +1,2 @@
+"""Browser tests (a package, so this conftest does not shadow tests/conftest.py
+for modules that `from conftest import ...`)."""

@@ -1,0 +1,129 @@
+"""Fixtures for the browser tests: Janela served over HTTP, and headless Chromium.
+
+The browser is Debian's `chromium` package driven by Playwright; no browser
+is ever downloaded. Without Chromium (or Playwright) the tests fail with a
+message saying what to install: they are part of the normal run.
+"""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from noc.db import database, init_db
+# tests/conftest.py, imported as `conftest` as the other test modules do (importing
+# it as tests.conftest would load a second copy).
+from conftest import PASSWORD, create_user, make_app
+
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+                 '--no-first-run', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync']
+# Seconds Playwright waits for a page or an element before failing.
+TIMEOUT_MS = 10_000
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'browser: drives headless Chromium (Debian package `chromium`, '
+                   'via Playwright) through the web interface')
+
+
+def chromium_path():
+    """Debian's Chromium, or the executable named in $CHROMIUM."""
+    return (os.environ.get('CHROMIUM') or shutil.which('chromium')
+            or '/usr/bin/chromium')
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No line per request in the test output; errors are still logged by the app."""
+
+    def log_request(self, code='-', size='-'):
+        pass
+
+
+class LiveServer:
+    """The app on a fresh SQLite file, served on 127.0.0.1 in a thread."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server('127.0.0.1', 0, app, threaded=True,
+                                  request_handler=QuietHandler)
+        self.url = f'http://127.0.0.1:{self.server.server_port}'
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       name='janela-live-server', daemon=True)
+
+    def db(self, work):
+        """work() with the database open in this (the test's) thread."""
+        with self.app.app_context():
+            database.connect(reuse_if_open=True)
+            try:
+                return work()
+            finally:
+                database.close()
+
+    def create_user(self, role, username, language):
+        self.db(lambda: create_user(role, username=username, language=language))
+        return username, PASSWORD
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    app = make_app('sqlite:///' + str(tmp_path / 'janela.db'))
+    server = LiveServer(app)
+    server.db(lambda: init_db(database.obj))
+    server.thread.start()
+    try:
+        yield server
+    finally:
+        server.server.shutdown()
+        server.thread.join(timeout=10)
+        server.server.server_close()
+        if not database.is_closed():
+            database.close()
+
+
+@pytest.fixture(scope='session')
+def chromium():
+    """One headless Chromium for the session (each test gets its own context)."""
+    path = chromium_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail(f'Chromium not found at {path}: the browser tests need Debian\'s '
+                    '`chromium` package (apt-get install chromium) or $CHROMIUM naming '
+                    'a Chromium executable. They never download a browser.', pytrace=False)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail('Playwright for Python is missing: pip install -r requirements-dev.txt',
+                    pytrace=False)
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=path, headless=True,
+                                                 args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - say which browser failed and why
+            pytest.fail(f'Chromium at {path} did not start under Playwright: {exc}',
+                        pytrace=False)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium, request):
+    """A fresh browser context (cookies, storage) per test.
+
+    The Accept-Language header follows the test's `language` parameter when
+    it has one, so even the login page is in that language.
+    """
+    callspec = getattr(request.node, 'callspec', None)
+    language = callspec.params.get('language') if callspec else None
+    locale = {'pt_BR': 'pt-BR', 'en': 'en-US'}.get(language, 'en-US')
+    context = chromium.new_context(locale=locale, viewport={'width': 1280, 'height': 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context.new_page()
