@@ -5,7 +5,10 @@ transaction, and if any row is bad the transaction is rolled back and each
 bad row is reported with its line, column and reason. A preview is the same
 run, always rolled back, so what it shows is exactly what the import does.
 Rows are matched by natural key, so importing the same file twice changes
-nothing the second time.
+nothing the second time. A column left out of the file keeps the stored
+value of rows that exist (a short file updates names without wiping ASNs).
+Rows that name another row of the same file (a span and its ring) are
+written after it, whatever their order in the file.
 """
 import csv
 import io
@@ -15,6 +18,7 @@ import peewee as pw
 from flask_babel import lazy_gettext as _l
 
 from ..db import database
+from .fields import Invalid, clean_text
 from .service import RowInvalid, parse, save
 
 MAX_ROWS = 200_000
@@ -86,17 +90,72 @@ def _read(entity, text, result):
         result.errors.append((1, '', '; '.join(message)))
         return
     line = reader.line_num + 1
+    count = 0
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
+                count += 1
                 yield line, cells, header
             line = reader.line_num + 1
-            if len(result.rows) > MAX_ROWS:
+            if count > MAX_ROWS:
                 result.errors.append((line, '', str(_l('more than %(max)d rows; split '
                                                        'the file', max=MAX_ROWS))))
                 return
     except csv.Error as exc:
         result.errors.append((line, '', str(_l('not a CSV file: %(error)s', error=exc))))
+
+
+def _ordered(entity, rows):
+    """`rows` with each one after the rows of the file it names (its ring)."""
+    refs = [fl.name for fl in entity.fields if fl.target is entity.model]
+    if not refs or len(entity.key) != 1:
+        return rows
+    key = entity.key[0]
+    cells = [dict(zip(header, values)) for _, values, header in rows]
+    defined = {}
+    for index, row in enumerate(cells):
+        code = clean_text(row.get(key)).upper()
+        if code:
+            defined.setdefault(code, index)
+
+    def needs(index):
+        named = (defined.get(clean_text(cells[index].get(name)).upper() or None)
+                 for name in refs)
+        return iter([j for j in named if j is not None and j != index])
+
+    order, done = [], set()
+    for start in range(len(rows)):
+        if start in done:
+            continue
+        stack, visiting = [(start, needs(start))], {start}
+        while stack:          # depth first, without recursion (chains can be long)
+            index, pending = stack[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                stack.pop()
+                visiting.discard(index)
+                done.add(index)
+                order.append(rows[index])
+            elif nxt not in done and nxt not in visiting:   # a cycle fails on its own
+                visiting.add(nxt)
+                stack.append((nxt, needs(nxt)))
+    return order
+
+
+def _with_stored(entity, raw, header):
+    """`raw` completed, for a stored row, with the values of absent columns."""
+    absent = [fl.name for fl in entity.fields if fl.name not in header]
+    if not absent:
+        return raw
+    try:
+        key = {k: entity.field(k).parse(raw.get(k)) for k in entity.key}
+    except Invalid:
+        return raw              # the full parse reports it
+    obj = entity.find(key)
+    if obj is None:
+        return raw
+    stored = entity.formatted(entity.read(obj))
+    return {**{name: stored[name] for name in absent}, **raw}
 
 
 def _import_row(entity, line, cells, header, actor, seen, result):
@@ -107,7 +166,7 @@ def _import_row(entity, line, cells, header, actor, seen, result):
                                       found=len(cells), expected=len(header)))))
         return row
     try:
-        values = parse(entity, dict(zip(header, cells)))
+        values = parse(entity, _with_stored(entity, dict(zip(header, cells)), header))
     except RowInvalid as exc:
         row.errors.extend(exc.errors.items())
         return row
@@ -130,12 +189,15 @@ def import_csv(entity, data, actor, commit=True):
     """Import CSV text or bytes; commit only when asked and every row is good."""
     result = ImportResult()
     seen = {}
+    rows = list(_read(entity, decode(data), result))
     with database.atomic() as transaction:
-        for line, cells, header in _read(entity, decode(data), result):
+        for line, cells, header in _ordered(entity, rows):
             row = _import_row(entity, line, cells, header, actor, seen, result)
             if row.errors:
                 row.action = 'error'
                 result.errors.extend((line, col, msg) for col, msg in row.errors)
+        result.rows.sort(key=lambda r: r.line)
+        result.errors.sort(key=lambda e: e[0])
         if not result.rows and not result.errors:
             result.errors.append((2, '', str(_l('the file has no rows'))))
         if commit and result.ok:

@@ -48,6 +48,11 @@ class Field:
     parse_value: Callable = None  # str -> value, raises Invalid
     show: Callable = None         # value -> str (forms, CSV, pages)
     multiple: bool = False
+    # What an empty value is stored as: None (NULL) for parsed values, unless
+    # the column is NOT NULL and holds '' for "none" (an AS-SET).
+    nullable: bool = True
+    # For a reference: the model it names (CSV import orders rows by it).
+    target: Any = None
 
     def parse(self, raw):
         text = raw if self.multiple and isinstance(raw, (list, tuple)) else clean_text(raw)
@@ -61,9 +66,11 @@ class Field:
         return self.parse_value(text) if self.parse_value else text
 
     def empty(self):
-        if self.multiple:
+        # List fields (ASNs, freezes, segments) are empty lists, never None:
+        # the code that writes them iterates.
+        if self.multiple or isinstance(self.default, list):
             return []
-        return None if self.parse_value else ''
+        return None if self.parse_value and self.nullable else ''
 
     def format(self, value):
         if self.show:
@@ -128,8 +135,14 @@ def decimal_number(name, label, low, high, places=2, **kw):
             raise Invalid(_l('%(value)s is out of range; expected %(low)s to %(high)s',
                              value=value, low=low, high=high))
         return number.quantize(decimal.Decimal(1).scaleb(-places))
-    return Field(name, label, parse_value=parse, max_length=20,
-                 show=lambda v: '' if v is None else f'{v:f}', **kw)
+
+    def show(value):
+        # SQLite hands NUMERIC back as a float (12.5 for 12.50): write it with
+        # its places, so what is stored and what a file says compare equal.
+        if value is None:
+            return ''
+        return f'{decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-places)):f}'
+    return Field(name, label, parse_value=parse, max_length=20, show=show, **kw)
 
 
 def email(name, label, **kw):
@@ -144,7 +157,11 @@ def email(name, label, **kw):
 
 def time_zone(name, label, **kw):
     def parse(value):
-        if not valid_time_zone(value):
+        try:
+            known = valid_time_zone(value)
+        except OSError:         # "America" is a directory of the zone database
+            known = False
+        if not known:
             raise Invalid(_l('"%(value)s" is not a time zone; expected an IANA name '
                              'such as America/Sao_Paulo', value=value))
         return value
@@ -169,7 +186,9 @@ def language(name, label, **kw):
 
 def asn_value(value):
     text_value = value.upper().removeprefix('AS').strip()
-    if not text_value.isdigit() or not 1 <= int(text_value) <= 4294967295:
+    # isdecimal, not isdigit: "²" is a digit int() refuses.
+    if not (text_value.isascii() and text_value.isdecimal()) \
+            or not 1 <= int(text_value) <= 4294967295:
         raise Invalid(_l('"%(value)s" is not an AS number; expected 1 to 4294967295, '
                          'with or without "AS"', value=value))
     return int(text_value)
@@ -197,7 +216,7 @@ def as_set(name, label, **kw):
             raise Invalid(_l('"%(value)s" is not an AS-SET name; expected e.g. '
                              'AS-EXAMPLE or AS64500:AS-CUSTOMERS', value=value))
         return value.upper()
-    return Field(name, label, parse_value=parse, max_length=128, **kw)
+    return Field(name, label, parse_value=parse, max_length=128, nullable=False, **kw)
 
 
 def date_value(value):
@@ -269,6 +288,14 @@ def boolean(name, label, **kw):
                  show=lambda v: 'yes' if v else 'no', default=False, **kw)
 
 
+def _shown(value, show):
+    """`show(value)`, or the text itself when the value is already shown
+    (templates pass formatted rows to Entity.key_of)."""
+    if value is None:
+        return ''
+    return value if isinstance(value, str) else show(value)
+
+
 def reference(name, label, model, key, required=True, create=False, **kw):
     """A row of another table named by its natural key (a site's code...).
 
@@ -289,8 +316,8 @@ def reference(name, label, model, key, required=True, create=False, **kw):
             raise Invalid(_l('"%(value)s" was not found', value=value))
         return found
     return Field(name, label, required=required, parse_value=parse, max_length=64,
-                 show=lambda v: '' if v is None else getattr(v, key),
-                 widget='reference', **kw)
+                 show=lambda v: _shown(v, lambda m: getattr(m, key)),
+                 widget='reference', target=model, **kw)
 
 
 def reference_list(name, label, model, key, **kw):
@@ -302,7 +329,10 @@ def reference_list(name, label, model, key, **kw):
         missing = [c for c in codes if c not in found]
         if missing:
             raise Invalid(_l('not found: %(codes)s', codes=', '.join(missing)))
-        return [found[c] for c in dict.fromkeys(codes)]
+        # Sorted, as they are read back: the order is not stored, and a file
+        # listing "B;A" must match what is stored.
+        return [found[c] for c in sorted(set(codes))]
     return Field(name, label, parse_value=parse, max_length=5000, widget='text',
-                 show=lambda v: ';'.join(getattr(m, key) for m in v or []), default=[],
+                 show=lambda v: _shown(v, lambda ms: ';'.join(getattr(m, key) for m in ms)),
+                 default=[],
                  **kw)

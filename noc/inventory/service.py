@@ -47,7 +47,9 @@ def _no_check(values, obj):
 
 
 def _check_customer(values, obj):
-    taken = (CustomerAsn.select(CustomerAsn.asn, Customer.name).join(Customer)
+    # Customer.id must be selected: the joined row replaces customer_id.
+    taken = (CustomerAsn.select(CustomerAsn.asn, Customer.id, Customer.name)
+             .join(Customer)
              .where(CustomerAsn.asn.in_(values['asns'] or [-1])))
     mine = obj.id if obj is not None else _existing_id(Customer, Customer.account_id,
                                                        values['account_id'])
@@ -64,14 +66,25 @@ def _existing_id(model, column, value):
 
 
 def _check_segment(values, obj):
+    mine = obj.id if obj is not None else _existing_id(Segment, Segment.code, values['code'])
+    if mine is not None and values['kind'] != 'ring':
+        spans = Segment.select().where(Segment.parent == mine).count()
+        if spans:
+            return {'kind': str(_l('it is a ring holding %(count)d spans; move them to '
+                                   'another ring first', count=spans))}
     parent = values['parent']
     if parent is None:
         return {}
     if parent.kind != 'ring':
         return {'parent': str(_l('"%(value)s" is a %(kind)s; only a ring can hold spans',
                                  value=parent.code, kind=parent.kind))}
-    if parent.code == values['code'] or (obj is not None and parent.id == obj.id):
-        return {'parent': str(_l('a segment cannot be part of itself'))}
+    # Up the chain of rings: reaching this segment again would be a loop.
+    node, seen = parent, set()
+    while node is not None and node.id not in seen:
+        if node.code == values['code'] or node.id == mine:
+            return {'parent': str(_l('a segment cannot be part of itself'))}
+        seen.add(node.id)
+        node = Segment.get_or_none(Segment.id == node.parent_id) if node.parent_id else None
     return {}
 
 
@@ -149,8 +162,16 @@ def save(entity, values, actor, obj=None):
 
 
 def save_text(entity, raw, actor, obj=None):
-    """Parse and save in one step (forms, CLI); raises RowInvalid."""
-    return save(entity, parse(entity, raw, obj), actor, obj)
+    """Parse and save in one step (forms); raises RowInvalid.
+
+    Without `obj` this creates: a row with the same natural key is refused,
+    not silently overwritten (only CSV import matches rows by key).
+    """
+    values = parse(entity, raw, obj)
+    if obj is None and entity.find(values) is not None:
+        raise RowInvalid({entity.key[-1]: str(_l('"%(value)s" already exists',
+                                                 value=entity.key_of(values)))})
+    return save(entity, values, actor, obj)
 
 
 # Deleting --------------------------------------------------------------------
