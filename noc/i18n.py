@@ -30,9 +30,10 @@ def select_time_zone():
 
 
 def valid_time_zone(name):
+    # 'America' names a directory of zone files: OSError, not ZoneInfoNotFoundError.
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return bool(name)
 

@@ -9,6 +9,7 @@ from . import audit
 from .db import database
 from .i18n import valid_time_zone
 from .models import User, utcnow
+from .text import clean_text
 
 MIN_PASSWORD = 10
 USERNAME_RE = re.compile(r'^[a-z0-9][a-z0-9._-]{1,63}$')
@@ -30,6 +31,9 @@ def _public(user):
 
 
 def _check(values, user=None):
+    for name, value in values.items():
+        if isinstance(value, str) and name != 'password':
+            values[name] = clean_text(value)
     errors = {}
     if 'username' in values:
         username = values['username'].strip().lower()

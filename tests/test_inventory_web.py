@@ -26,16 +26,6 @@ def quick_password_hash(monkeypatch):
                         lambda password: generate_password_hash(password, 'pbkdf2:sha256:1'))
 
 
-# Bugs outside this suite's files, pinned so the tests flip when they are fixed.
-KIND_FILTER_BUG = pytest.mark.xfail(strict=True, reason=(
-    'noc/web/paging.py page_url(): url_for(endpoint, **view_args, **args) gets "kind" twice '
-    'when a list is filtered by kind (/inventory/sites/?kind=pop): TypeError, 500'))
-LIKE_ESCAPE_BUG = ('noc/inventory/entities.py _like(): "\\_" needs ESCAPE \'\\\' on SQLite; '
-                   'without it a search for "A_1" finds nothing')
-NUL_BUG = ('noc/web/inventory.py _filtered(): a NUL in ?q= or a filter value reaches '
-           'PostgreSQL, which refuses it: ValueError, 500')
-
-
 @contextlib.contextmanager
 def db(app):
     """Domain access beside the browser (English messages)."""
@@ -206,7 +196,6 @@ def test_list_search_and_filters(app, as_role, kind):
     _check_lists(as_role('viewer'), [c for c in LIST_CASES if c[0] == kind])
 
 
-@KIND_FILTER_BUG
 def test_list_filtered_by_kind(app, as_role):
     seed(app)
     _check_lists(as_role('viewer'), KIND_FILTER_CASES)
@@ -221,7 +210,6 @@ def test_unknown_filter_values_are_ignored_not_failed(app, as_role):
         assert len(listed(response, 'sites')) == 3, query
 
 
-@KIND_FILTER_BUG
 def test_an_unknown_kind_filter_is_ignored(app, as_role):
     seed(app)
     response = as_role('viewer').get('/inventory/sites/?kind=igloo')
@@ -286,17 +274,16 @@ def test_pagination_keeps_search_and_filters(app, as_role):
     assert 'Page 1 of 1 · 20 in all' in page_text(response)
 
 
-def test_search_for_an_underscore_is_literal(app, as_role, engine, request):
-    if engine == 'sqlite':
-        request.applymarker(pytest.mark.xfail(strict=True, reason=LIKE_ESCAPE_BUG))
+def test_search_for_an_underscore_is_literal(app, as_role):
     with db(app):
         text = ('code,name,kind,city,state,address\n'
                 'A_1,Site a,pop,X,SP,\nAB1,Site b,pop,X,SP,\n')
         assert csvio.import_csv(ENTITIES['sites'], text, ACTOR).ok
     browser = as_role('viewer')
     assert listed(browser.get('/inventory/sites/?q=A_1'), 'sites') == ['A_1']
-    found = listed(browser.get('/inventory/sites/?q=a%25'), 'sites')
-    assert sorted(found) == sorted(['A_1', 'AB1'])
+    # '%' is literal too: no site has it in its code, name or city.
+    assert listed(browser.get('/inventory/sites/?q=a%25'), 'sites') == []
+    assert sorted(listed(browser.get('/inventory/sites/?q=a'), 'sites')) == ['AB1', 'A_1']
 
 
 # Create, edit, delete -----------------------------------------------------------
@@ -809,9 +796,7 @@ def test_odd_list_queries_never_fail(app, as_role):
                 assert response.status_code < 500, (kind, query, fmt)
 
 
-def test_nul_in_list_queries_never_fails(app, as_role, engine, request):
-    if engine == 'postgresql':
-        request.applymarker(pytest.mark.xfail(strict=True, reason=NUL_BUG))
+def test_nul_in_list_queries_never_fails(app, as_role):
     seed(app)
     browser = as_role('viewer')
     for kind in IMPORT_ORDER:

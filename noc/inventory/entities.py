@@ -104,10 +104,6 @@ _FINDERS = {
 }
 
 
-def _like(text):
-    return '%' + text.replace('\\', '').replace('%', '').replace('_', '\\_') + '%'
-
-
 def _customer_choices():
     return [(c.account_id, f'{c.name} ({c.account_id})')
             for c in Customer.select(Customer.id, Customer.name, Customer.account_id)
@@ -135,7 +131,7 @@ CUSTOMERS = Entity(
         f.text('notes', _l('Notes'), max_length=5000, widget='textarea'),
     ],
     key=('account_id',),
-    search=lambda q, t: q.where((Customer.name ** _like(t)) | (Customer.account_id ** _like(t))
+    search=lambda q, t: q.where(Customer.name.contains(t) | Customer.account_id.contains(t)
                                 | Customer.id.in_(CustomerAsn.select(CustomerAsn.customer)
                                                   .where(CustomerAsn.asn == _maybe_asn(t)))),
     order=lambda: (Customer.name, Customer.id),
@@ -166,8 +162,8 @@ CONTACTS = Entity(
         f.choice('notice_format', _l('Notice format'), FORMAT_CHOICES),
     ],
     key=('customer', 'email'),
-    search=lambda q, t: q.where((Contact.name ** _like(t)) | (Contact.email ** _like(t))
-                                | (Customer.name ** _like(t))),
+    search=lambda q, t: q.where(Contact.name.contains(t) | Contact.email.contains(t)
+                                | Customer.name.contains(t)),
     order=lambda: (Customer.name, Contact.name, Contact.id),
     columns=('customer', 'name', 'email', 'roles', 'language', 'notice_format'),
     filters=[
@@ -191,8 +187,8 @@ SITES = Entity(
         f.text('address', _l('Address'), max_length=300),
     ],
     key=('code',),
-    search=lambda q, t: q.where((Site.code ** _like(t)) | (Site.name ** _like(t))
-                                | (Site.city ** _like(t))),
+    search=lambda q, t: q.where(Site.code.contains(t) | Site.name.contains(t)
+                                | Site.city.contains(t)),
     order=lambda: (Site.code,),
     columns=('code', 'name', 'kind', 'city', 'state'),
     filters=[
@@ -222,7 +218,7 @@ SEGMENTS = Entity(
         f.text('description', _l('Description'), max_length=5000, widget='textarea'),
     ],
     key=('code',),
-    search=lambda q, t: q.where((Segment.code ** _like(t)) | (Segment.name ** _like(t))),
+    search=lambda q, t: q.where(Segment.code.contains(t) | Segment.name.contains(t)),
     order=lambda: (Segment.code,),
     columns=('code', 'name', 'kind', 'a_site', 'z_site', 'parent'),
     filters=[Filter('kind', _l('Kind'), lambda: SEGMENT_KIND_CHOICES,
@@ -236,9 +232,8 @@ SEGMENTS = Entity(
 
 
 def _circuit_search(q, text):
-    like = _like(text)
-    return q.where((Circuit.circuit_id ** like) | (Circuit.customer_ref ** like)
-                   | (Customer.name ** like) | (Customer.account_id == text))
+    return q.where(Circuit.circuit_id.contains(text) | Circuit.customer_ref.contains(text)
+                   | Customer.name.contains(text) | (Customer.account_id == text))
 
 
 def _segment_filter(q, value):

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 
 from ..i18n import valid_time_zone
+from ..text import clean_text
 
 EMAIL_RE = re.compile(r'^[^@\s<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
                       r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$')
@@ -22,16 +23,6 @@ LIST_SPLIT = re.compile(r'[;\n,]+')
 
 class Invalid(ValueError):
     """A value a field does not accept; str() is the message for a person."""
-
-
-def clean_text(raw):
-    if raw is None:
-        return ''
-    if isinstance(raw, (list, tuple)):
-        raw = ' '.join(str(r) for r in raw)
-    # Control characters (NUL included) have no place in inventory text and
-    # PostgreSQL refuses NUL outright.
-    return re.sub(r'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]', '', str(raw)).strip()
 
 
 @dataclass
@@ -238,7 +229,8 @@ def freeze_list(name, label, **kw):
     """Change-freeze periods: one per line (or ';'), 'START END [reason]'."""
     def parse(value):
         periods = []
-        for part in LIST_SPLIT.split(value.replace(',', ';')):
+        # Periods split on ';' or new lines only: a reason may hold commas.
+        for part in re.split(r'[;\n]+', value):
             bits = part.split(None, 2)
             if not bits:
                 continue

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 
 from .. import audit, users
 from ..i18n import LANGUAGES, common_time_zones
+from ..text import clean_text
 from ..models import AuditLog, User
 from .access import require
 from .paging import paginate
@@ -27,7 +28,7 @@ def user_list():
 
 
 def _user_values(form, creating):
-    values = {name: form.get(name, '').strip() for name in
+    values = {name: clean_text(form.get(name, '')) for name in
               ('username', 'full_name', 'email', 'role', 'language', 'time_zone')}
     values['full_name'] = values['full_name'][:200]
     values['email'] = values['email'][:254]
@@ -82,7 +83,7 @@ def _day(text, end=False):
 @require('admin')
 def audit_log():
     query = AuditLog.select()
-    args = {k: request.args.get(k, '').strip()[:100] for k in
+    args = {k: clean_text(request.args.get(k, ''))[:100] for k in
             ('user', 'entity', 'action', 'key', 'since', 'until')}
     if args['user']:
         query = query.where(AuditLog.username == args['user'])

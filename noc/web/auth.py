@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired
 
 from ..extensions import limiter, login_manager
 from ..i18n import LANGUAGES, common_time_zones
+from ..text import clean_text
 from ..models import User
 from .. import users
 
@@ -96,8 +97,9 @@ def preferences():
     form = PreferencesForm(obj=current_user)
     errors = {}
     if form.validate_on_submit():
-        values = {'full_name': form.full_name.data.strip()[:200],
-                  'language': form.language.data, 'time_zone': form.time_zone.data}
+        values = {'full_name': clean_text(form.full_name.data)[:200],
+                  'language': clean_text(form.language.data),
+                  'time_zone': clean_text(form.time_zone.data)}
         if form.new_password.data:
             if _authenticate(current_user.username, form.current_password.data) is None:
                 errors['current_password'] = _('The current password is wrong.')

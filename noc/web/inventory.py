@@ -15,6 +15,7 @@ from flask_wtf.file import FileField
 
 from ..inventory import csvio, service
 from ..inventory.entities import ENTITIES
+from ..text import clean_text
 from ..i18n import common_time_zones
 from . import related
 from .access import require
@@ -48,12 +49,12 @@ def _row(entity, row_id):
 def _filtered(entity):
     """The list query with the request's search text and filters applied."""
     query = entity.query()
-    text = request.args.get('q', '').strip()[:200]
+    text = clean_text(request.args.get('q', ''))[:200]
     if text:
         query = entity.search(query, text)
     active = {}
     for flt in entity.filters:
-        value = request.args.get(flt.name, '').strip()[:100]
+        value = clean_text(request.args.get(flt.name, ''))[:100]
         if value:
             choices = flt.choices()
             if choices is None or value in [c for c, _ in choices]:
@@ -101,6 +102,7 @@ def show(kind, row_id):
     obj = _row(entity, row_id)
     values = entity.formatted(entity.read(obj))
     return render_template('inventory/show.html', entity=entity, obj=obj, values=values,
+                           key=entity.key_of(entity.read(obj)),
                            related=related.sections(entity, obj, _page_size()))
 
 
@@ -190,6 +192,7 @@ def delete(kind, row_id):
             return redirect(url_for('.list_rows', kind=entity.name))
     values = entity.formatted(entity.read(obj))
     return render_template('inventory/delete.html', entity=entity, obj=obj, values=values,
+                           key=entity.key_of(entity.read(obj)),
                            form=form, error=error), 400 if error else 200
 
 

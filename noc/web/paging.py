@@ -1,6 +1,8 @@
 """Pagination of list pages: LIMIT/OFFSET over an ordered query, never the whole table."""
 from dataclasses import dataclass
 
+from urllib.parse import urlencode
+
 from flask import request
 
 
@@ -40,7 +42,10 @@ def paginate(query, size):
 
 
 def page_url(number):
-    """This page's address with another page number, other arguments kept."""
-    from flask import url_for
-    args = {k: v for k, v in request.args.items() if k != 'page'}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, page=number)
+    """This page's address with another page number, other arguments kept.
+
+    Built from the path, not url_for: a filter named like a view argument
+    (?kind=) must not collide with it.
+    """
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != 'page']
+    return request.path + '?' + urlencode(args + [('page', number)])
