@@ -26,8 +26,8 @@ translations: $(BIN)/.installed
 
 # Refresh the catalogues after changing texts; then translate pt_BR's new entries.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o noc/translations/messages.pot .
-	$(BIN)/pybabel update -q -i noc/translations/messages.pot -d noc/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o noc/translations/messages.pot .
+	$(BIN)/pybabel update -i noc/translations/messages.pot -d noc/translations
 
 # The site file with a random secret key, made once and never committed.
 instance/config.toml:

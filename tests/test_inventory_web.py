@@ -522,8 +522,8 @@ def test_bad_edit_changes_nothing(app, as_role):
 # Deleting what is still used -------------------------------------------------------
 
 @pytest.mark.parametrize('kind,where,reason', [
-    ('sites', {'code': 'CXS-01'}, 'still used by 1 circuits'),
-    ('sites', {'code': 'FLN-DC'}, 'still used by 1 circuits; still used by 1 segments'),
+    ('sites', {'code': 'CXS-01'}, 'still used by 1 circuit'),
+    ('sites', {'code': 'FLN-DC'}, 'still used by 1 circuit; still used by 1 segment'),
     ('segments', {'code': 'SPAN-CXS-FLN'}, 'still used by 2 circuits'),
     ('customers', {'account_id': 'C-1001'}, 'still used by 2 circuits'),
 ])

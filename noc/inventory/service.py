@@ -4,7 +4,7 @@ Forms, CSV import and the CLI hand text in; this module parses it with the
 entity's fields, applies the rules that span fields, writes the row and its
 audit entry in one transaction, and answers with errors per field.
 """
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 import peewee as pw
 
 from .. import audit
@@ -176,22 +176,29 @@ def save_text(entity, raw, actor, obj=None):
 
 # Deleting --------------------------------------------------------------------
 
+def _used_by_circuits(count):
+    return ngettext('still used by %(num)d circuit', 'still used by %(num)d circuits', count)
+
+
+def _used_by_segments(count):
+    return ngettext('still used by %(num)d segment', 'still used by %(num)d segments', count)
+
+
 def _blockers(entity, obj):
-    """Why a row cannot go: [(message)] naming what still uses it."""
+    """Why a row cannot go: messages naming what still uses it."""
     uses = []
     if entity.name == 'customers':
         uses.append((Circuit.select().where(Circuit.customer == obj).count(),
-                     _l('circuits')))
+                     _used_by_circuits))
     elif entity.name == 'sites':
         uses.append((Circuit.select().where((Circuit.a_site == obj) | (Circuit.z_site == obj))
-                     .count(), _l('circuits')))
+                     .count(), _used_by_circuits))
         uses.append((Segment.select().where((Segment.a_site == obj) | (Segment.z_site == obj))
-                     .count(), _l('segments')))
+                     .count(), _used_by_segments))
     elif entity.name == 'segments':
         uses.append((CircuitSegment.select().where(CircuitSegment.segment == obj).count(),
-                     _l('circuits')))
-    return [str(_l('still used by %(count)d %(what)s', count=n, what=what))
-            for n, what in uses if n]
+                     _used_by_circuits))
+    return [message(count) for count, message in uses if count]
 
 
 def delete(entity, obj, actor):
