@@ -607,3 +607,24 @@ def test_cli_export_is_what_import_takes(runner, tmp_path):
         assert out.read_text(encoding='utf-8') == csvio.export_csv(ENTITIES[kind])
         result = runner.invoke(args=['noc', 'import', kind, str(out)])
         assert f'0 created, 0 updated, {SAMPLE_COUNTS[kind]} unchanged' in result.output
+
+
+def test_export_defuses_spreadsheet_formulas_and_import_restores_them(ctx):
+    text = ('account_id,name,kind,notice_language,time_zone,notes\n'
+            'C-9,"=HYPERLINK(""http://evil.example"")",isp,pt-BR,UTC,+55 31 3333-0000\n')
+    assert csvio.import_csv(ENTITIES['customers'], text, ACTOR).ok
+    exported = csvio.export_csv(ENTITIES['customers'])
+    row = next(csv.DictReader(io.StringIO(exported)))
+    assert row['name'].startswith("'=HYPERLINK") and row['notes'] == "'+55 31 3333-0000"
+    again = csvio.import_csv(ENTITIES['customers'], exported, ACTOR)
+    assert again.ok and again.count('unchanged') == 1
+    assert Customer.get(Customer.account_id == 'C-9').name.startswith('=HYPERLINK')
+
+
+def test_export_reads_in_chunks_with_one_query_per_child_list(ctx):
+    sites = 'code,name,kind,city,state\n' + ''.join(
+        f'S{n},Site {n},pop,City,MG\n' for n in range(25))
+    assert csvio.import_csv(ENTITIES['sites'], sites, ACTOR).ok
+    pieces = list(csvio.iter_csv(ENTITIES['sites'], chunk=10))
+    assert len(pieces) == 3                      # rows 1-10, 11-20, 21-25
+    assert ''.join(pieces).count('\n') == 26

@@ -95,7 +95,7 @@ def _read(entity, text, result):
         for cells in reader:
             if any(c.strip() for c in cells):
                 count += 1
-                yield line, cells, header
+                yield line, [_restore(c) for c in cells], header
             line = reader.line_num + 1
             if count > MAX_ROWS:
                 result.errors.append((line, '', str(_l('more than %(max)d rows; split '
@@ -207,12 +207,43 @@ def import_csv(entity, data, actor, commit=True):
     return result
 
 
-def export_csv(entity, query=None, out=None):
-    """Write rows as CSV (the same columns import takes); returns the text."""
-    out = out or io.StringIO()
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (CSV injection); exports quote such cells with an apostrophe, as
+# spreadsheets themselves do, and imports take the apostrophe off again.
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+
+
+def _defuse(cell):
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _restore(cell):
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
+
+
+def iter_csv(entity, query=None, chunk=1000):
+    """CSV text in pieces, reading the rows a chunk at a time (never the whole table)."""
+    out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
     writer.writerow([fl.name for fl in entity.fields])
     query = query if query is not None else entity.query().order_by(*entity.order())
-    for obj in query.iterator() if hasattr(query, 'iterator') else query:
-        writer.writerow(list(entity.formatted(entity.read(obj)).values()))
-    return out.getvalue() if isinstance(out, io.StringIO) else None
+    number = 1
+    while True:
+        objs = list(query.paginate(number, chunk))
+        for values in entity.read_many(objs):
+            writer.writerow([_defuse(cell) for cell in entity.formatted(values).values()])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if len(objs) < chunk:
+            return
+        number += 1
+
+
+def export_csv(entity, query=None, out=None):
+    """Write rows as CSV (the same columns import takes) to `out`, or return the text."""
+    if out is None:
+        return ''.join(iter_csv(entity, query))
+    for piece in iter_csv(entity, query):
+        out.write(piece)
+    return None

@@ -63,6 +63,15 @@ class Entity:
         return {fl.name: _READERS.get((self.name, fl.name), _attr(fl.name))(obj)
                 for fl in self.fields}
 
+    def read_many(self, objs):
+        """read() for a page of rows, with each child list loaded in one query."""
+        objs = list(objs)
+        loaded = {name: load([o.id for o in objs]) for (kind, name), load
+                  in _BATCH_LOADERS.items() if kind == self.name and objs}
+        return [{fl.name: loaded[fl.name].get(obj.id, []) if fl.name in loaded
+                 else _READERS.get((self.name, fl.name), _attr(fl.name))(obj)
+                 for fl in self.fields} for obj in objs]
+
     def formatted(self, values):
         return {fl.name: fl.format(values.get(fl.name)) for fl in self.fields}
 
@@ -92,6 +101,29 @@ _READERS = {
     ('circuits', 'segments'): lambda c: list(
         Segment.select().join(CircuitSegment).where(CircuitSegment.circuit == c)
         .order_by(Segment.code)),
+}
+
+def _grouped(rows, key, value):
+    result = {}
+    for row in rows:
+        result.setdefault(key(row), []).append(value(row))
+    return result
+
+
+# The same child lists as _READERS, for many rows in one query each (list
+# pages and exports would otherwise run one query per row).
+_BATCH_LOADERS = {
+    ('customers', 'asns'): lambda ids: _grouped(
+        CustomerAsn.select().where(CustomerAsn.customer.in_(ids)).order_by(CustomerAsn.asn),
+        lambda a: a.customer_id, lambda a: a.asn),
+    ('customers', 'freezes'): lambda ids: _grouped(
+        ChangeFreeze.select().where(ChangeFreeze.customer.in_(ids))
+        .order_by(ChangeFreeze.starts_on, ChangeFreeze.ends_on, ChangeFreeze.reason),
+        lambda z: z.customer_id, lambda z: (z.starts_on, z.ends_on, z.reason)),
+    ('circuits', 'segments'): lambda ids: _grouped(
+        Segment.select(Segment, CircuitSegment.circuit).join(CircuitSegment)
+        .where(CircuitSegment.circuit.in_(ids)).order_by(Segment.code).objects(),
+        lambda s: s.circuit, lambda s: s),
 }
 
 _FINDERS = {

@@ -20,8 +20,9 @@ class Section:
 def _section(title, kind, query, limit, more_url=''):
     entity = ENTITIES[kind]
     total = query.order_by().count()
-    objs = query.order_by(*entity.order()).limit(limit)
-    rows = [entity.formatted(entity.read(o)) | {'_id': o.id, '_obj': o} for o in objs]
+    objs = list(query.order_by(*entity.order()).limit(limit))
+    rows = [entity.formatted(values) | {'_id': o.id, '_obj': o}
+            for o, values in zip(objs, entity.read_many(objs))]
     return Section(title, entity, rows, total, more_url if total > limit else '')
 
 
