@@ -10,6 +10,7 @@ from urllib.parse import urlparse, unquote
 
 import peewee
 from playhouse.migrations import Runner
+from playhouse.pool import PooledPostgresqlDatabase
 
 from .config import PROJECT_DIR, project_path
 
@@ -32,10 +33,14 @@ def open_database(url):
             'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': 10000,
             'synchronous': 'normal', 'cache_size': -32000})
     parts = urlparse(url)
-    return peewee.PostgresqlDatabase(
+    # Pooled: every request connects and closes (create_app), and a new
+    # PostgreSQL connection (a server process, the handshake) costs several
+    # milliseconds; the pool hands back an open one instead.
+    return PooledPostgresqlDatabase(
         unquote(parts.path.lstrip('/')), host=parts.hostname or None,
         port=parts.port or None, user=unquote(parts.username or '') or None,
-        password=unquote(parts.password or '') or None, connect_timeout=10)
+        password=unquote(parts.password or '') or None, connect_timeout=10,
+        max_connections=32, stale_timeout=300)
 
 
 def bind(db):

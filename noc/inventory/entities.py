@@ -54,6 +54,12 @@ class Entity:
     columns: tuple             # field names shown in lists
     filters: list = dc_field(default_factory=list)
     base_query: Callable = None
+    # The least query that search, filters and order need, selecting ids:
+    # lists count and skip on it, then load one page of rows by id with
+    # base_query, so the joins that only feed the display run for 50 rows,
+    # not for every row counted or skipped. Search and filters must then
+    # use the model's own columns (subqueries for other tables).
+    narrow_query: Callable = None
 
     def field(self, name):
         return next(fl for fl in self.fields if fl.name == name)
@@ -63,14 +69,21 @@ class Entity:
         return {fl.name: _READERS.get((self.name, fl.name), _attr(fl.name))(obj)
                 for fl in self.fields}
 
-    def read_many(self, objs):
-        """read() for a page of rows, with each child list loaded in one query."""
+    def read_many(self, objs, names=None):
+        """read() for a page of rows, with each child list loaded in one query.
+
+        `names` limits it to those fields: a list reads only its columns, so
+        it loads nothing it never shows (a circuit's segments, the
+        redundancy group of each circuit that has one).
+        """
         objs = list(objs)
+        fields = self.fields if names is None else [self.field(n) for n in names]
+        wanted = {fl.name for fl in fields}
         loaded = {name: load([o.id for o in objs]) for (kind, name), load
-                  in _BATCH_LOADERS.items() if kind == self.name and objs}
+                  in _BATCH_LOADERS.items() if kind == self.name and name in wanted and objs}
         return [{fl.name: loaded[fl.name].get(obj.id, []) if fl.name in loaded
                  else _READERS.get((self.name, fl.name), _attr(fl.name))(obj)
-                 for fl in self.fields} for obj in objs]
+                 for fl in fields} for obj in objs]
 
     def formatted(self, values):
         return {fl.name: fl.format(values.get(fl.name)) for fl in self.fields}
@@ -263,9 +276,24 @@ SEGMENTS = Entity(
 )
 
 
+def _code_contains(column, text):
+    """`column` contains `text`, for a column stored upper-case (codes).
+
+    Case-sensitive LIKE on the upper-cased text finds the same rows as
+    ILIKE there, and PostgreSQL runs it about four times faster (ILIKE
+    folds the case of every row it scans). The pattern is peewee's own
+    (escaped, with ESCAPE when needed); the operator is written out because
+    peewee turns LIKE into GLOB on SQLite, where LIKE ignores ASCII case.
+    """
+    pattern = column.contains(text.upper()).rhs
+    return pw.NodeList((column, pw.SQL('LIKE'), pattern))
+
+
 def _circuit_search(q, text):
-    return q.where(Circuit.circuit_id.contains(text) | Circuit.customer_ref.contains(text)
-                   | Customer.name.contains(text) | (Customer.account_id == text))
+    customers = Customer.select(Customer.id).where(Customer.name.contains(text)
+                                                   | (Customer.account_id == text))
+    return q.where(_code_contains(Circuit.circuit_id, text)
+                   | Circuit.customer_ref.contains(text) | Circuit.customer.in_(customers))
 
 
 def _segment_filter(q, value):
@@ -320,7 +348,8 @@ CIRCUITS = Entity(
         Filter('site', _l('Site'), lambda: None, _site_filter),
         Filter('segment', _l('Segment'), lambda: None, _segment_filter),
         Filter('customer', _l('Customer'), lambda: None,
-               lambda q, v: q.where(Customer.account_id == v)),
+               lambda q, v: q.where(Circuit.customer.in_(
+                   Customer.select(Customer.id).where(Customer.account_id == v)))),
         Filter('group', _l('Redundancy group'), lambda: None,
                lambda q, v: q.where(Circuit.redundancy_group.in_(
                    RedundancyGroup.select(RedundancyGroup.id)
@@ -331,6 +360,7 @@ CIRCUITS = Entity(
                         .join_from(Circuit, ASite, on=(Circuit.a_site == ASite.id), attr='a_site')
                         .join_from(Circuit, ZSite, pw.JOIN.LEFT_OUTER,
                                    on=(Circuit.z_site == ZSite.id), attr='z_site')),
+    narrow_query=lambda: Circuit.select(Circuit.id),
 )
 
 ENTITIES = {e.name: e for e in (CUSTOMERS, CONTACTS, SITES, SEGMENTS, CIRCUITS)}

@@ -33,12 +33,28 @@ def page_number():
         return 1
 
 
-def paginate(query, size):
+def paginate(query, size, load=None):
+    """The request's page of `query` (ordered).
+
+    With `load`, `query` is a narrow query of ids: counting and skipping
+    run on it alone, and load(a page of ids) fetches the rows to show.
+    """
     number = page_number()
+    items = _fetch(query, number, size, load)
+    if number == 1 and len(items) < size:
+        # All of it is on this page: a narrow search needs no COUNT, which
+        # would scan the table a second time.
+        return Page(items, 1, size, len(items))
     total = query.order_by().count()
-    number = min(number, max(1, -(-total // size)))
-    items = list(query.paginate(number, size))
+    last = max(1, -(-total // size))
+    if number > last:   # past the end (an old link): show the last page
+        number, items = last, _fetch(query, last, size, load)
     return Page(items, number, size, total)
+
+
+def _fetch(query, number, size, load):
+    page = query.paginate(number, size)
+    return list(load(page) if load else page)
 
 
 def page_url(number):

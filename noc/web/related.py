@@ -22,7 +22,7 @@ def _section(title, kind, query, limit, more_url=''):
     total = query.order_by().count()
     objs = list(query.order_by(*entity.order()).limit(limit))
     rows = [entity.formatted(values) | {'_id': o.id, '_obj': o}
-            for o, values in zip(objs, entity.read_many(objs))]
+            for o, values in zip(objs, entity.read_many(objs, entity.columns))]
     return Section(title, entity, rows, total, more_url if total > limit else '')
 
 
