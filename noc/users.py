@@ -77,6 +77,12 @@ def update_user(user, values, actor):
     """Change profile fields and, when given, the password."""
     values = {k: v for k, v in values.items() if v is not None}
     _check(values, user)
+    if actor is not None and getattr(actor, 'id', None) == user.id and \
+            (values.get('role', user.role) != 'admin' and user.role == 'admin'
+             or values.get('active') is False):
+        # Someone must stay able to manage users: no admin locks themselves out.
+        raise UserInvalid({'role': str(_l('You cannot remove your own administrator '
+                                          'role or account.'))})
     before = _public(user)
     with database.atomic():
         for name in ('username', 'full_name', 'email', 'role', 'language', 'time_zone',

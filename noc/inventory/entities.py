@@ -64,6 +64,9 @@ class Entity:
     def field(self, name):
         return next(fl for fl in self.fields if fl.name == name)
 
+    def filter(self, name):
+        return next(flt for flt in self.filters if flt.name == name)
+
     def read(self, obj):
         """The row as {field: value}, values shaped as the fields parse them."""
         return {fl.name: _READERS.get((self.name, fl.name), _attr(fl.name))(obj)

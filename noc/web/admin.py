@@ -52,19 +52,15 @@ def user_edit(user_id=None):
         values.update({k: getattr(user, k) for k in values})
     if request.method == 'POST' and form.validate():
         values = _user_values(request.form, user is None)
-        if user is not None and user.id == current_user.id and \
-                (values['role'] != 'admin' or not values['active']):
-            errors['role'] = _('You cannot remove your own administrator role or account.')
-        else:
-            try:
-                if user is None:
-                    user = users.create_user(values, current_user._get_current_object())
-                else:
-                    users.update_user(user, values, current_user._get_current_object())
-                flash(_('Saved.'), 'info')
-                return redirect(url_for('.user_list'))
-            except users.UserInvalid as exc:
-                errors = exc.errors
+        try:
+            if user is None:
+                user = users.create_user(values, current_user._get_current_object())
+            else:
+                users.update_user(user, values, current_user._get_current_object())
+            flash(_('Saved.'), 'info')
+            return redirect(url_for('.user_list'))
+        except users.UserInvalid as exc:
+            errors = exc.errors
     return render_template('admin/user_form.html', user=user, values=values, errors=errors,
                            form=form, roles=User.ROLES, languages=LANGUAGES,
                            time_zones=common_time_zones()), 400 if errors else 200

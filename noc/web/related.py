@@ -53,7 +53,7 @@ def sections(entity, obj, limit):
             result.append(_section(_l('Spans of this ring'), 'segments',
                                    ENTITIES['segments'].query().where(Segment.parent == obj),
                                    200))
-        over = ENTITIES['circuits'].filters[3].apply(ENTITIES['circuits'].query(), obj.code)
+        over = ENTITIES['circuits'].filter('segment').apply(ENTITIES['circuits'].query(), obj.code)
         result.append(_section(_l('Circuits over this segment'), 'circuits', over, limit,
                                url_for('inventory.list_rows', kind='circuits',
                                        segment=obj.code)))
