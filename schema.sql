@@ -32,7 +32,10 @@ CREATE TABLE IF NOT EXISTS app_user (
     -- Failed logins in a row; at web.lockout_attempts the account is locked
     -- until locked_until (migration 0002), whatever address the tries come from.
     failed_logins   INTEGER NOT NULL DEFAULT 0,
-    locked_until    TIMESTAMP NULL
+    locked_until    TIMESTAMP NULL,
+    -- Part of every session cookie; a new one (password change, logout)
+    -- ends the sessions made with the old (migration 0003).
+    session_token   VARCHAR(64) NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS app_user_username ON app_user (username);
 

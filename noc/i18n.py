@@ -1,5 +1,6 @@
 """Language and time zone of whoever is looking, and the filters that use them."""
 import datetime
+import functools
 import zoneinfo
 
 from flask import current_app, request, session
@@ -38,6 +39,7 @@ def valid_time_zone(name):
     return bool(name)
 
 
+@functools.lru_cache(maxsize=1)
 def common_time_zones():
     """Zones offered in forms: Brazil's first, then the rest of the world."""
     brazil = sorted(z for z in zoneinfo.available_timezones()
@@ -50,7 +52,7 @@ def common_time_zones():
     rest = sorted(z for z in zoneinfo.available_timezones()
                   if '/' in z and not z.startswith(('Etc/', 'SystemV/', 'US/'))
                   and z not in brazil)
-    return brazil + ['UTC'] + rest
+    return tuple(brazil + ['UTC'] + rest)
 
 
 def _localtime(value, fmt='short'):
@@ -101,6 +103,7 @@ ENTITY_LABELS = {
     'segments': lazy_gettext('segment'),
     'circuits': lazy_gettext('circuit'),
     'users': lazy_gettext('user'),
+    'redundancy_groups': lazy_gettext('redundancy group'),
 }
 
 

@@ -74,6 +74,7 @@ class User(BaseModel):
     last_login_at = UTCDateTimeField(null=True)
     failed_logins = pw.IntegerField(default=0)
     locked_until = UTCDateTimeField(null=True)
+    session_token = pw.CharField(max_length=64, default='')
 
     class Meta:
         table_name = 'app_user'
@@ -87,7 +88,8 @@ class User(BaseModel):
         return self.active
 
     def get_id(self):
-        return str(self.id)
+        # Flask-Login keeps this in the session; web/auth.load_user checks the token.
+        return f'{self.id}:{self.session_token}'
 
     def can(self, role):
         """True when this user's role is `role` or above."""

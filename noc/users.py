@@ -1,6 +1,7 @@
 """NOC users: creation, changes and password checks, audited."""
 import datetime
 import re
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -30,10 +31,13 @@ def _public(user):
             'active': user.active}
 
 
+LIMITS = {'full_name': 200, 'email': 254}
+
+
 def _check(values, user=None):
     for name, value in values.items():
         if isinstance(value, str) and name != 'password':
-            values[name] = clean_text(value)
+            values[name] = clean_text(value)[:LIMITS.get(name, 64)]
     errors = {}
     if 'username' in values:
         username = values['username'].strip().lower()
@@ -68,7 +72,8 @@ def create_user(values, actor):
             email=values.get('email', ''), role=values.get('role', 'viewer'),
             language=values.get('language', 'pt_BR'),
             time_zone=values.get('time_zone', 'America/Sao_Paulo'),
-            password_hash=generate_password_hash(values['password']))
+            password_hash=generate_password_hash(values['password']),
+            session_token=secrets.token_hex(16))
         audit.record(actor, 'created', 'users', user.id, user.username, after=_public(user))
     return user
 
@@ -89,6 +94,8 @@ def update_user(user, values, actor):
                      'active'):
             if name in values:
                 setattr(user, name, values[name])
+        if values.get('password') or values.get('active') is False:
+            user.session_token = secrets.token_hex(16)     # ends its other sessions
         if values.get('password'):
             user.password_hash = generate_password_hash(values['password'])
         user.save()
@@ -125,8 +132,22 @@ def authenticate(username, password, lockout_attempts=10, lockout_minutes=15):
     if not user.active:
         return None
     user.last_login_at, user.failed_logins, user.locked_until = now, 0, None
-    user.save(only=[User.last_login_at, User.failed_logins, User.locked_until])
+    user.session_token = user.session_token or secrets.token_hex(16)
+    user.save(only=[User.last_login_at, User.failed_logins, User.locked_until,
+                    User.session_token])
     return user
+
+
+def check_password(user, password):
+    """Whether `password` is the user's, without counting or logging anything
+    (confirming a change is not a login)."""
+    return check_password_hash(user.password_hash, password or '')
+
+
+def end_sessions(user):
+    """A new session token: every cookie made with the old one stops working."""
+    user.session_token = secrets.token_hex(16)
+    User.update(session_token=user.session_token).where(User.id == user.id).execute()
 
 
 def _count_failure(user, now, attempts, minutes):

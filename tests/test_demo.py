@@ -18,7 +18,7 @@ from noc.db import bind, database, init_db
 from noc.inventory import csvio, demo, service
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
 from noc.models import (AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                        CustomerAsn, Segment, Site, User)
+                        CustomerAsn, RedundancyGroup, Segment, Site, User)
 
 RESERVED_ASNS = ((64496, 64511), (65536, 65551),         # RFC 5398, documentation
                  (64512, 65534), (4200000000, 4294967294))  # RFC 6996, private use
@@ -229,7 +229,10 @@ def test_every_row_is_written_through_the_domain_and_audited(loaded):
     created = collections.Counter(
         a.entity for a in AuditLog.select().where((AuditLog.username == 'demo')
                                                   & (AuditLog.action == 'created')))
-    assert created == {**{kind: loaded[kind] for kind in IMPORT_ORDER}, 'users': 4}
+    groups = RedundancyGroup.select().count()
+    assert groups > 0
+    assert created == {**{kind: loaded[kind] for kind in IMPORT_ORDER}, 'users': 4,
+                       'redundancy_groups': groups}
 
 
 def test_the_same_seed_gives_the_same_data(ctx):

@@ -742,7 +742,9 @@ def test_import_confirmation_with_a_tampered_payload_stores_nothing(app, as_role
 def _csv_keys(response, column):
     assert response.status_code == 200
     assert response.mimetype == 'text/csv'
-    return [r[column] for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))]
+    text = response.get_data(as_text=True)
+    assert text.startswith('\ufeff')          # spreadsheets read it as UTF-8
+    return [r[column] for r in csv.DictReader(io.StringIO(text[1:]))]
 
 
 def test_export_of_a_filtered_list_holds_only_those_rows(app, as_role):

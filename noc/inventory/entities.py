@@ -155,7 +155,7 @@ _FINDERS = {
 def _customer_choices():
     return [(c.account_id, f'{c.name} ({c.account_id})')
             for c in Customer.select(Customer.id, Customer.name, Customer.account_id)
-            .order_by(Customer.name).limit(5000)]
+            .order_by(Customer.name)]
 
 
 def _site_choices():
@@ -358,8 +358,9 @@ CIRCUITS = Entity(
                    RedundancyGroup.select(RedundancyGroup.id)
                    .where(RedundancyGroup.name == v.upper())))),
     ],
-    base_query=lambda: (Circuit.select(Circuit, Customer, ASite, ZSite)
+    base_query=lambda: (Circuit.select(Circuit, Customer, ASite, ZSite, RedundancyGroup)
                         .join_from(Circuit, Customer)
+                        .join_from(Circuit, RedundancyGroup, pw.JOIN.LEFT_OUTER)
                         .join_from(Circuit, ASite, on=(Circuit.a_site == ASite.id), attr='a_site')
                         .join_from(Circuit, ZSite, pw.JOIN.LEFT_OUTER,
                                    on=(Circuit.z_site == ZSite.id), attr='z_site')),

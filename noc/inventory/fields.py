@@ -104,7 +104,9 @@ def choice(name, label, choices, required=True, **kw):
 
 def integer(name, label, low, high, required=False, **kw):
     def parse(value):
-        cleaned = value.replace('.', '').replace(' ', '') if value.isascii() else value
+        # '10.000' and '10 000' are ten thousand (pt-BR grouping); '2.5' is refused.
+        grouped = re.fullmatch(r'\d{1,3}([. ]\d{3})+', value)
+        cleaned = re.sub(r'[. ]', '', value) if grouped else value
         try:
             number = int(cleaned)
         except ValueError:

@@ -11,6 +11,7 @@ from .. import audit
 from ..db import database
 from ..models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
                       CustomerAsn, Segment, Site)
+from .entities import ENTITIES
 from .fields import Invalid
 
 
@@ -110,7 +111,7 @@ _CROSS_CHECKS = {'customers': _check_customer, 'segments': _check_segment,
 _CHILD_FIELDS = {'asns', 'freezes', 'roles', 'segments'}
 
 
-def _write_columns(entity, obj, values):
+def _write_columns(entity, obj, values, actor):
     for fl in entity.fields:
         if fl.name not in _CHILD_FIELDS:
             setattr(obj, fl.name, values[fl.name])
@@ -118,8 +119,11 @@ def _write_columns(entity, obj, values):
         for role in Contact.ROLES:
             setattr(obj, 'role_' + role, role in values['roles'])
     if entity.name == 'circuits' and values['redundancy_group'] is not None:
-        if values['redundancy_group'].id is None:
-            values['redundancy_group'].save()
+        group = values['redundancy_group']
+        if group.id is None:
+            group.save()
+            audit.record(actor, 'created', 'redundancy_groups', group.id, group.name,
+                         after={'name': group.name})
 
 
 def _write_children(entity, obj, values):
@@ -151,7 +155,7 @@ def save(entity, values, actor, obj=None):
     action = 'created' if obj is None else 'updated'
     with database.atomic():
         obj = obj if obj is not None else entity.model()
-        _write_columns(entity, obj, values)
+        _write_columns(entity, obj, values, actor)
         obj.save()
         _write_children(entity, obj, values)
         changed = audit.changed_fields(before, after)
@@ -184,6 +188,12 @@ def _used_by_segments(count):
     return ngettext('still used by %(num)d segment', 'still used by %(num)d segments', count)
 
 
+def _holds_spans(count):
+    return ngettext('it is a ring holding %(num)d span; move it to another ring first',
+                    'it is a ring holding %(num)d spans; move them to another ring first',
+                    count)
+
+
 def _blockers(entity, obj):
     """Why a row cannot go: messages naming what still uses it."""
     uses = []
@@ -198,7 +208,20 @@ def _blockers(entity, obj):
     elif entity.name == 'segments':
         uses.append((CircuitSegment.select().where(CircuitSegment.segment == obj).count(),
                      _used_by_circuits))
+        # As when a ring changes kind: its spans must go to another ring first.
+        uses.append((Segment.select().where(Segment.parent == obj).count(), _holds_spans))
     return [message(count) for count, message in uses if count]
+
+
+def _audit_cascade(entity, obj, actor):
+    """A customer takes its contacts with it: each gets its own audit copy."""
+    if entity.name != 'customers':
+        return
+    contacts = ENTITIES['contacts']
+    for contact in contacts.query().where(Contact.customer == obj):
+        values = contacts.read(contact)
+        audit.record(actor, 'deleted', 'contacts', contact.id, contacts.key_of(values),
+                     before=contacts.formatted(values))
 
 
 def delete(entity, obj, actor):
@@ -209,6 +232,7 @@ def delete(entity, obj, actor):
     before = entity.formatted(entity.read(obj))
     try:
         with database.atomic():
+            _audit_cascade(entity, obj, actor)
             audit.record(actor, 'deleted', entity.name, obj.id,
                          entity.key_of(entity.read(obj)), before=before)
             obj.delete_instance()

@@ -1,5 +1,6 @@
 """Administration: NOC users and the audit log."""
 import datetime
+import zoneinfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +10,7 @@ from flask_wtf import FlaskForm
 from .. import audit, users
 from ..i18n import LANGUAGES, common_time_zones
 from ..text import clean_text
+from ..inventory.entities import ENTITIES
 from ..models import AuditLog, User
 from .access import require
 from .paging import paginate
@@ -30,8 +32,6 @@ def user_list():
 def _user_values(form, creating):
     values = {name: clean_text(form.get(name, '')) for name in
               ('username', 'full_name', 'email', 'role', 'language', 'time_zone')}
-    values['full_name'] = values['full_name'][:200]
-    values['email'] = values['email'][:254]
     values['active'] = bool(form.get('active')) or creating
     values['password'] = form.get('password') or None
     return values
@@ -41,7 +41,7 @@ def _user_values(form, creating):
 @bp.route('/users/<int:user_id>', methods=['GET', 'POST'])
 @require('admin')
 def user_edit(user_id=None):
-    user = User.get_or_none(User.id == user_id) if user_id else None
+    user = User.get_or_none(User.id == user_id) if user_id and user_id < 2 ** 63 else None
     if user_id and user is None:
         from flask import abort
         abort(404)
@@ -67,12 +67,21 @@ def user_edit(user_id=None):
 
 
 def _day(text, end=False):
+    """The start (or end) of a day in the reader's time zone, in UTC."""
     try:
         day = datetime.date.fromisoformat(text)
     except ValueError:
         return None
-    moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min)
-    return moment.replace(tzinfo=datetime.timezone.utc)
+    zone = zoneinfo.ZoneInfo(current_user.time_zone)
+    moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min,
+                                       tzinfo=zone)
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def _labelled(entity, state):
+    """Field names of a stored state as the reader's labels."""
+    fields = {fl.name: fl.label for fl in ENTITIES[entity].fields} if entity in ENTITIES else {}
+    return [(fields.get(name, name), value) for name, value in state.items()]
 
 
 @bp.route('/audit/')
@@ -80,7 +89,7 @@ def _day(text, end=False):
 def audit_log():
     query = AuditLog.select()
     args = {k: clean_text(request.args.get(k, ''))[:100] for k in
-            ('user', 'entity', 'action', 'key', 'since', 'until')}
+            ('user', 'entity', 'action', 'key', 'id', 'since', 'until')}
     if args['user']:
         query = query.where(AuditLog.username == args['user'])
     if args['entity']:
@@ -88,14 +97,19 @@ def audit_log():
     if args['action']:
         query = query.where(AuditLog.action == args['action'])
     if args['key']:
-        query = query.where(AuditLog.entity_key ** f'%{args["key"]}%')
+        query = query.where(AuditLog.entity_key.contains(args['key']))
+    if args['id'].isdigit() and int(args['id']) < 2 ** 63:
+        query = query.where(AuditLog.entity_id == int(args['id']))
     if _day(args['since']):
         query = query.where(AuditLog.at >= _day(args['since']))
     if _day(args['until']):
         query = query.where(AuditLog.at <= _day(args['until'], end=True))
     page = paginate(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()), 50)
-    entries = [(e, audit.load(e.before_json), audit.load(e.after_json)) for e in page.items]
-    names = [u.username for u in User.select(User.username).order_by(User.username)]
+    entries = [(e, _labelled(e.entity, audit.load(e.before_json)),
+                _labelled(e.entity, audit.load(e.after_json))) for e in page.items]
+    # Everyone who changed something: users, but also the CLI, the demo, the worker.
+    names = [r.username for r in AuditLog.select(AuditLog.username).distinct()
+             .order_by(AuditLog.username)]
     entities = [r.entity for r in AuditLog.select(AuditLog.entity).distinct()
                 .order_by(AuditLog.entity)]
     return render_template('admin/audit.html', page=page, entries=entries, args=args,

@@ -1,4 +1,8 @@
 """Logging in and out, and each user's own preferences."""
+import re
+import secrets
+from urllib.parse import urlsplit
+
 from flask import (Blueprint, current_app, flash, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
@@ -22,12 +26,17 @@ class LoginForm(FlaskForm):
 
 
 @login_manager.user_loader
-def load_user(user_id):
+def load_user(session_id):
+    """The user of a session id 'ID:TOKEN'; a rotated token ends old sessions."""
+    user_id, _sep, token = session_id.partition(':')
     try:
-        user = User.get_or_none(User.id == int(user_id))
+        user = User.get_or_none(User.id == int(user_id)) if int(user_id) < 2 ** 63 else None
     except ValueError:
         return None
-    return user if user and user.active else None
+    if user is None or not user.active or not token or \
+            not secrets.compare_digest(token, user.session_token):
+        return None
+    return user
 
 
 def _login_limit():
@@ -41,14 +50,23 @@ def _authenticate(username, password):
 
 
 def _safe_next(target):
-    # Only local paths: never send a user to another site after login.
-    if target and target.startswith('/') and not target.startswith('//') and '\\' not in target:
-        return target
+    """`target` if it is a path on this site, else the dashboard.
+
+    Browsers and werkzeug drop tabs and new lines, so '/\t/evil.example'
+    would become '//evil.example': any control character or space refuses it.
+    """
+    if target and target.startswith('/') and not re.search(r'[\x00-\x20\x7f\\]', target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith('//'):
+            return target
     return url_for('dashboard.index')
 
 
 @bp.route('/login', methods=['GET', 'POST'])
-@limiter.limit(_login_limit, methods=['POST'])
+# Only failed attempts count: a whole shift logging in from behind one NAT
+# must not be locked out by its own successful logins.
+@limiter.limit(_login_limit, methods=['POST'],
+               deduct_when=lambda response: response.status_code != 302)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for('dashboard.index'))
@@ -69,6 +87,8 @@ def login():
 @bp.route('/logout', methods=['POST'])
 @login_required
 def logout():
+    # A new token: a copy of this session's cookie no longer logs anyone in.
+    users.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_('You have logged out.'), 'info')
     return redirect(url_for('auth.login'))
@@ -97,16 +117,19 @@ def preferences():
     form = PreferencesForm(obj=current_user)
     errors = {}
     if form.validate_on_submit():
-        values = {'full_name': clean_text(form.full_name.data)[:200],
+        values = {'full_name': clean_text(form.full_name.data),
                   'language': clean_text(form.language.data),
                   'time_zone': clean_text(form.time_zone.data)}
         if form.new_password.data:
-            if _authenticate(current_user.username, form.current_password.data) is None:
+            if not users.check_password(current_user, form.current_password.data):
                 errors['current_password'] = _('The current password is wrong.')
             values['password'] = form.new_password.data
         if not errors:
             try:
-                users.update_user(current_user._get_current_object(), values, current_user)
+                me = current_user._get_current_object()
+                users.update_user(me, values, me)
+                if values.get('password'):
+                    login_user(me)     # the new token, so this session goes on
                 flash(_('Preferences saved.'), 'info')
                 return redirect(url_for('auth.preferences'))
             except users.UserInvalid as exc:

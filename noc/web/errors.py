@@ -25,13 +25,19 @@ def register(app):
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        messages = {
-            403: _('Your role does not allow this. Ask an administrator.'),
-            404: _('There is nothing at this address.'),
-            413: _('The file is too large (at most 20 MB).'),
-            429: _('Too many attempts. Wait a minute and try again.'),
+        # werkzeug's titles and texts are English only; say it in the user's language.
+        titles = {
+            400: (_('Bad request'), _('The request could not be understood; go back and '
+                                      'try again.')),
+            403: (_('Not allowed'), _('Your role does not allow this. Ask an administrator.')),
+            404: (_('Not found'), _('There is nothing at this address.')),
+            405: (_('Not allowed here'), _('This address does not take that kind of request.')),
+            413: (_('Too large'), _('The file is too large (at most 20 MB).')),
+            429: (_('Too many attempts'), _('Too many attempts. Wait a minute and try again.')),
         }
-        return _page(exc.code, exc.name, messages.get(exc.code, exc.description))
+        title, message = titles.get(exc.code, (_('Error %(code)d', code=exc.code or 500),
+                                               _('The request failed.')))
+        return _page(exc.code, title, message)
 
     @app.errorhandler(Exception)
     def unexpected(exc):

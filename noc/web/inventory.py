@@ -5,6 +5,7 @@ driven by their Entity descriptions; the rules live in inventory.service.
 """
 import base64
 import binascii
+import itertools
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    stream_with_context, url_for)
@@ -39,7 +40,13 @@ def _entity(kind):
     return entity
 
 
+MAX_ID = 2 ** 63 - 1
+MAX_UPLOAD = 14 * 1024 * 1024
+
+
 def _row(entity, row_id):
+    if row_id > MAX_ID:     # no such id; the database would refuse the number
+        abort(404)
     row = entity.query().where(entity.model.id == row_id).first()
     if row is None:
         abort(404)
@@ -95,7 +102,8 @@ def _page_size():
 def _csv_response(entity, query):
     # Streamed: a 50,000-circuit export never sits whole in memory. The
     # connection stays open until the last piece (closed by teardown after).
-    pieces = stream_with_context(csvio.iter_csv(entity, query))
+    # The BOM tells spreadsheets the file is UTF-8 (accents intact); import skips it.
+    pieces = stream_with_context(itertools.chain(['\ufeff'], csvio.iter_csv(entity, query)))
     return Response(pieces, mimetype='text/csv; charset=utf-8', headers={
         'Content-Disposition': f'attachment; filename=janela-{entity.name}.csv'})
 
@@ -225,6 +233,10 @@ def import_rows(kind):
             data = upload.read() if upload else b''
             if not data:
                 error = _('Choose a CSV file to import.')
+            elif len(data) > MAX_UPLOAD:
+                # The confirmation sends the file back encoded (4/3 larger).
+                error = _('The file is too large (at most 14 MB); split it, or use '
+                          'flask noc import.')
             else:
                 result = csvio.import_csv(entity, data, current_user._get_current_object(),
                                           commit=False)
