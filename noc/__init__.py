@@ -34,6 +34,12 @@ def create_app(overrides=None, environ=None):
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(os.path.dirname(__file__),
                                                    'translations'),
     )
+    if web['trusted_proxies']:
+        # Behind nginx every client would otherwise be 127.0.0.1 to the login
+        # rate limit, and every request plain http to the cookie settings.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        count = web['trusted_proxies']
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_database(app, settings['database']['url'])
     _init_extensions(app)
     _register_blueprints(app)

@@ -181,3 +181,24 @@ def test_csv_download_starts_with_a_bom_for_spreadsheets(as_role, app):
     body = as_role('viewer').get('/inventory/sites/export.csv').get_data()
     assert body.startswith('\ufeff'.encode()) and 'Contagem'.encode() in body
     assert _in_db(app, lambda: csvio.import_csv(ENTITIES['sites'], body, 'test').count('unchanged')) == 2
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_login_limit(db_url, app):
+    from conftest import make_app
+    proxied = make_app(db_url, web={'login_rate_limit': '2 per minute', 'trusted_proxies': 1})
+    browser = Browser(proxied)
+
+    def fail(address):
+        return browser.post_form('/login', {'username': 'x', 'password': 'y'},
+                                 headers={'X-Forwarded-For': address}).status_code
+    assert [fail('198.51.100.7') for _ in range(3)] == [401, 401, 429]
+    assert fail('203.0.113.9') == 401           # another client behind the same proxy
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
+    app.config['NOC']['web']['login_rate_limit'] = '2 per minute'
+    browser = Browser(app)
+    codes = [browser.post_form('/login', {'username': 'x', 'password': 'y'},
+                               headers={'X-Forwarded-For': f'198.51.100.{n}'}).status_code
+             for n in range(3)]
+    assert codes == [401, 401, 429]
