@@ -5,7 +5,6 @@ own and dropped at the end; no other database on the server is touched.
 """
 import os
 import re
-import secrets
 import uuid
 
 import peewee

@@ -6,7 +6,7 @@ the same rules and the same messages (naming the value and what is accepted).
 import datetime
 import decimal
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l

@@ -10,7 +10,7 @@ import peewee as pw
 from .. import audit
 from ..db import database
 from ..models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                      CustomerAsn, Segment, Site)
+                      CustomerAsn, Segment)
 from .entities import ENTITIES
 from .fields import Invalid
 
