@@ -69,7 +69,10 @@ CREATE TABLE IF NOT EXISTS customer (
     time_zone       VARCHAR(64) NOT NULL DEFAULT 'America/Sao_Paulo',
     notes           TEXT NOT NULL DEFAULT '',
     created_at      TIMESTAMP NOT NULL,
-    updated_at      TIMESTAMP NOT NULL
+    updated_at      TIMESTAMP NOT NULL,
+    -- Searchable fields folded (lower case, no accents), kept by the domain
+    -- (migration 0004): 'araxa' finds 'ARAXÁ' on both engines.
+    search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS customer_account_id ON customer (account_id);
 CREATE INDEX IF NOT EXISTS customer_name ON customer (name);
@@ -112,7 +115,10 @@ CREATE TABLE IF NOT EXISTS contact (
     notice_format     VARCHAR(16) NOT NULL DEFAULT 'invitation'
                       CHECK (notice_format IN ('invitation', 'plain')),
     created_at        TIMESTAMP NOT NULL,
-    updated_at        TIMESTAMP NOT NULL
+    updated_at        TIMESTAMP NOT NULL,
+    -- Searchable fields folded (lower case, no accents), kept by the domain
+    -- (migration 0004): 'araxa' finds 'ARAXÁ' on both engines.
+    search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS contact_customer_email ON contact (customer_id, email);
 CREATE INDEX IF NOT EXISTS contact_email ON contact (email);
@@ -129,7 +135,10 @@ CREATE TABLE IF NOT EXISTS site (
     state       VARCHAR(2) NOT NULL,
     address     VARCHAR(300) NOT NULL DEFAULT '',
     created_at  TIMESTAMP NOT NULL,
-    updated_at  TIMESTAMP NOT NULL
+    updated_at  TIMESTAMP NOT NULL,
+    -- Searchable fields folded (lower case, no accents), kept by the domain
+    -- (migration 0004): 'araxa' finds 'ARAXÁ' on both engines.
+    search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS site_code ON site (code);
 CREATE INDEX IF NOT EXISTS site_city ON site (city);
@@ -148,7 +157,10 @@ CREATE TABLE IF NOT EXISTS segment (
     length_km   NUMERIC(8, 2) NULL CHECK (length_km IS NULL OR length_km >= 0),
     description TEXT NOT NULL DEFAULT '',
     created_at  TIMESTAMP NOT NULL,
-    updated_at  TIMESTAMP NOT NULL
+    updated_at  TIMESTAMP NOT NULL,
+    -- Searchable fields folded (lower case, no accents), kept by the domain
+    -- (migration 0004): 'araxa' finds 'ARAXÁ' on both engines.
+    search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS segment_code ON segment (code);
 CREATE INDEX IF NOT EXISTS segment_a_site ON segment (a_site_id);
@@ -181,7 +193,10 @@ CREATE TABLE IF NOT EXISTS circuit (
     bgp_as_set          VARCHAR(128) NOT NULL DEFAULT '',
     notes               TEXT NOT NULL DEFAULT '',
     created_at          TIMESTAMP NOT NULL,
-    updated_at          TIMESTAMP NOT NULL
+    updated_at          TIMESTAMP NOT NULL,
+    -- Searchable fields folded (lower case, no accents), kept by the domain
+    -- (migration 0004): 'araxa' finds 'ARAXÁ' on both engines.
+    search_text TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS circuit_circuit_id ON circuit (circuit_id);
 CREATE INDEX IF NOT EXISTS circuit_customer ON circuit (customer_id);

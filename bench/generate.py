@@ -28,6 +28,8 @@ if PROJECT_DIR not in sys.path:
     sys.path.insert(0, PROJECT_DIR)
 
 from noc.db import bind, init_db, next_ids, open_database  # noqa: E402
+from noc.inventory.entities import ENTITIES  # noqa: E402
+from noc.text import search_key  # noqa: E402
 from noc.models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,  # noqa: E402
                         CustomerAsn, RedundancyGroup, Segment, Site)
 
@@ -116,6 +118,9 @@ def _timestamp(rng, max_days=3650):
                                     seconds=rng.randint(0, 86399))
 
 
+SEARCHED = {entity.model: entity.search_fields for entity in ENTITIES.values()}
+
+
 def _insert(model, fields, rows):
     """Insert `rows` (tuples without the id) with ids from one reserved block.
 
@@ -123,6 +128,12 @@ def _insert(model, fields, rows):
     """
     if not rows:
         return []
+    if model in SEARCHED:
+        # The folded search text the domain would store (service._write_columns).
+        names = [f.name for f in fields]
+        places = [names.index(n) for n in SEARCHED[model]]
+        rows = [row + (search_key(*(row[p] for p in places)),) for row in rows]
+        fields = fields + [model.search_text]
     with model._meta.database.atomic():
         first = next_ids(model._meta.table_name, len(rows))
         ids = list(range(first, first + len(rows)))

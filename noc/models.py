@@ -119,6 +119,7 @@ class Customer(TimestampedModel):
     notice_language = pw.CharField(max_length=8, default='pt_BR')
     time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
     notes = pw.TextField(default='')
+    search_text = pw.TextField(default='')
 
     def __str__(self):
         return f'{self.name} ({self.account_id})'
@@ -151,6 +152,7 @@ class Contact(TimestampedModel):
     language = pw.CharField(max_length=8, default='pt_BR')
     time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
     notice_format = pw.CharField(max_length=16, default='invitation')
+    search_text = pw.TextField(default='')
 
     class Meta:
         indexes = ((('customer', 'email'), True),)
@@ -171,6 +173,7 @@ class Site(TimestampedModel):
     city = pw.CharField(max_length=100, index=True)
     state = pw.CharField(max_length=2)
     address = pw.CharField(max_length=300, default='')
+    search_text = pw.TextField(default='')
 
     def __str__(self):
         return self.code
@@ -186,6 +189,7 @@ class Segment(TimestampedModel):
     parent = pw.ForeignKeyField('self', null=True, on_delete='SET NULL', backref='children')
     length_km = pw.DecimalField(max_digits=8, decimal_places=2, null=True)
     description = pw.TextField(default='')
+    search_text = pw.TextField(default='')
 
     def __str__(self):
         return self.code
@@ -216,6 +220,7 @@ class Circuit(TimestampedModel):
     bgp_asn = pw.BigIntegerField(null=True)
     bgp_as_set = pw.CharField(max_length=128, default='')
     notes = pw.TextField(default='')
+    search_text = pw.TextField(default='')
 
     def __str__(self):
         return self.circuit_id

@@ -202,3 +202,38 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
                                headers={'X-Forwarded-For': f'198.51.100.{n}'}).status_code
              for n in range(3)]
     assert codes == [401, 401, 429]
+
+
+ACCENTED = ('code,name,kind,city,state\nAAX01,Estação Araxá,pop,Araxá,MG\n'
+            'SAO01,PoP São Paulo,pop,São Paulo,SP\n')
+
+
+@pytest.mark.parametrize('query, found', [('araxa', ['AAX01']), ('ARAXÁ', ['AAX01']),
+                                          ('estacao', ['AAX01']), ('ESTAÇÃO', ['AAX01']),
+                                          ('sao paulo', ['SAO01']), ('aax', ['AAX01']),
+                                          ('ção', ['AAX01']), ('x', ['AAX01'])])
+def test_search_ignores_case_and_accents_on_both_engines(as_role, app, query, found):
+    _in_db(app, lambda: csvio.import_csv(ENTITIES['sites'], ACCENTED, 'test'))
+    page = as_role('viewer').get('/inventory/sites/', query_string={'q': query})
+    listed = [code for code in ('AAX01', 'SAO01') if f'>{code}</a>' in page.get_data(as_text=True)]
+    assert listed == found
+
+
+def test_circuit_search_finds_customers_by_name_without_accents(as_role, app):
+    def seed():
+        csvio.import_csv(ENTITIES['sites'], ACCENTED, 'test')
+        csvio.import_csv(ENTITIES['customers'], 'account_id,name,kind,notice_language,time_zone\n'
+                         'C-1,Conexão Triângulo,isp,pt-BR,UTC\n', 'test')
+        csvio.import_csv(ENTITIES['circuits'], 'circuit_id,customer,service,a_site,status\n'
+                         'J-1,C-1,l2-transport,AAX01,active\n', 'test')
+    _in_db(app, seed)
+    page = as_role('viewer').get('/inventory/circuits/?q=conexao+triangulo').get_data(as_text=True)
+    assert '>J-1</a>' in page
+
+
+def test_renaming_updates_what_search_finds(ctx):
+    csvio.import_csv(ENTITIES['sites'], ACCENTED, 'test')
+    csvio.import_csv(ENTITIES['sites'], 'code,name,kind,city,state\n'
+                     'AAX01,Torre Uberaba,tower,Uberaba,MG\n', 'test')
+    from noc.models import Site
+    assert Site.get(Site.code == 'AAX01').search_text == 'aax01 torre uberaba uberaba'

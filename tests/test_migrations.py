@@ -54,6 +54,8 @@ def test_upgrade_keeps_data_and_matches_a_fresh_database(ctx):
     assert User.get(User.username == 'olduser').failed_logins == 0
     circuit = Circuit.get(Circuit.circuit_id == 'JAN-IPT-9')
     assert circuit.customer.name == 'Provedor Antigo' and circuit.customer_ref == 'REF-9'
+    assert circuit.customer.search_text == 'cli-7 provedor antigo'     # filled by 0004
+    assert circuit.search_text == 'jan-ipt-9 ref-9'
     # New rows take ids after the old ones.
     assert Customer.create(account_id='CLI-8', name='Novo', kind='isp').id == 8
     assert init_db(db) == []

@@ -13,6 +13,7 @@ from ..models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
                       CustomerAsn, Segment)
 from .entities import ENTITIES
 from .fields import Invalid
+from ..text import search_key
 
 
 class RowInvalid(Exception):
@@ -115,6 +116,8 @@ def _write_columns(entity, obj, values, actor):
     for fl in entity.fields:
         if fl.name not in _CHILD_FIELDS:
             setattr(obj, fl.name, values[fl.name])
+    obj.search_text = search_key(*(entity.field(name).format(values[name])
+                                   for name in entity.search_fields))
     if entity.name == 'contacts':
         for role in Contact.ROLES:
             setattr(obj, 'role_' + role, role in values['roles'])
