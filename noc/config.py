@@ -32,12 +32,14 @@ def _one_of(*choices):
                    lambda value: value in choices)
 
 
-def _time_zone(value):
+def valid_time_zone(name):
+    """Whether `name` is an IANA zone; shared by settings, forms and users."""
+    # 'America' names a directory of zone files: OSError, not ZoneInfoNotFoundError.
     try:
-        zoneinfo.ZoneInfo(value)
+        zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return False
-    return True
+    return bool(name)
 
 
 def _between(low, high):
@@ -56,7 +58,7 @@ SETTINGS = {
                               lambda v: len(v) >= 32),
         'language': _one_of('pt_BR', 'en'),
         'time_zone': Setting(str, 'an IANA time zone such as America/Sao_Paulo',
-                             _time_zone),
+                             valid_time_zone),
         'base_url': _URL,
         'operator_name': Setting(str, 'a non-empty name', bool),
     },

@@ -8,6 +8,8 @@ from flask_babel import (format_date, format_datetime, format_decimal, get_local
                          lazy_gettext)
 from flask_login import current_user
 
+from .config import valid_time_zone  # noqa: F401 (forms and users import it from here)
+
 LANGUAGES = {'pt_BR': 'Português (Brasil)', 'en': 'English'}
 
 
@@ -28,15 +30,6 @@ def select_time_zone():
     if current_user and current_user.is_authenticated:
         return current_user.time_zone
     return current_app.config['NOC']['app']['time_zone']
-
-
-def valid_time_zone(name):
-    # 'America' names a directory of zone files: OSError, not ZoneInfoNotFoundError.
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return bool(name)
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 import datetime
 import zoneinfo
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -43,7 +43,6 @@ def _user_values(form, creating):
 def user_edit(user_id=None):
     user = User.get_or_none(User.id == user_id) if user_id and user_id < 2 ** 63 else None
     if user_id and user is None:
-        from flask import abort
         abort(404)
     form, errors = CsrfForm(), {}
     values = {'username': '', 'full_name': '', 'email': '', 'role': 'viewer',

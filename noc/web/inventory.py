@@ -7,8 +7,8 @@ import base64
 import binascii
 import itertools
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect,
+                   render_template, request, stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -95,7 +95,6 @@ def list_rows(kind):
 
 
 def _page_size():
-    from flask import current_app
     return current_app.config['NOC']['web']['page_size']
 
 
