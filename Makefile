@@ -43,10 +43,11 @@ run: db
 
 test: setup-dev
 	bash scripts/test-services.sh
+	bash scripts/setup-cmp-venv.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-dev
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-cmp .pytest_cache .hypothesis

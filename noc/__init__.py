@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import config as config_module
 from .db import bind, database, open_database
-from .extensions import babel, csrf, limiter, login_manager
+from .extensions import babel, csrf, limiter, login_manager, mailer
 
 TEMPLATES_DIR = os.path.join(config_module.PROJECT_DIR, 'templates')
 STATIC_DIR = os.path.join(config_module.PROJECT_DIR, 'static')
@@ -68,6 +68,9 @@ def _init_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from .mail import transport
+    transport.configure(app)
+    mailer.init_app(app)
     i18n.register_filters(app)
 
 

@@ -121,7 +121,37 @@ def serve_command(host, port):
         for line in demo.login_hint():
             click.echo('  ' + line)
     click.echo('  Ctrl-C stops it.\n')
+    app = current_app._get_current_object()
+    if app.config['NOC']['worker']['enabled']:
+        from . import worker
+        worker.start_thread(app)
+        mail = app.config['NOC']['mail']
+        click.echo('  The worker runs beside it: notices go to '
+                   + (f'files in {mail["capture_dir"]} (Mail capture in the menu).'
+                      if mail['backend'] == 'capture' else f'{mail["server"]}:{mail["port"]}.'))
     # Flask refuses app.run() inside its own CLI; werkzeug's server is what it would use.
     from werkzeug.serving import run_simple
-    run_simple(host, port, current_app._get_current_object(), use_reloader=False,
+    run_simple(host, port, app, use_reloader=False,
                threaded=True)
+
+
+@noc_cli.command('worker')
+@click.option('--once', is_flag=True, help='One pass, then exit (cron, tests).')
+def worker_command(once):
+    """Send the outbox, move windows along, queue reminders; until stopped."""
+    import logging
+    import signal
+    from flask import current_app
+    from . import worker
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s %(message)s')
+    runner = worker.Worker(current_app._get_current_object())
+    if once:
+        done = runner.run_once()
+        click.echo(', '.join(f'{k}: {v}' for k, v in sorted(done.items())))
+        return
+    # SIGTERM (systemd, docker stop) finishes the message in flight, then exits.
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    try:
+        runner.run_forever()
+    except KeyboardInterrupt:
+        runner.stop()

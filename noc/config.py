@@ -93,10 +93,23 @@ SETTINGS = {
                                 lambda v: '@' in v and ' ' not in v),
         'from_name': _TEXT,
         'timeout_seconds': _between(1, 600),
+        'ca_file': _TEXT,
+        'batch_size': _between(1, 10000),
+        'retry_for_hours': _between(1, 24 * 14),
+        'max_retry_minutes': _between(1, 24 * 60),
     },
     'worker': {
         'interval_seconds': _between(1, 3600),
         'enabled': _FLAG,
+        'claim_lease_seconds': _between(30, 24 * 3600),
+    },
+    'maintenance': {
+        'provider': Setting(str, 'a domain name such as janela.example.net',
+                            lambda v: bool(v) and ' ' not in v and '.' in v),
+        'min_notice_days': _between(0, 365),
+        'max_duration_hours': _between(1, 24 * 30),
+        'reminder_hours': _between(0, 24 * 30),
+        'notify_no_impact': _FLAG,
     },
 }
 

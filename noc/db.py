@@ -103,3 +103,11 @@ def next_ids(table_name, count=1):
         'UPDATE id_sequence SET last_id = last_id + {p} WHERE table_name = {p} '
         'RETURNING last_id'.format(p=db.param), (count, table_name))
     return cursor.fetchone()[0] - count + 1
+
+
+def lock_rows(query, skip_locked=False):
+    """SELECT … FOR UPDATE [SKIP LOCKED] on PostgreSQL; SQLite has no row locks
+    (one writer at a time does the same job), so the query is left as is."""
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        return query
+    return query.for_update(skip_locked=skip_locked or None)

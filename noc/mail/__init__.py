@@ -1,0 +1,1 @@
+"""Mail: composing notices, the outbox, delivery."""

@@ -1,0 +1,86 @@
+"""MIME for a notice, laid out the way iMIP and real clients need it.
+
+multipart/mixed
+  multipart/alternative
+    text/plain, text/html
+    text/calendar; method=REQUEST|CANCEL; charset=UTF-8  (method= equals METHOD inside,
+                                                          absent when the VEVENT has none)
+  application/ics attachment: the same calendar, for people who save it
+
+Flask-Mail's `alts` cannot set `method=` on the calendar part (Exchange
+rejects the mismatch), so the message is built here with the standard
+library and handed to the transport whole. Every part is transfer-encoded,
+so the message is 7-bit and can be stored as text.
+"""
+import email.charset
+import email.encoders
+import email.policy
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import format_datetime, formataddr, make_msgid
+
+CRLF = email.policy.compat32.clone(linesep='\r\n')
+UTF8_QP = email.charset.Charset('utf-8')
+UTF8_QP.header_encoding = email.charset.QP
+UTF8_QP.body_encoding = email.charset.QP
+# HTML and calendar parts in base64: its encoder is C, quoted-printable's is
+# Python, and at thousands of messages per confirmation that matters.
+UTF8_B64 = email.charset.Charset('utf-8')
+UTF8_B64.header_encoding = email.charset.QP
+UTF8_B64.body_encoding = email.charset.BASE64
+
+
+def message_id(domain):
+    return make_msgid(idstring='janela', domain=domain)
+
+
+def _text_part(body, subtype):
+    part = MIMENonMultipart('text', subtype)
+    part.set_payload(body, UTF8_QP if subtype == 'plain' else UTF8_B64)
+    return part
+
+
+def _calendar_part(ics, method):
+    part = MIMENonMultipart('text', 'calendar')
+    part.set_payload(ics, UTF8_B64)
+    if method:
+        part.set_param('method', method)
+    # set_payload wrote charset="utf-8"; iMIP examples and Outlook use UTF-8.
+    part.set_param('charset', 'UTF-8')
+    return part
+
+
+def _attachment(ics, filename):
+    part = MIMEBase('application', 'ics', name=filename)
+    part.set_payload(ics.encode('utf-8'))
+    email.encoders.encode_base64(part)
+    part.add_header('Content-Disposition', 'attachment', filename=filename)
+    return part
+
+
+def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
+          filename, language='pt-BR', headers=None):
+    """The whole message as a string with CRLF line ends (RFC 5322)."""
+    alternative = MIMEMultipart('alternative')
+    alternative.attach(_text_part(text, 'plain'))
+    alternative.attach(_text_part(html, 'html'))
+    alternative.attach(_calendar_part(ics, method))
+    root = MIMEMultipart('mixed')
+    root.attach(alternative)
+    root.attach(_attachment(ics, filename))
+    root['From'] = formataddr(sender)
+    root['To'] = formataddr(recipient)
+    root['Subject'] = Header(subject, 'utf-8').encode()
+    root['Date'] = format_datetime(stamp)
+    root['Message-ID'] = msgid
+    root['Content-Language'] = language
+    # RFC 3834: a notice is sent by a program, so autoresponders stay quiet.
+    root['Auto-Submitted'] = 'auto-generated'
+    for name, value in (headers or {}).items():
+        root[name] = value
+    # compat32 with CRLF: the same bytes on the wire as policy.SMTP, without its
+    # header parsing, which costs milliseconds per message at 2,000 contacts.
+    return root.as_string(policy=CRLF)
+

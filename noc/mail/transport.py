@@ -1,0 +1,131 @@
+"""Hands stored messages to an SMTP server, or to files for the local capture.
+
+SMTP goes through Flask-Mail's connection (one per batch). Its connection
+opens sockets without a timeout and starts TLS without checking the
+server's certificate, so `_Connection` opens them with both; the SMTP
+transaction itself (MAIL, RCPT, DATA) is driven here to keep the server's
+reply for the record.
+"""
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+
+from flask_mail import Connection
+
+from ..config import project_path
+
+
+@dataclass
+class Result:
+    state: str          # 'sent', 'retry' (temporary), 'failed' (permanent)
+    detail: str
+
+
+class _Connection(Connection):
+    def __init__(self, mail, timeout, cafile=None):
+        super().__init__(mail)
+        self.timeout, self.cafile = timeout, cafile
+
+    def configure_host(self):
+        context = ssl.create_default_context(cafile=self.cafile)
+        if self.mail.use_ssl:
+            host = smtplib.SMTP_SSL(self.mail.server, self.mail.port, timeout=self.timeout,
+                                    context=context)
+        else:
+            host = smtplib.SMTP(self.mail.server, self.mail.port, timeout=self.timeout)
+        if self.mail.use_tls:
+            host.starttls(context=context)
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def configure(app):
+    """Flask-Mail's settings from [mail]."""
+    conf = app.config['NOC']['mail']
+    app.config.update(
+        MAIL_SERVER=conf['server'], MAIL_PORT=conf['port'],
+        MAIL_USE_TLS=conf['security'] == 'starttls', MAIL_USE_SSL=conf['security'] == 'ssl',
+        MAIL_USERNAME=conf['username'] or None, MAIL_PASSWORD=conf['password'] or None,
+        MAIL_DEFAULT_SENDER=(conf['from_name'], conf['from_address']),
+        # Flask-Mail would silently drop mail when app.testing; tests use a real server.
+        MAIL_SUPPRESS_SEND=False)
+
+
+def _reply(code, text):
+    return f'{code} {text.decode("utf-8", "replace") if isinstance(text, bytes) else text}'
+
+
+def _classify(exc):
+    """An SMTP failure as retry (4xx, connection trouble) or failed (5xx)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        return Result('failed' if code >= 500 else 'retry', _reply(code, text))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return Result('failed' if exc.smtp_code >= 500 else 'retry',
+                      _reply(exc.smtp_code, exc.smtp_error))
+    return Result('retry', f'{type(exc).__name__}: {exc}')
+
+
+def _send_one(host, envelope_from, message):
+    code, text = host.mail(envelope_from)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, text, envelope_from)
+    code, text = host.rcpt(message.recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({message.recipient: (code, text)})
+    code, text = host.data(message.raw.encode('ascii', 'replace'))
+    if code != 250:
+        raise smtplib.SMTPDataError(code, text)
+    return _reply(code, text)
+
+
+def deliver_smtp(app, messages, on_result, cafile=None):
+    """Send `messages` over one connection; `on_result(message, Result)` after each.
+
+    A broken connection makes the rest of the batch 'retry' without trying
+    them: the server is gone, and they go again in the next pass.
+    """
+    conf = app.config['NOC']['mail']
+    pending = list(messages)
+    try:
+        with _Connection(app.extensions['mail'], conf['timeout_seconds'], cafile) as conn:
+            while pending:
+                message = pending[0]
+                try:
+                    reply = _send_one(conn.host, conf['from_address'], message)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                        smtplib.SMTPDataError) as exc:
+                    pending.pop(0)
+                    on_result(message, _classify(exc))
+                    conn.host.rset()
+                    continue
+                pending.pop(0)
+                on_result(message, Result('sent', reply))
+    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        result = _classify(exc)
+        for message in pending:
+            on_result(message, result)
+
+
+def deliver_capture(app, messages, on_result):
+    """Write each message as an .eml file; the NOC reads them under Mail capture."""
+    directory = project_path(app.config['NOC']['mail']['capture_dir'])
+    os.makedirs(directory, exist_ok=True)
+    for message in messages:
+        name = f'{message.created_at:%Y%m%dT%H%M%S}-{message.id}.eml'
+        path = os.path.join(directory, name)
+        with open(path + '.tmp', 'w', encoding='ascii', errors='replace', newline='') as fh:
+            fh.write(message.raw)
+        os.replace(path + '.tmp', path)     # a reader never sees half a message
+        on_result(message, Result('sent', f'captured as {name}'))
+
+
+def deliver(app, messages, on_result):
+    if app.config['NOC']['mail']['backend'] == 'capture':
+        deliver_capture(app, messages, on_result)
+    else:
+        cafile = app.config['NOC']['mail']['ca_file']
+        deliver_smtp(app, messages, on_result, project_path(cafile) if cafile else None)

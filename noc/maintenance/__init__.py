@@ -1,0 +1,1 @@
+"""Maintenance windows: scope, rules, lifecycle and the notices they cause."""

@@ -1,0 +1,220 @@
+"""Who is told what about a window, and the notices written to the outbox.
+
+Each affected customer's maintenance contacts get one message each, listing
+only that customer's circuits, in the contact's language and time zone.
+Contacts who chose invitations get an iTIP REQUEST/CANCEL naming them as
+attendee; the others the same VEVENT without METHOD, for their parsers.
+"""
+import zoneinfo
+from collections import defaultdict
+
+from babel.dates import format_datetime
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext as _
+from markupsafe import escape
+
+from ..models import Circuit, Contact, Customer, OutboxMessage, Site, WindowCircuit
+from ..mail import compose, outbox
+
+# Stands for the personal greeting in a body rendered once for many contacts.
+GREETING = '\x00greeting\x00'
+
+# kind -> (iTIP method for invitations, MAINTNOTE status or None for the window's)
+KINDS = {
+    'new': ('REQUEST', None),
+    'updated': ('REQUEST', None),
+    'rescheduled': ('REQUEST', None),
+    'reminder': ('REQUEST', None),
+    'starting': ('REQUEST', 'IN-PROCESS'),
+    'completed': ('REQUEST', 'COMPLETED'),
+    'cancelled': ('CANCEL', 'CANCELLED'),
+}
+
+
+def settings():
+    return current_app.config['NOC']
+
+
+def circuits_by_customer(window):
+    """{customer id: [(Circuit, effective impact)]} of a stored window."""
+    grouped = defaultdict(list)
+    query = (WindowCircuit.select(WindowCircuit, Circuit)
+             .join(Circuit).where(WindowCircuit.window == window)
+             .order_by(Circuit.circuit_id))
+    for link in query:
+        grouped[link.circuit.customer_id].append((link.circuit, link.impact or window.impact))
+    return dict(grouped)
+
+
+def recipients(customer_ids):
+    """{customer id: [maintenance contacts]}; a customer without any gets nobody."""
+    found = defaultdict(list)
+    if customer_ids:
+        for contact in (Contact.select()
+                        .where(Contact.customer.in_(list(customer_ids))
+                               & (Contact.role_maintenance == True))  # noqa: E712
+                        .order_by(Contact.name)):
+            found[contact.customer_id].append(contact)
+    return found
+
+
+def audience(window_circuits):
+    """For the confirmation page: [(Customer, [(Circuit, impact)], [contacts])] by name."""
+    customers = {c.id: c for c in Customer.select()
+                 .where(Customer.id.in_(list(window_circuits) or [-1]))}
+    contacts = recipients(window_circuits)
+    return sorted(((customers[cid], circuits, contacts.get(cid, []))
+                   for cid, circuits in window_circuits.items()),
+                  key=lambda row: row[0].name.casefold())
+
+
+def should_notify(window):
+    return window.impact != 'NO-IMPACT' or settings()['maintenance']['notify_no_impact']
+
+
+def when(moment, zone_name, language):
+    """'qua., 10 de dez. de 2026 23:00 GMT-03:00' in the reader's zone and language."""
+    return format_datetime(moment, "EEE, d MMM y HH:mm ZZZZ",
+                           tzinfo=zoneinfo.ZoneInfo(zone_name),
+                           locale='pt_BR' if language == 'pt_BR' else 'en')
+
+
+def _subject(kind, window, language):
+    labels = {
+        'new': _('New scheduled maintenance'), 'updated': _('Maintenance updated'),
+        'rescheduled': _('Maintenance rescheduled'), 'reminder': _('Reminder'),
+        'starting': _('Maintenance starting'), 'completed': _('Maintenance completed'),
+        'cancelled': _('Maintenance cancelled'),
+    }
+    prefix = _('EMERGENCY') + ' ' if window.emergency else ''
+    stamp = window.starts_at.strftime('%Y-%m-%d')
+    return f'[{window.reference}] {prefix}{labels[kind]}: {window.title(language)} ({stamp})'
+
+
+def _intro(kind, operator, customer):
+    if kind == 'new':
+        return _('%(operator)s will carry out the maintenance below on circuits of '
+                 '%(customer)s.', operator=operator, customer=customer.name)
+    return {
+        'updated': _('The maintenance below has changed. Please see the details that follow.'),
+        'rescheduled': _('The maintenance below has been moved to a new date and time.'),
+        'reminder': _('Reminder: the maintenance below starts soon.'),
+        'starting': _('The maintenance below has started.'),
+        'completed': _('The maintenance below has been completed.'),
+        'cancelled': _('The maintenance below has been cancelled for your circuits; no work '
+                       'will be done on them.'),
+    }[kind]
+
+
+def _sites(circuits):
+    ids = {c.a_site_id for c, _ in circuits} | {c.z_site_id for c, _ in circuits if c.z_site_id}
+    return {s.id: s for s in Site.select(Site.id, Site.code, Site.city)
+            .where(Site.id.in_(list(ids) or [-1]))}
+
+
+class Composer:
+    """Builds the notices of one event (one kind, one moment) for many contacts."""
+
+    def __init__(self, window, kind, now, previous=None):
+        self.window, self.kind, self.now, self.previous = window, kind, now, previous
+        self.conf = settings()
+        self.method, status = KINDS[kind]
+        self.status = status or window.status
+        mail_conf = self.conf['mail']
+        self.sender = (mail_conf['from_name'], mail_conf['from_address'])
+        self.provider = self.conf['maintenance']['provider']
+        self._cache, self._calendars = {}, {}
+
+    def _bodies(self, customer, contact, circuits, sites):
+        """Subject, text and HTML for a customer in one language and zone.
+
+        Rendered once per (customer, language, zone) and shared by its
+        contacts: only the greeting differs, and it is put in afterwards.
+        At 2,000 contacts rendering is most of the cost of confirming.
+        """
+        key = (customer.id, contact.language, contact.time_zone)
+        if key not in self._cache:
+            language = contact.language
+            with force_locale(language):
+                operator = self.conf['app']['operator_name']
+                context = dict(window=self.window, kind=self.kind, customer=customer,
+                               circuits=circuits, sites=sites, status=self.status,
+                               previous=self.previous, language=language, when=when,
+                               zone=contact.time_zone, operator=operator,
+                               intro=_intro(self.kind, operator, customer),
+                               greeting=GREETING, from_address=self.sender[1])
+                self._cache[key] = (_subject(self.kind, self.window, language),
+                                    render_template('email/notice.txt', **context),
+                                    render_template('email/notice.html', **context),
+                                    _('Hello, %(name)s,'))
+        return self._cache[key]
+
+    def _calendar(self, customer, contact, circuits, method):
+        """The VCALENDAR for a customer, language and method, without attendee."""
+        from . import ical
+        key = (customer.id, contact.language, contact.time_zone, method)
+        if key not in self._calendars:
+            language = contact.language
+            text = self._bodies(customer, contact, circuits, None)[1]
+            objects = [(c.customer_ref or c.circuit_id, impact) for c, impact in circuits]
+            event = ical.vevent(
+                self.window, self.provider, customer.account_id, self.sender, objects,
+                status=self.status, sequence=self.window.sequence, stamp=self.now,
+                summary=f'{self.window.reference} {self.window.title(language)}',
+                description=text.replace(GREETING, '').lstrip())
+            self._calendars[key] = ical.calendar(event, method)
+        return self._calendars[key]
+
+    def notice(self, customer, contact, circuits, sites):
+        """(subject, raw message, ics, method, message id) for one contact."""
+        from . import ical
+        language = contact.language
+        subject, text, html, hello = self._bodies(customer, contact, circuits, sites)
+        greeting = hello % {'name': contact.name}
+        text = text.replace(GREETING, greeting)
+        html = html.replace(GREETING, str(escape(greeting)))
+        method = self.method if contact.notice_format == 'invitation' else ''
+        ics = self._calendar(customer, contact, circuits, method)
+        if method:
+            ics = ical.invite(ics, contact.name, contact.email)
+        msgid = compose.message_id(self.provider)
+        raw = compose.build(
+            sender=self.sender, recipient=(contact.name, contact.email), subject=subject,
+            text=text, html=html, ics=ics, method=method, stamp=self.now, msgid=msgid,
+            filename=f'{self.window.reference}.ics',
+            language='pt-BR' if language == 'pt_BR' else 'en',
+            headers={'X-Janela-Maintenance': self.window.reference})
+        return subject, raw, ics, method, msgid
+
+
+def queue(window, kind, by_customer, now, previous=None):
+    """Write the notices of `kind` for the customers in `by_customer` to the outbox.
+
+    Called inside the transaction of the change; returns how many were queued.
+    """
+    if not by_customer or not should_notify(window):
+        return 0
+    composer = Composer(window, kind, now, previous)
+    customers = {c.id: c for c in Customer.select()
+                 .where(Customer.id.in_(list(by_customer)))}
+    contacts = recipients(by_customer)
+    rows = []
+    for customer_id, circuits in by_customer.items():
+        sites = _sites(circuits)
+        for contact in contacts.get(customer_id, []):
+            subject, raw, ics, method, msgid = composer.notice(
+                customers[customer_id], contact, circuits, sites)
+            rows.append(dict(window=window.id, customer=customer_id, contact=contact.id,
+                             recipient=contact.email, kind=kind, method=method,
+                             sequence=window.sequence, subject=subject[:400],
+                             message_id=msgid, raw=raw, ics=ics, next_attempt_at=now,
+                             created_at=now))
+    outbox.enqueue_many(rows)
+    return len(rows)
+
+
+def messages_of(window):
+    return (OutboxMessage.select().where(OutboxMessage.window == window)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()))
+
+

@@ -1,0 +1,182 @@
+"""The scheduling rules a window must keep, checked on every create and change.
+
+Errors block the change; warnings must be acknowledged by an engineer, who
+then owns the risk (both legs of a redundant pair down, a customer's change
+freeze). Each warning has a stable key, so an acknowledgement given for one
+situation does not silently cover a new one.
+"""
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import (ChangeFreeze, Circuit, Customer, MaintenanceWindow,
+                      RedundancyGroup, WindowCircuit)
+
+# Impacts that take a circuit's service down for the redundancy rule: a
+# REDUCED-REDUNDANCY or NO-IMPACT circuit still carries traffic.
+DOWN = ('OUTAGE', 'DEGRADED')
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str       # 'error' blocks; 'warning' needs an acknowledgement
+    code: str           # notice, past, order, duration, overlap, redundancy, freeze
+    message: object     # lazy text for a person
+    key: str = ''       # identity of a warning, for acknowledgements
+    field: str = ''     # the form field it is about, when there is one
+
+    @property
+    def is_error(self):
+        return self.severity == 'error'
+
+
+@dataclass
+class Proposal:
+    """A window as it would be: times, flags and {circuit pk: effective impact}."""
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    impact: str
+    emergency: bool
+    circuits: dict
+    window_id: int = None
+
+
+def check_times(p, now, settings, check_notice=True, check_past=True):
+    found = []
+    if p.ends_at <= p.starts_at:
+        found.append(Finding('error', 'order', _l('the end must be after the start'),
+                             field='ends_at'))
+    elif p.ends_at - p.starts_at > datetime.timedelta(hours=settings['max_duration_hours']):
+        found.append(Finding('error', 'duration', _l(
+            'a window may last at most %(hours)d hours', hours=settings['max_duration_hours']),
+            field='ends_at'))
+    if check_past and p.starts_at < now:
+        found.append(Finding('error', 'past', _l('the start is in the past'),
+                             field='starts_at'))
+    elif check_notice and not p.emergency:
+        days = settings['min_notice_days']
+        if p.starts_at - now < datetime.timedelta(days=days):
+            found.append(Finding('error', 'notice', _l(
+                'customers must be told at least %(days)d days ahead; start later, or mark '
+                'the window as an emergency and give the reason', days=days),
+                field='starts_at'))
+    return found
+
+
+def overlapping_windows(p):
+    """Live windows other than this one whose time overlaps the proposal."""
+    query = MaintenanceWindow.select().where(
+        MaintenanceWindow.status.in_(MaintenanceWindow.LIVE)
+        & (MaintenanceWindow.starts_at < p.ends_at)
+        & (MaintenanceWindow.ends_at > p.starts_at))
+    if p.window_id:
+        query = query.where(MaintenanceWindow.id != p.window_id)
+    return list(query)
+
+
+def _circuits_of(windows):
+    """{window id: {circuit pk: effective impact}} for the given windows."""
+    by_window = {w.id: w for w in windows}
+    result = defaultdict(dict)
+    if not by_window:
+        return result
+    for link in (WindowCircuit.select(WindowCircuit.window, WindowCircuit.circuit,
+                                      WindowCircuit.impact)
+                 .where(WindowCircuit.window.in_(list(by_window))).tuples()):
+        window_id, circuit_id, impact = link
+        result[window_id][circuit_id] = impact or by_window[window_id].impact
+    return result
+
+
+def _names(circuit_ids):
+    return {c.id: c for c in Circuit.select(Circuit.id, Circuit.circuit_id,
+                                            Circuit.customer, Circuit.redundancy_group)
+            .where(Circuit.id.in_(list(circuit_ids)))} if circuit_ids else {}
+
+
+def check_overlap(p, others, their_circuits):
+    found = []
+    for window in others:
+        shared = set(p.circuits) & set(their_circuits.get(window.id, {}))
+        if shared:
+            codes = sorted(c.circuit_id for c in _names(shared).values())
+            shown = ', '.join(codes[:10]) + (' …' if len(codes) > 10 else '')
+            found.append(Finding('error', 'overlap', _l(
+                '%(count)d circuit(s) are already in %(reference)s at an overlapping time: '
+                '%(circuits)s', count=len(codes), reference=window.reference,
+                circuits=shown), field='circuits'))
+    return found
+
+
+def check_redundancy(p, others, their_circuits):
+    down = {pk for pk, impact in p.circuits.items() if impact in DOWN}
+    elsewhere = defaultdict(set)        # circuit pk -> references of other windows
+    for window in others:
+        for pk, impact in their_circuits.get(window.id, {}).items():
+            if impact in DOWN:
+                elsewhere[pk].add(window.reference)
+    grouped = defaultdict(set)
+    for circuit in (Circuit.select(Circuit.id, Circuit.redundancy_group)
+                    .where(Circuit.redundancy_group.is_null(False)
+                           & Circuit.id.in_(list(down | set(elsewhere)) or [-1]))):
+        grouped[circuit.redundancy_group_id].add(circuit.id)
+    found = []
+    for group_id, members in sorted(grouped.items()):
+        if len(members) < 2 or not members & down:
+            continue
+        group = RedundancyGroup.get_by_id(group_id)
+        circuits = _names(members)
+        customers = sorted({Customer.get_by_id(c.customer_id).name for c in circuits.values()})
+        parts = []
+        for pk in sorted(members, key=lambda m: circuits[m].circuit_id):
+            where = sorted(elsewhere[pk]) if pk not in down else [_l('this window')]
+            parts.append(f'{circuits[pk].circuit_id} ({", ".join(str(w) for w in where)})')
+        found.append(Finding('warning', 'redundancy', _l(
+            'both legs of redundancy group %(group)s of %(customer)s would be down at the '
+            'same time: %(circuits)s', group=group.name, customer=', '.join(customers),
+            circuits='; '.join(parts)),
+            key='redundancy:%d:%s' % (group_id, ','.join(str(m) for m in sorted(members)))))
+    return found
+
+
+def _local_dates(moment, zone):
+    return moment.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+
+def check_freezes(p):
+    customer_ids = {c.customer_id for c in _names(set(p.circuits)).values()}
+    if not customer_ids:
+        return []
+    found = []
+    query = (ChangeFreeze.select(ChangeFreeze, Customer).join(Customer)
+             .where(ChangeFreeze.customer.in_(list(customer_ids))))
+    for freeze in query:
+        zone = freeze.customer.time_zone
+        first, last = _local_dates(p.starts_at, zone), _local_dates(p.ends_at, zone)
+        if freeze.starts_on <= last and freeze.ends_on >= first:
+            found.append(Finding('warning', 'freeze', _l(
+                '%(customer)s is in a change freeze from %(start)s to %(end)s%(reason)s',
+                customer=freeze.customer.name, start=freeze.starts_on.isoformat(),
+                end=freeze.ends_on.isoformat(),
+                reason=f' ({freeze.reason})' if freeze.reason else ''),
+                key=f'freeze:{freeze.id}'))
+    return found
+
+
+def check(p, now, settings, check_notice=True, check_past=True):
+    """Every finding for a proposal, errors first."""
+    found = check_times(p, now, settings, check_notice, check_past)
+    if p.circuits and p.ends_at > p.starts_at:
+        others = overlapping_windows(p)
+        theirs = _circuits_of(others)
+        found += check_overlap(p, others, theirs)
+        found += check_redundancy(p, others, theirs)
+        found += check_freezes(p)
+    return sorted(found, key=lambda f: (not f.is_error, f.code, f.key))
+
+
+def unacknowledged(findings, acknowledged):
+    return [f for f in findings if not f.is_error and f.key not in set(acknowledged)]

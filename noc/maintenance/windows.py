@@ -1,0 +1,305 @@
+"""Maintenance windows: create, change, confirm, start, complete, cancel.
+
+Every way in (form, CLI, API, worker) calls these functions. Each checks the
+rules, writes the window, its audit entry and the notices it causes in one
+transaction, so a change is never made without its mail or the other way
+round. SEQUENCE goes up on every change customers were told about.
+"""
+import datetime
+import json
+import secrets
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..db import database, lock_rows, next_ids
+from ..models import Circuit, MaintenanceWindow, WindowCircuit, utcnow
+from ..text import search_key
+from . import notices, rules
+
+EDITABLE = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS')
+TEXT_FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en')
+FIELDS = TEXT_FIELDS + ('internal_notes', 'starts_at', 'ends_at', 'outage_minutes', 'impact',
+                        'emergency', 'emergency_reason')
+
+
+class WindowInvalid(Exception):
+    """Refused: `errors` by field, `findings` the rule results (warnings to acknowledge)."""
+
+    def __init__(self, errors=None, findings=()):
+        self.errors = dict(errors or {})
+        self.findings = list(findings)
+        super().__init__('; '.join(f'{k}: {v}' for k, v in self.errors.items())
+                         or '; '.join(str(f.message) for f in self.findings))
+
+
+def _settings():
+    return current_app.config['NOC']['maintenance']
+
+
+def new_reference(now):
+    """MW-2026-00042: a counter per year, from the same table as ids."""
+    return f'MW-{now.year}-{next_ids(f"mw_reference_{now.year}"):05d}'
+
+
+def scope_of(window):
+    """{circuit pk: (impact override or None, via)} as stored."""
+    return {link.circuit_id: (link.impact, link.via) for link in
+            WindowCircuit.select().where(WindowCircuit.window == window)}
+
+
+def effective(scope, impact):
+    return {pk: override or impact for pk, (override, _) in scope.items()}
+
+
+def proposal_for(values, window=None):
+    return rules.Proposal(values['starts_at'], values['ends_at'], values['impact'],
+                          values['emergency'], effective(values['scope'], values['impact']),
+                          window.id if window else None)
+
+
+def acknowledged_of(window):
+    return set(json.loads(window.acknowledged_json or '[]')) if window else set()
+
+
+def evaluate(values, window=None, now=None, check_notice=True, check_past=True):
+    """The rule findings for a window as it would be."""
+    return rules.check(proposal_for(values, window), now or utcnow(), _settings(),
+                       check_notice=check_notice, check_past=check_past)
+
+
+def _enforce(findings, acknowledged):
+    errors = [f for f in findings if f.is_error]
+    missing = rules.unacknowledged(findings, acknowledged)
+    if errors or missing:
+        raise WindowInvalid({f.field: f.message for f in errors if f.field}, findings)
+
+
+def state(window, scope=None):
+    """What the audit log keeps of a window."""
+    scope = scope_of(window) if scope is None else scope
+    codes = dict(Circuit.select(Circuit.id, Circuit.circuit_id)
+                 .where(Circuit.id.in_(list(scope) or [-1])).tuples())
+    data = {name: getattr(window, name) for name in FIELDS + ('status', 'sequence')}
+    data['circuits'] = sorted(codes[pk] + (f' {imp}' if imp else '')
+                              for pk, (imp, _) in scope.items())
+    return data
+
+
+def _write_scope(window, scope):
+    WindowCircuit.delete().where(WindowCircuit.window == window).execute()
+    rows = [dict(window=window.id, circuit=pk, impact=impact, via=via[:80])
+            for pk, (impact, via) in sorted(scope.items())]
+    for start in range(0, len(rows), 500):
+        WindowCircuit.insert_many(rows[start:start + 500]).execute()
+
+
+def _apply(window, values):
+    for name in FIELDS:
+        setattr(window, name, values[name])
+    window.search_text = search_key(window.reference, window.title_pt, window.title_en)
+
+
+def create(values, actor, acknowledged=(), now=None):
+    """A new TENTATIVE window; nothing is sent until it is confirmed."""
+    now = now or utcnow()
+    findings = evaluate(values, None, now)
+    _enforce(findings, acknowledged)
+    with database.atomic():
+        window = MaintenanceWindow(status='TENTATIVE', sequence=0,
+                                   created_by=audit.actor_name(actor))
+        window.reference = new_reference(now)
+        window.uid = f'{window.reference.lower()}-{secrets.token_hex(4)}@{_settings()["provider"]}'
+        _apply(window, values)
+        window.acknowledged_json = json.dumps(sorted(
+            f.key for f in findings if not f.is_error))
+        window.save()
+        _write_scope(window, values['scope'])
+        audit.record(actor, 'create', 'maintenance_window', window.id, window.reference,
+                     None, state(window, values['scope']))
+    return window
+
+
+def _customers(window, scope):
+    """{customer id: [(Circuit, effective impact)]} for a scope of this window."""
+    grouped = {}
+    circuits = {c.id: c for c in Circuit.select()
+                .where(Circuit.id.in_(list(scope) or [-1])).order_by(Circuit.circuit_id)}
+    for pk in sorted(scope, key=lambda p: circuits[p].circuit_id):
+        grouped.setdefault(circuits[pk].customer_id, []).append(
+            (circuits[pk], scope[pk][0] or window.impact))
+    return grouped
+
+
+def _notify_change(window, before, old_scope, new_scope, now):
+    """Notices for a change to a published window: who was added, removed, changed."""
+    old = _customers(before, old_scope)
+    new = _customers(window, new_scope)
+    removed = {cid: old[cid] for cid in old.keys() - new.keys()}
+    added = {cid: new[cid] for cid in new.keys() - old.keys()}
+    moved = (before.starts_at, before.ends_at) != (window.starts_at, window.ends_at)
+    text_changed = any(getattr(before, f) != getattr(window, f) for f in
+                       TEXT_FIELDS + ('impact', 'outage_minutes', 'emergency'))
+    kept = {}
+    for cid in new.keys() & old.keys():
+        circuits_changed = [(c.id, i) for c, i in new[cid]] != [(c.id, i) for c, i in old[cid]]
+        if moved or text_changed or circuits_changed:
+            kept[cid] = new[cid]
+    if not (removed or added or kept):
+        return False
+    window.sequence += 1
+    window.save()
+    if removed:
+        notices.queue(_cancelled_copy(window), 'cancelled', removed, now)
+    notices.queue(window, 'new', added, now)
+    previous = {'starts_at': before.starts_at, 'ends_at': before.ends_at} if moved else None
+    notices.queue(window, 'rescheduled' if moved else 'updated', kept, now, previous)
+    return True
+
+
+def _cancelled_copy(window):
+    """The window as a removed customer sees it: cancelled for them."""
+    copy = MaintenanceWindow(**{f.name: getattr(window, f.name)
+                                for f in MaintenanceWindow._meta.sorted_fields})
+    copy.status = 'CANCELLED'
+    return copy
+
+
+def update(window, values, actor, acknowledged=(), now=None):
+    """Change a window; customers already told get updates, cancellations, invitations."""
+    now = now or utcnow()
+    if window.status not in EDITABLE:
+        raise WindowInvalid({'status': _l('a %(status)s window cannot be changed',
+                                          status=window.status)})
+    old_scope = scope_of(window)
+    moved_start = values['starts_at'] != window.starts_at
+    added_circuits = bool(set(values['scope']) - set(old_scope))
+    in_process = window.status == 'IN-PROCESS'
+    if in_process and moved_start:
+        raise WindowInvalid({'starts_at': _l('the work has started; only its end can move')})
+    findings = evaluate(values, window, now,
+                        check_notice=not in_process and (moved_start or added_circuits),
+                        check_past=moved_start)
+    _enforce(findings, acknowledged_of(window) | set(acknowledged))
+    with database.atomic():
+        before_state = state(window, old_scope)
+        before = MaintenanceWindow(**{f.name: getattr(window, f.name)
+                                      for f in MaintenanceWindow._meta.sorted_fields})
+        _apply(window, values)
+        window.acknowledged_json = json.dumps(sorted(
+            acknowledged_of(window) | {f.key for f in findings if not f.is_error}))
+        window.save()
+        _write_scope(window, values['scope'])
+        if window.published:
+            _notify_change(window, before, old_scope, values['scope'], now)
+        audit.record(actor, 'update', 'maintenance_window', window.id, window.reference,
+                     before_state, state(window, values['scope']))
+    return window
+
+
+def _transition(window, actor, status, kind, now, action, **changes):
+    before = state(window)
+    window.status = status
+    for name, value in changes.items():
+        setattr(window, name, value)
+    if window.published and kind:
+        window.sequence += 1
+    window.save()
+    if kind:
+        notices.queue(window, kind, _customers(window, scope_of(window)), now)
+    audit.record(actor, action, 'maintenance_window', window.id, window.reference,
+                 before, state(window))
+    return window
+
+
+def confirm(window, actor, acknowledged=(), now=None):
+    """TENTATIVE -> CONFIRMED: the rules again, then every customer is told."""
+    now = now or utcnow()
+    if window.status != 'TENTATIVE':
+        raise WindowInvalid({'status': _l('only a TENTATIVE window can be confirmed')})
+    scope = scope_of(window)
+    values = {name: getattr(window, name) for name in FIELDS}
+    values['scope'] = scope
+    findings = evaluate(values, window, now)
+    acknowledged = acknowledged_of(window) | set(acknowledged)
+    _enforce(findings, acknowledged)
+    with database.atomic():
+        window.acknowledged_json = json.dumps(sorted(
+            acknowledged | {f.key for f in findings if not f.is_error}))
+        # The first notice goes out with SEQUENCE 0 (nothing was published before).
+        before = state(window, scope)
+        window.status = 'CONFIRMED'
+        window.save()
+        notices.queue(window, 'new', _customers(window, scope), now)
+        audit.record(actor, 'confirm', 'maintenance_window', window.id, window.reference,
+                     before, state(window, scope))
+    return window
+
+
+def start(window, actor, now=None):
+    if window.status != 'CONFIRMED':
+        raise WindowInvalid({'status': _l('only a CONFIRMED window can start')})
+    with database.atomic():
+        return _transition(window, actor, 'IN-PROCESS', 'starting', now or utcnow(), 'start')
+
+
+def complete(window, actor, now=None):
+    if window.status not in ('CONFIRMED', 'IN-PROCESS'):
+        raise WindowInvalid({'status': _l('only a window in progress can be completed')})
+    with database.atomic():
+        return _transition(window, actor, 'COMPLETED', 'completed', now or utcnow(),
+                           'complete')
+
+
+def cancel(window, actor, reason='', now=None):
+    if window.status not in EDITABLE:
+        raise WindowInvalid({'status': _l('a %(status)s window cannot be cancelled',
+                                          status=window.status)})
+    with database.atomic():
+        kind = 'cancelled' if window.published else None
+        return _transition(window, actor, 'CANCELLED', kind, now or utcnow(), 'cancel',
+                           cancel_reason=reason)
+
+
+def remind(window, now=None):
+    """The reminder before the start (the worker calls this once per window)."""
+    now = now or utcnow()
+    with database.atomic():
+        window.reminder_queued_at = now
+        window.save()
+        return notices.queue(window, 'reminder', _customers(window, scope_of(window)), now)
+
+
+def due_reminders(now, hours):
+    if not hours:
+        return []
+    return list(MaintenanceWindow.select().where(
+        (MaintenanceWindow.status == 'CONFIRMED')
+        & MaintenanceWindow.reminder_queued_at.is_null()
+        & (MaintenanceWindow.starts_at > now)
+        & (MaintenanceWindow.starts_at <= now + datetime.timedelta(hours=hours))))
+
+
+def advance(now=None, actor='worker'):
+    """Move windows along the clock: CONFIRMED -> IN-PROCESS at start, -> COMPLETED at end.
+
+    An engineer who already moved a window wins: only windows still in the
+    expected state are touched, and each in its own transaction.
+    """
+    now = now or utcnow()
+    moved = []
+    for window in MaintenanceWindow.select().where(
+            MaintenanceWindow.status.in_(('CONFIRMED', 'IN-PROCESS'))
+            & (MaintenanceWindow.starts_at <= now)):
+        with database.atomic():
+            fresh = lock_rows(MaintenanceWindow.select()
+                              .where(MaintenanceWindow.id == window.id)).get()
+            if fresh.ends_at <= now and fresh.status in ('CONFIRMED', 'IN-PROCESS'):
+                _transition(fresh, actor, 'COMPLETED', 'completed', now, 'complete')
+            elif fresh.status == 'CONFIRMED':
+                _transition(fresh, actor, 'IN-PROCESS', 'starting', now, 'start')
+            else:
+                continue
+            moved.append(fresh)
+    return moved

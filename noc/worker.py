@@ -1,0 +1,98 @@
+"""The background worker: one loop that keeps the clock-driven work going.
+
+Each pass: move windows along their status at start and end, queue the
+reminders that are due, then deliver the outbox in batches until nothing is
+due. `flask --app app noc worker` runs it; `make run` runs it in a thread
+beside the web server. Stopping (SIGTERM, Ctrl-C) finishes the message in
+flight and exits.
+"""
+import logging
+import os
+import socket
+import threading
+import time
+
+from .db import database
+from .mail import outbox, transport
+from .maintenance import windows
+from .models import utcnow
+
+log = logging.getLogger('janela.worker')
+
+
+class Worker:
+    def __init__(self, app, name=None):
+        self.app = app
+        self.name = name or f'{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}'
+        self.stopping = threading.Event()
+
+    @property
+    def conf(self):
+        return self.app.config['NOC']
+
+    def advance_windows(self, now):
+        moved = windows.advance(now)
+        for window in moved:
+            log.info('%s is now %s', window.reference, window.status)
+        return len(moved)
+
+    def queue_reminders(self, now):
+        count = 0
+        for window in windows.due_reminders(now, self.conf['maintenance']['reminder_hours']):
+            count += windows.remind(window, now)
+        return count
+
+    def _record(self, message, result):
+        mail = self.conf['mail']
+        with database.atomic():
+            if result.state == 'sent':
+                outbox.mark_sent(message, result.detail)
+            elif result.state == 'failed':
+                outbox.mark_failed(message, result.detail)
+            else:
+                outbox.mark_retry(message, result.detail, mail['retry_for_hours'],
+                                  mail['max_retry_minutes'])
+        self.results[result.state] = self.results.get(result.state, 0) + 1
+
+    def deliver_outbox(self):
+        """Send every due message, batch after batch; returns counts by result."""
+        self.results = {}
+        lease = self.conf['worker']['claim_lease_seconds']
+        while not self.stopping.is_set():
+            batch = outbox.claim(self.name, self.conf['mail']['batch_size'], lease)
+            if not batch:
+                break
+            transport.deliver(self.app, batch, self._record)
+            if self.results.get('retry'):
+                break       # the server is unwell: wait for the next pass
+        return self.results
+
+    def run_once(self, now=None):
+        """One pass; returns what it did (for the CLI and tests)."""
+        with self.app.app_context(), database.connection_context():
+            now = now or utcnow()
+            done = {'windows': self.advance_windows(now),
+                    'reminders': self.queue_reminders(now)}
+            done.update(self.deliver_outbox())
+            return done
+
+    def run_forever(self):
+        interval = self.conf['worker']['interval_seconds']
+        log.info('worker %s started (every %d s)', self.name, interval)
+        while not self.stopping.is_set():
+            try:
+                self.run_once()
+            except Exception:       # one bad pass must not stop the worker
+                log.exception('worker pass failed; trying again in %d s', interval)
+            self.stopping.wait(interval)
+
+    def stop(self):
+        self.stopping.set()
+
+
+def start_thread(app):
+    """The worker beside the development server (`make run`)."""
+    worker = Worker(app)
+    thread = threading.Thread(target=worker.run_forever, name='janela-worker', daemon=True)
+    thread.start()
+    return worker
