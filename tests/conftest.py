@@ -78,10 +78,9 @@ def db_url(engine, tmp_path_factory, request):
     return request.getfixturevalue('pg_url')
 
 
-@pytest.fixture
-def app(db_url):
-    """The app on an empty, initialised database of the engine under test."""
-    app = make_app(db_url)
+def prepared_app(db_url, **sections):
+    """An app on an empty, initialised database (schema made once per URL)."""
+    app = make_app(db_url, **sections)
     with app.app_context():
         database.connect(reuse_if_open=True)
         if db_url not in _prepared:
@@ -89,8 +88,31 @@ def app(db_url):
             _prepared.add(db_url)
         _empty(database.obj)
         database.close()
-    yield app
+    return app
+
+
+@pytest.fixture
+def app(db_url):
+    """The app on an empty, initialised database of the engine under test."""
+    yield prepared_app(db_url)
     if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def smtp_app(db_url, smtp_server):
+    """The app delivering by SMTP to the test server on loopback."""
+    yield prepared_app(db_url, mail={'backend': 'smtp', 'server': smtp_server.host,
+                                     'port': smtp_server.port, 'timeout_seconds': 5})
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def smtp_ctx(smtp_app):
+    with smtp_app.test_request_context():
+        database.connect(reuse_if_open=True)
+        yield smtp_app
         database.close()
 
 

@@ -70,6 +70,7 @@ def _classify(exc):
 
 
 def _send_one(host, envelope_from, message):
+    host.ehlo_or_helo_if_needed()
     code, text = host.mail(envelope_from)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, text, envelope_from)

@@ -107,8 +107,9 @@ def parse(raw, zone_name):
     if not scope_errors and not picked:
         errors['circuits'] = _l('pick at least one circuit, site or segment')
     values['scope'] = picked
-    if not errors and values['outage_minutes'] > (
-            values['ends_at'] - values['starts_at']).total_seconds() / 60:
+    length = (values['ends_at'] - values['starts_at']).total_seconds() / 60 \
+        if not errors else 0
+    if length > 0 and values['outage_minutes'] > length:
         errors['outage_minutes'] = _l('the expected outage is longer than the window')
     return values, errors
 
