@@ -111,3 +111,16 @@ def lock_rows(query, skip_locked=False):
     if isinstance(database.obj, peewee.SqliteDatabase):
         return query
     return query.for_update(skip_locked=skip_locked or None)
+
+
+def write_transaction():
+    """A transaction that reads and then writes, safe against a second process.
+
+    SQLite's default BEGIN takes the write lock only at the first write, and a
+    reader whose snapshot went stale then fails instead of waiting; BEGIN
+    IMMEDIATE takes it at once (busy_timeout makes the other wait). PostgreSQL
+    uses row locks (lock_rows) inside an ordinary transaction.
+    """
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        return database.atomic(lock_type='IMMEDIATE')
+    return database.atomic()

@@ -10,7 +10,6 @@ import logging
 import os
 import socket
 import threading
-import time
 
 from .db import database
 from .mail import outbox, transport
@@ -42,27 +41,32 @@ class Worker:
             count += windows.remind(window, now)
         return count
 
-    def _record(self, message, result):
+    def _record(self, message, result, now=None):
+        """Each result in its own commit, right away: a crash loses at most one."""
         mail = self.conf['mail']
         with database.atomic():
             if result.state == 'sent':
-                outbox.mark_sent(message, result.detail)
+                outbox.mark_sent(message, result.detail, now)
             elif result.state == 'failed':
                 outbox.mark_failed(message, result.detail)
             else:
                 outbox.mark_retry(message, result.detail, mail['retry_for_hours'],
-                                  mail['max_retry_minutes'])
+                                  mail['max_retry_minutes'], now)
         self.results[result.state] = self.results.get(result.state, 0) + 1
 
-    def deliver_outbox(self):
-        """Send every due message, batch after batch; returns counts by result."""
+    def deliver_outbox(self, now=None):
+        """Send every due message, batch after batch; returns counts by result.
+
+        `now` is for tests that replay hours of passes; the clock otherwise.
+        """
         self.results = {}
         lease = self.conf['worker']['claim_lease_seconds']
         while not self.stopping.is_set():
-            batch = outbox.claim(self.name, self.conf['mail']['batch_size'], lease)
+            batch = outbox.claim(self.name, self.conf['mail']['batch_size'], lease, now)
             if not batch:
                 break
-            transport.deliver(self.app, batch, self._record)
+            transport.deliver(self.app, batch,
+                              lambda message, result: self._record(message, result, now))
             if self.results.get('retry'):
                 break       # the server is unwell: wait for the next pass
         return self.results
@@ -70,10 +74,11 @@ class Worker:
     def run_once(self, now=None):
         """One pass; returns what it did (for the CLI and tests)."""
         with self.app.app_context(), database.connection_context():
+            fixed_clock = now is not None
             now = now or utcnow()
             done = {'windows': self.advance_windows(now),
                     'reminders': self.queue_reminders(now)}
-            done.update(self.deliver_outbox())
+            done.update(self.deliver_outbox(now if fixed_clock else None))
             return done
 
     def run_forever(self):

@@ -12,7 +12,7 @@ import datetime
 
 import peewee
 
-from ..db import database, lock_rows, next_ids
+from ..db import lock_rows, next_ids, write_transaction
 from ..models import OutboxMessage, utcnow
 
 CHUNK = 200
@@ -39,7 +39,7 @@ def _claimable(now, lease):
 def claim(worker_id, limit, lease, now=None):
     """Take up to `limit` due messages for `worker_id`; committed before sending."""
     now = now or utcnow()
-    with database.atomic():
+    with write_transaction():
         query = (OutboxMessage.select(OutboxMessage.id)
                  .where(_claimable(now, lease))
                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))

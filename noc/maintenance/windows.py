@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..db import database, lock_rows, next_ids
+from ..db import database, lock_rows, next_ids, write_transaction
 from ..models import Circuit, MaintenanceWindow, WindowCircuit, utcnow
 from ..text import search_key
 from . import notices, rules
@@ -292,7 +292,7 @@ def advance(now=None, actor='worker'):
     for window in MaintenanceWindow.select().where(
             MaintenanceWindow.status.in_(('CONFIRMED', 'IN-PROCESS'))
             & (MaintenanceWindow.starts_at <= now)):
-        with database.atomic():
+        with write_transaction():
             fresh = lock_rows(MaintenanceWindow.select()
                               .where(MaintenanceWindow.id == window.id)).get()
             if fresh.ends_at <= now and fresh.status in ('CONFIRMED', 'IN-PROCESS'):
