@@ -102,6 +102,8 @@ def demo_command(if_empty, seed):
             return
         try:
             counts = demo.load(seed=seed)
+            from .maintenance import demo as maintenance_demo
+            counts['maintenance windows'] = maintenance_demo.load()
         except RuntimeError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo('Demo loaded: ' + ', '.join(f'{n} {k}' for k, n in counts.items()))

@@ -15,9 +15,10 @@ import pytest
 from conftest import PG_SERVER, Browser, _empty, _pg_admin, make_app
 from noc import users
 from noc.db import bind, database, init_db
+from noc.maintenance import demo as maintenance_demo, windows
 from noc.inventory import csvio, demo, service
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
-from noc.models import (AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
+from noc.models import (MaintenanceWindow, OutboxMessage, utcnow, AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
                         CustomerAsn, RedundancyGroup, Segment, Site, User)
 
 RESERVED_ASNS = ((64496, 64511), (65536, 65551),         # RFC 5398, documentation
@@ -37,9 +38,10 @@ def demo_database(request, tmp_path_factory):
         request.addfinalizer(lambda: _pg_admin(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
         url = f'{PG_SERVER}/{name}'
     app = make_app(url)
-    with app.app_context(), database.connection_context():
+    with app.test_request_context(), database.connection_context():
         init_db(database.obj)
         counts = demo.load()
+        counts['windows'] = maintenance_demo.load()
     return app, database.obj, counts
 
 
@@ -80,7 +82,8 @@ def test_counts_are_in_range_and_match_the_database(loaded):
     assert loaded['contacts'] >= loaded['customers']
     assert loaded['users'] == 4
     stored = {'sites': Site, 'segments': Segment, 'customers': Customer,
-              'contacts': Contact, 'circuits': Circuit, 'users': User}
+              'contacts': Contact, 'circuits': Circuit, 'users': User,
+              'windows': MaintenanceWindow}
     assert {kind: model.select().count() for kind, model in stored.items()} == loaded
 
 
@@ -312,3 +315,20 @@ def test_cli_demo_command(app):
     assert result.exit_code == 0 and 'not loaded' in result.output
     with app.app_context(), database.connection_context():
         assert Circuit.select().count() == demo.load()['circuits']
+
+
+# Maintenance -------------------------------------------------------------------
+
+def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
+    from maintenance_oracle import cmp_errors, parse_with_cmp
+    statuses = sorted(w.status for w in MaintenanceWindow.select())
+    assert loaded['windows'] == 5
+    assert statuses == ['CANCELLED', 'CONFIRMED', 'CONFIRMED', 'TENTATIVE', 'TENTATIVE']
+    assert MaintenanceWindow.select().where(MaintenanceWindow.emergency == True).count() == 1  # noqa: E712
+    rows = list(OutboxMessage.select().order_by(OutboxMessage.id))
+    assert {r.kind for r in rows} == {'new', 'cancelled'}
+    # No reminder right after the emergency window's first notice.
+    assert not windows.due_reminders(utcnow(), 48)
+    sample = [r.raw.encode() for r in rows[::max(1, len(rows) // 8)]]
+    assert all(cmp_errors(p) == [] for p in parse_with_cmp(sample))
+    assert maintenance_demo.load() == 0                 # once only

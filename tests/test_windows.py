@@ -289,3 +289,16 @@ def test_a_failed_change_leaves_the_window_as_it_was(net):
     with pytest.raises(windows.WindowInvalid):
         windows.update(window, clash, 'test')
     assert (codes(window), MaintenanceWindow.get_by_id(window.id).sequence) == before
+
+
+def test_no_reminder_right_after_a_notice_inside_the_reminder_period(net):
+    urgent = confirmed(starts_at=_in_days(1, 12), ends_at=_in_days(1, 14), emergency='on',
+                       emergency_reason='Fibra rompida')
+    assert windows.due_reminders(datetime.datetime.now(UTC), 48) == []
+    # Moved out of the period, it gets its reminder again when the time comes.
+    later = parse(starts_at=_in_days(5, 12), ends_at=_in_days(5, 14), emergency='on',
+                  emergency_reason='Fibra rompida')
+    windows.update(urgent, later, 'test')
+    start = MaintenanceWindow.get_by_id(urgent.id).starts_at
+    due = windows.due_reminders(start - datetime.timedelta(hours=40), 48)
+    assert [w.id for w in due] == [urgent.id]

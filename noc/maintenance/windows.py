@@ -148,6 +148,8 @@ def _notify_change(window, before, old_scope, new_scope, now):
             kept[cid] = new[cid]
     if not (removed or added or kept):
         return False
+    if moved:
+        _reset_reminder(window, now)
     window.sequence += 1
     window.save()
     if removed:
@@ -156,6 +158,14 @@ def _notify_change(window, before, old_scope, new_scope, now):
     previous = {'starts_at': before.starts_at, 'ends_at': before.ends_at} if moved else None
     notices.queue(window, 'rescheduled' if moved else 'updated', kept, now, previous)
     return True
+
+
+def _reset_reminder(window, now):
+    """A notice that goes out inside the reminder period stands for the reminder;
+    a window moved further out gets its reminder again."""
+    hours = current_app.config['NOC']['maintenance']['reminder_hours']
+    soon = window.starts_at - now <= datetime.timedelta(hours=hours)
+    window.reminder_queued_at = now if soon else None
 
 
 def _cancelled_copy(window):
@@ -230,6 +240,7 @@ def confirm(window, actor, acknowledged=(), now=None):
         # The first notice goes out with SEQUENCE 0 (nothing was published before).
         before = state(window, scope)
         window.status = 'CONFIRMED'
+        _reset_reminder(window, now)
         window.save()
         notices.queue(window, 'new', _customers(window, scope), now)
         audit.record(actor, 'confirm', 'maintenance_window', window.id, window.reference,
