@@ -10,7 +10,8 @@ from .inventory import csvio
 from .inventory.entities import ENTITIES
 from . import users
 
-noc_cli = AppGroup('noc', help='Janela: database, users, inventory import/export, demo.')
+noc_cli = AppGroup('noc', help='Janela: database, users, inventory import/export, demo, '
+                               'maintenance windows, the worker.')
 
 
 @noc_cli.command('init-db')
@@ -157,3 +158,11 @@ def worker_command(once):
         runner.run_forever()
     except KeyboardInterrupt:
         runner.stop()
+
+
+def _add_window_commands():
+    from .cli_windows import window_cli
+    noc_cli.add_command(window_cli)
+
+
+_add_window_commands()
