@@ -88,6 +88,15 @@ ACTION_LABELS = {
     'updated': lazy_gettext('updated'),
     'deleted': lazy_gettext('deleted'),
     'locked': lazy_gettext('locked'),
+    'create': lazy_gettext('created'),
+    'update': lazy_gettext('updated'),
+    'confirm': lazy_gettext('confirmed'),
+    'start': lazy_gettext('started'),
+    'complete': lazy_gettext('completed'),
+    'cancel': lazy_gettext('cancelled'),
+    'resend': lazy_gettext('resent'),
+    'issue': lazy_gettext('issued'),
+    'revoke': lazy_gettext('revoked'),
 }
 ENTITY_LABELS = {
     'customers': lazy_gettext('customer'),
@@ -97,6 +106,9 @@ ENTITY_LABELS = {
     'circuits': lazy_gettext('circuit'),
     'users': lazy_gettext('user'),
     'redundancy_groups': lazy_gettext('redundancy group'),
+    'maintenance_window': lazy_gettext('maintenance window'),
+    'outbox_message': lazy_gettext('message'),
+    'calendar_feed': lazy_gettext('calendar feed'),
 }
 
 

@@ -121,8 +121,10 @@ def test_roles_are_enforced(as_role, role, path, allowed):
 
 
 def test_every_view_requires_a_role(app):
-    """No page is open to anonymous users except login, language, health and static."""
-    public = {'auth.login', 'auth.choose_language', 'dashboard.health', 'static'}
+    """No page is open to anonymous users except login, language, health, static and
+    the customers' calendar feeds (the secret token in the URL is their key)."""
+    public = {'auth.login', 'auth.choose_language', 'dashboard.health', 'static',
+              'feeds.public_feed'}
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         if rule.endpoint in public:

@@ -13,8 +13,8 @@ import secrets
 from flask import current_app
 
 from .. import audit
-from ..db import database
-from ..models import CalendarFeed, Circuit, MaintenanceWindow, WindowCircuit, utcnow
+from ..db import lock_rows, write_transaction
+from ..models import CalendarFeed, Circuit, Customer, MaintenanceWindow, WindowCircuit, utcnow
 from . import ical
 
 # How long finished and cancelled windows stay in the feed.
@@ -41,7 +41,12 @@ def find(token):
 
 
 def _revoke_all(customer, now):
-    """Revoke every working feed of the customer; returns their ids."""
+    """Revoke every working feed of the customer; returns their ids.
+
+    The customer's row is locked first (PostgreSQL), so two engineers issuing
+    at once take turns and leave one working feed, not two.
+    """
+    lock_rows(Customer.select(Customer.id).where(Customer.id == customer.id)).first()
     ids = [f.id for f in CalendarFeed.select(CalendarFeed.id).where(
         (CalendarFeed.customer == customer) & CalendarFeed.revoked_at.is_null())]
     if ids:
@@ -53,7 +58,7 @@ def _revoke_all(customer, now):
 def issue(customer, actor, now=None):
     """A new feed for the customer; the old address (if any) stops working."""
     now = now or utcnow()
-    with database.atomic():
+    with write_transaction():
         revoked = _revoke_all(customer, now)
         feed = CalendarFeed.create(customer=customer, token=secrets.token_urlsafe(32),
                                    created_at=now)
@@ -66,7 +71,7 @@ def issue(customer, actor, now=None):
 def revoke(customer, actor, now=None):
     """End the customer's feed; returns how many addresses stopped working (0 or 1)."""
     now = now or utcnow()
-    with database.atomic():
+    with write_transaction():
         revoked = _revoke_all(customer, now)
         if revoked:
             audit.record(actor, 'revoke', 'calendar_feed', revoked[-1], customer.account_id,

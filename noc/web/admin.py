@@ -112,7 +112,9 @@ def audit_log():
     entities = [r.entity for r in AuditLog.select(AuditLog.entity).distinct()
                 .order_by(AuditLog.entity)]
     return render_template('admin/audit.html', page=page, entries=entries, args=args,
-                           usernames=names, entities=entities)
+                           usernames=names, entities=entities,
+                           actions=[r.action for r in AuditLog.select(AuditLog.action)
+                                    .distinct().order_by(AuditLog.action)])
 
 
 def register(app):
