@@ -75,6 +75,6 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from .web import auth, dashboard, errors, inventory, admin
-    for module in (auth, dashboard, errors, inventory, admin):
+    from .web import auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance
+    for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance):
         module.register(app)

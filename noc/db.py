@@ -6,6 +6,7 @@ create_app() (or by a test) with `open_database(url)`.
 """
 import os
 import re
+import zlib
 from urllib.parse import urlparse, unquote
 
 import peewee
@@ -124,3 +125,16 @@ def write_transaction():
     if isinstance(database.obj, peewee.SqliteDatabase):
         return database.atomic(lock_type='IMMEDIATE')
     return database.atomic()
+
+
+def serialize(name):
+    """Inside a transaction: wait for any other transaction serialised on `name`.
+
+    Rules that read many rows and then write (no two windows may hold the
+    same circuit at once) need writers to take turns; on PostgreSQL an
+    advisory lock held to the end of the transaction does that, on SQLite
+    write_transaction()'s BEGIN IMMEDIATE already has.
+    """
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        database.execute_sql('SELECT pg_advisory_xact_lock(%s)',
+                             (zlib.crc32(name.encode()),))

@@ -46,7 +46,7 @@ def build_windows():
         'running': make_window(['ACME-C1'], days=22),
     }
     windows.cancel(made['cancelled'], ACTOR, reason='weather')
-    windows.cancel(made['never_published'], ACTOR)
+    windows.cancel(made['never_published'], ACTOR, 'draft dropped')
     windows.start(made['running'], ACTOR)
     # Finished work: ten days ago (shown) and two hundred days ago (gone).
     for name, days in (('recent_done', 10), ('old_done', 200)):

@@ -302,3 +302,37 @@ def test_no_reminder_right_after_a_notice_inside_the_reminder_period(net):
     start = MaintenanceWindow.get_by_id(urgent.id).starts_at
     due = windows.due_reminders(start - datetime.timedelta(hours=40), 48)
     assert [w.id for w in due] == [urgent.id]
+
+
+def test_cancel_needs_a_reason(net):
+    window = confirmed()
+    with pytest.raises(windows.WindowInvalid) as exc:
+        windows.cancel(window, 'test', '  ')
+    assert 'cancel_reason' in exc.value.errors
+    assert MaintenanceWindow.get_by_id(window.id).status == 'CONFIRMED'
+
+
+def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
+    """Two engineers saving at the same moment: the overlap rule still holds."""
+    import threading
+    from noc.db import database
+    values = [parse(segments='', circuits='JAN-IPT-003') for _ in range(2)]
+    database.close()
+    barrier, results = threading.Barrier(2), []
+
+    def save(v):
+        with app.test_request_context(), database.connection_context():
+            barrier.wait()
+            try:
+                results.append(windows.create(v, 'test').reference)
+            except windows.WindowInvalid as exc:
+                results.append(exc)
+    threads = [threading.Thread(target=save, args=(v,)) for v in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    database.connect(reuse_if_open=True)
+    assert sum(isinstance(r, str) for r in results) == 1
+    assert sum(isinstance(r, windows.WindowInvalid) for r in results) == 1
+    assert MaintenanceWindow.select().count() == 1

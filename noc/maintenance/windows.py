@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..db import database, lock_rows, next_ids, write_transaction
+from ..db import database, lock_rows, next_ids, serialize, write_transaction
 from ..models import Circuit, MaintenanceWindow, WindowCircuit, utcnow
 from ..text import search_key
 from . import notices, rules
@@ -104,9 +104,10 @@ def _apply(window, values):
 def create(values, actor, acknowledged=(), now=None):
     """A new TENTATIVE window; nothing is sent until it is confirmed."""
     now = now or utcnow()
-    findings = evaluate(values, None, now)
-    _enforce(findings, acknowledged)
-    with database.atomic():
+    with write_transaction():
+        serialize('maintenance_window')     # the overlap rule holds under concurrency
+        findings = evaluate(values, None, now)
+        _enforce(findings, acknowledged)
         window = MaintenanceWindow(status='TENTATIVE', sequence=0,
                                    created_by=audit.actor_name(actor))
         window.reference = new_reference(now)
@@ -119,6 +120,11 @@ def create(values, actor, acknowledged=(), now=None):
         audit.record(actor, 'create', 'maintenance_window', window.id, window.reference,
                      None, state(window, values['scope']))
     return window
+
+
+def audience_for(values):
+    """{customer id: [(Circuit, impact)]} of a window not yet saved (the preview)."""
+    return _customers(MaintenanceWindow(impact=values['impact']), values['scope'])
 
 
 def _customers(window, scope):
@@ -188,11 +194,12 @@ def update(window, values, actor, acknowledged=(), now=None):
     in_process = window.status == 'IN-PROCESS'
     if in_process and moved_start:
         raise WindowInvalid({'starts_at': _l('the work has started; only its end can move')})
-    findings = evaluate(values, window, now,
-                        check_notice=not in_process and (moved_start or added_circuits),
-                        check_past=moved_start)
-    _enforce(findings, acknowledged_of(window) | set(acknowledged))
-    with database.atomic():
+    with write_transaction():
+        serialize('maintenance_window')
+        findings = evaluate(values, window, now,
+                            check_notice=not in_process and (moved_start or added_circuits),
+                            check_past=moved_start)
+        _enforce(findings, acknowledged_of(window) | set(acknowledged))
         before_state = state(window, old_scope)
         before = MaintenanceWindow(**{f.name: getattr(window, f.name)
                                       for f in MaintenanceWindow._meta.sorted_fields})
@@ -231,10 +238,11 @@ def confirm(window, actor, acknowledged=(), now=None):
     scope = scope_of(window)
     values = {name: getattr(window, name) for name in FIELDS}
     values['scope'] = scope
-    findings = evaluate(values, window, now)
-    acknowledged = acknowledged_of(window) | set(acknowledged)
-    _enforce(findings, acknowledged)
-    with database.atomic():
+    with write_transaction():
+        serialize('maintenance_window')
+        findings = evaluate(values, window, now)
+        acknowledged = acknowledged_of(window) | set(acknowledged)
+        _enforce(findings, acknowledged)
         window.acknowledged_json = json.dumps(sorted(
             acknowledged | {f.key for f in findings if not f.is_error}))
         # The first notice goes out with SEQUENCE 0 (nothing was published before).
@@ -263,10 +271,14 @@ def complete(window, actor, now=None):
                            'complete')
 
 
-def cancel(window, actor, reason='', now=None):
+def cancel(window, actor, reason, now=None):
+    """Cancel with the reason customers will read (required)."""
     if window.status not in EDITABLE:
         raise WindowInvalid({'status': _l('a %(status)s window cannot be cancelled',
                                           status=window.status)})
+    reason = (reason or '').strip()
+    if not reason:
+        raise WindowInvalid({'cancel_reason': _l('say why the window is cancelled')})
     with database.atomic():
         kind = 'cancelled' if window.published else None
         return _transition(window, actor, 'CANCELLED', kind, now or utcnow(), 'cancel',

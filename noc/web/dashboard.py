@@ -1,10 +1,34 @@
-"""The NOC's front page: what the inventory holds and what changed lately."""
+"""The NOC's front page: what is about to happen, what is stuck, what changed lately."""
+import datetime
+
+import peewee as pw
 from flask import Blueprint, render_template
 
-from ..models import AuditLog, Circuit, Contact, Customer, Segment, Site
+from ..models import (AuditLog, Circuit, Contact, Customer, MaintenanceWindow, OutboxMessage,
+                      Segment, Site, utcnow)
 from .access import require
 
 bp = Blueprint('dashboard', __name__)
+
+# How far ahead the front page looks, and how many windows it lists.
+AHEAD = datetime.timedelta(days=7)
+NEXT_WINDOWS = 20
+
+
+def next_windows(now):
+    """Live windows starting within AHEAD, and those already under way, soonest first."""
+    return list(MaintenanceWindow.select().where(
+        MaintenanceWindow.status.in_(MaintenanceWindow.LIVE)
+        & (MaintenanceWindow.ends_at > now)
+        & (MaintenanceWindow.starts_at < now + AHEAD))
+        .order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id).limit(NEXT_WINDOWS))
+
+
+def message_counts():
+    """{state: count} of the outbox, for the states a person acts on."""
+    return dict(OutboxMessage.select(OutboxMessage.state, pw.fn.COUNT(OutboxMessage.id))
+                .where(OutboxMessage.state.in_(('queued', 'failed')))
+                .group_by(OutboxMessage.state).tuples())
 
 
 @bp.route('/')
@@ -18,7 +42,8 @@ def index():
         'circuits': Circuit.select().count(),
     }
     recent = AuditLog.select().order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(10)
-    return render_template('dashboard/index.html', counts=counts, recent=recent)
+    return render_template('dashboard/index.html', counts=counts, recent=recent,
+                           windows=next_windows(utcnow()), messages=message_counts())
 
 
 @bp.route('/healthz')
