@@ -94,3 +94,15 @@ def reach(window_ids):
             .join(Circuit).where(WindowCircuit.window.in_(list(window_ids)))
             .group_by(WindowCircuit.window).tuples())
     return {window_id: (circuits, customers) for window_id, circuits, customers in rows}
+
+
+def acknowledgements(form):
+    """Warning keys the engineer ticked, one by one or all at once.
+
+    "All at once" covers only the keys that were on the page (ack_shown), so
+    a warning that appeared since still needs its own tick.
+    """
+    keys = set(form.getlist('ack'))
+    if form.get('ack_all'):
+        keys |= set(form.getlist('ack_shown'))
+    return sorted(keys)

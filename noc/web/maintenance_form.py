@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..db import write_transaction
 from ..maintenance import input as window_input, notices, windows
 from ..models import MaintenanceWindow
+from .maintenance_filters import acknowledgements
 from .maintenance_page import get_window
 
 FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en', 'internal_notes',
@@ -53,7 +54,7 @@ def audience_of(values):
 
 
 def _render(window, raw, errors, preview=None):
-    acked = set(request.form.getlist('ack')) | windows.acknowledged_of(window)
+    acked = set(acknowledgements(request.form)) | windows.acknowledged_of(window)
     return render_template('maintenance/form.html', window=window, values=raw,
                            errors=errors, preview=preview, acked=acked,
                            zone=current_user.time_zone, impacts=MaintenanceWindow.IMPACTS,
@@ -91,7 +92,7 @@ def edit_page(window):
 
 def _save(window, raw, values, findings):
     user = current_user._get_current_object()
-    acknowledged = request.form.getlist('ack')
+    acknowledged = acknowledgements(request.form)
     refused = None
     # The window's row locked (SQLite: the write lock taken at once), so a
     # change and the worker moving the same window are one after the other.

@@ -15,6 +15,7 @@ from ..db import lock_rows, write_transaction
 from ..maintenance import notices, windows
 from ..models import AuditLog, MaintenanceWindow, OutboxMessage
 from ..text import clean_text
+from .maintenance_filters import acknowledgements
 from .paging import paginate
 
 MAX_ID = 2 ** 63 - 1
@@ -72,7 +73,7 @@ def render_page(window, errors=None, cancel_error='', status=200):
         notified=notices.should_notify(window),
         circuits=sum(len(c) for _, c, _ in audience), messages=messages,
         message_counts=message_counts(window), history=_history(window),
-        acked=windows.acknowledged_of(window) | set(request.form.getlist('ack')),
+        acked=windows.acknowledged_of(window) | set(acknowledgements(request.form)),
         errors=errors or {}, cancel_error=cancel_error,
         cancel_reason=request.form.get('reason', ''), editable=window.status in windows.EDITABLE,
         zone=current_user.time_zone), status
@@ -90,7 +91,7 @@ def _problems(exc):
 
 ACTIONS = {
     'confirm': lambda w, user: windows.confirm(w, user,
-                                               acknowledged=request.form.getlist('ack')),
+                                               acknowledged=acknowledgements(request.form)),
     'start': windows.start,
     'complete': windows.complete,
     'cancel': lambda w, user: windows.cancel(w, user, clean_text(request.form.get('reason'))),
