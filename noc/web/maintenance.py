@@ -8,7 +8,7 @@ import datetime
 import zoneinfo
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -30,10 +30,16 @@ IMPACT_LABELS = {
     'NO-IMPACT': _l('No impact'), 'REDUCED-REDUNDANCY': _l('Reduced redundancy'),
     'DEGRADED': _l('Degraded'), 'OUTAGE': _l('Outage'),
 }
+# What a notice announced; a context of its own, since 'completed' here is
+# not the audit log's verb.
 KIND_LABELS = {
-    'new': _l('new'), 'updated': _l('updated'), 'rescheduled': _l('rescheduled'),
-    'reminder': _l('reminder'), 'starting': _l('starting'), 'completed': _l('completed'),
-    'cancelled': _l('cancelled'),
+    'new': lazy_pgettext('notice kind', 'new'),
+    'updated': lazy_pgettext('notice kind', 'updated'),
+    'rescheduled': lazy_pgettext('notice kind', 'rescheduled'),
+    'reminder': lazy_pgettext('notice kind', 'reminder'),
+    'starting': lazy_pgettext('notice kind', 'starting'),
+    'completed': lazy_pgettext('notice kind', 'completed'),
+    'cancelled': lazy_pgettext('notice kind', 'cancelled'),
 }
 STATE_LABELS = {
     'queued': _l('queued'), 'sending': _l('sending'), 'sent': _l('sent'),
