@@ -26,7 +26,7 @@ translations: $(BIN)/.installed
 
 # Refresh the catalogues after changing texts; then translate pt_BR's new entries.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o noc/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o noc/translations/messages.pot .
 	$(BIN)/pybabel update -i noc/translations/messages.pot -d noc/translations
 
 # The site file with a random secret key, made once and never committed.
@@ -48,6 +48,9 @@ test: setup-dev
 
 bench: setup-dev
 	$(BIN)/python bench/run.py
+
+bench-maintenance: setup-dev
+	$(BIN)/python bench/maintenance.py
 
 clean:
 	rm -rf $(VENV) .venv-cmp .pytest_cache .hypothesis

@@ -13,6 +13,8 @@ library and handed to the transport whole. Every part is transfer-encoded,
 so the message is 7-bit and can be stored as text.
 """
 import email.charset
+import functools
+import secrets
 import email.encoders
 import email.policy
 from email.header import Header
@@ -21,7 +23,21 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr, make_msgid
 
-CRLF = email.policy.compat32.clone(linesep='\r\n')
+class _Policy(email.policy.Compat32):
+    """compat32 that writes a short plain-ASCII header as it is.
+
+    Re-folding every header through email.header.Header costs more than
+    building the whole message; the output is the same for such headers.
+    """
+
+    def fold(self, name, value):
+        if (isinstance(value, str) and value.isascii() and '\r' not in value
+                and '\n' not in value and len(name) + len(value) + 2 <= self.max_line_length):
+            return f'{name}: {value}{self.linesep}'
+        return super().fold(name, value)
+
+
+CRLF = _Policy(linesep='\r\n')
 UTF8_QP = email.charset.Charset('utf-8')
 UTF8_QP.header_encoding = email.charset.QP
 UTF8_QP.body_encoding = email.charset.QP
@@ -30,6 +46,19 @@ UTF8_QP.body_encoding = email.charset.QP
 UTF8_B64 = email.charset.Charset('utf-8')
 UTF8_B64.header_encoding = email.charset.QP
 UTF8_B64.body_encoding = email.charset.BASE64
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded_subject(subject):
+    # The standard library's RFC 2047 encoder is slow, and one confirmation
+    # sends the same subject to hundreds of contacts.
+    return Header(subject, 'utf-8').encode()
+
+
+def _boundary():
+    # Set explicitly: the generator would otherwise search each part for a
+    # boundary-like line with a fresh regular expression, per part.
+    return '=_' + secrets.token_hex(12)
 
 
 def message_id(domain):
@@ -63,16 +92,16 @@ def _attachment(ics, filename):
 def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
           filename, language='pt-BR', headers=None):
     """The whole message as a string with CRLF line ends (RFC 5322)."""
-    alternative = MIMEMultipart('alternative')
+    alternative = MIMEMultipart('alternative', boundary=_boundary())
     alternative.attach(_text_part(text, 'plain'))
     alternative.attach(_text_part(html, 'html'))
     alternative.attach(_calendar_part(ics, method))
-    root = MIMEMultipart('mixed')
+    root = MIMEMultipart('mixed', boundary=_boundary())
     root.attach(alternative)
     root.attach(_attachment(ics, filename))
     root['From'] = formataddr(sender)
     root['To'] = formataddr(recipient)
-    root['Subject'] = Header(subject, 'utf-8').encode()
+    root['Subject'] = _encoded_subject(subject)
     root['Date'] = format_datetime(stamp)
     root['Message-ID'] = msgid
     root['Content-Language'] = language

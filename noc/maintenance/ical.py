@@ -83,6 +83,15 @@ def invite(ics, name, email):
     return ics[:at] + attendee_line(name, email) + ics[at:]
 
 
+def with_method(ics, method):
+    """The same calendar as an iTIP message: METHOD among the calendar's own
+    properties, which come before its components."""
+    if not method:
+        return ics
+    at = ics.index('BEGIN:VEVENT')
+    return f'{ics[:at]}METHOD:{method}\r\n{ics[at:]}'
+
+
 def calendar(event, method=''):
     """VCALENDAR around one VEVENT; METHOD only for invitations (REQUEST, CANCEL)."""
     cal = icalendar.Calendar()

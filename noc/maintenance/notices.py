@@ -152,7 +152,7 @@ class Composer:
     def _calendar(self, customer, contact, circuits, method):
         """The VCALENDAR for a customer, language and method, without attendee."""
         from . import ical
-        key = (customer.id, contact.language, contact.time_zone, method)
+        key = (customer.id, contact.language, contact.time_zone)
         if key not in self._calendars:
             language = contact.language
             text = self._bodies(customer, contact, circuits, None)[1]
@@ -162,8 +162,8 @@ class Composer:
                 status=self.status, sequence=self.window.sequence, stamp=self.now,
                 summary=f'{self.window.reference} {self.window.title(language)}',
                 description=text.replace(GREETING, '').lstrip())
-            self._calendars[key] = ical.calendar(event, method)
-        return self._calendars[key]
+            self._calendars[key] = ical.calendar(event)
+        return ical.with_method(self._calendars[key], method)
 
     def notice(self, customer, contact, circuits, sites):
         """(subject, raw message, ics, method, message id) for one contact."""
@@ -198,9 +198,9 @@ def queue(window, kind, by_customer, now, previous=None):
     customers = {c.id: c for c in Customer.select()
                  .where(Customer.id.in_(list(by_customer)))}
     contacts = recipients(by_customer)
+    sites = _sites([pair for circuits in by_customer.values() for pair in circuits])
     rows = []
     for customer_id, circuits in by_customer.items():
-        sites = _sites(circuits)
         for contact in contacts.get(customer_id, []):
             subject, raw, ics, method, msgid = composer.notice(
                 customers[customer_id], contact, circuits, sites)

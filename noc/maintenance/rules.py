@@ -123,20 +123,26 @@ def check_redundancy(p, others, their_circuits):
                     .where(Circuit.redundancy_group.is_null(False)
                            & Circuit.id.in_(list(down | set(elsewhere)) or [-1]))):
         grouped[circuit.redundancy_group_id].add(circuit.id)
+    risky = {g: m for g, m in grouped.items() if len(m) >= 2 and m & down}
+    if not risky:
+        return []
+    # Three queries for every group at once: a ring carries hundreds of pairs.
+    groups = {g.id: g for g in RedundancyGroup.select()
+              .where(RedundancyGroup.id.in_(list(risky)))}
+    circuits = _names(set().union(*risky.values()))
+    customers = dict(Customer.select(Customer.id, Customer.name)
+                     .where(Customer.id.in_({c.customer_id for c in circuits.values()}))
+                     .tuples())
     found = []
-    for group_id, members in sorted(grouped.items()):
-        if len(members) < 2 or not members & down:
-            continue
-        group = RedundancyGroup.get_by_id(group_id)
-        circuits = _names(members)
-        customers = sorted({Customer.get_by_id(c.customer_id).name for c in circuits.values()})
+    for group_id, members in sorted(risky.items()):
+        names = sorted({customers[circuits[m].customer_id] for m in members})
         parts = []
         for pk in sorted(members, key=lambda m: circuits[m].circuit_id):
             where = sorted(elsewhere[pk]) if pk not in down else [_l('this window')]
             parts.append(f'{circuits[pk].circuit_id} ({", ".join(str(w) for w in where)})')
         found.append(Finding('warning', 'redundancy', _l(
             'both legs of redundancy group %(group)s of %(customer)s would be down at the '
-            'same time: %(circuits)s', group=group.name, customer=', '.join(customers),
+            'same time: %(circuits)s', group=groups[group_id].name, customer=', '.join(names),
             circuits='; '.join(parts)),
             key='redundancy:%d:%s' % (group_id, ','.join(str(m) for m in sorted(members)))))
     return found
