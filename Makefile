@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test setup setup-dev translations messages db demo bench clean
+.PHONY: run test setup setup-dev translations messages db demo bench bench-maintenance clean
 
 # Virtual environment with the pinned requirements (re-done when they change).
 $(BIN)/.installed: requirements.txt
