@@ -411,7 +411,7 @@ def profiled(enabled, name, engine):
 SECTIONS = (('rules (windows.evaluate)', windows, 'evaluate'),
             ('audit state (windows.state)', windows, 'state'),
             ('scope (windows.scope_of)', windows, 'scope_of'),
-            ('circuits by customer (windows._customers)', windows, '_customers'),
+            ('circuits by customer (windows.by_customer)', windows, 'by_customer'),
             ('audit row (audit.record)', audit, 'record'),
             ('sites per customer (notices._sites)', notices, '_sites'),
             ('recipients (notices.recipients)', notices, 'recipients'),

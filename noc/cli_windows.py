@@ -102,17 +102,14 @@ def _transition(name, action, needs_reason=False):
     @click.option('--ack', multiple=True)
     @click.option('--ack-all', is_flag=True)
     def command(reference, reason, ack, ack_all):
-        if needs_reason and not reason.strip():
-            raise click.UsageError('give --reason')
         with database.connection_context():
             window = _find(reference)
             try:
                 if name == 'confirm':
-                    values = {f: getattr(window, f) for f in windows.FIELDS}
-                    values['scope'] = windows.scope_of(window)
-                    window = action(window, None, _acks(values, window, ack, ack_all))
+                    window = action(window, None, _acks(windows.values_of(window), window,
+                                                        ack, ack_all))
                 elif needs_reason:
-                    window = action(window, None, reason.strip())
+                    window = action(window, None, reason)
                 else:
                     window = action(window, None)
             except windows.WindowInvalid as exc:

@@ -5,6 +5,7 @@ functions a person's would (rules, acknowledgements, notices to the outbox),
 and the worker beside `make run` delivers the notices to the mail capture.
 """
 import datetime
+import zoneinfo
 
 from ..models import Circuit, CircuitSegment, MaintenanceWindow, Segment, utcnow
 from . import input as window_input, windows
@@ -13,7 +14,7 @@ ZONE = 'America/Sao_Paulo'
 
 
 def _local(now, days, hour, minute=0):
-    local = now.astimezone(window_input.zoneinfo.ZoneInfo(ZONE)) + datetime.timedelta(days=days)
+    local = now.astimezone(zoneinfo.ZoneInfo(ZONE)) + datetime.timedelta(days=days)
     return local.strftime('%Y-%m-%d') + f' {hour:02d}:{minute:02d}'
 
 

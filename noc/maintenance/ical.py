@@ -19,7 +19,7 @@ def _utc(moment):
 
 
 def vevent(window, provider, account, organizer, circuits, *, status, sequence, stamp,
-           summary, description, attendee=None, url=''):
+           summary, description):
     """`circuits` is [(object id the customer knows, impact)]; `status` the MAINTNOTE one."""
     event = icalendar.Event()
     event.add('uid', window.uid)
@@ -37,15 +37,6 @@ def vevent(window, provider, account, organizer, circuits, *, status, sequence, 
     organizer_address = icalendar.vCalAddress(f'mailto:{organizer[1]}')
     organizer_address.params['cn'] = icalendar.vText(organizer[0])
     event.add('organizer', organizer_address)
-    if attendee:
-        address = icalendar.vCalAddress(f'mailto:{attendee[1]}')
-        address.params['cn'] = icalendar.vText(attendee[0])
-        address.params['role'] = icalendar.vText('REQ-PARTICIPANT')
-        address.params['partstat'] = icalendar.vText('NEEDS-ACTION')
-        address.params['rsvp'] = icalendar.vText('TRUE')
-        event.add('attendee', address)
-    if url:
-        event.add('url', url)
     event.add('x-maintnote-provider', provider)
     event.add('x-maintnote-account', account)
     mid = icalendar.vText(window.reference)

@@ -10,7 +10,7 @@ import zoneinfo
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import IMPACTS, MaintenanceWindow
+from ..models import IMPACTS, Circuit, WindowCircuit
 from ..text import clean_text
 from . import scope
 
@@ -116,7 +116,6 @@ def parse(raw, zone_name):
 
 def as_form(window, zone_name):
     """A stored window as the form shows it (for editing)."""
-    from ..models import Circuit, WindowCircuit
     zone = zoneinfo.ZoneInfo(zone_name)
     circuits, sites, segments = [], set(), set()
     for link in (WindowCircuit.select(WindowCircuit, Circuit.circuit_id)
@@ -140,5 +139,3 @@ def as_form(window, zone_name):
         segments='\n'.join(sorted(segments)))
     return form
 
-
-STATUS_CHOICES = MaintenanceWindow.STATUSES

@@ -13,7 +13,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _
 from markupsafe import escape
 
-from ..models import Circuit, Contact, Customer, OutboxMessage, Site, WindowCircuit
+from ..models import Contact, Customer, OutboxMessage, Site
 from ..mail import compose, outbox
 
 # Stands for the personal greeting in a body rendered once for many contacts.
@@ -33,17 +33,6 @@ KINDS = {
 
 def settings():
     return current_app.config['NOC']
-
-
-def circuits_by_customer(window):
-    """{customer id: [(Circuit, effective impact)]} of a stored window."""
-    grouped = defaultdict(list)
-    query = (WindowCircuit.select(WindowCircuit, Circuit)
-             .join(Circuit).where(WindowCircuit.window == window)
-             .order_by(Circuit.circuit_id))
-    for link in query:
-        grouped[link.circuit.customer_id].append((link.circuit, link.impact or window.impact))
-    return dict(grouped)
 
 
 def recipients(customer_ids):

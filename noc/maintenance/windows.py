@@ -59,6 +59,25 @@ def proposal_for(values, window=None):
                           window.id if window else None)
 
 
+def values_of(window):
+    """A stored window as input.parse returns values (for checking it again)."""
+    values = {name: getattr(window, name) for name in FIELDS}
+    values['scope'] = scope_of(window)
+    return values
+
+
+def findings_for_update(window, values, now=None):
+    """The rules a change is held to: the notice period only when the start moves
+    or circuits (customers) join, and never once the work has started; no start
+    in the past only when the start moves."""
+    moved_start = values['starts_at'] != window.starts_at
+    added_circuits = bool(set(values['scope']) - set(scope_of(window)))
+    in_process = window.status == 'IN-PROCESS'
+    return evaluate(values, window, now,
+                    check_notice=not in_process and (moved_start or added_circuits),
+                    check_past=moved_start)
+
+
 def acknowledged_of(window):
     return set(json.loads(window.acknowledged_json or '[]')) if window else set()
 
@@ -124,11 +143,13 @@ def create(values, actor, acknowledged=(), now=None):
 
 def audience_for(values):
     """{customer id: [(Circuit, impact)]} of a window not yet saved (the preview)."""
-    return _customers(MaintenanceWindow(impact=values['impact']), values['scope'])
+    return by_customer(MaintenanceWindow(impact=values['impact']), values['scope'])
 
 
-def _customers(window, scope):
-    """{customer id: [(Circuit, effective impact)]} for a scope of this window."""
+def by_customer(window, scope=None):
+    """{customer id: [(Circuit, effective impact)]}, circuits by id, for the
+    window's stored scope or the one given."""
+    scope = scope_of(window) if scope is None else scope
     grouped = {}
     circuits = {c.id: c for c in Circuit.select()
                 .where(Circuit.id.in_(list(scope) or [-1])).order_by(Circuit.circuit_id)}
@@ -140,8 +161,8 @@ def _customers(window, scope):
 
 def _notify_change(window, before, old_scope, new_scope, now):
     """Notices for a change to a published window: who was added, removed, changed."""
-    old = _customers(before, old_scope)
-    new = _customers(window, new_scope)
+    old = by_customer(before, old_scope)
+    new = by_customer(window, new_scope)
     removed = {cid: old[cid] for cid in old.keys() - new.keys()}
     added = {cid: new[cid] for cid in new.keys() - old.keys()}
     moved = (before.starts_at, before.ends_at) != (window.starts_at, window.ends_at)
@@ -159,7 +180,7 @@ def _notify_change(window, before, old_scope, new_scope, now):
     window.sequence += 1
     window.save()
     if removed:
-        notices.queue(_cancelled_copy(window), 'cancelled', removed, now)
+        notices.queue(_copy(window, status='CANCELLED'), 'cancelled', removed, now)
     notices.queue(window, 'new', added, now)
     previous = {'starts_at': before.starts_at, 'ends_at': before.ends_at} if moved else None
     notices.queue(window, 'rescheduled' if moved else 'updated', kept, now, previous)
@@ -174,11 +195,13 @@ def _reset_reminder(window, now):
     window.reminder_queued_at = now if soon else None
 
 
-def _cancelled_copy(window):
-    """The window as a removed customer sees it: cancelled for them."""
+def _copy(window, **changes):
+    """An unsaved copy of the window (its state before a change, or as a
+    removed customer sees it)."""
     copy = MaintenanceWindow(**{f.name: getattr(window, f.name)
                                 for f in MaintenanceWindow._meta.sorted_fields})
-    copy.status = 'CANCELLED'
+    for name, value in changes.items():
+        setattr(copy, name, value)
     return copy
 
 
@@ -189,20 +212,14 @@ def update(window, values, actor, acknowledged=(), now=None):
         raise WindowInvalid({'status': _l('a %(status)s window cannot be changed',
                                           status=window.status)})
     old_scope = scope_of(window)
-    moved_start = values['starts_at'] != window.starts_at
-    added_circuits = bool(set(values['scope']) - set(old_scope))
-    in_process = window.status == 'IN-PROCESS'
-    if in_process and moved_start:
+    if window.status == 'IN-PROCESS' and values['starts_at'] != window.starts_at:
         raise WindowInvalid({'starts_at': _l('the work has started; only its end can move')})
     with write_transaction():
         serialize('maintenance_window')
-        findings = evaluate(values, window, now,
-                            check_notice=not in_process and (moved_start or added_circuits),
-                            check_past=moved_start)
+        findings = findings_for_update(window, values, now)
         _enforce(findings, acknowledged_of(window) | set(acknowledged))
         before_state = state(window, old_scope)
-        before = MaintenanceWindow(**{f.name: getattr(window, f.name)
-                                      for f in MaintenanceWindow._meta.sorted_fields})
+        before = _copy(window)
         _apply(window, values)
         window.acknowledged_json = json.dumps(sorted(
             acknowledged_of(window) | {f.key for f in findings if not f.is_error}))
@@ -224,7 +241,7 @@ def _transition(window, actor, status, kind, now, action, **changes):
         window.sequence += 1
     window.save()
     if kind:
-        notices.queue(window, kind, _customers(window, scope_of(window)), now)
+        notices.queue(window, kind, by_customer(window), now)
     audit.record(actor, action, 'maintenance_window', window.id, window.reference,
                  before, state(window))
     return window
@@ -235,9 +252,8 @@ def confirm(window, actor, acknowledged=(), now=None):
     now = now or utcnow()
     if window.status != 'TENTATIVE':
         raise WindowInvalid({'status': _l('only a TENTATIVE window can be confirmed')})
-    scope = scope_of(window)
-    values = {name: getattr(window, name) for name in FIELDS}
-    values['scope'] = scope
+    values = values_of(window)
+    scope = values['scope']
     with write_transaction():
         serialize('maintenance_window')
         findings = evaluate(values, window, now)
@@ -250,7 +266,7 @@ def confirm(window, actor, acknowledged=(), now=None):
         window.status = 'CONFIRMED'
         _reset_reminder(window, now)
         window.save()
-        notices.queue(window, 'new', _customers(window, scope), now)
+        notices.queue(window, 'new', by_customer(window, scope), now)
         audit.record(actor, 'confirm', 'maintenance_window', window.id, window.reference,
                      before, state(window, scope))
     return window
@@ -291,7 +307,7 @@ def remind(window, now=None):
     with database.atomic():
         window.reminder_queued_at = now
         window.save()
-        return notices.queue(window, 'reminder', _customers(window, scope_of(window)), now)
+        return notices.queue(window, 'reminder', by_customer(window), now)
 
 
 def due_reminders(now, hours):

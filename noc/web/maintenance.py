@@ -45,10 +45,6 @@ STATE_LABELS = {
     'queued': _l('queued'), 'sending': _l('sending'), 'sent': _l('sent'),
     'failed': _l('failed'),
 }
-ACTION_LABELS = {
-    'create': _l('created'), 'update': _l('changed'), 'confirm': _l('confirmed'),
-    'start': _l('started'), 'complete': _l('completed'), 'cancel': _l('cancelled'),
-}
 
 
 def maybe_url(endpoint, **values):
@@ -157,6 +153,5 @@ def register(app):
     app.register_blueprint(bp)
     app.jinja_env.globals['maybe_url'] = maybe_url
     for name, table in (('status_label', STATUS_LABELS), ('impact_label', IMPACT_LABELS),
-                        ('notice_kind_label', KIND_LABELS), ('message_state_label', STATE_LABELS),
-                        ('window_action_label', ACTION_LABELS)):
+                        ('notice_kind_label', KIND_LABELS), ('message_state_label', STATE_LABELS)):
         app.jinja_env.filters[name] = _label(table)

@@ -34,15 +34,10 @@ def submitted():
 
 
 def findings_for(values, window):
-    """The rules as saving will apply them (windows.update's choice of checks)."""
+    """The rules as saving will apply them."""
     if window is None:
         return windows.evaluate(values)
-    moved_start = values['starts_at'] != window.starts_at
-    added = bool(set(values['scope']) - set(windows.scope_of(window)))
-    in_process = window.status == 'IN-PROCESS'
-    return windows.evaluate(values, window,
-                            check_notice=not in_process and (moved_start or added),
-                            check_past=moved_start)
+    return windows.findings_for_update(window, values)
 
 
 def audience_of(values):

@@ -33,13 +33,6 @@ def get_window(window_id, lock=False):
     return window
 
 
-def stored_values(window):
-    """The window's values as input.parse returns them (what windows.confirm checks)."""
-    values = {name: getattr(window, name) for name in windows.FIELDS}
-    values['scope'] = windows.scope_of(window)
-    return values
-
-
 def _history(window):
     """[(AuditLog, [changed field names])], newest first."""
     entries = (AuditLog.select()
@@ -59,12 +52,12 @@ def message_counts(window):
 
 def render_page(window, errors=None, cancel_error='', status=200):
     live = window.status in MaintenanceWindow.LIVE
-    values = stored_values(window) if live else None
+    values = windows.values_of(window) if live else None
     findings = (windows.evaluate(values, window, check_notice=False, check_past=False)
                 if live else [])
     # Confirming checks everything again, notice period included.
     confirm_findings = windows.evaluate(values, window) if window.status == 'TENTATIVE' else []
-    audience = notices.audience(notices.circuits_by_customer(window))
+    audience = notices.audience(windows.by_customer(window))
     messages = paginate(notices.messages_of(window),
                         current_app.config['NOC']['web']['page_size'])
     return render_template(
