@@ -3,6 +3,7 @@
 The PostgreSQL database is created for the test session under a name of its
 own and dropped at the end; no other database on the server is touched.
 """
+import contextlib
 import os
 import re
 import uuid
@@ -123,6 +124,26 @@ def ctx(app):
         database.connect(reuse_if_open=True)
         yield app
         database.close()
+
+
+@pytest.fixture
+def quick_password_hash(monkeypatch):
+    """For tests whose users log in but nobody attacks them: a cheap hash."""
+    from werkzeug.security import generate_password_hash
+    import noc.users
+    monkeypatch.setattr(noc.users, 'generate_password_hash',
+                        lambda password: generate_password_hash(password, 'pbkdf2:sha256:1'))
+
+
+@contextlib.contextmanager
+def db(app):
+    """Domain access beside the browser (English messages)."""
+    with app.test_request_context(headers={'Accept-Language': 'en'}):
+        database.connect(reuse_if_open=True)
+        try:
+            yield
+        finally:
+            database.close()
 
 
 def create_user(role='admin', username=None, language='en', **kw):

@@ -1,5 +1,4 @@
 """Customers' calendar feeds: what they show, who sees them, and that old addresses die."""
-import contextlib
 import datetime
 import html
 import json
@@ -8,29 +7,14 @@ import re
 import icalendar
 import pytest
 
-from noc.db import database
+from conftest import db
 from noc.maintenance import feeds, windows
 from noc.models import AuditLog, CalendarFeed, Customer, utcnow
 from test_resend import ACTOR, build_inventory, make_window
 
 
-
-@pytest.fixture(autouse=True)
-def quick_password_hash(monkeypatch):
-    from werkzeug.security import generate_password_hash
-    import noc.users
-    monkeypatch.setattr(noc.users, 'generate_password_hash',
-                        lambda password: generate_password_hash(password, 'pbkdf2:sha256:1'))
-
-
-@contextlib.contextmanager
-def db(app):
-    with app.test_request_context(headers={'Accept-Language': 'en'}):
-        database.connect(reuse_if_open=True)
-        try:
-            yield
-        finally:
-            database.close()
+# The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
+pytestmark = pytest.mark.usefixtures('quick_password_hash')
 
 
 def build_windows():

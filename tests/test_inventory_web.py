@@ -1,5 +1,4 @@
 """Inventory pages: lists, search, filters, pages, forms, roles, CSRF, CSV in and out."""
-import contextlib
 import csv
 import html
 import io
@@ -9,32 +8,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import csrf_token
-from noc.db import database
+from conftest import csrf_token, db
 from noc.inventory import csvio
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
 from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, Segment, Site
 from test_csv import ACTOR, SAMPLE, SAMPLE_COUNTS, load_sample, snapshot
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hash(monkeypatch):
-    """The users here log in, nobody attacks them: a cheap hash keeps the suite fast."""
-    from werkzeug.security import generate_password_hash
-    import noc.users
-    monkeypatch.setattr(noc.users, 'generate_password_hash',
-                        lambda password: generate_password_hash(password, 'pbkdf2:sha256:1'))
-
-
-@contextlib.contextmanager
-def db(app):
-    """Domain access beside the browser (English messages)."""
-    with app.test_request_context(headers={'Accept-Language': 'en'}):
-        database.connect(reuse_if_open=True)
-        try:
-            yield
-        finally:
-            database.close()
+# The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
+pytestmark = pytest.mark.usefixtures('quick_password_hash')
 
 
 def seed(app, kinds=IMPORT_ORDER):

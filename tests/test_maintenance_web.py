@@ -1,6 +1,5 @@
 """Maintenance pages: the form and its preview, the window page and its actions,
 the list's filters and the calendar, through the web client on both engines."""
-import contextlib
 import datetime
 import html
 import json
@@ -9,7 +8,8 @@ import zoneinfo
 
 import pytest
 
-from noc.db import database, next_ids
+from conftest import db
+from noc.db import next_ids
 from noc.models import (AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
                         MaintenanceWindow, OutboxMessage, RedundancyGroup, Segment, Site, User,
                         WindowCircuit)
@@ -18,23 +18,8 @@ SAO_PAULO = zoneinfo.ZoneInfo('America/Sao_Paulo')
 UTC = datetime.timezone.utc
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hash(monkeypatch):
-    """The users here log in, nobody attacks them: a cheap hash keeps the suite fast."""
-    from werkzeug.security import generate_password_hash
-    import noc.users
-    monkeypatch.setattr(noc.users, 'generate_password_hash',
-                        lambda password: generate_password_hash(password, 'pbkdf2:sha256:1'))
-
-
-@contextlib.contextmanager
-def db(app):
-    with app.test_request_context(headers={'Accept-Language': 'en'}):
-        database.connect(reuse_if_open=True)
-        try:
-            yield
-        finally:
-            database.close()
+# The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
+pytestmark = pytest.mark.usefixtures('quick_password_hash')
 
 
 def build_network():

@@ -1,5 +1,4 @@
 """The outbox pages and the mail capture: lists, a message, raw, calendar, resend, files."""
-import contextlib
 import email
 import html
 import os
@@ -7,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import _empty, _prepared, make_app
+from conftest import _empty, _prepared, db, make_app
 from noc.db import database, init_db
 from noc.mail import outbox
 from noc.models import AuditLog, OutboxMessage
@@ -37,22 +36,8 @@ def app(db_url, capture_dir):
         database.close()
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hash(monkeypatch):
-    from werkzeug.security import generate_password_hash
-    import noc.users
-    monkeypatch.setattr(noc.users, 'generate_password_hash',
-                        lambda password: generate_password_hash(password, 'pbkdf2:sha256:1'))
-
-
-@contextlib.contextmanager
-def db(app):
-    with app.test_request_context(headers={'Accept-Language': 'en'}):
-        database.connect(reuse_if_open=True)
-        try:
-            yield
-        finally:
-            database.close()
+# The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
+pytestmark = pytest.mark.usefixtures('quick_password_hash')
 
 
 @pytest.fixture
