@@ -79,11 +79,10 @@ from noc.maintenance import ical, input as window_input, notices, windows  # noq
 from noc.models import (ChangeFreeze, Circuit, Contact, Customer, OutboxMessage,  # noqa: E402
                         RedundancyGroup, Segment, Site)
 from noc.worker import Worker  # noqa: E402
+from databases import OUT_DIR, PG_SERVER, fresh_database  # noqa: E402
 
-OUT_DIR = os.path.join(BENCH_DIR, 'out')
 SQLITE_PATH = os.path.join(OUT_DIR, 'janela-mw.db')
 JSON_PATH = os.path.join(OUT_DIR, 'maintenance.json')
-PG_SERVER = 'postgresql://postgres@127.0.0.1:5432'
 PG_NAME = 'janela_bench_mw'
 ZONE = 'America/Sao_Paulo'
 CONFIRM_TARGET_S, DELIVERY_TARGET_PER_S = 5.0, 100.0
@@ -316,36 +315,6 @@ def smtp_server():
 
 # Databases -------------------------------------------------------------------------
 
-def _pg_admin(sql):
-    conn = psycopg2.connect(PG_SERVER + '/postgres')
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
-@contextlib.contextmanager
-def bench_database(engine):
-    """A URL to a new, empty database; the SQLite file is kept, PostgreSQL's dropped."""
-    if engine == 'sqlite':
-        os.makedirs(OUT_DIR, exist_ok=True)
-        for suffix in ('', '-wal', '-shm'):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(SQLITE_PATH + suffix)
-        yield 'sqlite:///' + SQLITE_PATH
-        return
-    _pg_admin(f'DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)')
-    _pg_admin(f'CREATE DATABASE {PG_NAME}')
-    try:
-        yield f'{PG_SERVER}/{PG_NAME}'
-    finally:
-        if isinstance(database.obj, peewee.PostgresqlDatabase):
-            database.obj.close_all()
-        _pg_admin(f'DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)')
-
-
 def db_size_mb():
     db = database.obj
     if isinstance(db, peewee.SqliteDatabase):
@@ -556,7 +525,7 @@ def measure_delivery(app, engine, profile, collect):
 def run_engine(engine, profile):
     print(f'{engine}:', flush=True)
     figures = {'engine': engine}
-    with bench_database(engine) as url, smtp_server() as (port, collect):
+    with fresh_database(engine, SQLITE_PATH, PG_NAME) as url, smtp_server() as (port, collect):
         app = create_app({'app': {'secret_key': 'bench-secret-' + 'x' * 40},
                           'database': {'url': url},
                           'mail': {'backend': 'smtp', 'server': '127.0.0.1', 'port': port,

@@ -17,7 +17,6 @@ stay small and flat when pages read one page of rows, and would jump by
 tens to hundreds of MB if one loaded the 50,000 circuits.
 """
 import argparse
-import contextlib
 import json
 import logging
 import math
@@ -32,7 +31,6 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
-import psycopg2
 from peewee import fn
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -44,10 +42,9 @@ from noc import create_app  # noqa: E402
 from noc.db import database  # noqa: E402
 from noc.models import Circuit, CircuitSegment, Customer, Segment  # noqa: E402
 from noc.users import create_user  # noqa: E402
+from databases import OUT_DIR, fresh_database  # noqa: E402  (bench/databases.py)
 
-OUT_DIR = os.path.join(BENCH_DIR, 'out')
 SQLITE_PATH = os.path.join(OUT_DIR, 'janela-bench.db')
-PG_SERVER = 'postgresql://postgres@127.0.0.1:5432'
 PG_NAME = 'janela_bench'
 USERNAME, PASSWORD = 'bench-engineer', 'bench-password-123'
 MEDIAN_TARGET_MS, P95_TARGET_MS = 50, 150
@@ -73,38 +70,6 @@ class Result:
 
 
 # Databases --------------------------------------------------------------------
-
-def _pg_admin(sql):
-    conn = psycopg2.connect(PG_SERVER + '/postgres')
-    conn.autocommit = True   # CREATE/DROP DATABASE refuse to run in a transaction
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
-@contextlib.contextmanager
-def bench_database(engine):
-    """A URL to a new, empty database of `engine`. The SQLite file is kept
-    (bench/out/ is git-ignored) for EXPLAIN afterwards; the PostgreSQL
-    database is dropped."""
-    if engine == 'sqlite':
-        os.makedirs(OUT_DIR, exist_ok=True)
-        for suffix in ('', '-wal', '-shm'):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(SQLITE_PATH + suffix)
-        yield 'sqlite:///' + SQLITE_PATH
-        return
-    _pg_admin(f'DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)')
-    _pg_admin(f'CREATE DATABASE {PG_NAME}')
-    try:
-        yield f'{PG_SERVER}/{PG_NAME}'
-    finally:
-        if not database.is_closed():
-            database.close()
-        _pg_admin(f'DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)')
-
 
 def generate(url, customers, circuits):
     """Run bench/generate.py in a child process and echo what it says."""
@@ -274,7 +239,7 @@ def measure(engine, client, pages, requests):
 
 def run_engine(engine, args):
     print(f'{engine}:', flush=True)
-    with bench_database(engine) as url:
+    with fresh_database(engine, SQLITE_PATH, PG_NAME) as url:
         started = time.perf_counter()
         generate(url, args.customers, args.circuits)
         print(f'  generation: {time.perf_counter() - started:.1f} s (child process)')
