@@ -11,13 +11,16 @@ import re
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from conftest import csrf_token
+from conftest import csrf_token, db
 from noc.db import database
 from noc.inventory import csvio, service
 from noc.inventory.fields import Invalid
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
 from test_csv import ACTOR, ctx, load_sample, snapshot  # noqa: F401  (ctx: in English)
-from test_inventory_web import CRUD, db, quick_password_hash, seed, state  # noqa: F401
+from test_inventory_web import CRUD, seed, state
+
+# Logins here test forms, not passwords: a cheap hash keeps the suite fast.
+pytestmark = pytest.mark.usefixtures('quick_password_hash')
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
