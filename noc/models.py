@@ -153,6 +153,8 @@ class Contact(TimestampedModel):
     time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
     notice_format = pw.CharField(max_length=16, default='invitation')
     search_text = pw.TextField(default='')
+    bounced_at = UTCDateTimeField(null=True)
+    bounce_reason = pw.TextField(default='')
 
     class Meta:
         indexes = ((('customer', 'email'), True),)
@@ -265,6 +267,7 @@ class MaintenanceWindow(TimestampedModel):
     reminder_queued_at = UTCDateTimeField(null=True)
     created_by = pw.CharField(max_length=64, default='')
     search_text = pw.TextField(default='')
+    times_sequence = pw.IntegerField(default=0)
 
     class Meta:
         table_name = 'maintenance_window'
@@ -338,6 +341,128 @@ class CalendarFeed(BaseModel):
         table_name = 'calendar_feed'
 
 
+class InboundMessage(BaseModel):
+    STATES = ('new', 'handled', 'unmatched', 'error')
+    message_key = pw.CharField(max_length=300, unique=True)
+    received_at = UTCDateTimeField(default=utcnow)
+    via = pw.CharField(max_length=16)
+    mailbox = pw.CharField(max_length=254, default='')
+    sender = pw.CharField(max_length=254, default='')
+    sender_name = pw.CharField(max_length=200, default='')
+    subject = pw.CharField(max_length=400, default='')
+    raw_encoding = pw.CharField(max_length=8, default='utf-8')
+    raw = pw.TextField()
+    kind = pw.CharField(max_length=16, default='')
+    state = pw.CharField(max_length=16, default='new')
+    verified = pw.BooleanField(default=False)
+    window = pw.ForeignKeyField(MaintenanceWindow, null=True, on_delete='SET NULL',
+                                backref='inbound_messages')
+    customer = pw.ForeignKeyField(Customer, null=True, on_delete='SET NULL', backref='+',
+                                  index=False)
+    contact = pw.ForeignKeyField(Contact, null=True, on_delete='SET NULL', backref='+',
+                                 index=False)
+    body_text = pw.TextField(default='')
+    partstat = pw.CharField(max_length=16, default='')
+    outcome = pw.CharField(max_length=32, default='')
+    error = pw.TextField(default='')
+    reviewed_at = UTCDateTimeField(null=True)
+    reviewed_by = pw.CharField(max_length=64, default='')
+
+    class Meta:
+        table_name = 'inbound_message'
+        indexes = ((('state', 'received_at'), False),)
+
+    @property
+    def raw_bytes(self):
+        import base64
+        return (base64.b64decode(self.raw) if self.raw_encoding == 'base64'
+                else self.raw.encode('utf-8'))
+
+
+class WindowCustomer(pw.Model):
+    window = pw.ForeignKeyField(MaintenanceWindow, on_delete='CASCADE',
+                                backref='customer_states', index=False)  # led by the key
+    customer = pw.ForeignKeyField(Customer, on_delete='CASCADE', backref='+')
+    link_nonce = pw.CharField(max_length=32)
+    link_revoked_at = UTCDateTimeField(null=True)
+    acknowledged_at = UTCDateTimeField(null=True)
+    acknowledged_by = pw.CharField(max_length=254, default='')
+    acknowledged_via = pw.CharField(max_length=16, default='')
+    acknowledged_sequence = pw.IntegerField(default=0)
+    ack_reminded_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        database = database
+        table_name = 'window_customer'
+        primary_key = pw.CompositeKey('window', 'customer')
+
+
+class AttendeeAnswer(pw.Model):
+    PARTSTATS = ('NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')
+    window = pw.ForeignKeyField(MaintenanceWindow, on_delete='CASCADE',
+                                backref='answers', index=False)  # led by the key
+    contact = pw.ForeignKeyField(Contact, on_delete='CASCADE', backref='answers')
+    partstat = pw.CharField(max_length=16, default='NEEDS-ACTION')
+    comment = pw.TextField(default='')
+    sequence = pw.IntegerField(default=0)
+    stamped_at = UTCDateTimeField(null=True)
+    answered_at = UTCDateTimeField(null=True)
+    inbound = pw.ForeignKeyField(InboundMessage, null=True, on_delete='SET NULL',
+                                 backref='+', index=False, column_name='inbound_id')
+    bounced_at = UTCDateTimeField(null=True)
+    bounce_reason = pw.TextField(default='')
+
+    class Meta:
+        database = database
+        table_name = 'attendee_answer'
+        primary_key = pw.CompositeKey('window', 'contact')
+
+
+class RescheduleRequest(BaseModel):
+    STATES = ('open', 'moved', 'split', 'declined', 'withdrawn', 'closed')
+    window = pw.ForeignKeyField(MaintenanceWindow, on_delete='CASCADE',
+                                backref='reschedule_requests')
+    customer = pw.ForeignKeyField(Customer, on_delete='CASCADE', backref='+', index=False)
+    contact = pw.ForeignKeyField(Contact, null=True, on_delete='SET NULL', backref='+',
+                                 index=False)
+    requested_by = pw.CharField(max_length=254, default='')
+    via = pw.CharField(max_length=16)
+    reason = pw.TextField(default='')
+    state = pw.CharField(max_length=16, default='open')
+    sequence = pw.IntegerField(default=0)
+    attendee = pw.CharField(max_length=254, default='')
+    inbound = pw.ForeignKeyField(InboundMessage, null=True, on_delete='SET NULL',
+                                 backref='+', index=False, column_name='inbound_id')
+    created_at = UTCDateTimeField(default=utcnow)
+    decided_at = UTCDateTimeField(null=True)
+    decided_by = pw.CharField(max_length=64, default='')
+    decision_reason = pw.TextField(default='')
+    new_window = pw.ForeignKeyField(MaintenanceWindow, null=True, on_delete='SET NULL',
+                                    backref='+', index=False)
+
+    class Meta:
+        table_name = 'reschedule_request'
+        indexes = ((('state', 'created_at'), False),)
+
+    @property
+    def proposals(self):
+        return list(RescheduleProposal.select().where(RescheduleProposal.request == self)
+                    .order_by(RescheduleProposal.position))
+
+
+class RescheduleProposal(BaseModel):
+    request = pw.ForeignKeyField(RescheduleRequest, on_delete='CASCADE', backref='+')
+    position = pw.IntegerField()
+    starts_at = UTCDateTimeField()
+    ends_at = UTCDateTimeField()
+    chosen = pw.BooleanField(default=False)
+
+    class Meta:
+        table_name = 'reschedule_proposal'
+
+
 ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
               Contact, Site, Segment, RedundancyGroup, Circuit, CircuitSegment,
-              MaintenanceWindow, WindowCircuit, OutboxMessage, CalendarFeed]
+              MaintenanceWindow, WindowCircuit, OutboxMessage, CalendarFeed,
+              InboundMessage, WindowCustomer, AttendeeAnswer, RescheduleRequest,
+              RescheduleProposal]

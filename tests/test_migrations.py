@@ -9,9 +9,16 @@ BASELINE = os.path.join(os.path.dirname(__file__), 'fixtures', 'schema_0001.sql'
 
 
 def _drop_everything(db):
+    postgres = 'Postgres' in type(db).__name__
+    if not postgres:
+        # SQLite's DROP deletes the rows first, following cascades into
+        # tables whose own parents may be gone already.
+        db.execute_sql('PRAGMA foreign_keys = OFF')
     for table in reversed(db.get_tables()):
         db.execute_sql(f'DROP TABLE IF EXISTS {table} CASCADE'
-                       if 'Postgres' in type(db).__name__ else f'DROP TABLE IF EXISTS {table}')
+                       if postgres else f'DROP TABLE IF EXISTS {table}')
+    if not postgres:
+        db.execute_sql('PRAGMA foreign_keys = ON')
 
 
 def _baseline_with_data(db):
