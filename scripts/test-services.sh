@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install and start what the test suite needs on this machine, when missing:
-# Debian's Chromium (browser tests) and the local PostgreSQL server.
+# Debian's Chromium (browser tests), the local PostgreSQL server and Dovecot
+# (IMAP tests; tests/imap_server.py runs its own instance on a free port, so
+# the system-wide service is neither started nor needed here).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -15,6 +17,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+dpkg -s dovecot-imapd >/dev/null 2>&1 || missing+=(dovecot-imapd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test-services: installing ${missing[*]}"
   apt_install "${missing[@]}"
