@@ -75,6 +75,8 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from .web import auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance
-    for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance):
+    from .web import (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
+                      public, requests, inbox, window_answers)
+    for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
+                   public, requests, inbox, window_answers):
         module.register(app)

@@ -162,7 +162,9 @@ def worker_command(once):
 
 def _add_window_commands():
     from .cli_windows import window_cli
+    from .cli_mail import mail_in_command
     noc_cli.add_command(window_cli)
+    noc_cli.add_command(mail_in_command)
 
 
 _add_window_commands()

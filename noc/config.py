@@ -111,6 +111,18 @@ SETTINGS = {
         'reminder_hours': _between(0, 24 * 30),
         'notify_no_impact': _FLAG,
     },
+    'inbound': {
+        'imap_host': _TEXT,
+        'imap_port': _between(1, 65535),
+        'imap_security': _one_of('none', 'starttls', 'ssl'),
+        'imap_username': _TEXT,
+        'imap_password': _TEXT,
+        'imap_folder': Setting(str, 'a mailbox name such as INBOX', bool),
+        'imap_processed_folder': Setting(str, 'a mailbox name such as Janela/Processed', bool),
+        'imap_timeout_seconds': _between(1, 600),
+        'imap_batch_size': _between(1, 10000),
+        'ca_file': _TEXT,
+    },
 }
 
 

@@ -97,6 +97,9 @@ ACTION_LABELS = {
     'resend': lazy_gettext('resent'),
     'issue': lazy_gettext('issued'),
     'revoke': lazy_gettext('revoked'),
+    'decide': lazy_gettext('decided'),
+    'remind': lazy_gettext('reminded'),
+    'review': lazy_gettext('reviewed'),
 }
 ENTITY_LABELS = {
     'customers': lazy_gettext('customer'),
@@ -109,6 +112,9 @@ ENTITY_LABELS = {
     'maintenance_window': lazy_gettext('maintenance window'),
     'outbox_message': lazy_gettext('message'),
     'calendar_feed': lazy_gettext('calendar feed'),
+    'customer_link': lazy_gettext('customer page link'),
+    'reschedule_request': lazy_gettext('reschedule request'),
+    'inbound_message': lazy_gettext('received message'),
 }
 
 

@@ -1,8 +1,8 @@
 """The background worker: one loop that keeps the clock-driven work going.
 
 Each pass: move windows along their status at start and end, queue the
-reminders that are due, then deliver the outbox in batches until nothing is
-due. `flask --app app noc worker` runs it; `make run` runs it in a thread
+reminders that are due, fetch the maintenance mailbox (IMAP) and handle what
+came in, then deliver the outbox in batches until nothing is due. `flask --app app noc worker` runs it; `make run` runs it in a thread
 beside the web server. Stopping (SIGTERM, Ctrl-C) finishes the message in
 flight and exits.
 """
@@ -12,7 +12,7 @@ import socket
 import threading
 
 from .db import database
-from .mail import outbox, transport
+from .mail import imap, inbound, outbox, transport
 from .maintenance import windows
 from .models import utcnow
 
@@ -40,6 +40,22 @@ class Worker:
         for window in windows.due_reminders(now, self.conf['maintenance']['reminder_hours']):
             count += windows.remind(window, now)
         return count
+
+    def fetch_mail(self, now=None):
+        """Poll the maintenance mailbox (when configured) and handle what is stored
+        but not handled yet; an unreachable server waits for the next pass."""
+        done = {}
+        conf = self.conf['inbound']
+        if conf['imap_host']:
+            try:
+                done = {f'mail_{k}': v for k, v in imap.poll(conf, now).items()}
+            except imap.ImapError as exc:
+                log.warning('IMAP: %s; trying again next pass', exc)
+                done = {'mail_error': 1}
+        handled = inbound.process_pending(now=now)
+        if handled:
+            done['mail_pending'] = len(handled)
+        return done
 
     def _record(self, message, result, now=None):
         """Each result in its own commit, right away: a crash loses at most one."""
@@ -78,6 +94,7 @@ class Worker:
             now = now or utcnow()
             done = {'windows': self.advance_windows(now),
                     'reminders': self.queue_reminders(now)}
+            done.update(self.fetch_mail(now if fixed_clock else None))
             done.update(self.deliver_outbox(now if fixed_clock else None))
             return done
 

@@ -91,14 +91,18 @@ def _attachment(ics, filename):
 
 def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
           filename, language='pt-BR', headers=None):
-    """The whole message as a string with CRLF line ends (RFC 5322)."""
+    """The whole message as a string with CRLF line ends (RFC 5322); without
+    `ics`, just the text and HTML alternatives."""
     alternative = MIMEMultipart('alternative', boundary=_boundary())
     alternative.attach(_text_part(text, 'plain'))
     alternative.attach(_text_part(html, 'html'))
-    alternative.attach(_calendar_part(ics, method))
-    root = MIMEMultipart('mixed', boundary=_boundary())
-    root.attach(alternative)
-    root.attach(_attachment(ics, filename))
+    if ics:
+        alternative.attach(_calendar_part(ics, method))
+        root = MIMEMultipart('mixed', boundary=_boundary())
+        root.attach(alternative)
+        root.attach(_attachment(ics, filename))
+    else:                                   # a message with nothing for calendars
+        root = alternative
     root['From'] = formataddr(sender)
     root['To'] = formataddr(recipient)
     root['Subject'] = _encoded_subject(subject)

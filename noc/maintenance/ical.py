@@ -18,15 +18,24 @@ def _utc(moment):
     return moment.astimezone(UTC)
 
 
-def vevent(window, provider, account, organizer, circuits, *, status, sequence, stamp,
-           summary, description):
-    """`circuits` is [(object id the customer knows, impact)]; `status` the MAINTNOTE one."""
+def _event(window, organizer, sequence, stamp):
+    """UID, times, SEQUENCE and ORGANIZER: what every message about the window has."""
     event = icalendar.Event()
     event.add('uid', window.uid)
     event.add('dtstamp', _utc(stamp))
     event.add('dtstart', _utc(window.starts_at))
     event.add('dtend', _utc(window.ends_at))
     event.add('sequence', sequence)
+    organizer_address = icalendar.vCalAddress(f'mailto:{organizer[1]}')
+    organizer_address.params['cn'] = icalendar.vText(organizer[0])
+    event.add('organizer', organizer_address)
+    return event
+
+
+def vevent(window, provider, account, organizer, circuits, *, status, sequence, stamp,
+           summary, description):
+    """`circuits` is [(object id the customer knows, impact)]; `status` the MAINTNOTE one."""
+    event = _event(window, organizer, sequence, stamp)
     event.add('summary', summary)
     event.add('description', description)
     # iCalendar's own STATUS has no IN-PROCESS or COMPLETED: the event stays
@@ -34,9 +43,6 @@ def vevent(window, provider, account, organizer, circuits, *, status, sequence, 
     event.add('status', 'CANCELLED' if status == 'CANCELLED' else
               'TENTATIVE' if status == 'TENTATIVE' else 'CONFIRMED')
     event.add('transp', 'TRANSPARENT')
-    organizer_address = icalendar.vCalAddress(f'mailto:{organizer[1]}')
-    organizer_address.params['cn'] = icalendar.vText(organizer[0])
-    event.add('organizer', organizer_address)
     event.add('x-maintnote-provider', provider)
     event.add('x-maintnote-account', account)
     mid = icalendar.vText(window.reference)
@@ -106,3 +112,16 @@ def feed(events, name):
     for event in events:
         cal.add_component(event)
     return cal.to_ical().decode('utf-8')
+
+
+def decline_counter(window, organizer, attendee, sequence, stamp, comment):
+    """iTIP DECLINECOUNTER (RFC 5546 §3.2.8): the organizer refuses an attendee's
+    COUNTER. It echoes the SEQUENCE the COUNTER was made against and keeps the
+    event's own times, which stand."""
+    event = _event(window, organizer, sequence, stamp)
+    event.add('summary', window.reference)
+    address = icalendar.vCalAddress(f'mailto:{attendee[1]}')
+    address.params['cn'] = icalendar.vText(attendee[0])
+    event.add('attendee', address)
+    event.add('comment', comment)
+    return calendar(event, 'DECLINECOUNTER')

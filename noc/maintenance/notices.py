@@ -15,6 +15,7 @@ from markupsafe import escape
 
 from ..models import Contact, Customer, OutboxMessage, Site
 from ..mail import compose, outbox
+from . import links
 
 # Stands for the personal greeting in a body rendered once for many contacts.
 GREETING = '\x00greeting\x00'
@@ -28,7 +29,11 @@ KINDS = {
     'starting': ('REQUEST', 'IN-PROCESS'),
     'completed': ('REQUEST', 'COMPLETED'),
     'cancelled': ('CANCEL', 'CANCELLED'),
+    # Asks the customers that have not acknowledged to do so; nothing changed.
+    'ack_request': ('REQUEST', None),
 }
+# Notices that carry the customer page link (acknowledge, ask for another date).
+WITH_LINK = ('new', 'updated', 'rescheduled', 'reminder', 'ack_request')
 
 
 def settings():
@@ -74,6 +79,7 @@ def _subject(kind, window, language):
         'rescheduled': _('Maintenance rescheduled'), 'reminder': _('Reminder'),
         'starting': _('Maintenance starting'), 'completed': _('Maintenance completed'),
         'cancelled': _('Maintenance cancelled'),
+        'ack_request': _('Please acknowledge'),
     }
     prefix = _('EMERGENCY') + ' ' if window.emergency else ''
     stamp = window.starts_at.strftime('%Y-%m-%d')
@@ -92,6 +98,9 @@ def _intro(kind, operator, customer):
         'completed': _('The maintenance below has been completed.'),
         'cancelled': _('The maintenance below has been cancelled for your circuits; no work '
                        'will be done on them.'),
+        'ack_request': _('We have not yet had your acknowledgement of the maintenance below, '
+                         'which starts soon. Please acknowledge it, or tell us if the date '
+                         'does not suit you.'),
     }[kind]
 
 
@@ -104,8 +113,9 @@ def _sites(circuits):
 class Composer:
     """Builds the notices of one event (one kind, one moment) for many contacts."""
 
-    def __init__(self, window, kind, now, previous=None):
+    def __init__(self, window, kind, now, previous=None, page_urls=None):
         self.window, self.kind, self.now, self.previous = window, kind, now, previous
+        self.page_urls = page_urls or {}
         self.conf = settings()
         self.method, status = KINDS[kind]
         self.status = status or window.status
@@ -131,7 +141,8 @@ class Composer:
                                previous=self.previous, language=language, when=when,
                                zone=contact.time_zone, operator=operator,
                                intro=_intro(self.kind, operator, customer),
-                               greeting=GREETING, from_address=self.sender[1])
+                               greeting=GREETING, from_address=self.sender[1],
+                               page_url=self.page_urls.get(customer.id))
                 self._cache[key] = (_subject(self.kind, self.window, language),
                                     render_template('email/notice.txt', **context),
                                     render_template('email/notice.html', **context),
@@ -183,7 +194,11 @@ def queue(window, kind, by_customer, now, previous=None):
     """
     if not by_customer or not should_notify(window):
         return 0
-    composer = Composer(window, kind, now, previous)
+    page_urls = {}
+    if kind in WITH_LINK:
+        page_urls = {cid: links.url(row)
+                     for cid, row in links.states(window, list(by_customer)).items()}
+    composer = Composer(window, kind, now, previous, page_urls)
     customers = {c.id: c for c in Customer.select()
                  .where(Customer.id.in_(list(by_customer)))}
     contacts = recipients(by_customer)

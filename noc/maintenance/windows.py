@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..db import database, lock_rows, next_ids, serialize, write_transaction
-from ..models import Circuit, MaintenanceWindow, WindowCircuit, utcnow
+from ..models import Circuit, MaintenanceWindow, RescheduleRequest, WindowCircuit, utcnow
 from ..text import search_key
 from . import notices, rules
 
@@ -66,15 +66,17 @@ def values_of(window):
     return values
 
 
-def findings_for_update(window, values, now=None):
+def findings_for_update(window, values, now=None, check_notice=True):
     """The rules a change is held to: the notice period only when the start moves
     or circuits (customers) join, and never once the work has started; no start
-    in the past only when the start moves."""
+    in the past only when the start moves. `check_notice=False`: the only
+    customers affected asked for these times themselves."""
     moved_start = values['starts_at'] != window.starts_at
     added_circuits = bool(set(values['scope']) - set(scope_of(window)))
     in_process = window.status == 'IN-PROCESS'
     return evaluate(values, window, now,
-                    check_notice=not in_process and (moved_start or added_circuits),
+                    check_notice=check_notice and not in_process
+                    and (moved_start or added_circuits),
                     check_past=moved_start)
 
 
@@ -120,12 +122,12 @@ def _apply(window, values):
     window.search_text = search_key(window.reference, window.title_pt, window.title_en)
 
 
-def create(values, actor, acknowledged=(), now=None):
+def create(values, actor, acknowledged=(), now=None, check_notice=True):
     """A new TENTATIVE window; nothing is sent until it is confirmed."""
     now = now or utcnow()
     with write_transaction():
         serialize('maintenance_window')     # the overlap rule holds under concurrency
-        findings = evaluate(values, None, now)
+        findings = evaluate(values, None, now, check_notice=check_notice)
         _enforce(findings, acknowledged)
         window = MaintenanceWindow(status='TENTATIVE', sequence=0,
                                    created_by=audit.actor_name(actor))
@@ -178,6 +180,8 @@ def _notify_change(window, before, old_scope, new_scope, now):
     if moved:
         _reset_reminder(window, now)
     window.sequence += 1
+    if moved:
+        window.times_sequence = window.sequence    # acknowledgements are asked again
     window.save()
     if removed:
         notices.queue(_copy(window, status='CANCELLED'), 'cancelled', removed, now)
@@ -205,7 +209,7 @@ def _copy(window, **changes):
     return copy
 
 
-def update(window, values, actor, acknowledged=(), now=None):
+def update(window, values, actor, acknowledged=(), now=None, check_notice=True):
     """Change a window; customers already told get updates, cancellations, invitations."""
     now = now or utcnow()
     if window.status not in EDITABLE:
@@ -216,7 +220,7 @@ def update(window, values, actor, acknowledged=(), now=None):
         raise WindowInvalid({'starts_at': _l('the work has started; only its end can move')})
     with write_transaction():
         serialize('maintenance_window')
-        findings = findings_for_update(window, values, now)
+        findings = findings_for_update(window, values, now, check_notice)
         _enforce(findings, acknowledged_of(window) | set(acknowledged))
         before_state = state(window, old_scope)
         before = _copy(window)
@@ -240,6 +244,11 @@ def _transition(window, actor, status, kind, now, action, **changes):
     if window.published and kind:
         window.sequence += 1
     window.save()
+    if status in ('COMPLETED', 'CANCELLED'):
+        # Nothing left to move: open requests are closed, and their page says so.
+        (RescheduleRequest.update(state='closed', decided_at=now)
+         .where((RescheduleRequest.window == window) & (RescheduleRequest.state == 'open'))
+         .execute())
     if kind:
         notices.queue(window, kind, by_customer(window), now)
     audit.record(actor, action, 'maintenance_window', window.id, window.reference,
@@ -247,7 +256,7 @@ def _transition(window, actor, status, kind, now, action, **changes):
     return window
 
 
-def confirm(window, actor, acknowledged=(), now=None):
+def confirm(window, actor, acknowledged=(), now=None, check_notice=True):
     """TENTATIVE -> CONFIRMED: the rules again, then every customer is told."""
     now = now or utcnow()
     if window.status != 'TENTATIVE':
@@ -256,7 +265,7 @@ def confirm(window, actor, acknowledged=(), now=None):
     scope = values['scope']
     with write_transaction():
         serialize('maintenance_window')
-        findings = evaluate(values, window, now)
+        findings = evaluate(values, window, now, check_notice=check_notice)
         acknowledged = acknowledged_of(window) | set(acknowledged)
         _enforce(findings, acknowledged)
         window.acknowledged_json = json.dumps(sorted(

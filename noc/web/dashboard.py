@@ -4,8 +4,10 @@ import datetime
 import peewee as pw
 from flask import Blueprint, render_template
 
+from ..maintenance import answers
 from ..models import (AuditLog, Circuit, Contact, Customer, MaintenanceWindow, OutboxMessage,
-                      Segment, Site, utcnow)
+                      RescheduleRequest, Segment, Site, utcnow)
+from . import inbox
 from .access import require
 
 bp = Blueprint('dashboard', __name__)
@@ -13,6 +15,8 @@ bp = Blueprint('dashboard', __name__)
 # How far ahead the front page looks, and how many windows it lists.
 AHEAD = datetime.timedelta(days=7)
 NEXT_WINDOWS = 20
+# Windows starting this soon with customers that have not acknowledged them.
+ACK_HOURS = 72
 
 
 def next_windows(now):
@@ -42,8 +46,13 @@ def index():
         'circuits': Circuit.select().count(),
     }
     recent = AuditLog.select().order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(10)
+    now = utcnow()
     return render_template('dashboard/index.html', counts=counts, recent=recent,
-                           windows=next_windows(utcnow()), messages=message_counts())
+                           windows=next_windows(now), messages=message_counts(),
+                           unacknowledged=answers.starting_soon_unacknowledged(now, ACK_HOURS),
+                           open_requests=RescheduleRequest.select().where(
+                               RescheduleRequest.state == 'open').count(),
+                           received=inbox.counts())
 
 
 @bp.route('/healthz')

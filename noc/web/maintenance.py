@@ -40,6 +40,8 @@ KIND_LABELS = {
     'starting': lazy_pgettext('notice kind', 'starting'),
     'completed': lazy_pgettext('notice kind', 'completed'),
     'cancelled': lazy_pgettext('notice kind', 'cancelled'),
+    'ack_request': lazy_pgettext('notice kind', 'acknowledgement request'),
+    'declined': lazy_pgettext('notice kind', 'request declined'),
 }
 STATE_LABELS = {
     'queued': _l('queued'), 'sending': _l('sending'), 'sent': _l('sent'),

@@ -12,8 +12,9 @@ from flask_login import current_user
 
 from .. import audit
 from ..db import lock_rows, write_transaction
-from ..maintenance import notices, windows
-from ..models import AuditLog, MaintenanceWindow, OutboxMessage
+from ..maintenance import answers, notices, windows
+from ..models import (AuditLog, InboundMessage, MaintenanceWindow, OutboxMessage,
+                      RescheduleRequest)
 from ..text import clean_text
 from .maintenance_filters import acknowledgements
 from .paging import paginate
@@ -69,7 +70,11 @@ def render_page(window, errors=None, cancel_error='', status=200):
         acked=windows.acknowledged_of(window) | set(acknowledgements(request.form)),
         errors=errors or {}, cancel_error=cancel_error,
         cancel_reason=request.form.get('reason', ''), editable=window.status in windows.EDITABLE,
-        zone=current_user.time_zone), status
+        zone=current_user.time_zone, answers=answers.overview(window) if window.published
+        else [], requests=list(RescheduleRequest.select().where(RescheduleRequest.window == window)
+                      .order_by(RescheduleRequest.created_at.desc())),
+        received=list(InboundMessage.select().where(InboundMessage.window == window)
+                      .order_by(InboundMessage.received_at.desc()).limit(100))), status
 
 
 def _problems(exc):

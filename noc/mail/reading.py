@@ -1,0 +1,240 @@
+"""Read one received message: who, about what, what it says, and what kind.
+
+Lenient on purpose: mail from the outside is often broken, and a message
+that cannot be read fully is still kept and shown (`errors`). Nothing here
+touches the database; `inbound` decides what to do with a `Letter`.
+"""
+import datetime
+import email
+import email.header
+import email.utils
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import icalendar
+
+from . import quotes
+
+UTC = datetime.timezone.utc
+CALENDAR_TYPES = ('text/calendar', 'application/ics', 'text/x-vcalendar')
+# Subjects of out-of-office replies from clients that send no RFC 3834 header.
+AUTO_SUBJECT = re.compile(
+    r'^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|resposta autom[aá]tica|'
+    r'aus[eê]ncia|ausente|fora do escrit[oó]rio|f[eé]rias)\b', re.IGNORECASE)
+BOUNCE_SENDER = re.compile(r'^(mailer-daemon|postmaster)@', re.IGNORECASE)
+BOUNCE_SUBJECT = re.compile(
+    r'(undeliver|delivery (status notification|failure|has failed)|returned mail|'
+    r'mail delivery failed|falha na entrega|n[aã]o (foi poss[ií]vel|pode ser) entreg)',
+    re.IGNORECASE)
+MESSAGE_ID = re.compile(r'<[^<>\s]+@[^<>\s]+>')
+
+
+@dataclass
+class ItipEvent:
+    """The first VEVENT of an iTIP message, as the handler needs it."""
+    method: str
+    uid: str
+    sequence: int
+    stamped_at: datetime.datetime | None
+    starts_at: datetime.datetime | None
+    ends_at: datetime.datetime | None
+    attendees: list        # [(address, PARTSTAT, name)]
+    comment: str
+
+
+@dataclass
+class Recipient:
+    """One recipient block of a delivery status notification (RFC 3464)."""
+    address: str
+    action: str
+    status: str
+    diagnostic: str
+
+
+@dataclass
+class Letter:
+    message_key: str
+    message_id: str = ''
+    sender: str = ''
+    sender_name: str = ''
+    recipients: list = field(default_factory=list)
+    subject: str = ''
+    date: datetime.datetime | None = None
+    in_reply_to: list = field(default_factory=list)
+    text: str = ''
+    reply_text: str = ''
+    events: list = field(default_factory=list)
+    auto: str = ''                          # why it is an automatic message, or ''
+    bounce: list | None = None              # [Recipient] of a delivery report
+    original_ids: list = field(default_factory=list)   # Message-IDs a report is about
+    errors: list = field(default_factory=list)
+
+    @property
+    def failed(self):
+        return [r for r in self.bounce or [] if r.action == 'failed']
+
+
+def _header(message, name):
+    """A header as text, encoded words decoded; '' when absent or unreadable."""
+    value = message.get(name)
+    if value is None:
+        return ''
+    try:
+        return str(email.header.make_header(email.header.decode_header(str(value))))
+    except (UnicodeError, LookupError, email.errors.HeaderParseError, ValueError):
+        return str(value)
+
+
+def key_of(message_id, raw):
+    """The dedupe key: the Message-ID, or a digest of the message without one."""
+    if message_id and len(message_id) <= 300:
+        return message_id
+    return 'sha256:' + hashlib.sha256(message_id.encode() if message_id else raw).hexdigest()
+
+
+def _decode(part):
+    payload = part.get_payload(decode=True) or b''
+    charset = part.get_content_charset() or 'utf-8'
+    try:
+        return payload.decode(charset, errors='replace')
+    except LookupError:                     # an unknown charset name
+        return payload.decode('latin-1')
+
+
+def _utc(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(UTC)
+    return datetime.datetime.combine(value, datetime.time(), UTC)   # a DATE
+
+
+def _itip(calendar):
+    method = str(calendar.get('method', '')).upper()
+    for event in calendar.walk('VEVENT'):
+        start = _utc(event.decoded('dtstart', None))
+        end = _utc(event.decoded('dtend', None))
+        if end is None and start is not None and event.get('duration') is not None:
+            end = start + event.decoded('duration')
+        attendees = []
+        raw_attendees = event.get('attendee', [])
+        for attendee in raw_attendees if isinstance(raw_attendees, list) else [raw_attendees]:
+            address = re.sub(r'^mailto:', '', str(attendee), flags=re.IGNORECASE).strip()
+            attendees.append((address.lower(), str(attendee.params.get('PARTSTAT', '')).upper(),
+                              str(attendee.params.get('CN', ''))))
+        comments = event.get('comment', [])
+        comments = comments if isinstance(comments, list) else [comments]
+        comment = '\n'.join(str(c) for c in comments if str(c).strip())
+        try:
+            sequence = int(event.get('sequence', 0))
+        except (TypeError, ValueError):
+            sequence = 0
+        return ItipEvent(method, str(event.get('uid', '')), sequence,
+                         _utc(event.decoded('dtstamp', None)), start, end, attendees,
+                         comment or str(event.get('x-response-comment', '')))
+    return None
+
+
+def _calendars(message, letter):
+    seen = set()
+    for part in message.walk():
+        filename = (part.get_filename() or '').lower()
+        if part.get_content_type() not in CALENDAR_TYPES and not filename.endswith('.ics'):
+            continue
+        text = _decode(part)
+        if text in seen:        # Google sends the same calendar inline and attached
+            continue
+        seen.add(text)
+        try:
+            event = _itip(icalendar.Calendar.from_ical(text))
+        except Exception as exc:    # icalendar raises many kinds on garbage
+            letter.errors.append(f'iCalendar: {type(exc).__name__}: {exc}'[:500])
+            continue
+        if event is None:
+            letter.errors.append('iCalendar: no VEVENT')
+        elif event.method:
+            letter.events.append(event)
+
+
+def _bodies(message):
+    text, html = '', ''
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_disposition() == 'attachment':
+            continue
+        kind = part.get_content_type()
+        if kind == 'text/plain' and not text:
+            text = _decode(part)
+        elif kind == 'text/html' and not html:
+            html = _decode(part)
+    return text, html
+
+
+def _delivery_status(message, letter):
+    """RFC 3464: the recipient blocks and the Message-ID of the original."""
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == 'message/delivery-status':
+            blocks = part.get_payload()
+            for block in blocks[1:] if isinstance(blocks, list) else []:
+                address = _header(block, 'Final-Recipient') or _header(block, 'Original-Recipient')
+                letter.bounce.append(Recipient(
+                    address.split(';', 1)[-1].strip().strip('<>').lower(),
+                    _header(block, 'Action').strip().lower(),
+                    _header(block, 'Status').strip(),
+                    ' '.join(_header(block, 'Diagnostic-Code').split())))
+        elif kind in ('text/rfc822-headers', 'message/rfc822', 'message/rfc822-headers'):
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner:
+                letter.original_ids.append(_header(inner[0], 'Message-ID').strip())
+            else:
+                letter.original_ids += MESSAGE_ID.findall(_decode(part))
+
+
+def _classify_automatic(message, letter):
+    auto_submitted = _header(message, 'Auto-Submitted').strip().lower()
+    precedence = _header(message, 'Precedence').strip().lower()
+    if auto_submitted and auto_submitted != 'no':
+        letter.auto = f'Auto-Submitted: {auto_submitted}'
+    elif precedence in ('bulk', 'junk', 'list', 'auto_reply'):
+        letter.auto = f'Precedence: {precedence}'
+    elif message.get('List-Id') or message.get('List-Unsubscribe'):
+        letter.auto = 'mailing list'
+    elif message.get('X-Autoreply') or message.get('X-Autorespond'):
+        letter.auto = 'X-Autoreply'
+    elif AUTO_SUBJECT.match(letter.subject):
+        letter.auto = 'subject'
+
+
+def read(raw):
+    """A Letter from the bytes of one message (RFC 5322)."""
+    message = email.message_from_bytes(raw)
+    message_id = _header(message, 'Message-ID').strip()
+    letter = Letter(key_of(message_id, raw), message_id=message_id)
+    letter.errors += [type(d).__name__ for d in message.defects]
+    name, address = email.utils.parseaddr(_header(message, 'From'))
+    letter.sender, letter.sender_name = address.strip().lower(), name.strip()
+    letter.recipients = [a.lower() for _, a in email.utils.getaddresses(
+        [_header(message, h) for h in ('To', 'Cc', 'Delivered-To', 'X-Original-To')]) if a]
+    letter.subject = ' '.join(_header(message, 'Subject').split())
+    try:
+        letter.date = _utc(email.utils.parsedate_to_datetime(_header(message, 'Date')))
+    except (TypeError, ValueError, IndexError):
+        letter.date = None
+    letter.in_reply_to = MESSAGE_ID.findall(
+        _header(message, 'In-Reply-To') + ' ' + _header(message, 'References'))
+    text, html = _bodies(message)
+    letter.text = text or quotes.html_text(html)
+    letter.reply_text = quotes.strip(text) if text else quotes.strip(quotes.html_text(html))
+    report = message.get_content_type() == 'multipart/report'
+    if report or (BOUNCE_SENDER.match(letter.sender) and BOUNCE_SUBJECT.search(letter.subject)):
+        letter.bounce = []
+        _delivery_status(message, letter)
+        if not letter.original_ids:
+            letter.original_ids = MESSAGE_ID.findall(letter.text)
+        if not report:
+            letter.errors.append('no delivery status: read from the text')
+    else:
+        _classify_automatic(message, letter)
+    _calendars(message, letter)
+    return letter

@@ -1,0 +1,169 @@
+"""What customers answered about a window: acknowledgements, attendees'
+iTIP answers, and addresses that bounce.
+
+A customer has acknowledged a window when someone acknowledged it on the
+customer page, or one of its contacts accepted (or tentatively accepted)
+the invitation, since the window last moved: an answer about other times
+is not an answer about these. Attendees' answers keep the SEQUENCE and
+DTSTAMP of the reply on record, so a reply that arrives late and old never
+overrides a newer one (RFC 5546 §2.1.5).
+"""
+import datetime
+
+from ..db import database
+from ..models import (AttendeeAnswer, Circuit, Contact, MaintenanceWindow, WindowCircuit,
+                      WindowCustomer, utcnow)
+from . import links
+
+ACKNOWLEDGING = ('ACCEPTED', 'TENTATIVE')
+
+
+def acknowledged(row, window):
+    return bool(row and row.acknowledged_at and
+                row.acknowledged_sequence >= window.times_sequence)
+
+
+def acknowledge(window, customer_id, by, via, now=None):
+    """Record the customer's acknowledgement of the window as it is now."""
+    row = links.state(window, customer_id)
+    (WindowCustomer.update(acknowledged_at=now or utcnow(), acknowledged_by=by[:254],
+                           acknowledged_via=via, acknowledged_sequence=window.sequence)
+     .where((WindowCustomer.window == window) & (WindowCustomer.customer == customer_id))
+     .execute())
+    return row
+
+
+def answer_of(window, contact):
+    return AttendeeAnswer.get_or_none(window=window, contact=contact)
+
+
+def newer(answer, sequence, stamp):
+    """Whether a reply (SEQUENCE, DTSTAMP) supersedes the answer on record.
+
+    The higher SEQUENCE wins; at equal SEQUENCE the later DTSTAMP. A reply
+    without DTSTAMP (broken clients) counts only over one without either.
+    """
+    if answer is None or answer.answered_at is None:
+        return True
+    if sequence != answer.sequence:
+        return sequence > answer.sequence
+    if stamp is None:
+        return answer.stamped_at is None
+    return answer.stamped_at is None or stamp > answer.stamped_at
+
+
+def record_reply(window, contact, partstat, sequence, stamp, comment='', inbound=None,
+                 now=None):
+    """Apply an attendee's answer; returns False when an answer on record is newer."""
+    now = now or utcnow()
+    with database.atomic():
+        answer = answer_of(window, contact)
+        if not newer(answer, sequence, stamp):
+            return False
+        values = dict(partstat=partstat, sequence=sequence, stamped_at=stamp,
+                      comment=(comment or '')[:4000], answered_at=now,
+                      inbound=inbound.id if inbound else None)
+        if answer is None:
+            AttendeeAnswer.insert(window=window.id, contact=contact.id, **values).execute()
+        else:
+            (AttendeeAnswer.update(**values)
+             .where((AttendeeAnswer.window == window) & (AttendeeAnswer.contact == contact))
+             .execute())
+        if partstat in ACKNOWLEDGING and sequence >= window.times_sequence:
+            acknowledge(window, contact.customer_id, contact.email, 'calendar', now)
+    return True
+
+
+def record_bounce(window, contact, reason, now=None):
+    """Mail to the contact bounced: flag it on the window and on the contact."""
+    now = now or utcnow()
+    reason = (reason or '')[:2000]
+    with database.atomic():
+        if window is not None:
+            if answer_of(window, contact) is None:
+                AttendeeAnswer.insert(window=window.id, contact=contact.id,
+                                      bounced_at=now, bounce_reason=reason).execute()
+            else:
+                (AttendeeAnswer.update(bounced_at=now, bounce_reason=reason)
+                 .where((AttendeeAnswer.window == window)
+                        & (AttendeeAnswer.contact == contact)).execute())
+        Contact.update(bounced_at=now, bounce_reason=reason).where(
+            Contact.id == contact.id).execute()
+
+
+def customer_states(window, customer_ids):
+    """{customer id: WindowCustomer or None} without creating rows."""
+    rows = {row.customer_id: row for row in WindowCustomer.select().where(
+        (WindowCustomer.window == window)
+        & WindowCustomer.customer.in_(list(customer_ids) or [-1]))}
+    return {cid: rows.get(cid) for cid in customer_ids}
+
+
+def answers(window):
+    """{contact id: AttendeeAnswer} of the window."""
+    return {a.contact_id: a for a in
+            AttendeeAnswer.select().where(AttendeeAnswer.window == window)}
+
+
+def customers_of(window):
+    """Ids of the customers whose circuits the window holds."""
+    return sorted({cid for (cid,) in Circuit.select(Circuit.customer)
+                   .join(WindowCircuit, on=(WindowCircuit.circuit == Circuit.id))
+                   .where(WindowCircuit.window == window).tuples()})
+
+
+def unacknowledged(window, customer_ids):
+    """The customers among `customer_ids` that have not acknowledged the window."""
+    states = customer_states(window, customer_ids)
+    return [cid for cid in customer_ids if not acknowledged(states[cid], window)]
+
+
+def starting_soon_unacknowledged(now, hours=72):
+    """[(window, [customer ids not acknowledged])] of published windows starting
+    within `hours`, soonest first; windows where everyone acknowledged are left out."""
+    found = []
+    for window in (MaintenanceWindow.select()
+                   .where((MaintenanceWindow.status == 'CONFIRMED')
+                          & (MaintenanceWindow.starts_at > now)
+                          & (MaintenanceWindow.starts_at <= now + datetime.timedelta(hours=hours)))
+                   .order_by(MaintenanceWindow.starts_at)):
+        missing = unacknowledged(window, customers_of(window))
+        if missing:
+            found.append((window, missing))
+    return found
+
+
+def remind_unacknowledged(window, actor, now=None):
+    """Ask the customers that have not acknowledged, and only them, to do so.
+
+    Returns how many notices were queued (0 when everyone acknowledged)."""
+    from .. import audit
+    from . import notices, windows
+    now = now or utcnow()
+    grouped = windows.by_customer(window)
+    missing = unacknowledged(window, list(grouped))
+    with database.atomic():
+        queued = notices.queue(window, 'ack_request', {cid: grouped[cid] for cid in missing},
+                               now)
+        if missing:
+            (WindowCustomer.update(ack_reminded_at=now)
+             .where((WindowCustomer.window == window)
+                    & WindowCustomer.customer.in_(missing)).execute())
+        audit.record(actor, 'remind', 'maintenance_window', window.id, window.reference,
+                     None, {'customers': len(missing), 'notices': queued})
+    return queued
+
+
+def overview(window):
+    """Per affected customer, for the window page: (Customer, circuits, WindowCustomer
+    or None, acknowledged?, [(Contact, AttendeeAnswer or None)]), by name."""
+    from . import notices, windows
+    grouped = windows.by_customer(window)
+    states = customer_states(window, list(grouped))
+    given = answers(window)
+    rows = []
+    for customer, circuits, contacts in notices.audience(grouped):
+        rows.append((customer, circuits, states[customer.id],
+                     acknowledged(states[customer.id], window),
+                     [(contact, given.get(contact.id)) for contact in contacts]))
+    return rows

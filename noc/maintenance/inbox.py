@@ -1,0 +1,204 @@
+"""What a customer's mail about a window does: the maintenance mailbox's handler.
+
+- an iTIP REPLY sets the attendee's answer (older replies never win);
+- an iTIP COUNTER opens a reschedule request with the proposed period;
+- a plain reply is attached to the window for the NOC to read;
+- a bounce flags the address on the window and on the contact;
+- an auto-reply is kept on the window and otherwise ignored.
+The sender must be a contact of a customer the window affects (or was sent
+notices about); anything else lands in the unmatched queue, unverified.
+Sets the InboundMessage's fields; the caller saves it in its transaction.
+"""
+import re
+
+from ..models import Contact, MaintenanceWindow, OutboxMessage, WindowCustomer, utcnow
+from . import answers, reschedule
+
+REFERENCE = re.compile(r'\bMW-\d{4}-\d{5}\b', re.IGNORECASE)
+
+
+def _window_of_thread(letter):
+    """(window, contact) of the notice a reply answers (In-Reply-To, References)."""
+    if not letter.in_reply_to:
+        return None, None
+    sent = (OutboxMessage.select().where(OutboxMessage.message_id.in_(letter.in_reply_to))
+            .order_by(OutboxMessage.id.desc()).first())
+    if sent and sent.window_id:
+        return MaintenanceWindow.get_or_none(id=sent.window_id), sent.contact_id
+    return None, None
+
+
+def _window_by_reference(*texts):
+    for text in texts:
+        for found in REFERENCE.findall(text or ''):
+            window = MaintenanceWindow.get_or_none(reference=found.upper())
+            if window:
+                return window
+    return None
+
+
+def customer_ids(window):
+    """Customers the window affects now or was about (told, then removed)."""
+    told = {cid for (cid,) in WindowCustomer.select(WindowCustomer.customer)
+            .where(WindowCustomer.window == window).tuples()}
+    return set(answers.customers_of(window)) | told
+
+
+def contact_for(window, *addresses):
+    """The first address that is a contact of one of the window's customers."""
+    customers = customer_ids(window)
+    for address in addresses:
+        if not address:
+            continue
+        contact = (Contact.select().where(
+            (Contact.email.ilike(address.strip())) & Contact.customer.in_(list(customers) or [-1]))
+            .order_by(Contact.role_maintenance.desc(), Contact.id).first())
+        if contact:
+            return contact
+    return None
+
+
+def _attach(message, window, contact):
+    message.window = window
+    if contact:
+        message.contact, message.customer, message.verified = contact, contact.customer_id, True
+
+
+def _unmatched(message, outcome, window=None):
+    message.state, message.outcome, message.verified = 'unmatched', outcome, False
+    message.window = window
+
+
+def _seen(message, now):
+    """Nothing for a person to do (a bare acceptance, an auto-reply)."""
+    message.reviewed_at, message.reviewed_by = now, 'janela'
+
+
+def _bounce(message, letter, now):
+    message.kind = 'bounce' if letter.failed else 'delay'
+    originals = list(OutboxMessage.select().where(
+        OutboxMessage.message_id.in_(letter.original_ids or ['-'])))
+    window = next((MaintenanceWindow.get_or_none(id=o.window_id) for o in originals
+                   if o.window_id), None)
+    message.window = window
+    message.body_text = '\n'.join(f'{r.address}: {r.action} {r.status} {r.diagnostic}'.strip()
+                                  for r in letter.bounce)
+    if not letter.failed:
+        message.state, message.outcome = 'handled', 'delivery-delayed'
+        _seen(message, now)
+        return
+    flagged = 0
+    for recipient in letter.failed:
+        sent = next((o for o in originals if o.recipient.lower() == recipient.address), None)
+        contacts = ([Contact.get_or_none(id=sent.contact_id)] if sent and sent.contact_id else
+                    list(Contact.select().where(Contact.email.ilike(recipient.address))))
+        for contact in filter(None, contacts):
+            answers.record_bounce(window, contact, f'{recipient.status} {recipient.diagnostic}'
+                                  .strip(), now)
+            message.contact, message.customer = contact, contact.customer_id
+            flagged += 1
+    if flagged:
+        message.state, message.outcome, message.verified = 'handled', 'bounce-recorded', True
+    else:
+        _unmatched(message, 'bounce-unknown-address', window)
+
+
+def _itip(message, letter, event, now):
+    message.kind = {'REPLY': 'reply', 'COUNTER': 'counter'}.get(event.method, 'itip')
+    window = MaintenanceWindow.get_or_none(uid=event.uid)
+    if window is None:
+        return _unmatched(message, 'unknown-event')
+    attendees = [a for a, _, _ in event.attendees]
+    contact = contact_for(window, letter.sender)
+    if contact is None:
+        return _unmatched(message, 'unknown-sender', window)
+    # Delegates and shared mailboxes: the attendee may be another contact of
+    # the same customer than the sender; the answer is the attendee's.
+    attendee = contact_for(window, *attendees) if attendees else None
+    if attendee is None or attendee.customer_id != contact.customer_id:
+        attendee = contact
+    _attach(message, window, attendee)
+    partstat = next((p for a, p, _ in event.attendees if a == attendee.email.lower()),
+                    event.attendees[0][1] if event.attendees else '')
+    message.partstat = partstat
+    message.body_text = event.comment or letter.reply_text
+    if event.method == 'REPLY':
+        return _reply(message, window, attendee, event, partstat, now)
+    if event.method == 'COUNTER':
+        return _counter(message, window, attendee, event, letter, now)
+    message.state, message.outcome = 'handled', f'itip-{event.method.lower()}'[:32]
+
+
+def _reply(message, window, contact, event, partstat, now):
+    if partstat not in ('ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED'):
+        message.state, message.outcome = 'handled', 'reply-without-answer'
+        return
+    applied = answers.record_reply(window, contact, partstat, event.sequence,
+                                   event.stamped_at, event.comment, message, now)
+    message.state = 'handled'
+    message.outcome = 'answer-applied' if applied else 'answer-older'
+    if partstat == 'ACCEPTED' and not event.comment:
+        _seen(message, now)
+
+
+def _counter(message, window, contact, event, letter, now):
+    if partstat_known(message.partstat):
+        answers.record_reply(window, contact, message.partstat, event.sequence,
+                             event.stamped_at, event.comment, message, now)
+    message.state = 'handled'
+    if event.starts_at is None or event.ends_at is None:
+        message.outcome, message.error = 'counter-without-period', 'COUNTER without DTSTART/DTEND'
+        return
+    try:
+        reschedule.submit(window, contact.customer, [(event.starts_at, event.ends_at)],
+                          event.comment or letter.reply_text, 'calendar', contact=contact,
+                          attendee=contact.email, inbound=message, sequence=event.sequence,
+                          now=now, strict=False)
+    except reschedule.RequestInvalid as exc:
+        message.outcome = 'counter-refused'
+        message.error = '; '.join(f'{k}: {v}' for k, v in exc.errors.items())
+        return
+    message.outcome = 'request-opened'
+    _seen(message, now)          # the request is what the NOC works from
+
+
+def partstat_known(partstat):
+    return partstat in ('ACCEPTED', 'DECLINED', 'TENTATIVE')
+
+
+def _plain(message, letter, now):
+    message.kind = 'message'
+    message.body_text = letter.reply_text or letter.text
+    window, contact_id = _window_of_thread(letter)
+    window = window or _window_by_reference(letter.subject, letter.text)
+    if window is None:
+        return _unmatched(message, 'no-window')
+    contact = contact_for(window, letter.sender)
+    if contact is None:
+        return _unmatched(message, 'unknown-sender', window)
+    _attach(message, window, contact)
+    message.state, message.outcome = 'handled', 'message-attached'
+
+
+def _automatic(message, letter, now):
+    message.kind = 'auto-reply'
+    message.body_text = letter.auto
+    window, _ = _window_of_thread(letter)
+    window = window or _window_by_reference(letter.subject)
+    if window:
+        _attach(message, window, contact_for(window, letter.sender))
+    message.state, message.outcome = 'handled', 'auto-reply'
+    _seen(message, now)
+
+
+def handle(message, letter, now=None):
+    """Route one stored message; sets its kind, state, window and outcome."""
+    now = now or utcnow()
+    if letter.bounce is not None:
+        return _bounce(message, letter, now)
+    if letter.auto:
+        return _automatic(message, letter, now)
+    event = next((e for e in letter.events if e.method in ('REPLY', 'COUNTER')), None)
+    if event is not None:
+        return _itip(message, letter, event, now)
+    return _plain(message, letter, now)
