@@ -117,22 +117,24 @@ def _itip(calendar):
         end = _utc(event.decoded('dtend', None))
         if end is None and start is not None and event.get('duration') is not None:
             end = start + event.decoded('duration')
-        attendees = []
+        attendees, notes = [], []
         raw_attendees = event.get('attendee', [])
         for attendee in raw_attendees if isinstance(raw_attendees, list) else [raw_attendees]:
             address = re.sub(r'^mailto:', '', str(attendee), flags=re.IGNORECASE).strip()
             attendees.append((address.lower(), str(attendee.params.get('PARTSTAT', '')).upper(),
                               str(attendee.params.get('CN', ''))))
+            # Google Calendar puts the attendee's note in a parameter, not COMMENT.
+            notes.append(str(attendee.params.get('X-RESPONSE-COMMENT', '')))
         comments = event.get('comment', [])
         comments = comments if isinstance(comments, list) else [comments]
-        comment = '\n'.join(str(c) for c in comments if str(c).strip())
+        comment = '\n'.join(str(c) for c in comments + notes if str(c).strip())
         try:
             sequence = int(event.get('sequence', 0))
         except (TypeError, ValueError):
             sequence = 0
         return ItipEvent(method, str(event.get('uid', '')), sequence,
                          _utc(event.decoded('dtstamp', None)), start, end, attendees,
-                         comment or str(event.get('x-response-comment', '')))
+                         comment)
     return None
 
 

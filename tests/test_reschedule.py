@@ -1,0 +1,291 @@
+"""Reschedule requests and the NOC's decisions, acknowledgements and page links.
+
+Through the domain functions every way in uses (page, calendar, mail, NOC),
+on both engines, checking what lands in the outbox and the audit log.
+"""
+import datetime
+
+import icalendar
+import pytest
+
+from maintenance_fixtures import build_network, confirmed, create, local
+from noc.maintenance import answers, links, reschedule, windows
+from noc.models import (AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest,
+                        WindowCustomer, utcnow)
+
+H = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def net(ctx):
+    return build_network()
+
+
+def later(window, days=20, hours=3):
+    start = window.starts_at + datetime.timedelta(days=days)
+    return start, start + hours * H
+
+
+def outbox_since(mark):
+    return list(OutboxMessage.select().where(OutboxMessage.id > mark).order_by(OutboxMessage.id))
+
+
+def last_id():
+    last = OutboxMessage.select().order_by(OutboxMessage.id.desc()).first()
+    return last.id if last else 0
+
+
+def acks(request, kind):
+    option = reschedule.options(request)[0]
+    return [f.key for f in getattr(option, kind) if not f.is_error]
+
+
+def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(net):
+    window = confirmed()
+    first = reschedule.submit(window, net['acme'], [later(window)], 'Black Friday', 'page')
+    periods = [later(window, 21), later(window, 22), later(window, 23, 2)]
+    second = reschedule.submit(window, net['acme'], periods, 'or these', 'page')
+    assert [(p.starts_at, p.ends_at) for p in second.proposals] == periods
+    assert RescheduleRequest.get_by_id(first.id).state == 'withdrawn'
+    assert second.state == 'open' and second.sequence == window.sequence
+    entry = AuditLog.get((AuditLog.entity == 'reschedule_request')
+                         & (AuditLog.entity_id == second.id))
+    assert entry.username == 'customer:page' and 'or these' in entry.after_json
+
+
+@pytest.mark.parametrize('periods, field', [
+    ([], 'proposals'),
+    ([(24, 25)] * 4, 'proposals'),
+    ([(27, 25)], 'proposal1'),                 # end before start
+    ([(-40, -39)], 'proposal1'),               # in the past
+    ([(24, 26), (48, 80)], 'proposal2'),       # longer than the maximum duration
+])
+def test_bad_proposals_are_refused_naming_the_period(net, periods, field):
+    window = confirmed()
+    base = window.starts_at if periods and periods[0][0] > 0 else utcnow()
+    with pytest.raises(reschedule.RequestInvalid) as refused:
+        reschedule.submit(window, net['acme'], [(base + a * H, base + b * H)
+                                                for a, b in periods], 'x', 'page')
+    assert field in refused.value.errors
+    assert RescheduleRequest.select().count() == 0
+
+
+def test_only_a_confirmed_window_takes_requests(net):
+    window = create()                                   # TENTATIVE: nobody was told
+    with pytest.raises(reschedule.RequestInvalid) as refused:
+        reschedule.submit(window, net['acme'], [later(window)], 'x', 'page')
+    assert 'window' in refused.value.errors
+
+
+def test_options_show_what_a_move_and_a_split_would_break(net):
+    # Globex alone in a window; ACME's redundant leg A in another at the proposed time.
+    other = confirmed(segments='', circuits='JAN-IPT-002', starts_at=local(15, 23),
+                      ends_at=local(16, 3))
+    window = confirmed(segments='SPAN-A')               # ACME leg A + Globex
+    request = reschedule.submit(window, net['globex'],
+                                [(other.starts_at, other.ends_at)], 'busy', 'page')
+    option = reschedule.options(request)[0]
+    assert option.others == 1                           # ACME
+    # Moving everything onto the other window puts both ACME legs down at once.
+    assert 'redundancy' in {f.code for f in option.move}
+    # Splitting Globex off does not touch ACME: no redundancy finding.
+    assert option.split is not None and 'redundancy' not in {f.code for f in option.split}
+
+
+def test_moving_the_whole_window_updates_everyone_with_a_higher_sequence(net):
+    window = confirmed()                                # ACME (2 contacts) + Globex
+    request = reschedule.submit(window, net['globex'], [later(window)], 'freeze', 'page')
+    mark = last_id()
+    reschedule.move(request, request.proposals[0].id, 'eng', acks(request, 'move'))
+    moved = MaintenanceWindow.get_by_id(window.id)
+    assert (moved.starts_at, moved.ends_at) == later(window)
+    assert moved.sequence == window.sequence + 1 and moved.times_sequence == moved.sequence
+    sent = outbox_since(mark)
+    assert {m.recipient for m in sent} == {'ana@acme.example.com', 'noc@acme.example.com',
+                                           'carla@globex.example.com'}
+    assert {(m.kind, m.sequence) for m in sent} == {('rescheduled', moved.sequence)}
+    invitation = next(m for m in sent if m.method == 'REQUEST')
+    event = icalendar.Calendar.from_ical(invitation.ics).walk('VEVENT')[0]
+    assert event.decoded('dtstart') == later(window)[0]
+    request = RescheduleRequest.get_by_id(request.id)
+    assert request.state == 'moved' and request.decided_by == 'eng'
+    assert [p.chosen for p in request.proposals] == [True]
+
+
+def test_a_move_needs_the_warnings_acknowledged(net):
+    other = confirmed(segments='', circuits='JAN-IPT-002', starts_at=local(15, 23),
+                      ends_at=local(16, 3))
+    window = confirmed(segments='SPAN-A')
+    request = reschedule.submit(window, net['globex'], [(other.starts_at, other.ends_at)],
+                                'x', 'page')
+    with pytest.raises(reschedule.RequestInvalid) as refused:
+        reschedule.move(request, request.proposals[0].id, 'eng')
+    assert any(f.code == 'redundancy' for f in refused.value.findings)
+    assert RescheduleRequest.get_by_id(request.id).state == 'open'
+    assert MaintenanceWindow.get_by_id(window.id).starts_at == window.starts_at
+
+
+def test_splitting_moves_only_the_requesters_circuits_into_a_new_window(net):
+    window = confirmed()
+    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
+    mark = last_id()
+    reschedule.split(request, request.proposals[0].id, 'eng', acks(request, 'split'))
+    request = RescheduleRequest.get_by_id(request.id)
+    new = request.new_window
+    assert request.state == 'split' and new.status == 'CONFIRMED'
+    assert (new.starts_at, new.ends_at) == later(window)
+    assert set(windows.by_customer(new)) == {net['globex'].id}
+    assert set(windows.by_customer(MaintenanceWindow.get_by_id(window.id))) == {net['acme'].id}
+    sent = outbox_since(mark)
+    # Globex: the old window cancelled, the new one offered; ACME hears nothing.
+    assert sorted((m.recipient, m.kind, m.method, m.window_id) for m in sent) == [
+        ('carla@globex.example.com', 'cancelled', 'CANCEL', window.id),
+        ('carla@globex.example.com', 'new', 'REQUEST', new.id)]
+
+
+def test_a_window_of_one_customer_cannot_be_split(net):
+    window = confirmed(segments='', circuits='JAN-IPT-003')    # Globex only
+    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
+    assert reschedule.options(request)[0].split is None
+    with pytest.raises(reschedule.RequestInvalid):
+        reschedule.split(request, request.proposals[0].id, 'eng')
+
+
+def test_declining_a_counter_sends_declinecounter_with_the_reason(net):
+    window = confirmed()
+    carla = net['contacts']['carla']
+    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'calendar',
+                                contact=carla, attendee=carla.email, sequence=window.sequence)
+    mark = last_id()
+    with pytest.raises(reschedule.RequestInvalid):
+        reschedule.decline(request, '  ', 'eng')                # a reason is required
+    reschedule.decline(request, 'Equipe já alocada', 'eng')
+    [message] = outbox_since(mark)
+    assert (message.recipient, message.kind, message.method) == (carla.email, 'declined',
+                                                                 'DECLINECOUNTER')
+    calendar = icalendar.Calendar.from_ical(message.ics)
+    event = calendar.walk('VEVENT')[0]
+    assert str(calendar['method']) == 'DECLINECOUNTER' and str(event['uid']) == window.uid
+    assert event['sequence'] == window.sequence and str(event['comment']) == 'Equipe já alocada'
+    assert 'method=DECLINECOUNTER' in message.raw.replace('"', '')
+    assert RescheduleRequest.get_by_id(request.id).decision_reason == 'Equipe já alocada'
+    with pytest.raises(reschedule.RequestInvalid) as again:
+        reschedule.move(request, request.proposals[0].id, 'eng')
+    assert 'state' in again.value.errors
+
+
+def test_declining_a_page_request_tells_every_maintenance_contact_in_their_language(net):
+    window = confirmed()
+    request = reschedule.submit(window, net['acme'], [later(window)], 'x', 'page')
+    mark = last_id()
+    reschedule.decline(request, 'Não é possível', 'eng')
+    sent = outbox_since(mark)
+    assert {(m.recipient, m.method) for m in sent} == {('ana@acme.example.com', ''),
+                                                        ('noc@acme.example.com', '')}
+    by_address = {m.recipient: m for m in sent}
+    assert 'recusad' in by_address['ana@acme.example.com'].subject.lower()      # pt_BR
+    assert 'declined' in by_address['noc@acme.example.com'].subject
+
+
+def test_cancelling_the_window_closes_its_open_requests(net):
+    window = confirmed()
+    request = reschedule.submit(window, net['acme'], [later(window)], 'x', 'page')
+    windows.cancel(MaintenanceWindow.get_by_id(window.id), 'eng', 'Fornecedor atrasou')
+    assert RescheduleRequest.get_by_id(request.id).state == 'closed'
+
+
+def test_acknowledgement_from_the_page_or_an_acceptance_lasts_until_the_window_moves(net):
+    window = confirmed()
+    ana, carla = net['contacts']['ana'], net['contacts']['carla']
+    assert answers.unacknowledged(window, answers.customers_of(window)) == sorted(
+        [net['acme'].id, net['globex'].id])
+    answers.acknowledge(window, net['acme'].id, 'page', 'page')
+    assert answers.record_reply(window, carla, 'ACCEPTED', window.sequence, utcnow())
+    assert answers.unacknowledged(window, answers.customers_of(window)) == []
+    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
+    reschedule.move(request, request.proposals[0].id, 'eng', acks(request, 'move'))
+    moved = MaintenanceWindow.get_by_id(window.id)
+    # New times: the earlier acknowledgements were about other times.
+    assert answers.unacknowledged(moved, answers.customers_of(moved)) == sorted(
+        [net['acme'].id, net['globex'].id])
+    answers.record_reply(moved, ana, 'TENTATIVE', moved.sequence, utcnow())
+    assert answers.unacknowledged(moved, answers.customers_of(moved)) == [net['globex'].id]
+
+
+def test_an_older_reply_never_overrides_a_newer_one(net):
+    window = confirmed()
+    carla = net['contacts']['carla']
+    now = utcnow()
+    assert answers.record_reply(window, carla, 'DECLINED', 1, now, 'não pode')
+    assert not answers.record_reply(window, carla, 'ACCEPTED', 0, now + H)   # lower SEQUENCE
+    assert not answers.record_reply(window, carla, 'ACCEPTED', 1, now - H)   # older DTSTAMP
+    assert answers.answer_of(window, carla).partstat == 'DECLINED'
+    assert answers.record_reply(window, carla, 'ACCEPTED', 1, now + H)
+    answer = answers.answer_of(window, carla)
+    assert (answer.partstat, answer.comment) == ('ACCEPTED', '')
+
+
+def test_the_reminder_goes_only_to_customers_that_have_not_acknowledged(net):
+    window = confirmed()
+    answers.acknowledge(window, net['globex'].id, 'carla@globex.example.com', 'page')
+    mark = last_id()
+    assert answers.remind_unacknowledged(window, 'eng') == 2
+    sent = outbox_since(mark)
+    assert {(m.recipient, m.kind) for m in sent} == {('ana@acme.example.com', 'ack_request'),
+                                                      ('noc@acme.example.com', 'ack_request')}
+    assert all(m.sequence == window.sequence for m in sent)    # nothing changed
+    assert WindowCustomer.get(window=window, customer=net['acme']).ack_reminded_at
+
+
+def test_dashboard_list_names_windows_within_72_hours_with_missing_acknowledgements(net):
+    window = confirmed()
+    MaintenanceWindow.update(starts_at=utcnow() + 48 * H, ends_at=utcnow() + 50 * H).where(
+        MaintenanceWindow.id == window.id).execute()
+    far = confirmed(segments='', circuits='JAN-IPT-004')     # 12 days out
+    found = answers.starting_soon_unacknowledged(utcnow(), 72)
+    assert [(w.id, sorted(missing)) for w, missing in found] == [
+        (window.id, sorted([net['acme'].id, net['globex'].id]))]
+    answers.acknowledge(window, net['acme'].id, 'page', 'page')
+    answers.acknowledge(window, net['globex'].id, 'page', 'page')
+    assert answers.starting_soon_unacknowledged(utcnow(), 72) == []
+    assert far.id not in [w.id for w, _ in answers.starting_soon_unacknowledged(utcnow(), 72)]
+
+
+def test_page_links_are_signed_per_customer_and_revocable(net):
+    window = confirmed()
+    acme = links.state(window, net['acme'].id)
+    token = links.token(acme)
+    found, customer, _ = links.resolve(token)
+    assert (found.id, customer.id) == (window.id, net['acme'].id)
+    # Changing a character breaks the signature; another customer's ids need its nonce.
+    with pytest.raises(links.LinkInvalid) as bad:
+        links.resolve(token[:-2] + ('AA' if not token.endswith('AA') else 'BB'))
+    assert bad.value.reason == 'unknown'
+    links.revoke(window, net['acme'], 'eng')
+    with pytest.raises(links.LinkInvalid) as revoked:
+        links.resolve(token)
+    assert revoked.value.reason == 'revoked'
+    fresh = links.token(links.reissue(window, net['acme'], 'eng'))
+    assert fresh != token and links.resolve(fresh)[1].id == net['acme'].id
+    with pytest.raises(links.LinkInvalid):
+        links.resolve(token)                    # the old nonce stays dead
+    MaintenanceWindow.update(starts_at=utcnow() - 3 * H, ends_at=utcnow() - H).where(
+        MaintenanceWindow.id == window.id).execute()
+    with pytest.raises(links.LinkInvalid) as expired:
+        links.resolve(fresh)
+    assert expired.value.reason == 'expired'
+
+
+def test_notices_carry_each_customers_own_link(net):
+    window = confirmed()
+    for message in OutboxMessage.select().where(OutboxMessage.window == window):
+        row = links.state(window, message.customer_id)
+        assert links.url(row) in message.raw.replace('=\r\n', '') or \
+            links.token(row) in _decoded_text(message.raw)
+
+
+def _decoded_text(raw):
+    import email
+    msg = email.message_from_string(raw)
+    return ''.join(part.get_payload(decode=True).decode() for part in msg.walk()
+                   if part.get_content_type() == 'text/plain')
