@@ -7,8 +7,12 @@ and the worker beside `make run` delivers the notices to the mail capture.
 import datetime
 import zoneinfo
 
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from ..mail import inbound
 from ..models import Circuit, CircuitSegment, MaintenanceWindow, Segment, utcnow
-from . import input as window_input, windows
+from . import answers, input as window_input, notices, reschedule, windows
 
 ZONE = 'America/Sao_Paulo'
 
@@ -54,6 +58,7 @@ def load(now=None):
         'starts_at': _local(now, 14, 0), 'ends_at': _local(now, 14, 5),
         'outage_minutes': '120', 'impact': 'OUTAGE', 'segments': ring.code})
     made.append(windows.confirm(ring_work, 'demo'))
+    _customers_answer(ring_work, now)
     made.append(_create({
         'title_pt': 'Troca de amplificador', 'title_en': 'Amplifier replacement',
         'description_pt': 'Troca preventiva do amplificador óptico.',
@@ -81,3 +86,33 @@ def load(now=None):
         'starts_at': _local(now, 11, 2), 'ends_at': _local(now, 11, 4),
         'outage_minutes': '0', 'segments': spans[3].code}))
     return len(made)
+
+
+def _plain_reply(window, contact, text, now):
+    """A customer's reply as their mail client would send it back."""
+    message = EmailMessage()
+    message['From'] = f'{contact.name} <{contact.email}>'
+    message['To'] = notices.settings()['mail']['from_address']
+    message['Subject'] = f'RE: [{window.reference}] {window.title_pt}'
+    message['Date'] = format_datetime(now)
+    message['Message-ID'] = make_msgid(domain=contact.email.split('@')[-1])
+    message.set_content(f'{text}\n\n> {window.reference}: {window.title_pt}\n')
+    return message.as_bytes()
+
+
+def _customers_answer(window, now):
+    """Some customers of the demo's main window answer: one acknowledges on its
+    page, one asks for another date, one writes back."""
+    customers = notices.audience(windows.by_customer(window))
+    with_contacts = [(customer, contacts) for customer, _, contacts in customers if contacts]
+    if len(with_contacts) < 3:
+        return
+    (first, _), (second, _), (third, third_contacts) = with_contacts[:3]
+    answers.acknowledge(window, first.id, 'page', 'page', now)
+    start = window.starts_at + datetime.timedelta(days=7)
+    reschedule.submit(window, second, [(start, start + datetime.timedelta(hours=5)),
+                                       (start + datetime.timedelta(days=1),
+                                        start + datetime.timedelta(days=1, hours=5))],
+                      'Temos evento de grande audiência nessa madrugada.', 'page', now=now)
+    inbound.receive(_plain_reply(window, third_contacts[0], 'Recebido. Podemos ter um técnico '
+                                 'de plantão durante a janela?', now), 'stdin', now)
