@@ -19,7 +19,7 @@ def actor_name(actor):
     if isinstance(actor, User):
         return actor.username
     if actor:
-        return str(actor)
+        return str(actor)[:64]      # the width of audit_log.username
     try:
         return 'cli:' + getpass.getuser()
     except (KeyError, OSError):

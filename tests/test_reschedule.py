@@ -289,3 +289,22 @@ def _decoded_text(raw):
     msg = email.message_from_string(raw)
     return ''.join(part.get_payload(decode=True).decode() for part in msg.walk()
                    if part.get_content_type() == 'text/plain')
+
+
+def test_a_customer_split_off_cannot_ask_to_move_the_old_window(net):
+    window = confirmed()
+    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
+    reschedule.split(request, request.proposals[0].id, 'eng', acks(request, 'split'))
+    old = MaintenanceWindow.get_by_id(window.id)
+    with pytest.raises(reschedule.RequestInvalid) as refused:
+        reschedule.submit(old, net['globex'], [later(window, 25)], 'again', 'page')
+    assert 'window' in refused.value.errors
+
+
+def test_a_long_requester_address_fits_the_audit_log(net):
+    window = confirmed()
+    address = 'a' * 70 + '@globex.example.com'
+    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page',
+                                requested_by=address)
+    reschedule.withdraw(request)
+    assert RescheduleRequest.get_by_id(request.id).decided_by.startswith('customer:aaa')

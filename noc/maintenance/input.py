@@ -36,7 +36,11 @@ def parse_local_time(text, zone_name):
                             value=text))
     zone = zoneinfo.ZoneInfo(zone_name)
     local = naive.replace(tzinfo=zone, fold=0)
-    moment = local.astimezone(UTC)
+    try:
+        moment = local.astimezone(UTC)
+    except OverflowError:       # year 9999 west of UTC: past the last representable instant
+        raise ValueError(_l('"%(value)s" is not a date and time; use YYYY-MM-DD HH:MM',
+                            value=text)) from None
     if moment.astimezone(zone).replace(tzinfo=None) != naive:
         raise ValueError(_l('%(value)s does not exist in %(zone)s (the clocks skip that hour)',
                             value=text, zone=zone_name))

@@ -69,11 +69,12 @@ def resolve(text, now=None):
     except (BadSignature, ValueError, TypeError):
         raise LinkInvalid('unknown') from None
     row = WindowCustomer.get_or_none(window=window_id, customer=customer_id)
-    if row is None or not secrets.compare_digest(str(nonce), row.link_nonce):
+    if row is None:
         raise LinkInvalid('unknown')
     window = MaintenanceWindow.get_by_id(window_id)
     customer = Customer.get_by_id(customer_id)
-    if row.link_revoked_at:
+    # Signed by us but replaced (a new nonce) or revoked: say so, not "unknown".
+    if row.link_revoked_at or not secrets.compare_digest(str(nonce), row.link_nonce):
         raise LinkInvalid('revoked', window, customer)
     if window.ends_at <= (now or utcnow()):
         raise LinkInvalid('expired', window, customer)

@@ -77,6 +77,8 @@ def submit(window, customer, periods, reason, via, *, contact=None, requested_by
     now = now or utcnow()
     if not open_for_requests(window):
         raise RequestInvalid({'window': _l('this maintenance can no longer be moved')})
+    if customer.id not in windows.by_customer(window):      # split off or removed
+        raise RequestInvalid({'window': _l('your circuits are no longer in this maintenance')})
     errors = check_periods(periods, window, now)
     if not strict:
         senseless = {'proposals'} | {f'proposal{i}' for i, (start, end) in
@@ -190,7 +192,7 @@ def _deciding(request, proposal_id):
 def _decided(request, state, actor, now, reason='', proposal=None, new_window=None):
     before = summary(request)
     request.state, request.decided_at = state, now
-    request.decided_by = audit.actor_name(actor)
+    request.decided_by = audit.actor_name(actor)[:64]
     request.decision_reason = reason
     request.new_window = new_window
     request.save()
