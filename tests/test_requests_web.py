@@ -7,10 +7,11 @@ import pytest
 
 import inbound_fixtures as mail
 from conftest import db
+from test_inventory_web import form_values
 from maintenance_fixtures import build_network, confirmed
 from noc.mail import inbound
 from noc.maintenance import answers, links, reschedule
-from noc.models import (InboundMessage, MaintenanceWindow, OutboxMessage, RescheduleRequest,
+from noc.models import (Contact, InboundMessage, MaintenanceWindow, OutboxMessage, RescheduleRequest,
                         WindowCustomer, utcnow)
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
@@ -181,3 +182,26 @@ def test_dashboard_lists_unacknowledged_windows_and_the_reminder_goes_out(app, w
         sent = OutboxMessage.select().where(OutboxMessage.kind == 'ack_request')
         assert {m.recipient for m in sent} == {'carla@globex.example.com'}
         assert WindowCustomer.get(window=window, customer=net['globex']).ack_reminded_at
+
+
+def test_a_bounced_address_is_flagged_in_the_contact_list_until_it_changes(app, world, as_role):
+    net, window, _ = world
+    ana = net['contacts']['ana']
+    with db(app):
+        notice = OutboxMessage.get(OutboxMessage.recipient == ana.email)
+        inbound.receive(mail.bounce_postfix(original_message_id=notice.message_id,
+                                            failed_recipient=ana.email), 'stdin')
+    engineer = as_role('engineer')
+    listed = engineer.get('/inventory/contacts/?delivery=failing').get_data(as_text=True)
+    assert ana.email in listed and 'address failing since' in listed
+    assert 'carla@globex.example.com' not in listed
+    url = f'/inventory/contacts/{ana.id}'
+    shown = engineer.get(url).get_data(as_text=True)
+    assert 'contact-bounced' in shown and '5.1.1' in shown
+    form = form_values(engineer.get(url + '/edit'))
+    response = engineer.post_form(url + '/edit', {**form, 'email': 'ana.nova@acme.example.com'})
+    assert response.status_code == 302
+    with db(app):
+        assert Contact.get_by_id(ana.id).bounced_at is None
+    assert ana.email not in engineer.get('/inventory/contacts/?delivery=failing').get_data(
+        as_text=True)

@@ -224,6 +224,10 @@ CONTACTS = Entity(
                if v in Contact.ROLES else q),
         Filter('language', _l('Language'), lambda: f.LANGUAGE_CHOICES,
                lambda q, v: q.where(Contact.language == v)),
+        # Mail to the address bounced (a delivery report came back).
+        Filter('delivery', _l('Delivery'), lambda: [('failing', _l('address failing'))],
+               lambda q, v: q.where(Contact.bounced_at.is_null(False)) if v == 'failing'
+               else q),
     ],
     base_query=lambda: Contact.select(Contact, Customer).join(Customer),
 )

@@ -113,6 +113,9 @@ _CHILD_FIELDS = {'asns', 'freezes', 'roles', 'segments'}
 
 
 def _write_columns(entity, obj, values, actor):
+    if entity.name == 'contacts' and obj.email != values['email']:
+        # A new address has not bounced (yet).
+        obj.bounced_at, obj.bounce_reason = None, ''
     for fl in entity.fields:
         if fl.name not in _CHILD_FIELDS:
             setattr(obj, fl.name, values[fl.name])

@@ -37,8 +37,8 @@ def _message(request, contact, now, conf):
                        operator=conf['app']['operator_name'], from_address=sender[1],
                        greeting=_('Hello, %(name)s,', name=contact.name),
                        page_url=links.url(row) if not row.link_revoked_at else None)
-        subject = (f'[{window.reference}] {_("Request to move declined")}: '
-                   f'{window.title(language)}')
+        label = _('Request to move declined')
+        subject = f'[{window.reference}] {label}: {window.title(language)}'
         text = render_template('email/declined.txt', **context)
         html = render_template('email/declined.html', **context)
     counter = request.via == 'calendar' and request.attendee
