@@ -52,6 +52,9 @@ class Worker:
             except imap.ImapError as exc:
                 log.warning('IMAP: %s; trying again next pass', exc)
                 done = {'mail_error': 1}
+            except Exception:       # noqa: BLE001 - mail trouble must not block the outbox
+                log.exception('IMAP poll failed; trying again next pass')
+                done = {'mail_error': 1}
         handled = inbound.process_pending(now=now)
         if handled:
             done['mail_pending'] = len(handled)

@@ -124,3 +124,15 @@ def test_a_message_stored_but_not_handled_is_handled_by_the_next_pass(app):
     assert done.get('mail_pending') == 1
     with db(app):
         assert InboundMessage.get().outcome == 'answer-applied'
+
+
+def test_a_message_id_with_an_encoded_nul_does_not_jam_the_mailbox(imap_app, imap_server):
+    with db(imap_app):
+        build_network()
+        window = confirmed()
+    imap_server.append(b'From: Carla <carla@globex.example.com>\r\n'
+                       b'Message-ID: <=?utf-8?q?a=00b?=@x>\r\nSubject: ' +
+                       window.reference.encode() + b'\r\n\r\nhello\r\n')
+    done = Worker(imap_app, 'test').run_once()
+    assert done['mail_new'] == 1 and 'mail_error' not in done
+    assert imap_server.messages('INBOX') == []

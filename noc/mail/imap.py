@@ -78,7 +78,13 @@ def poll(conf, now=None):
             raw = _raw_of(_check(client.uid('FETCH', uid, '(BODY.PEEK[])'), 'UID FETCH'))
             if raw is None:
                 continue
-            message, new = inbound.store(raw, 'imap', now)
+            try:
+                message, new = inbound.store(raw, 'imap', now)
+            except Exception:       # noqa: BLE001 - one message must not stop the mailbox
+                log.exception('IMAP message %s could not be stored; left in %s', uid,
+                              conf['imap_folder'])
+                done['unstored'] = done.get('unstored', 0) + 1
+                continue
             _move(client, uid, conf['imap_processed_folder'])
             done['fetched'] += 1
             done['new' if new else 'duplicates'] += 1

@@ -28,7 +28,8 @@ def _envelope(raw):
     """(key, sender, name, subject, mailbox) read leniently, never raising."""
     try:
         message = email.message_from_bytes(raw)
-        message_id = reading._header(message, 'Message-ID').strip()
+        # As written, not decoded: an encoded word could carry anything (NUL).
+        message_id = str(message.get('Message-ID', '')).strip()
         name, sender = email.utils.parseaddr(reading._header(message, 'From'))
         to = [a for _, a in email.utils.getaddresses(
             [reading._header(message, h) for h in ('Delivered-To', 'X-Original-To', 'To')]) if a]

@@ -17,6 +17,7 @@ import icalendar
 from . import quotes
 
 UTC = datetime.timezone.utc
+PARTSTATS = ('NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')
 CALENDAR_TYPES = ('text/calendar', 'application/ics', 'text/x-vcalendar')
 # Subjects of out-of-office replies from clients that send no RFC 3834 header.
 AUTO_SUBJECT = re.compile(
@@ -86,8 +87,14 @@ def _header(message, name):
         return str(value)
 
 
+def clean(text):
+    """Text that every database can store: no NUL (PostgreSQL refuses it)."""
+    return (text or '').replace('\x00', '')
+
+
 def key_of(message_id, raw):
     """The dedupe key: the Message-ID, or a digest of the message without one."""
+    message_id = ''.join(ch for ch in message_id or '' if ch.isprintable())
     if message_id and len(message_id) <= 300:
         return message_id
     return 'sha256:' + hashlib.sha256(message_id.encode() if message_id else raw).hexdigest()
@@ -97,9 +104,9 @@ def _decode(part):
     payload = part.get_payload(decode=True) or b''
     charset = part.get_content_charset() or 'utf-8'
     try:
-        return payload.decode(charset, errors='replace')
-    except LookupError:                     # an unknown charset name
-        return payload.decode('latin-1')
+        return clean(payload.decode(charset, errors='replace'))
+    except (LookupError, UnicodeError):     # an unknown charset, or one like idna
+        return clean(payload.decode('latin-1'))
 
 
 def _utc(value):
@@ -121,18 +128,20 @@ def _itip(calendar):
         raw_attendees = event.get('attendee', [])
         for attendee in raw_attendees if isinstance(raw_attendees, list) else [raw_attendees]:
             address = re.sub(r'^mailto:', '', str(attendee), flags=re.IGNORECASE).strip()
-            attendees.append((address.lower(), str(attendee.params.get('PARTSTAT', '')).upper(),
-                              str(attendee.params.get('CN', ''))))
+            partstat = str(attendee.params.get('PARTSTAT', '')).upper()
+            attendees.append((clean(address.lower()), partstat if partstat in PARTSTATS else '',
+                              clean(str(attendee.params.get('CN', '')))))
             # Google Calendar puts the attendee's note in a parameter, not COMMENT.
             notes.append(str(attendee.params.get('X-RESPONSE-COMMENT', '')))
         comments = event.get('comment', [])
         comments = comments if isinstance(comments, list) else [comments]
-        comment = '\n'.join(str(c) for c in comments + notes if str(c).strip())
+        comment = clean('\n'.join(str(c) for c in comments + notes if str(c).strip()))
         try:
-            sequence = int(event.get('sequence', 0))
+            # Clamped to the INTEGER columns; a silly value must not block later replies.
+            sequence = min(max(int(event.get('sequence', 0)), 0), 100000)
         except (TypeError, ValueError):
             sequence = 0
-        return ItipEvent(method, str(event.get('uid', '')), sequence,
+        return ItipEvent(method, clean(str(event.get('uid', ''))), sequence,
                          _utc(event.decoded('dtstamp', None)), start, end, attendees,
                          comment)
     return None
@@ -181,10 +190,10 @@ def _delivery_status(message, letter):
             for block in blocks[1:] if isinstance(blocks, list) else []:
                 address = _header(block, 'Final-Recipient') or _header(block, 'Original-Recipient')
                 letter.bounce.append(Recipient(
-                    address.split(';', 1)[-1].strip().strip('<>').lower(),
-                    _header(block, 'Action').strip().lower(),
-                    _header(block, 'Status').strip(),
-                    ' '.join(_header(block, 'Diagnostic-Code').split())))
+                    clean(address.split(';', 1)[-1].strip().strip('<>').lower()),
+                    clean(_header(block, 'Action').strip().lower()),
+                    clean(_header(block, 'Status').strip())[:32],
+                    clean(' '.join(_header(block, 'Diagnostic-Code').split()))[:1000]))
         elif kind in ('text/rfc822-headers', 'message/rfc822', 'message/rfc822-headers'):
             inner = part.get_payload()
             if isinstance(inner, list) and inner:
@@ -215,19 +224,19 @@ def read(raw):
     letter = Letter(key_of(message_id, raw), message_id=message_id)
     letter.errors += [type(d).__name__ for d in message.defects]
     name, address = email.utils.parseaddr(_header(message, 'From'))
-    letter.sender, letter.sender_name = address.strip().lower(), name.strip()
+    letter.sender, letter.sender_name = clean(address.strip().lower()), clean(name.strip())
     letter.recipients = [a.lower() for _, a in email.utils.getaddresses(
         [_header(message, h) for h in ('To', 'Cc', 'Delivered-To', 'X-Original-To')]) if a]
-    letter.subject = ' '.join(_header(message, 'Subject').split())
+    letter.subject = clean(' '.join(_header(message, 'Subject').split()))
     try:
         letter.date = _utc(email.utils.parsedate_to_datetime(_header(message, 'Date')))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         letter.date = None
     letter.in_reply_to = MESSAGE_ID.findall(
         _header(message, 'In-Reply-To') + ' ' + _header(message, 'References'))
     text, html = _bodies(message)
-    letter.text = text or quotes.html_text(html)
-    letter.reply_text = quotes.strip(text) if text else quotes.strip(quotes.html_text(html))
+    letter.text = clean(text or quotes.html_text(html))
+    letter.reply_text = clean(quotes.strip(text) if text else quotes.strip(quotes.html_text(html)))
     report = message.get_content_type() == 'multipart/report'
     if report or (BOUNCE_SENDER.match(letter.sender) and BOUNCE_SUBJECT.search(letter.subject)):
         letter.bounce = []

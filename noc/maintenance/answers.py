@@ -10,7 +10,7 @@ overrides a newer one (RFC 5546 §2.1.5).
 """
 import datetime
 
-from ..db import database
+from ..db import database, serialize
 from ..models import (AttendeeAnswer, Circuit, Contact, MaintenanceWindow, WindowCircuit,
                       WindowCustomer, utcnow)
 from . import links
@@ -57,6 +57,7 @@ def record_reply(window, contact, partstat, sequence, stamp, comment='', inbound
     """Apply an attendee's answer; returns False when an answer on record is newer."""
     now = now or utcnow()
     with database.atomic():
+        serialize('attendee_answer')    # two replies of one contact at once: the newer wins
         answer = answer_of(window, contact)
         if not newer(answer, sequence, stamp):
             return False

@@ -11,6 +11,8 @@ Sets the InboundMessage's fields; the caller saves it in its transaction.
 """
 import re
 
+import peewee as pw
+
 from ..models import Contact, MaintenanceWindow, OutboxMessage, WindowCustomer, utcnow
 from . import answers, reschedule
 
@@ -50,8 +52,10 @@ def contact_for(window, *addresses):
     for address in addresses:
         if not address:
             continue
+        # Exact, case-insensitive: ILIKE would read % and _ in an address as wildcards.
         contact = (Contact.select().where(
-            (Contact.email.ilike(address.strip())) & Contact.customer.in_(list(customers) or [-1]))
+            (pw.fn.LOWER(Contact.email) == address.strip().lower())
+            & Contact.customer.in_(list(customers) or [-1]))
             .order_by(Contact.role_maintenance.desc(), Contact.id).first())
         if contact:
             return contact
@@ -89,9 +93,10 @@ def _bounce(message, letter, now):
         return
     flagged = 0
     for recipient in letter.failed:
+        # Only a report about a message we sent, to that message's recipient:
+        # anyone can write a delivery report naming an address.
         sent = next((o for o in originals if o.recipient.lower() == recipient.address), None)
-        contacts = ([Contact.get_or_none(id=sent.contact_id)] if sent and sent.contact_id else
-                    list(Contact.select().where(Contact.email.ilike(recipient.address))))
+        contacts = [Contact.get_or_none(id=sent.contact_id)] if sent and sent.contact_id else []
         for contact in filter(None, contacts):
             answers.record_bounce(window, contact, f'{recipient.status} {recipient.diagnostic}'
                                   .strip(), now)
@@ -142,9 +147,8 @@ def _reply(message, window, contact, event, partstat, now):
 
 
 def _counter(message, window, contact, event, letter, now):
-    if partstat_known(message.partstat):
-        answers.record_reply(window, contact, message.partstat, event.sequence,
-                             event.stamped_at, event.comment, message, now)
+    # Its PARTSTAT (Outlook's TENTATIVE) is not an answer to the current times:
+    # the attendee is asking to change them.
     message.state = 'handled'
     if event.starts_at is None or event.ends_at is None:
         message.outcome, message.error = 'counter-without-period', 'COUNTER without DTSTART/DTEND'
@@ -160,10 +164,6 @@ def _counter(message, window, contact, event, letter, now):
         return
     message.outcome = 'request-opened'
     _seen(message, now)          # the request is what the NOC works from
-
-
-def partstat_known(partstat):
-    return partstat in ('ACCEPTED', 'DECLINED', 'TENTATIVE')
 
 
 def _plain(message, letter, now):

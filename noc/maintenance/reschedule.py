@@ -87,9 +87,9 @@ def submit(window, customer, periods, reason, via, *, contact=None, requested_by
     if errors:
         raise RequestInvalid(errors)
     with write_transaction():
-        replaced = list(RescheduleRequest.select().where(
-            (RescheduleRequest.window == window) & (RescheduleRequest.customer == customer)
-            & (RescheduleRequest.state == 'open')))
+        earlier = ((RescheduleRequest.window == window)
+                   & (RescheduleRequest.customer == customer)
+                   & (RescheduleRequest.state == 'open'))
         request = RescheduleRequest.create(
             window=window, customer=customer, contact=contact, via=via,
             requested_by=(requested_by or (contact.email if contact else 'page'))[:254],
@@ -98,10 +98,11 @@ def submit(window, customer, periods, reason, via, *, contact=None, requested_by
         for position, (start, end) in enumerate(periods, 1):
             RescheduleProposal.create(request=request, position=position, starts_at=start,
                                       ends_at=end)
-        for old in replaced:
-            old.state, old.decided_at = 'withdrawn', now
-            old.decision_reason = f'#{request.id}'
-            old.save()
+        # One statement that re-checks 'open' under the row lock: a decision the
+        # NOC is making on the earlier request at this moment is not overwritten.
+        (RescheduleRequest.update(state='withdrawn', decided_at=now,
+                                  decision_reason=f'#{request.id}')
+         .where(earlier & (RescheduleRequest.id != request.id)).execute())
         audit.record(f'customer:{request.requested_by}', 'create', 'reschedule_request',
                      request.id, window.reference, None, summary(request))
     return request

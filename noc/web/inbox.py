@@ -99,11 +99,15 @@ def review(message_id):
     message = _message(message_id)
     user = current_user._get_current_object()
     with database.atomic():
-        message.reviewed_at, message.reviewed_by = utcnow(), user.username
-        message.save()
+        # Only these columns: the handler may be writing the others right now.
+        InboundMessage.update(reviewed_at=utcnow(), reviewed_by=user.username).where(
+            InboundMessage.id == message.id).execute()
         audit.record(user, 'review', 'inbound_message', message.id, message.subject[:200])
     flash(_('Marked as read.'), 'info')
-    return redirect(request.form.get('next') or url_for('inbox.index'))
+    target = request.form.get('next') or ''
+    if not target.startswith('/') or target.startswith('//'):
+        target = url_for('inbox.index')          # only our own pages
+    return redirect(target)
 
 
 @bp.route('/<int:message_id>/retry', methods=['POST'])

@@ -1,0 +1,100 @@
+"""Hostile and broken mail must change nothing it should not, and never stop the handler:
+LIKE wildcards in addresses, forged delivery reports, values too long or too big for
+the columns, NUL bytes, impossible dates and charsets, on both engines."""
+import datetime
+import re
+
+import pytest
+
+import inbound_fixtures as mail
+from maintenance_fixtures import build_network, confirmed
+from noc.mail import inbound
+from noc.maintenance import answers
+from noc.models import AttendeeAnswer, Contact, InboundMessage, RescheduleRequest, utcnow
+
+H = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def net(ctx):
+    return build_network()
+
+
+@pytest.fixture
+def window(net):
+    return confirmed()
+
+
+def receive(raw):
+    message, _ = inbound.receive(raw, 'stdin')
+    return InboundMessage.get_by_id(message.id)
+
+
+def args(window, contact, **kw):
+    return dict(uid=window.uid, sequence=window.sequence, attendee=contact.email,
+                attendee_name=contact.name, starts_at=window.starts_at,
+                ends_at=window.ends_at, **kw)
+
+
+def test_a_wildcard_sender_address_matches_no_contact(net, window):
+    carla = net['contacts']['carla']
+    raw = mail.thunderbird_counter(**{**args(window, carla), 'starts_at': window.starts_at + 48 * H,
+                                      'ends_at': window.ends_at + 48 * H})
+    raw = raw.replace(f'From: {carla.name} <{carla.email}>'.encode(),
+                      b'From: Mallory <%@globex.example.com>')
+    assert b'%@globex' in raw
+    message = receive(raw)
+    assert (message.state, message.verified) == ('unmatched', False)
+    assert RescheduleRequest.select().count() == 0
+
+
+def test_a_forged_bounce_flags_nobody(net, window):
+    message = receive(mail.bounce_postfix(failed_recipient='%',
+                                          original_message_id='<nothing@x>'))
+    assert message.state == 'unmatched' and not message.verified
+    stranger = receive(mail.bounce_postfix(failed_recipient='carla@globex.example.com',
+                                           original_message_id='<never-sent@x>'))
+    assert stranger.state == 'unmatched'
+    assert Contact.select().where(Contact.bounced_at.is_null(False)).count() == 0
+
+
+def test_a_message_id_carrying_nul_is_stored_and_handled(net, window):
+    raw = (b'From: Carla <carla@globex.example.com>\r\n'
+           b'Message-ID: <=?utf-8?q?a=00b?=@x>\r\nSubject: ' + window.reference.encode()
+           + b'\r\n\r\nhello\x00there\r\n')
+    message = receive(raw)
+    assert message.state == 'handled' and '\x00' not in message.message_key + message.body_text
+    assert receive(raw).id == message.id                  # and is still one message
+
+
+def test_values_too_big_for_the_columns_are_tamed(net, window):
+    carla = net['contacts']['carla']
+    odd = receive(mail.thunderbird_counter(
+        **{**args(window, carla), 'starts_at': window.starts_at + 48 * H,
+           'ends_at': window.ends_at + 48 * H}, partstat='X-VERY-LONG-PARTSTAT-VALUE'))
+    assert odd.state == 'handled' and odd.outcome == 'request-opened'
+    huge = receive(mail.thunderbird_reply(**{**args(window, carla), 'sequence': 2 ** 40},
+                                          dtstamp=utcnow()))
+    assert huge.state == 'handled'
+    nul = receive(mail.thunderbird_reply(**args(window, carla), dtstamp=utcnow(),
+                                         partstat='DECLINED', comment='no\x00way'))
+    assert nul.state == 'handled'
+    assert '\x00' not in AttendeeAnswer.get().comment
+
+
+def test_impossible_dates_and_charsets_do_not_stop_the_handler(net, window):
+    carla = net['contacts']['carla']
+    dated = re.sub(rb'\r\nDate: [^\r]*', b'\r\nDate: Fri, 31 Dec 9999 23:30:00 -0100',
+                   mail.thunderbird_reply(**args(window, carla), dtstamp=utcnow()))
+    assert receive(dated).state == 'handled'
+    idna = mail.thunderbird_reply(**args(window, carla), dtstamp=utcnow())
+    idna = re.sub(rb'charset=(UTF-8|utf-8)', b'charset=idna', idna)
+    assert b'charset=idna' in idna
+    assert receive(idna).state == 'handled'
+
+
+def test_proposing_a_new_time_is_not_an_acknowledgement(net, window):
+    carla = net['contacts']['carla']
+    receive(mail.outlook_counter(**{**args(window, carla), 'starts_at': window.starts_at + 48 * H,
+                                    'ends_at': window.ends_at + 48 * H}, comment='not this date'))
+    assert net['globex'].id in answers.unacknowledged(window, answers.customers_of(window))
