@@ -1,4 +1,5 @@
 """Peewee models mirroring schema.sql (tests/test_schema.py proves they agree)."""
+import base64
 import datetime
 
 import peewee as pw
@@ -374,7 +375,6 @@ class InboundMessage(BaseModel):
 
     @property
     def raw_bytes(self):
-        import base64
         return (base64.b64decode(self.raw) if self.raw_encoding == 'base64'
                 else self.raw.encode('utf-8'))
 

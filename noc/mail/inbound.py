@@ -30,11 +30,11 @@ def _envelope(raw):
         message = email.message_from_bytes(raw)
         # As written, not decoded: an encoded word could carry anything (NUL).
         message_id = str(message.get('Message-ID', '')).strip()
-        name, sender = email.utils.parseaddr(reading._header(message, 'From'))
+        name, sender = email.utils.parseaddr(reading.header(message, 'From'))
         to = [a for _, a in email.utils.getaddresses(
-            [reading._header(message, h) for h in ('Delivered-To', 'X-Original-To', 'To')]) if a]
+            [reading.header(message, h) for h in ('Delivered-To', 'X-Original-To', 'To')]) if a]
         return (reading.key_of(message_id, raw), sender.lower(), name,
-                ' '.join(reading._header(message, 'Subject').split()), to[0].lower() if to else '')
+                ' '.join(reading.header(message, 'Subject').split()), to[0].lower() if to else '')
     except Exception:       # the message is kept whatever it holds
         return reading.key_of('', raw), '', '', '', ''
 

@@ -76,7 +76,7 @@ class Letter:
         return [r for r in self.bounce or [] if r.action == 'failed']
 
 
-def _header(message, name):
+def header(message, name):
     """A header as text, encoded words decoded; '' when absent or unreadable."""
     value = message.get(name)
     if value is None:
@@ -188,23 +188,23 @@ def _delivery_status(message, letter):
         if kind == 'message/delivery-status':
             blocks = part.get_payload()
             for block in blocks[1:] if isinstance(blocks, list) else []:
-                address = _header(block, 'Final-Recipient') or _header(block, 'Original-Recipient')
+                address = header(block, 'Final-Recipient') or header(block, 'Original-Recipient')
                 letter.bounce.append(Recipient(
                     clean(address.split(';', 1)[-1].strip().strip('<>').lower()),
-                    clean(_header(block, 'Action').strip().lower()),
-                    clean(_header(block, 'Status').strip())[:32],
-                    clean(' '.join(_header(block, 'Diagnostic-Code').split()))[:1000]))
+                    clean(header(block, 'Action').strip().lower()),
+                    clean(header(block, 'Status').strip())[:32],
+                    clean(' '.join(header(block, 'Diagnostic-Code').split()))[:1000]))
         elif kind in ('text/rfc822-headers', 'message/rfc822', 'message/rfc822-headers'):
             inner = part.get_payload()
             if isinstance(inner, list) and inner:
-                letter.original_ids.append(_header(inner[0], 'Message-ID').strip())
+                letter.original_ids.append(header(inner[0], 'Message-ID').strip())
             else:
                 letter.original_ids += MESSAGE_ID.findall(_decode(part))
 
 
 def _classify_automatic(message, letter):
-    auto_submitted = _header(message, 'Auto-Submitted').strip().lower()
-    precedence = _header(message, 'Precedence').strip().lower()
+    auto_submitted = header(message, 'Auto-Submitted').strip().lower()
+    precedence = header(message, 'Precedence').strip().lower()
     if auto_submitted and auto_submitted != 'no':
         letter.auto = f'Auto-Submitted: {auto_submitted}'
     elif precedence in ('bulk', 'junk', 'list', 'auto_reply'):
@@ -220,20 +220,20 @@ def _classify_automatic(message, letter):
 def read(raw):
     """A Letter from the bytes of one message (RFC 5322)."""
     message = email.message_from_bytes(raw)
-    message_id = _header(message, 'Message-ID').strip()
+    message_id = header(message, 'Message-ID').strip()
     letter = Letter(key_of(message_id, raw), message_id=message_id)
     letter.errors += [type(d).__name__ for d in message.defects]
-    name, address = email.utils.parseaddr(_header(message, 'From'))
+    name, address = email.utils.parseaddr(header(message, 'From'))
     letter.sender, letter.sender_name = clean(address.strip().lower()), clean(name.strip())
     letter.recipients = [a.lower() for _, a in email.utils.getaddresses(
-        [_header(message, h) for h in ('To', 'Cc', 'Delivered-To', 'X-Original-To')]) if a]
-    letter.subject = clean(' '.join(_header(message, 'Subject').split()))
+        [header(message, h) for h in ('To', 'Cc', 'Delivered-To', 'X-Original-To')]) if a]
+    letter.subject = clean(' '.join(header(message, 'Subject').split()))
     try:
-        letter.date = _utc(email.utils.parsedate_to_datetime(_header(message, 'Date')))
+        letter.date = _utc(email.utils.parsedate_to_datetime(header(message, 'Date')))
     except (TypeError, ValueError, IndexError, OverflowError):
         letter.date = None
     letter.in_reply_to = MESSAGE_ID.findall(
-        _header(message, 'In-Reply-To') + ' ' + _header(message, 'References'))
+        header(message, 'In-Reply-To') + ' ' + header(message, 'References'))
     text, html = _bodies(message)
     letter.text = clean(text or quotes.html_text(html))
     letter.reply_text = clean(quotes.strip(text) if text else quotes.strip(quotes.html_text(html)))

@@ -10,10 +10,11 @@ overrides a newer one (RFC 5546 §2.1.5).
 """
 import datetime
 
+from .. import audit
 from ..db import database, serialize
 from ..models import (AttendeeAnswer, Circuit, Contact, MaintenanceWindow, WindowCircuit,
                       WindowCustomer, utcnow)
-from . import links
+from . import links, notices, windows
 
 ACKNOWLEDGING = ('ACCEPTED', 'TENTATIVE')
 
@@ -21,6 +22,16 @@ ACKNOWLEDGING = ('ACCEPTED', 'TENTATIVE')
 def acknowledged(row, window):
     return bool(row and row.acknowledged_at and
                 row.acknowledged_sequence >= window.times_sequence)
+
+
+def why_not_acknowledge(window, customer_id):
+    """None when the customer can acknowledge the window; else 'not-affected' (its
+    circuits left the window) or 'over' (cancelled or done: nothing to acknowledge)."""
+    if customer_id not in customers_of(window):
+        return 'not-affected'
+    if window.status not in MaintenanceWindow.LIVE:
+        return 'over'
+    return None
 
 
 def acknowledge(window, customer_id, by, via, now=None):
@@ -138,8 +149,6 @@ def remind_unacknowledged(window, actor, now=None):
     """Ask the customers that have not acknowledged, and only them, to do so.
 
     Returns how many notices were queued (0 when everyone acknowledged)."""
-    from .. import audit
-    from . import notices, windows
     now = now or utcnow()
     grouped = windows.by_customer(window)
     missing = unacknowledged(window, list(grouped))
@@ -158,7 +167,6 @@ def remind_unacknowledged(window, actor, now=None):
 def overview(window):
     """Per affected customer, for the window page: (Customer, circuits, WindowCustomer
     or None, acknowledged?, [(Contact, AttendeeAnswer or None)]), by name."""
-    from . import notices, windows
     grouped = windows.by_customer(window)
     states = customer_states(window, list(grouped))
     given = answers(window)

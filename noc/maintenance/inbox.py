@@ -20,14 +20,12 @@ REFERENCE = re.compile(r'\bMW-\d{4}-\d{5}\b', re.IGNORECASE)
 
 
 def _window_of_thread(letter):
-    """(window, contact) of the notice a reply answers (In-Reply-To, References)."""
+    """The window of the notice a reply answers (In-Reply-To, References), or None."""
     if not letter.in_reply_to:
-        return None, None
+        return None
     sent = (OutboxMessage.select().where(OutboxMessage.message_id.in_(letter.in_reply_to))
             .order_by(OutboxMessage.id.desc()).first())
-    if sent and sent.window_id:
-        return MaintenanceWindow.get_or_none(id=sent.window_id), sent.contact_id
-    return None, None
+    return MaintenanceWindow.get_or_none(id=sent.window_id) if sent and sent.window_id else None
 
 
 def _window_by_reference(*texts):
@@ -169,8 +167,7 @@ def _counter(message, window, contact, event, letter, now):
 def _plain(message, letter, now):
     message.kind = 'message'
     message.body_text = letter.reply_text or letter.text
-    window, contact_id = _window_of_thread(letter)
-    window = window or _window_by_reference(letter.subject, letter.text)
+    window = _window_of_thread(letter) or _window_by_reference(letter.subject, letter.text)
     if window is None:
         return _unmatched(message, 'no-window')
     contact = contact_for(window, letter.sender)
@@ -183,8 +180,7 @@ def _plain(message, letter, now):
 def _automatic(message, letter, now):
     message.kind = 'auto-reply'
     message.body_text = letter.auto
-    window, _ = _window_of_thread(letter)
-    window = window or _window_by_reference(letter.subject)
+    window = _window_of_thread(letter) or _window_by_reference(letter.subject)
     if window:
         _attach(message, window, contact_for(window, letter.sender))
     message.state, message.outcome = 'handled', 'auto-reply'

@@ -156,9 +156,7 @@ def options(request, now=None):
         if mine and rest:
             values = _split_values(window, proposal, mine)
             # As the new window: the old one gives these circuits up.
-            split = windows.rules.check(
-                windows.proposal_for(values, window), now, windows._settings(),
-                check_notice=False)
+            split = windows.evaluate(values, window, now, check_notice=False)
         found.append(Option(proposal, move, split, others))
     return found
 

@@ -77,7 +77,7 @@ def render_page(window, errors=None, cancel_error='', status=200):
                       .order_by(InboundMessage.received_at.desc()).limit(100))), status
 
 
-def _problems(exc):
+def problems(exc):
     """What a refused action tells the engineer."""
     errors = dict(exc.errors)
     if not errors and exc.findings:
@@ -112,7 +112,7 @@ def act(window_id, action):
         try:
             ACTIONS[action](window, user)
         except windows.WindowInvalid as exc:
-            errors = _problems(exc)
+            errors = problems(exc)
         else:
             errors = None
             queued = OutboxMessage.select().where(OutboxMessage.window == window).count() - before

@@ -19,7 +19,7 @@ from ..db import database
 from ..extensions import limiter
 from ..maintenance import answers, links, notices, reschedule, windows
 from ..maintenance.input import parse_local_time
-from ..models import (AuditLog, Contact, MaintenanceWindow, RescheduleRequest, WindowCustomer,
+from ..models import (AuditLog, Contact, RescheduleRequest, WindowCustomer,
                       utcnow)
 from ..text import clean_text
 from .maintenance import IMPACT_LABELS, STATUS_LABELS
@@ -161,11 +161,12 @@ def _cannot_request(window, circuits):
     return ''
 
 
-def _cannot_acknowledge(window, circuits):
-    if not circuits:
+def _cannot_acknowledge(window, customer):
+    reason = answers.why_not_acknowledge(window, customer.id)
+    if reason == 'not-affected':
         return _('Your circuits are no longer in this maintenance; there is nothing to '
                  'acknowledge.')
-    if window.status not in MaintenanceWindow.LIVE:
+    if reason == 'over':
         return _('There is nothing to acknowledge: this maintenance is %(status)s.',
                  status=_status_word(window))
     return ''
@@ -195,7 +196,7 @@ def _render(token, window, customer, row, language, form=None, errors=None, stat
         impact_label=lambda impact: IMPACT_LABELS.get(impact, impact),
         via_label=lambda via: VIA_LABELS.get(via, via),
         circuits=circuits, acknowledged=answers.acknowledged(row, window),
-        cannot_acknowledge=_cannot_acknowledge(window, circuits),
+        cannot_acknowledge=_cannot_acknowledge(window, customer),
         cannot_request=_cannot_request(window, circuits), requests=requests,
         has_open=any(item['request'].state == 'open' for item in requests),
         form=form or {}, errors=errors, rows=ROWS, max_reason=MAX_REASON,
@@ -224,7 +225,7 @@ def page(token):
 def acknowledge(token):
     window, customer, row, language = _open(token)
     with force_locale(language):
-        problem = _cannot_acknowledge(window, windows.by_customer(window).get(customer.id, []))
+        problem = _cannot_acknowledge(window, customer)
         if not problem and answers.acknowledged(row, window):
             flash(_('This maintenance was already acknowledged.'), 'info')
             return redirect(_page_url(token, '#acknowledgement'))
@@ -251,10 +252,7 @@ def acknowledge(token):
 def _moment(text, zone):
     if len(text) > MAX_TIME_TEXT:
         raise ValueError(_l('is not a date and time; use YYYY-MM-DD HH:MM'))
-    try:
-        return parse_local_time(text, zone)
-    except OverflowError:       # year 9999 beyond UTC: parse_local_time lets it out
-        raise ValueError(_l('is not a date and time; use YYYY-MM-DD HH:MM')) from None
+    return parse_local_time(text, zone)
 
 
 def _read_periods(form, zone):

@@ -14,6 +14,7 @@ from ..models import RescheduleRequest
 from ..text import clean_text
 from .access import require
 from .maintenance_filters import acknowledgements
+from .maintenance_page import problems
 
 bp = Blueprint('requests', __name__, url_prefix='/requests')
 
@@ -75,11 +76,7 @@ def _decide(request_id, decision):
     try:
         decision(found, user)
     except reschedule.RequestInvalid as exc:
-        errors = dict(exc.errors)
-        warnings = [f for f in exc.findings if not f.is_error]
-        if exc.findings and not errors:
-            errors['_'] = _('Acknowledge the warnings first: %(warnings)s',
-                            warnings='; '.join(str(f.message) for f in warnings))
+        errors = problems(exc)
         for finding in exc.findings:
             if finding.is_error:
                 errors.setdefault(finding.field or finding.code, finding.message)
