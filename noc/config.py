@@ -4,7 +4,9 @@ Every setting is declared here with its type and what it accepts, so a typo
 or a bad value stops start-up with a message naming the key, instead of
 surfacing later as a confusing failure.
 """
+import json
 import os
+import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
@@ -51,6 +53,27 @@ _TEXT = Setting(str, 'text')
 _FLAG = Setting(bool, 'true or false')
 _URL = Setting(str, 'an http:// or https:// address',
                lambda v: v.startswith(('http://', 'https://')))
+_NAME = r'[A-Za-z0-9][A-Za-z0-9_.-]{0,31}'
+_OUTCOME = _one_of('accept', 'attention', 'reject')
+
+
+def _named_locations(value):
+    return all(isinstance(k, str) and re.fullmatch(_NAME, k) and isinstance(v, str) and v
+               for k, v in value.items())
+
+
+def _host_ports(value):
+    return all(isinstance(v, str) and re.fullmatch(r'[A-Za-z0-9.:\[\]-]+(:\d{1,5})?', v)
+               for v in value)
+
+
+def _source_names(value):
+    return all(isinstance(v, str) and re.fullmatch(r'[A-Za-z0-9_-]{1,32}', v) for v in value)
+
+
+def _registry_map(value):
+    return all(k in ('AFRINIC', 'APNIC', 'ARIN', 'LACNIC', 'RIPE') and isinstance(v, list)
+               and _source_names(v) for k, v in value.items())
 
 SETTINGS = {
     'app': {
@@ -123,6 +146,46 @@ SETTINGS = {
         'imap_batch_size': _between(1, 10000),
         'ca_file': _TEXT,
     },
+    'rpki': {
+        'sources': Setting(dict, 'a table of NAME = "file path or http(s):// URL"',
+                           _named_locations),
+        'refresh_minutes': _between(1, 24 * 60),
+        'timeout_seconds': _between(1, 600),
+        'ca_file': _TEXT,
+        'max_shrink_percent': _between(1, 100),
+        'keep_snapshots': _between(1, 1000),
+        'stale_hours': _between(1, 24 * 30),
+    },
+    'irr': {
+        'servers': Setting(list, 'a list of "HOST" or "HOST:PORT" IRRd whois servers',
+                           _host_ports),
+        'server_sources': Setting(list, 'a list of IRR source names such as "RADB"',
+                                  _source_names),
+        'timeout_seconds': _between(1, 600),
+        'dumps': Setting(dict, 'a table of SOURCE = "path of an RPSL dump (plain or .gz)"',
+                         _named_locations),
+        'refresh_minutes': _between(1, 7 * 24 * 60),
+        'registry_sources': Setting(dict, 'a table of RIR = ["SOURCE", …] with RIR one of '
+                                    'AFRINIC, APNIC, ARIN, LACNIC, RIPE', _registry_map),
+    },
+    'prefixes': {
+        'lab': _FLAG,
+        'max_length_v4': _between(8, 32),
+        'max_length_v6': _between(16, 128),
+        'min_length_v4': _between(1, 32),
+        'min_length_v6': _between(1, 128),
+        'rpki_valid': _OUTCOME,
+        'rpki_invalid': _OUTCOME,
+        'not_found_with_irr': _OUTCOME,
+        'not_found_without_irr': _OUTCOME,
+        'irr_missing_when_valid': _OUTCOME,
+        'irr_other_origins': _OUTCOME,
+        'irr_wrong_registry': _OUTCOME,
+        'origin_not_in_as_set': _OUTCOME,
+        'loose_max_length': _OUTCOME,
+        'auto_approve': _FLAG,
+        'revalidate_hours': _between(1, 24),
+    },
 }
 
 
@@ -159,6 +222,16 @@ def _from_text(text, setting, name):
         if lowered in ('0', 'false', 'no', 'off'):
             return False
         raise ConfigError(f'{name}={text!r}: expected {setting.accepts}')
+    if setting.kind in (list, dict):
+        # Lists and tables arrive as JSON; a list may also be comma-separated.
+        try:
+            value = json.loads(text)
+        except ValueError:
+            if setting.kind is dict:
+                raise ConfigError(f'{name}={text!r}: expected {setting.accepts}, '
+                                  'written as JSON') from None
+            value = [part.strip() for part in text.split(',') if part.strip()]
+        return value
     if setting.kind is int:
         try:
             return int(text)

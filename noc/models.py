@@ -466,3 +466,8 @@ ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
               MaintenanceWindow, WindowCircuit, OutboxMessage, CalendarFeed,
               InboundMessage, WindowCustomer, AttendeeAnswer, RescheduleRequest,
               RescheduleProposal]
+
+# Prefix tracking's models live in their own module (this one is big enough);
+# imported last because they build on the classes above.
+from .routing.models import ROUTING_MODELS  # noqa: E402
+ALL_MODELS += ROUTING_MODELS

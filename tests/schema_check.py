@@ -6,7 +6,7 @@ import peewee
 SQL_TYPES = {'BOOL': 'BOOLEAN', 'DATETIME': 'TIMESTAMP', 'DECIMAL': 'NUMERIC', 'INT': 'INTEGER'}
 PG_TYPES = {'BIGINT': 'bigint', 'INTEGER': 'integer', 'VARCHAR': 'character varying',
             'TEXT': 'text', 'BOOLEAN': 'boolean', 'TIMESTAMP': 'timestamp without time zone',
-            'DATE': 'date', 'NUMERIC': 'numeric'}
+            'DATE': 'date', 'NUMERIC': 'numeric', 'BYTEA': 'bytea'}
 
 
 def describe(db, skip=('schema_migration',)):
