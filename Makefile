@@ -44,6 +44,7 @@ run: db
 test: setup-dev
 	bash scripts/test-services.sh
 	bash scripts/setup-cmp-venv.sh
+	bash scripts/setup-irrd.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-dev
@@ -53,4 +54,4 @@ bench-maintenance: setup-dev
 	$(BIN)/python bench/maintenance.py
 
 clean:
-	rm -rf $(VENV) .venv-cmp .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-cmp .venv-irrd .pytest_cache .hypothesis

@@ -2,7 +2,11 @@
 # Install and start what the test suite needs on this machine, when missing:
 # Debian's Chromium (browser tests), the local PostgreSQL server and Dovecot
 # (IMAP tests; tests/imap_server.py runs its own instance on a free port, so
-# the system-wide service is neither started nor needed here).
+# the system-wide service is neither started nor needed here); the routing
+# peers: StayRTR (serves VRPs over RTR and HTTP), rtr-tools (rtrlib's
+# rpki-rov, an independent RFC 6811 oracle), bgpq4 (the reference for
+# prefix-list formats) and redis-server (IRRd's own Redis, started by
+# tests/irrd_server.py; IRRd itself is set up by scripts/setup-irrd.sh).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -18,6 +22,10 @@ command -v chromium >/dev/null || missing+=(chromium)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 dpkg -s dovecot-imapd >/dev/null 2>&1 || missing+=(dovecot-imapd)
+command -v stayrtr >/dev/null || missing+=(stayrtr)
+command -v rpki-rov >/dev/null || missing+=(rtr-tools)
+command -v bgpq4 >/dev/null || missing+=(bgpq4)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test-services: installing ${missing[*]}"
   apt_install "${missing[@]}"
