@@ -37,9 +37,10 @@ db: setup
 	$(FLASK) noc init-db
 
 # Start Janela on its embedded defaults: SQLite, demo data, mail captured to files.
+# The demo's prefixes and ASNs are documentation space: the lab setting admits them.
 run: db
-	$(FLASK) noc demo --if-empty
-	$(FLASK) noc serve
+	NOC_PREFIXES_LAB=true $(FLASK) noc demo --if-empty
+	NOC_PREFIXES_LAB=true $(FLASK) noc serve
 
 test: setup-dev
 	bash scripts/test-services.sh

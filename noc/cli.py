@@ -105,6 +105,8 @@ def demo_command(if_empty, seed):
             counts = demo.load(seed=seed)
             from .maintenance import demo as maintenance_demo
             counts['maintenance windows'] = maintenance_demo.load()
+            from .routing import demo as routing_demo
+            counts['prefix requests'] = routing_demo.load()
         except RuntimeError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo('Demo loaded: ' + ', '.join(f'{n} {k}' for k, n in counts.items()))
@@ -163,8 +165,11 @@ def worker_command(once):
 def _add_window_commands():
     from .cli_windows import window_cli
     from .cli_mail import mail_in_command
+    from .cli_routing import COMMANDS
     noc_cli.add_command(window_cli)
     noc_cli.add_command(mail_in_command)
+    for command in COMMANDS:
+        noc_cli.add_command(command)
 
 
 _add_window_commands()

@@ -2,7 +2,9 @@
 
 Each pass: move windows along their status at start and end, queue the
 reminders that are due, fetch the maintenance mailbox (IMAP) and handle what
-came in, then deliver the outbox in batches until nothing is due. `flask --app app noc worker` runs it; `make run` runs it in a thread
+came in, load the RPKI and IRR sources that are due, check new prefix
+requests and revalidate tracked prefixes, then deliver the outbox in
+batches until nothing is due. `flask --app app noc worker` runs it; `make run` runs it in a thread
 beside the web server. Stopping (SIGTERM, Ctrl-C) finishes the message in
 flight and exits.
 """
@@ -15,6 +17,7 @@ from .db import database
 from .mail import imap, inbound, outbox, transport
 from .maintenance import windows
 from .models import utcnow
+from .routing import tasks as routing_tasks
 
 log = logging.getLogger('janela.worker')
 
@@ -60,6 +63,15 @@ class Worker:
             done['mail_pending'] = len(handled)
         return done
 
+    def keep_routing(self, now):
+        """RPKI and IRR loads, checks and revalidation; trouble here is logged and
+        must not keep the outbox from being delivered."""
+        try:
+            return routing_tasks.run(now)
+        except Exception:       # noqa: BLE001
+            log.exception('routing work failed; trying again next pass')
+            return {'routing_error': 1}
+
     def _record(self, message, result, now=None):
         """Each result in its own commit, right away: a crash loses at most one."""
         mail = self.conf['mail']
@@ -98,6 +110,7 @@ class Worker:
             done = {'windows': self.advance_windows(now),
                     'reminders': self.queue_reminders(now)}
             done.update(self.fetch_mail(now if fixed_clock else None))
+            done.update(self.keep_routing(now))
             done.update(self.deliver_outbox(now if fixed_clock else None))
             return done
 

@@ -16,6 +16,8 @@ from conftest import PG_SERVER, Browser, _empty, _pg_admin, make_app
 from noc import users
 from noc.db import bind, database, init_db
 from noc.maintenance import demo as maintenance_demo, windows
+from noc.routing import demo as routing_demo
+from noc.routing.models import PrefixRequest
 from noc.inventory import csvio, demo, service
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
 from noc.models import (MaintenanceWindow, OutboxMessage, utcnow, AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
@@ -37,11 +39,12 @@ def demo_database(request, tmp_path_factory):
         _pg_admin(f'CREATE DATABASE {name}')
         request.addfinalizer(lambda: _pg_admin(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
         url = f'{PG_SERVER}/{name}'
-    app = make_app(url)
+    app = make_app(url, prefixes={'lab': True})     # as `make run` does
     with app.test_request_context(), database.connection_context():
         init_db(database.obj)
         counts = demo.load()
         counts['windows'] = maintenance_demo.load()
+        counts['prefix requests'] = routing_demo.load()
     return app, database.obj, counts
 
 
@@ -83,7 +86,7 @@ def test_counts_are_in_range_and_match_the_database(loaded):
     assert loaded['users'] == 4
     stored = {'sites': Site, 'segments': Segment, 'customers': Customer,
               'contacts': Contact, 'circuits': Circuit, 'users': User,
-              'windows': MaintenanceWindow}
+              'windows': MaintenanceWindow, 'prefix requests': PrefixRequest}
     assert {kind: model.select().count() for kind, model in stored.items()} == loaded
 
 
@@ -325,10 +328,28 @@ def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
     assert loaded['windows'] == 5
     assert statuses == ['CANCELLED', 'CONFIRMED', 'CONFIRMED', 'TENTATIVE', 'TENTATIVE']
     assert MaintenanceWindow.select().where(MaintenanceWindow.emergency == True).count() == 1  # noqa: E712
-    rows = list(OutboxMessage.select().order_by(OutboxMessage.id))
+    rows = list(OutboxMessage.select().where(OutboxMessage.kind != 'prefix')
+                .order_by(OutboxMessage.id))
     assert {r.kind for r in rows} == {'new', 'cancelled'}
     # No reminder right after the emergency window's first notice.
     assert not windows.due_reminders(utcnow(), 48)
     sample = [r.raw.encode() for r in rows[::max(1, len(rows) // 8)]]
     assert all(cmp_errors(p) == [] for p in parse_with_cmp(sample))
     assert maintenance_demo.load() == 0                 # once only
+
+
+def test_demo_prefix_tracking_has_every_state_and_a_week_of_history(loaded):
+    from noc.routing.models import RoutingAlert, RpkiStateSample, TrackedPrefix
+    assert loaded['prefix requests'] == 3
+    rows = {p.prefix: p for p in TrackedPrefix.select()}
+    assert rows['192.0.2.0/24'].state == 'configured'
+    assert rows['3fff:10::/48'].verdict == 'attention'
+    assert rows['203.0.113.0/24'].state == 'rejected'
+    # The ROA that changed origin mid-week: invalid now, alert open, customer told.
+    changed = rows['198.51.100.0/24']
+    assert (changed.state, changed.rpki_state, changed.verdict) == (
+        'configured', 'invalid', 'reject')
+    assert RoutingAlert.select().where(RoutingAlert.prefix == changed).count() == 1
+    samples = list(RpkiStateSample.select().order_by(RpkiStateSample.at))
+    assert len(samples) == 8
+    assert samples[0].invalid == 0 and samples[-1].invalid == 1

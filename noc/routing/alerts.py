@@ -1,0 +1,81 @@
+"""Alerts for the NOC: a tracked prefix whose validation changed, a data source
+that failed. Kept as a code and values, shown in the reader's language; open
+until an engineer closes them (a source alert also closes itself when the
+source loads well again)."""
+from flask_babel import lazy_gettext as _l
+
+from ..models import utcnow
+from .models import RoutingAlert
+from .labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
+
+MESSAGES = {
+    'rpki_refused': _l('RPKI source %(source)s: load refused, the last good snapshot stays '
+                       'in use: %(error)s'),
+    'irr_refused': _l('IRR source %(source)s: load refused: %(error)s'),
+    'irr_unreachable': _l('IRR server %(source)s could not be read: %(error)s'),
+    'prefix_changed': _l('%(prefix)s AS%(origin)s: RPKI %(rpki_before)s → %(rpki_after)s, '
+                         'IRR %(irr_before)s → %(irr_after)s, verdict %(verdict_before)s → '
+                         '%(verdict_after)s'),
+}
+
+
+def message(alert):
+    params = dict(alert.params or {})
+    for prefix, table in (('verdict', VERDICT_LABELS), ('rpki', RPKI_LABELS),
+                          ('irr', IRR_LABELS)):
+        for key in (prefix + '_before', prefix + '_after'):
+            if key in params:
+                params[key] = label(table, params[key])
+    template = MESSAGES.get(alert.code)
+    try:
+        return str(template) % params if template else alert.code
+    except (KeyError, TypeError, ValueError):
+        return alert.code
+
+
+def raise_source(kind, source, code, params, now=None):
+    """One open alert per source and code: a repeated failure updates it."""
+    open_one = (RoutingAlert.select()
+                .where((RoutingAlert.kind == kind) & (RoutingAlert.source == source)
+                       & (RoutingAlert.code == code) & RoutingAlert.closed_at.is_null())
+                .first())
+    if open_one:
+        open_one.params = params
+        open_one.save()
+        return open_one
+    return RoutingAlert.create(created_at=now or utcnow(), kind=kind, severity='error',
+                               source=source[:64], code=code, params=params)
+
+
+def close_source(kind, source, now=None, by='worker'):
+    return (RoutingAlert.update(closed_at=now or utcnow(), closed_by=by)
+            .where((RoutingAlert.kind == kind) & (RoutingAlert.source == source)
+                   & RoutingAlert.closed_at.is_null()).execute())
+
+
+def raise_prefix(prefix, before, after, now=None):
+    """A tracked prefix's validation changed; severity from where it went."""
+    severity = {'reject': 'error', 'attention': 'warning'}.get(after['verdict'], 'info')
+    params = {'prefix': prefix.prefix, 'origin': prefix.origin,
+              'rpki_before': before['rpki_state'], 'rpki_after': after['rpki_state'],
+              'irr_before': before['irr_state'], 'irr_after': after['irr_state'],
+              'verdict_before': before['verdict'], 'verdict_after': after['verdict']}
+    return RoutingAlert.create(created_at=now or utcnow(), kind='prefix', severity=severity,
+                               prefix=prefix, code='prefix_changed', params=params)
+
+
+def open_alerts(limit=200):
+    return list(RoutingAlert.select().where(RoutingAlert.closed_at.is_null())
+                .order_by(RoutingAlert.created_at.desc()).limit(limit))
+
+
+def close(alert_id, actor_name, now=None):
+    return (RoutingAlert.update(closed_at=now or utcnow(), closed_by=actor_name[:64])
+            .where((RoutingAlert.id == alert_id) & RoutingAlert.closed_at.is_null())
+            .execute())
+
+
+def of_prefix(prefix):
+    return list(RoutingAlert.select().where(RoutingAlert.prefix == prefix)
+                .order_by(RoutingAlert.created_at.desc()))
+

@@ -1,0 +1,141 @@
+"""The IRR facts about prefixes, from the loaded dumps and the IRRd servers.
+
+One lookup serves one validation run: it keeps one whois connection per
+server (IRRd's `!!` persistent mode) and remembers AS-SET expansions, so
+revalidating thousands of prefixes costs one connection, not thousands. A
+server that fails is recorded and skipped for the rest of the run; the facts
+then say which sources could not be read.
+"""
+from . import irr_store, registries
+from .checks import IrrFacts
+from .irrd import IrrdError, WhoisClient
+
+MAX_SET_DEPTH = 32
+
+
+def _host_port(text):
+    host, _, port = text.rpartition(':')
+    if host and port.isdigit() and not text.endswith(']'):
+        return host.strip('[]'), int(port)
+    return text.strip('[]'), 43
+
+
+def _asn(member):
+    text = member.upper()
+    if text.startswith('AS') and text[2:].isdigit():
+        return int(text[2:])
+    return None
+
+
+class IrrLookup:
+    def __init__(self, conf):
+        self.conf = conf
+        irr = conf['irr']
+        self.servers = [_host_port(s) for s in irr['servers']]
+        self.sources = list(irr['server_sources'])
+        self.timeout = irr['timeout_seconds']
+        self.registry_sources = irr['registry_sources']
+        self.local = irr_store.has_data()
+        self._clients = {}
+        self.failed = {}
+        self._sets = {}
+
+    # -- servers -------------------------------------------------------------
+    def _client(self, server):
+        if server not in self._clients:
+            host, port = server
+            self._clients[server] = WhoisClient(host, port, timeout=self.timeout,
+                                                sources=self.sources or None)
+        return self._clients[server]
+
+    def _ask(self, server, call):
+        if server in self.failed:
+            return None
+        try:
+            return call(self._client(server))
+        except IrrdError as exc:
+            self.failed[server] = str(exc)
+            self._drop(server)
+            return None
+
+    def _drop(self, server):
+        client = self._clients.pop(server, None)
+        if client is not None:
+            try:
+                client.close()
+            except (IrrdError, OSError):
+                pass
+
+    def close(self):
+        for server in list(self._clients):
+            self._drop(server)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def errors(self):
+        return [f'{host}:{port}: {reason}' for (host, port), reason in self.failed.items()]
+
+    @property
+    def available(self):
+        return self.local or any(s not in self.failed for s in self.servers)
+
+    # -- route objects -------------------------------------------------------
+    def routes(self, prefixes):
+        """{prefix: [(source, origin)]} from the dumps and every server."""
+        found = irr_store.routes_for(prefixes) if self.local else {p: [] for p in prefixes}
+        for server in self.servers:
+            for prefix in prefixes:
+                objects = self._ask(server, lambda c, p=prefix: c.route_objects(p))
+                if objects is None:
+                    break
+                found[prefix].extend((o.source, o.origin) for o in objects)
+        return {p: sorted(set(rows)) for p, rows in found.items()}
+
+    # -- AS-SETs -------------------------------------------------------------
+    def _local_members(self, name):
+        """Recursive expansion over the loaded dumps; loops end at sets seen before."""
+        seen, asns, queue, known = set(), set(), [name.upper()], False
+        while queue and len(seen) < 10000:
+            current = queue.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            members = irr_store.set_members(current)
+            if members is None:
+                continue
+            known = True
+            for member in members:
+                asn = _asn(member)
+                if asn is not None:
+                    asns.add(asn)
+                elif member not in seen:
+                    queue.append(member.upper())
+        return asns if known else None
+
+    def as_set_members(self, name):
+        """Every ASN in the set, recursively, from all sources; None when no
+        source knows the set."""
+        name = name.upper()
+        if name in self._sets:
+            return self._sets[name]
+        members = self._local_members(name) if self.local else None
+        for server in self.servers:
+            answer = self._ask(server, lambda c: c.as_set_members(name, recursive=True))
+            if answer:
+                members = (members or set()) | {a for a in map(_asn, answer) if a is not None}
+        result = frozenset(members) if members is not None else None
+        self._sets[name] = result
+        return result
+
+    # -- one prefix ----------------------------------------------------------
+    def facts(self, prefix, routes, as_set=''):
+        rir = registries.rir_of(prefix) or ''
+        expected = tuple(self.registry_sources.get(rir, ())) if rir else ()
+        return IrrFacts(routes=routes, errors=self.errors, available=self.available,
+                        rir=rir, expected_sources=expected, as_set=as_set,
+                        as_set_members=self.as_set_members(as_set) if as_set else None)

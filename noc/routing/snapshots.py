@@ -1,0 +1,162 @@
+"""VRP snapshots: each load of an RPKI source, and the current VRP set built from them.
+
+A load that fails, is malformed, is empty, or shrinks by more than the
+configured share never replaces the last good snapshot: it is kept as
+refused, with why, and raises an alert (a validator that lost a trust anchor
+must not make half the tracked prefixes invalid). The current set is the
+latest good snapshot of every source, combined; every process builds its
+index once per set and keeps it.
+"""
+import threading
+
+from flask import current_app
+
+from ..config import project_path
+from ..db import database
+from ..models import utcnow
+from . import alerts
+from .models import VrpSnapshot
+from .rov import RovIndex
+from .vrp_fetch import VrpFetchError, fetch
+from .vrp_formats import parse
+from .vrps import VrpFormatError, VrpTable
+
+_cache = {'key': None, 'index': None}
+_lock = threading.Lock()
+
+
+class LoadResult:
+    def __init__(self, snapshot, changed):
+        self.snapshot = snapshot
+        self.changed = changed
+
+    @property
+    def good(self):
+        return self.snapshot.status == 'good'
+
+
+def settings():
+    return current_app.config['NOC']['rpki']
+
+
+def last_good(source):
+    return (VrpSnapshot.select(*[f for f in VrpSnapshot._meta.sorted_fields
+                                 if f.name != 'vrps'])
+            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'good'))
+            .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).first())
+
+
+def _refuse(source, location, reason, now):
+    with database.atomic():
+        snapshot = VrpSnapshot.create(source=source, location=location[:500], loaded_at=now,
+                                      status='refused', error=reason)
+        alerts.raise_source('rpki-source', source, 'rpki_refused',
+                            {'source': source, 'error': reason}, now)
+    return LoadResult(snapshot, False)
+
+
+def _shrunk(table, previous, share):
+    return previous and len(table) < previous.vrp_count * (100 - share) / 100
+
+
+def _resolved(location):
+    """A relative file path is relative to the project, as everywhere in config.toml."""
+    if location.startswith(('http://', 'https://', 'file://')):
+        return location
+    return project_path(location)
+
+
+def load(source, location, now=None, data=None):
+    """Fetch and parse `location` as source `source` -> LoadResult."""
+    now = now or utcnow()
+    conf = settings()
+    try:
+        if data is None:
+            data = fetch(_resolved(location), timeout=conf['timeout_seconds'],
+                         ca_file=conf['ca_file'] or None)
+        parsed = parse(data, now=now)
+    except (VrpFetchError, VrpFormatError) as exc:
+        return _refuse(source, location, str(exc), now)
+    table = parsed.table
+    previous = last_good(source)
+    if len(table) == 0:
+        return _refuse(source, location, f'{location}: no VRPs (expired: {parsed.expired})',
+                       now)
+    if _shrunk(table, previous, conf['max_shrink_percent']):
+        return _refuse(source, location,
+                       f'{location}: {len(table)} VRPs against {previous.vrp_count} in the '
+                       f'last good load, more than {conf["max_shrink_percent"]}% fewer',
+                       now)
+    digest = table.digest()
+    with database.atomic():
+        if previous and previous.digest == digest:
+            VrpSnapshot.update(loaded_at=now).where(VrpSnapshot.id == previous.id).execute()
+            alerts.close_source('rpki-source', source, now)
+            return LoadResult(VrpSnapshot.get_by_id(previous.id), False)
+        snapshot = VrpSnapshot.create(
+            source=source, location=location[:500], loaded_at=now, status='good',
+            format=parsed.format, generated_at=parsed.generated, vrp_count=len(table),
+            v4_count=table.count_v4, v6_count=table.count_v6, expired_count=parsed.expired,
+            digest=digest, vrps=table.to_bytes())
+        _prune(source, conf['keep_snapshots'])
+        alerts.close_source('rpki-source', source, now)
+    return LoadResult(snapshot, True)
+
+
+def _prune(source, keep):
+    """Old good snapshots keep their counts (history) but not their VRPs."""
+    old = [s.id for s in VrpSnapshot.select(VrpSnapshot.id)
+           .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'good'))
+           .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).offset(keep)]
+    if old:
+        VrpSnapshot.update(vrps=None).where(VrpSnapshot.id.in_(old)).execute()
+
+
+def current_snapshots():
+    """The latest good snapshot of every source (without their VRPs), by source."""
+    names = [r[0] for r in VrpSnapshot.select(VrpSnapshot.source).distinct().tuples()]
+    found = [last_good(name) for name in sorted(names)]
+    return [s for s in found if s is not None]
+
+
+def _combined(ids):
+    tables = [VrpTable.from_bytes(VrpSnapshot.select(VrpSnapshot.vrps)
+                                  .where(VrpSnapshot.id == i).scalar()) for i in ids]
+    if len(tables) == 1:
+        return tables[0]
+    # Several validators: their union, each VRP once.
+    return VrpTable.union(tables)
+
+
+def current_index():
+    """(RovIndex of the current set, its snapshots), or (None, []) without any
+    VRP data. Built once per set in each process."""
+    snapshots = current_snapshots()
+    if not snapshots:
+        return None, []
+    # The digest is part of the key: ids alone repeat across databases (tests,
+    # a restored backup) while the VRPs behind them differ.
+    key = tuple(sorted((s.id, s.digest) for s in snapshots))
+    with _lock:
+        if _cache['key'] != key:
+            _cache['index'] = RovIndex(_combined([i for i, _ in key]))
+            _cache['key'] = key
+        return _cache['index'], snapshots
+
+
+def index_from_file(path):
+    """An index over a VRP file (any supported format), for `noc rov --vrps`."""
+    return RovIndex(parse(fetch(path)).table)
+
+
+def forget(source):
+    with database.atomic():
+        VrpSnapshot.delete().where(VrpSnapshot.source == source).execute()
+        alerts.close_source('rpki-source', source, utcnow())
+
+
+def history(source, limit=50):
+    return list(VrpSnapshot.select(*[f for f in VrpSnapshot._meta.sorted_fields
+                                     if f.name != 'vrps'])
+                .where(VrpSnapshot.source == source)
+                .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).limit(limit))

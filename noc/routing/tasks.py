@@ -1,0 +1,85 @@
+"""The worker's routing chores, each pass: load the RPKI sources and IRR dumps
+that are due, check new requests, and revalidate the tracked prefixes after
+new data or when the last run is older than the policy allows."""
+import datetime
+import logging
+
+from flask import current_app
+
+from ..config import project_path
+from ..models import utcnow
+from . import irr_store, requests, revalidate, snapshots
+from .models import IrrLoad, VrpSnapshot
+
+log = logging.getLogger('janela.routing')
+
+
+def _due(last_at, minutes, now):
+    return last_at is None or now - last_at >= datetime.timedelta(minutes=minutes)
+
+
+def _last_attempt(model, source):
+    row = (model.select(model.loaded_at).where(model.source == source)
+           .order_by(model.loaded_at.desc()).first())
+    return row.loaded_at if row else None
+
+
+def refresh_rpki(now):
+    """Load every configured RPKI source that is due -> sources whose set changed."""
+    conf = current_app.config['NOC']['rpki']
+    changed = []
+    for name, location in sorted(conf['sources'].items()):
+        if not _due(_last_attempt(VrpSnapshot, name), conf['refresh_minutes'], now):
+            continue
+        result = snapshots.load(name, location, now=now)
+        if result.good:
+            log.info('RPKI %s: %d VRPs%s', name, result.snapshot.vrp_count,
+                     '' if result.changed else ' (unchanged)')
+        else:
+            log.warning('RPKI %s refused: %s', name, result.snapshot.error)
+        if result.changed:
+            changed.append(name)
+    return changed
+
+
+def refresh_irr(now):
+    """Reload every configured dump whose file changed -> sources reloaded."""
+    conf = current_app.config['NOC']['irr']
+    changed = []
+    for source, path in sorted(conf['dumps'].items()):
+        path = project_path(path)
+        if not _due(_last_attempt(IrrLoad, source.upper()), conf['refresh_minutes'], now):
+            continue
+        if not irr_store.file_changed(path, source):
+            continue
+        load, loaded = irr_store.load_dump(path, source, now=now)
+        if load.status != 'good':
+            log.warning('IRR %s refused: %s', source, load.error)
+        if loaded:
+            changed.append(source)
+    return changed
+
+
+def revalidation_due(now):
+    hours = current_app.config['NOC']['prefixes']['revalidate_hours']
+    last = revalidate.last_run()
+    return last is None or now - last.at >= datetime.timedelta(hours=hours)
+
+
+def run(now=None):
+    """One pass of routing work -> counts for the worker's log."""
+    now = now or utcnow()
+    done = {}
+    changed = refresh_rpki(now) + refresh_irr(now)
+    checked = requests.check_pending(now=now)
+    if checked:
+        done['prefixes_checked'] = checked
+    if changed or revalidation_due(now):
+        outcome = revalidate.run(now=now)
+        if outcome.checked:
+            done['prefixes_revalidated'] = outcome.checked
+        if outcome.changed:
+            done['prefixes_changed'] = outcome.changed
+    if changed:
+        done['routing_sources_changed'] = len(changed)
+    return done

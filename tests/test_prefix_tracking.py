@@ -1,0 +1,395 @@
+"""Prefix requests from submission to revalidation, on both engines, with real
+VRP files and RPSL dumps loaded the way the worker and the CLI load them."""
+import email
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import prepared_app
+from noc.db import database
+from noc.models import AuditLog, OutboxMessage
+from noc.routing import filters, irr_store, requests, revalidate, snapshots
+from noc.routing.models import (PrefixHistory, PrefixRequest, RoutingAlert, RpkiStateSample,
+                                TrackedPrefix, VrpSnapshot)
+from routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
+
+ALL = """192.0.2.0/24
+203.0.113.0/24
+2001:db8:1::/48
+3fff:100::/48
+3fff:200::/48
+"""
+
+
+def make_world(db_url, tmp_path, **prefixes):
+    app = prepared_app(db_url, prefixes={'lab': True, **prefixes})
+    ctx = app.test_request_context(headers={'Accept-Language': 'en'})
+    ctx.push()
+    database.connect(reuse_if_open=True)
+    isps = build_isps()
+    snapshots.load('test', write_vrps(tmp_path / 'vrps.json'))
+    irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
+    irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
+    return SimpleNamespace(app=app, ctx=ctx, tmp=tmp_path, **isps)
+
+
+@pytest.fixture
+def world(db_url, tmp_path):
+    w = make_world(db_url, tmp_path)
+    yield w
+    database.close()
+    w.ctx.pop()
+
+
+def submit(world, text, circuit='acme', customer='acme', **kw):
+    return requests.submit(world.__dict__[customer], world.circuits[circuit], text,
+                           actor='tester', **kw)
+
+
+def by_prefix(request):
+    return {row.prefix: row for row in request.prefixes}
+
+
+def mails(kind='prefix'):
+    return list(OutboxMessage.select().where(OutboxMessage.kind == kind)
+                .order_by(OutboxMessage.id))
+
+
+def body(row):
+    message = email.message_from_string(row.raw)
+    for part in message.walk():
+        if part.get_content_type() == 'text/plain':
+            return part.get_payload(decode=True).decode('utf-8')
+    raise AssertionError('no text part')
+
+
+# -- submission ----------------------------------------------------------------
+
+def test_submission_stores_received_prefixes_with_history_and_audit(world):
+    request = submit(world, ALL, as_set='as-acme', note='new block')
+    rows = by_prefix(request)
+    assert set(rows) == {'192.0.2.0/24', '203.0.113.0/24', '2001:db8:1::/48',
+                         '3fff:100::/48', '3fff:200::/48'}
+    assert {r.state for r in rows.values()} == {'received'}
+    assert {r.origin for r in rows.values()} == {64500}       # the session's ASN
+    assert rows['2001:db8:1::/48'].family == 6
+    assert request.as_set == 'AS-ACME'
+    assert PrefixHistory.select().where(PrefixHistory.event == 'submitted').count() == 5
+    entry = AuditLog.get(AuditLog.entity == 'prefix_request')
+    assert '203.0.113.0/24 AS64500' in entry.after_json
+
+
+def test_bad_lines_are_reported_with_their_numbers_and_nothing_is_stored(world):
+    text = ('192.0.2.0/24\n'
+            '192.0.2.1/24\n'             # host bits
+            'hello world\n'              # not a prefix
+            '10.1.0.0/16\n'              # private space
+            '198.51.100.0/24 AS64501\n'  # GLOBEX's ASN
+            '203.0.113.0/24 AS0\n')      # AS0
+    with pytest.raises(requests.RequestRefused) as caught:
+        submit(world, text)
+    lines = {line for line, _, _ in caught.value.lines}
+    assert lines == {2, 3, 4, 5, 6}
+    messages = {line: str(message) for line, _, message in caught.value.lines}
+    assert 'another customer' in messages[5]
+    assert PrefixRequest.select().count() == 0
+    assert TrackedPrefix.select().count() == 0
+
+
+def test_session_must_be_the_customers_ip_transit(world):
+    with pytest.raises(requests.RequestRefused) as caught:
+        submit(world, '192.0.2.0/24', circuit='acme_l2')
+    assert 'IP transit' in str(caught.value.errors['circuit'])
+    with pytest.raises(requests.RequestRefused) as caught:
+        submit(world, '192.0.2.0/24', circuit='globex')
+    assert 'another customer' in str(caught.value.errors['circuit'])
+    with pytest.raises(requests.RequestRefused) as caught:
+        submit(world, '192.0.2.0/24', as_set='not a set!')
+    assert 'as_set' in caught.value.errors
+
+
+def test_documentation_space_needs_the_lab_setting(db_url, tmp_path):
+    w = make_world(db_url, tmp_path, lab=False)
+    try:
+        with pytest.raises(requests.RequestRefused) as caught:
+            submit(w, '192.0.2.0/24\n2001:db8:1::/48 AS64500')
+        assert {line for line, _, _ in caught.value.lines} == {1, 2}
+    finally:
+        database.close()
+        w.ctx.pop()
+
+
+def test_length_limits_can_be_overridden_by_the_noc(world):
+    with pytest.raises(requests.RequestRefused) as caught:
+        submit(world, '192.0.2.128/25')
+    assert '/24' in str(caught.value.lines[0][2])
+    request = submit(world, '192.0.2.128/25', allow_length=True)
+    assert request.prefixes[0].length_override is True
+
+
+def test_overlap_with_another_customers_accepted_prefix_is_refused(world):
+    globex = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+                             actor='tester')
+    requests.check_pending()
+    assert globex.prefixes[0].state == 'approved'
+    with pytest.raises(requests.RequestRefused) as caught:
+        submit(world, '198.51.100.0/25 AS64500', allow_length=True)
+    assert 'overlaps 198.51.100.0/24' in str(caught.value.lines[0][2])
+
+
+def test_the_same_prefix_twice_on_a_session_is_refused(world):
+    first = submit(world, '192.0.2.0/24')
+    with pytest.raises(requests.RequestRefused) as caught:
+        submit(world, '192.0.2.0/24')
+    assert f'PR-{first.id}' in str(caught.value.lines[0][2])
+
+
+# -- checking and verdicts -------------------------------------------------------
+
+def test_check_gives_each_prefix_its_verdict_and_auto_approves_accepts(world):
+    request = submit(world, ALL)
+    assert requests.check_pending() == 5
+    rows = by_prefix(request)
+    expect = {
+        '192.0.2.0/24': ('valid', 'match', 'accept', 'approved'),
+        '203.0.113.0/24': ('invalid', 'none', 'reject', 'checked'),
+        '2001:db8:1::/48': ('valid', 'match', 'accept', 'approved'),
+        '3fff:100::/48': ('not-found', 'match', 'attention', 'checked'),
+        '3fff:200::/48': ('not-found', 'none', 'reject', 'checked'),
+    }
+    got = {p: (r.rpki_state, r.irr_state, r.verdict, r.state) for p, r in rows.items()}
+    assert got == expect
+    codes = {p: [f['code'] for f in r.findings] for p, r in rows.items()}
+    assert 'rpki_invalid_as' in codes['203.0.113.0/24']
+    assert 'rpki_loose' in codes['2001:db8:1::/48']         # RFC 9319 warning
+    assert rows['203.0.113.0/24'].evidence['rpki']['unmatched_as'] == [
+        '203.0.113.0/24-24 AS64510']
+    assert rows['192.0.2.0/24'].evidence['irr']['routes'] == [['TC', 64500]]
+    assert rows['192.0.2.0/24'].decided_by == 'policy'
+    # One message for the request, to the BGP contact only, in Portuguese.
+    sent = mails()
+    assert [m.recipient for m in sent] == ['bgp@acme.example.com']
+    text = body(sent[0])
+    assert f'PR-{request.id}' in sent[0].subject
+    assert 'Olá' in text and '203.0.113.0/24' in text and 'AS64510' in text
+
+
+def test_auto_approval_can_be_turned_off(db_url, tmp_path):
+    w = make_world(db_url, tmp_path, auto_approve=False)
+    try:
+        request = submit(w, '192.0.2.0/24')
+        requests.check_pending()
+        assert request.prefixes[0].state == 'checked'
+        assert request.prefixes[0].verdict == 'accept'
+    finally:
+        database.close()
+        w.ctx.pop()
+
+
+def test_as_set_membership_is_recursive_and_survives_a_loop(world):
+    request = submit(world, '192.0.2.0/24\n2001:db8:1::/48 AS64502', as_set='AS-ACME')
+    requests.check_pending()
+    rows = by_prefix(request)
+    for row in rows.values():
+        assert 'as_set_member' in [f['code'] for f in row.findings]
+    unknown = submit(world, '3fff:100::/48', as_set='AS-NOWHERE')
+    requests.check_pending()
+    finding = [f for f in unknown.prefixes[0].findings if f['code'] == 'as_set_unknown']
+    assert finding and finding[0]['outcome'] == 'attention'
+
+
+def test_without_vrps_nothing_is_accepted_blindly(db_url, tmp_path):
+    w = make_world(db_url, tmp_path)
+    try:
+        snapshots.forget('test')
+        request = submit(w, '192.0.2.0/24')
+        requests.check_pending()
+        row = request.prefixes[0]
+        assert row.verdict == 'attention'
+        assert 'rpki_no_data' in [f['code'] for f in row.findings]
+    finally:
+        database.close()
+        w.ctx.pop()
+
+
+# -- engineers' decisions -----------------------------------------------------
+
+def test_workflow_approve_configure_withdraw_with_audit_history_and_notices(world):
+    request = submit(world, ALL)
+    requests.check_pending()
+    rows = by_prefix(request)
+    attention = rows['3fff:100::/48']
+    requests.act([attention.id], 'approve', 'eng')
+    requests.act([attention.id, rows['192.0.2.0/24'].id], 'configure', 'eng')
+    with pytest.raises(requests.ActionRefused):
+        requests.act([attention.id], 'withdraw', 'eng')          # needs a reason
+    requests.act([attention.id], 'withdraw', 'eng', reason='customer returned the block')
+    attention = TrackedPrefix.get_by_id(attention.id)
+    assert attention.state == 'withdrawn'
+    events = [h.event for h in requests.history(attention)]
+    assert events == ['withdrawn', 'configured', 'approved', 'checked', 'submitted']
+    actions = [a.action for a in AuditLog.select().where(AuditLog.entity == 'tracked_prefix')
+               .order_by(AuditLog.id)]
+    assert actions[-4:] == ['approve', 'configure', 'configure', 'withdraw']
+    subjects = [m.subject for m in mails()]
+    assert len(subjects) == 4       # checked, approved, configured, withdrawn
+    assert 'customer returned the block' in body(mails()[-1])
+
+
+def test_actions_refuse_wrong_states_and_unexplained_overrides(world):
+    request = submit(world, ALL)
+    requests.check_pending()
+    rows = by_prefix(request)
+    with pytest.raises(requests.ActionRefused):
+        requests.act([rows['192.0.2.0/24'].id], 'approve', 'eng')     # already approved
+    with pytest.raises(requests.ActionRefused):
+        requests.act([rows['203.0.113.0/24'].id], 'configure', 'eng')  # not approved
+    with pytest.raises(requests.ActionRefused):
+        requests.act([rows['203.0.113.0/24'].id], 'approve', 'eng')    # verdict reject
+    requests.act([rows['203.0.113.0/24'].id], 'approve', 'eng',
+                 reason='ROA being fixed, agreed with the customer')
+    assert TrackedPrefix.get_by_id(rows['203.0.113.0/24'].id).state == 'approved'
+    with pytest.raises(requests.ActionRefused):
+        requests.act([rows['3fff:200::/48'].id], 'reject', 'eng')      # needs a reason
+    requests.act([rows['3fff:200::/48'].id], 'reject', 'eng', reason='no ROA, no route object')
+    requests.act([rows['3fff:200::/48'].id], 'recheck', 'eng')
+    assert TrackedPrefix.get_by_id(rows['3fff:200::/48'].id).state == 'received'
+
+
+# -- staying validated ---------------------------------------------------------
+
+def _live(world):
+    request = submit(world, '192.0.2.0/24\n2001:db8:1::/48')
+    requests.check_pending()
+    rows = by_prefix(request)
+    requests.act([r.id for r in rows.values()], 'configure', 'eng')
+    return request
+
+
+def test_revalidation_without_change_raises_nothing(world):
+    _live(world)
+    before = OutboxMessage.select().count()
+    outcome = revalidate.run()
+    assert (outcome.checked, outcome.changed) == (2, 0)
+    assert OutboxMessage.select().count() == before
+    sample = RpkiStateSample.get()
+    assert (sample.valid, sample.invalid, sample.not_found) == (2, 0, 0)
+
+
+@pytest.mark.parametrize('change, prefix, expect', [
+    ('origin', '192.0.2.0/24', ('invalid', 'reject', 'rpki_invalid_as')),
+    ('expired', '192.0.2.0/24', ('not-found', 'attention', 'rpki_not_found')),
+    ('maxlength', '2001:db8:1::/48', ('invalid', 'reject', 'rpki_invalid_length')),
+])
+def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, prefix, expect):
+    request = _live(world)
+    vrps = [v for v in VRPS]
+    if change == 'origin':
+        vrps[0] = ('192.0.2.0/24', 24, 64509)
+        snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))
+    elif change == 'expired':
+        # The same ROAs, the one for 192.0.2.0/24 now past its expiry, the rest valid.
+        good = write_vrps(world.tmp / 'keep.json', vrps[1:])
+        data = json.loads(open(good).read())
+        data['roas'].append({'prefix': '192.0.2.0/24', 'maxLength': 24, 'asn': 64500,
+                             'ta': 'lacnic', 'expires': 1000})
+        # One more live ROA elsewhere, so the set does not shrink past the 20% rule.
+        data['roas'].append({'prefix': '198.18.0.0/15', 'maxLength': 15, 'asn': 64500,
+                             'ta': 'lacnic'})
+        (world.tmp / 'v2.json').write_text(json.dumps(data))
+        snapshots.load('test', str(world.tmp / 'v2.json'))
+    else:
+        vrps[3] = ('2001:db8::/32', 32, 64500)
+        snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))
+    outcome = revalidate.run()
+    assert outcome.changed == 1
+    row = by_prefix(PrefixRequest.get_by_id(request.id))[prefix]
+    assert (row.rpki_state, row.verdict) == expect[:2]
+    assert expect[2] in [f['code'] for f in row.findings]
+    assert row.state == 'configured'            # the NOC decides what to do
+    alert = RoutingAlert.get(RoutingAlert.prefix == row)
+    assert alert.kind == 'prefix' and alert.closed_at is None
+    assert alert.params['rpki_before'] == 'valid'
+    history = requests.history(row)[0]
+    assert history.event == 'revalidated' and 'rpki_state: valid -> ' in history.note
+    notice = mails()[-1]
+    assert notice.recipient == 'bgp@acme.example.com'
+    assert prefix in body(notice)
+
+
+def test_a_deleted_route_object_is_noticed(world):
+    request = _live(world)
+    irr_store.load_dump(write_rpsl(world.tmp / 'tc2.rpsl', RPSL.split('\n\n', 1)[1]), 'TC')
+    outcome = revalidate.run()
+    assert outcome.changed == 1
+    row = by_prefix(PrefixRequest.get_by_id(request.id))['192.0.2.0/24']
+    assert row.irr_state == 'none'
+    assert 'irr_missing' in [f['code'] for f in row.findings]
+
+
+# -- VRP snapshots --------------------------------------------------------------
+
+def test_a_bad_load_never_replaces_the_last_good_snapshot(world):
+    good = snapshots.last_good('test')
+    (world.tmp / 'broken.json').write_text('{"roas": [ {"prefix": "192.0.2.0/24", ')
+    result = snapshots.load('test', str(world.tmp / 'broken.json'))
+    assert not result.good and result.snapshot.status == 'refused'
+    alert = RoutingAlert.get(RoutingAlert.kind == 'rpki-source')
+    assert alert.source == 'test' and alert.closed_at is None
+    assert snapshots.current_snapshots()[0].id == good.id
+    # Empty, and shrunk by more than 20%: refused too; one open alert per source.
+    result = snapshots.load('test', write_vrps(world.tmp / 'empty.json', []))
+    assert not result.good and 'no VRPs' in result.snapshot.error
+    result = snapshots.load('test', write_vrps(world.tmp / 'small.json', VRPS[:2]))
+    assert not result.good and '20%' in result.snapshot.error
+    result = snapshots.load('test', str(world.tmp / 'missing.json'))
+    assert not result.good
+    assert RoutingAlert.select().where(RoutingAlert.closed_at.is_null()).count() == 1
+    index, _ = snapshots.current_index()
+    assert index.validate('192.0.2.0/24', 64500).state == 'valid'
+    # A good load closes the alert.
+    assert snapshots.load('test', write_vrps(world.tmp / 'again.json', VRPS + [
+        ('198.18.0.0/15', 15, 64500)])).good
+    assert RoutingAlert.get_by_id(alert.id).closed_at is not None
+
+
+def test_an_unchanged_load_adds_no_snapshot_and_old_ones_lose_their_vrps(world):
+    count = VrpSnapshot.select().count()
+    result = snapshots.load('test', write_vrps(world.tmp / 'same.json'))
+    assert result.good and not result.changed
+    assert VrpSnapshot.select().count() == count
+    world.app.config['NOC']['rpki']['keep_snapshots'] = 2
+    for n in range(3):
+        snapshots.load('test', write_vrps(world.tmp / f'n{n}.json',
+                                          VRPS + [(f'198.51.100.{n * 8}/29', 29, 64501)]))
+    kept = [s.vrps is not None for s in VrpSnapshot.select().where(
+        VrpSnapshot.status == 'good').order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc())]
+    assert kept == [True, True, False, False]
+
+
+def test_several_sources_make_one_set(world):
+    assert snapshots.load('second', write_vrps(world.tmp / 'second.json',
+                                               [('3fff:100::/32', 48, 64500)])).good
+    index, current = snapshots.current_index()
+    assert {s.source for s in current} == {'test', 'second'}
+    assert index.validate('3fff:100::/48', 64500).state == 'valid'
+    assert index.validate('192.0.2.0/24', 64500).state == 'valid'
+
+
+# -- prefix filters ---------------------------------------------------------------
+
+def test_prefix_list_holds_only_configured_prefixes(world):
+    request = submit(world, '192.0.2.0/24\n2001:db8:1::/48\n3fff:100::/48')
+    requests.check_pending()
+    rows = by_prefix(request)
+    requests.act([rows['192.0.2.0/24'].id], 'configure', 'eng')
+    text = filters.render(world.acme, 'cisco')
+    assert 'permit 192.0.2.0/24' in text
+    assert '2001:db8:1::/48' not in text and '3fff:100::/48' not in text
+    juniper = filters.render(world.acme, 'juniper', circuit=world.circuits['acme'])
+    assert '192.0.2.0/24;' in juniper
+    with pytest.raises(filters.FilterError):
+        filters.render(world.acme, 'nonsense')
+    assert filters.find_customer('AS64500').id == world.acme.id
+    assert filters.find_customer('GLOBEX-7').id == world.globex.id
