@@ -76,7 +76,7 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from .web import (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
-                      public, requests, inbox, window_answers)
+                      public, requests, inbox, window_answers, prefixes, routing_status)
     for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
-                   public, requests, inbox, window_answers):
+                   public, requests, inbox, window_answers, prefixes, routing_status):
         module.register(app)

@@ -100,6 +100,12 @@ ACTION_LABELS = {
     'decide': lazy_gettext('decided'),
     'remind': lazy_gettext('reminded'),
     'review': lazy_gettext('reviewed'),
+    'approve': lazy_gettext('approved'),
+    'configure': lazy_gettext('marked configured'),
+    'withdraw': lazy_gettext('withdrawn'),
+    'reject': lazy_gettext('rejected'),
+    'recheck': lazy_gettext('sent to check again'),
+    'close': lazy_gettext('closed'),
 }
 ENTITY_LABELS = {
     'customers': lazy_gettext('customer'),
@@ -114,6 +120,9 @@ ENTITY_LABELS = {
     'calendar_feed': lazy_gettext('calendar feed'),
     'customer_link': lazy_gettext('customer page link'),
     'reschedule_request': lazy_gettext('reschedule request'),
+    'prefix_request': lazy_gettext('prefix request'),
+    'tracked_prefix': lazy_gettext('prefix'),
+    'routing_alert': lazy_gettext('routing alert'),
     'inbound_message': lazy_gettext('received message'),
 }
 

@@ -13,19 +13,23 @@ MESSAGES = {
                        'in use: %(error)s'),
     'irr_refused': _l('IRR source %(source)s: load refused: %(error)s'),
     'irr_unreachable': _l('IRR server %(source)s could not be read: %(error)s'),
-    'prefix_changed': _l('%(prefix)s AS%(origin)s: RPKI %(rpki_before)s → %(rpki_after)s, '
-                         'IRR %(irr_before)s → %(irr_after)s, verdict %(verdict_before)s → '
-                         '%(verdict_after)s'),
+    'prefix_changed': _l('%(prefix)s AS%(origin)s: %(changes)s'),
 }
+# What changed, part by part; only the parts that did change are told.
+PARTS = (('rpki', _l('RPKI %(before)s → %(after)s')),
+         ('irr', _l('IRR %(before)s → %(after)s')),
+         ('verdict', _l('verdict %(before)s → %(after)s')))
 
 
 def message(alert):
     params = dict(alert.params or {})
-    for prefix, table in (('verdict', VERDICT_LABELS), ('rpki', RPKI_LABELS),
-                          ('irr', IRR_LABELS)):
-        for key in (prefix + '_before', prefix + '_after'):
-            if key in params:
-                params[key] = label(table, params[key])
+    tables = {'verdict': VERDICT_LABELS, 'rpki': RPKI_LABELS, 'irr': IRR_LABELS}
+    if alert.code == 'prefix_changed':
+        params['changes'] = ', '.join(
+            str(text) % {'before': label(tables[part], params.get(part + '_before', '')),
+                         'after': label(tables[part], params.get(part + '_after', ''))}
+            for part, text in PARTS
+            if params.get(part + '_before') != params.get(part + '_after'))
     template = MESSAGES.get(alert.code)
     try:
         return str(template) % params if template else alert.code

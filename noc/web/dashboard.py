@@ -7,7 +7,8 @@ from flask import Blueprint, render_template
 from ..maintenance import answers
 from ..models import (AuditLog, Circuit, Contact, Customer, MaintenanceWindow, OutboxMessage,
                       RescheduleRequest, Segment, Site, utcnow)
-from . import inbox
+from ..routing.models import RoutingAlert, TrackedPrefix
+from . import inbox, routing_status
 from .access import require
 
 bp = Blueprint('dashboard', __name__)
@@ -26,6 +27,13 @@ def next_windows(now):
         & (MaintenanceWindow.ends_at > now)
         & (MaintenanceWindow.starts_at < now + AHEAD))
         .order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id).limit(NEXT_WINDOWS))
+
+
+def routing_counts(now):
+    """What prefix tracking needs from a person: alerts, decisions, sources."""
+    return {'alerts': RoutingAlert.select().where(RoutingAlert.closed_at.is_null()).count(),
+            'checked': TrackedPrefix.select().where(TrackedPrefix.state == 'checked').count(),
+            'sources': routing_status.problem_count(now)}
 
 
 def message_counts():
@@ -52,7 +60,7 @@ def index():
                            unacknowledged=answers.starting_soon_unacknowledged(now, ACK_HOURS),
                            open_requests=RescheduleRequest.select().where(
                                RescheduleRequest.state == 'open').count(),
-                           received=inbox.counts())
+                           received=inbox.counts(), routing=routing_counts(now))
 
 
 @bp.route('/healthz')
