@@ -354,3 +354,17 @@ def test_a_refused_load_fails_loudly_and_leaves_nothing():
     # IRRd's own words reach the test report.
     assert 'Invalid source RADB for object 192.0.2.0/24AS64500, expected TC' in str(error.value)
     assert _irrd_databases() <= before
+
+
+def test_pipelined_queries_answer_in_order_and_match_single_ones(irrd_server):  # noqa: F811
+    prefixes = ['192.0.2.0/24', '193.254.30.0/24', '3fff:1::/48', '203.0.113.0/24'] * 150
+    with WhoisClient(irrd_server.whois_host, irrd_server.whois_port) as client:
+        many = client.route_objects_many(prefixes)
+        single = {p: client.route_objects(p) for p in set(prefixes)}
+        assert client.connections == 1
+    assert set(many) == set(prefixes)
+    for prefix, objects in single.items():
+        assert sorted((o.source, o.origin) for o in many[prefix]) == \
+            sorted((o.source, o.origin) for o in objects)
+    assert {o.origin for o in many['192.0.2.0/24']} == {64500, 64510}
+    assert many['3fff:1::/48'] == []

@@ -534,3 +534,12 @@ def test_valid_as_set_names(name):
                                   'AS-' + 'X' * 300])
 def test_invalid_as_set_names(name):
     assert not valid_as_set(name)
+
+
+def test_a_sentence_mentioning_prefix_is_a_bad_line_not_a_header():
+    parsed = parse_lines('not a prefix at all\n192.0.2.0/24', 64500)
+    assert [e.prefix for e in parsed.entries] == ['192.0.2.0/24']
+    assert [e.line for e in parsed.errors] == [1]
+    header = parse_lines('prefix origin\n192.0.2.0/24 AS64501', 64500)
+    assert [(e.prefix, e.origin) for e in header.entries] == [('192.0.2.0/24', 64501)]
+    assert header.errors == []

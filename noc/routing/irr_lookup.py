@@ -89,10 +89,8 @@ class IrrLookup:
         """{prefix: [(source, origin)]} from the dumps and every server."""
         found = irr_store.routes_for(prefixes) if self.local else {p: [] for p in prefixes}
         for server in self.servers:
-            for prefix in prefixes:
-                objects = self._ask(server, lambda c, p=prefix: c.route_objects(p))
-                if objects is None:
-                    break
+            answers = self._ask(server, lambda c: c.route_objects_many(prefixes))
+            for prefix, objects in (answers or {}).items():
                 found[prefix].extend((o.source, o.origin) for o in objects)
         return {p: sorted(set(rows)) for p, rows in found.items()}
 

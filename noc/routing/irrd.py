@@ -134,6 +134,9 @@ class WhoisClient:
 
     def _exchange(self, text):
         self._sock.sendall(text.encode() + b'\n')
+        return self._answer(text)
+
+    def _answer(self, text):
         line = self._reader.readline()
         if not line:
             raise ConnectionError('closed by the server')
@@ -163,7 +166,48 @@ class WhoisClient:
             raise IrrdError(f'{self.server}: answer to {text!r} did not end with C')
         return data.decode('utf-8', errors='replace').rstrip('\n')
 
+    def query_many(self, texts, window=200):
+        """Answers to many `!` queries, in order, pipelined: `window` queries are
+        sent before their answers are read, so thousands of lookups cost the
+        server's time, not thousands of round trips."""
+        texts = list(texts)
+        for text in texts:
+            if not text.startswith('!') or any(c in text for c in '\r\n\0'):
+                raise ValueError(f'not one IRRd query: {text!r}')
+        answers = []
+        for start in range(0, len(texts), window):
+            chunk = texts[start:start + window]
+            for attempt in (1, 2):
+                try:
+                    if self._sock is None:
+                        self._connect()
+                    self._sock.sendall(''.join(t + '\n' for t in chunk).encode())
+                    answers.extend(self._answer(t) for t in chunk)
+                    break
+                except ConnectionError as exc:
+                    # Answers of a broken chunk are dropped whole and asked again.
+                    del answers[start:]
+                    self._drop()
+                    if attempt == 2:
+                        raise IrrdError(f'{self.server}: connection lost twice '
+                                        f'answering {len(chunk)} queries ({exc})') from None
+                except TimeoutError:
+                    self._drop()
+                    raise IrrdError(f'{self.server}: no answer within {self.timeout:g} s '
+                                    f'to {chunk[0]!r}…') from None
+                except OSError as exc:
+                    self._drop()
+                    raise IrrdError(f'{self.server}: {exc} while asking {chunk[0]!r}…') from None
+        return answers
+
     # -- what the NOC asks ------------------------------------------------
+    def route_objects_many(self, prefixes) -> dict:
+        """{prefix: [RouteObject]} for many exact prefixes, pipelined."""
+        prefixes = list(prefixes)
+        answers = self.query_many([f'!r{_prefix(p)}' for p in prefixes])
+        return {prefix: list(rpsl.routes(rpsl.iter_objects(io.StringIO(answer))))
+                if answer else [] for prefix, answer in zip(prefixes, answers)}
+
     def route_objects(self, prefix) -> list[RouteObject]:
         """The route/route6 objects for exactly `prefix`, in every source asked."""
         answer = self.query(f'!r{_prefix(prefix)}')

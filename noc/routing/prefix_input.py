@@ -288,6 +288,10 @@ def _csv_header(line):
     prefix_column = next((i for i, f in enumerate(fields) if f in _PREFIX_HEADERS), None)
     if prefix_column is None:
         return None
+    # Without a delimiter only a line of header words is a header: a sentence
+    # that happens to say "prefix" is a bad line, reported as such.
+    if delimiter is None and not all(f in _PREFIX_HEADERS | _ORIGIN_HEADERS for f in fields):
+        return None
     origin_column = next((i for i, f in enumerate(fields) if f in _ORIGIN_HEADERS), None)
     return delimiter, prefix_column, origin_column
 
