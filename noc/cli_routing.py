@@ -15,7 +15,9 @@ vrps_cli = AppGroup('vrps', help='RPKI VRP snapshots.')
 @click.argument('source')
 @click.option('--name', help='Name of the source when SOURCE is a file or URL '
                              '(default: "manual").')
-def vrps_load_command(source, name):
+@click.option('--force', is_flag=True, help='Accept a set that shrank past '
+                                            'rpki.max_shrink_percent.')
+def vrps_load_command(source, name, force):
     """Load SOURCE now: a source named in config.toml [rpki] sources, or a file
     path or http(s) URL (rpki-client JSON, Routinator json/jsonext, CSV)."""
     from flask import current_app
@@ -26,7 +28,8 @@ def vrps_load_command(source, name):
     else:
         name, location = name or 'manual', source
     with database.connection_context():
-        result = snapshots.load(name, location)
+        result = snapshots.load(name, location, force=force)
+        used = name in snapshots.current_names()
     snapshot = result.snapshot
     if not result.good:
         click.echo(f'{name}: refused: {snapshot.error}', err=True)
@@ -34,6 +37,9 @@ def vrps_load_command(source, name):
     click.echo(f'{name}: {snapshot.vrp_count} VRPs ({snapshot.v4_count} IPv4, '
                f'{snapshot.v6_count} IPv6, {snapshot.expired_count} expired dropped, '
                f'{snapshot.format})' + ('' if result.changed else '; unchanged'))
+    if not used:
+        click.echo(f'{name}: not in config.toml [rpki] sources, so not part of the current '
+                   'set; use `noc rov --vrps FILE` to check a list against a file', err=True)
 
 
 @vrps_cli.command('list')
@@ -62,7 +68,8 @@ irr_cli = AppGroup('irr', help="IRR data in Janela's own database.")
 @irr_cli.command('load')
 @click.argument('file', type=click.Path(exists=True, dir_okay=False))
 @click.option('--source', required=True, help='IRR source name, e.g. TC, RADB, LACNIC.')
-@click.option('--force', is_flag=True, help='Load even when the file did not change.')
+@click.option('--force', is_flag=True, help='Load even when the file did not change, or '
+                                            'shrank by more than half.')
 def irr_load_command(file, source, force):
     """Load an RPSL dump (plain or gzip) as SOURCE, replacing its objects."""
     from .routing import irr_store

@@ -264,6 +264,16 @@ def _validate(values):
                 raise ConfigError(f'{name} = {value!r}: expected {setting.accepts}')
 
 
+def _cross_check(values):
+    """Settings that only make sense together."""
+    prefixes = values['prefixes']
+    for family in ('v4', 'v6'):
+        low, high = prefixes[f'min_length_{family}'], prefixes[f'max_length_{family}']
+        if low > high:
+            raise ConfigError(f'prefixes.min_length_{family} = {low} is above '
+                              f'prefixes.max_length_{family} = {high}: no prefix could pass')
+
+
 def load(overrides=None, environ=None):
     """Return {section: {key: value}} validated, or raise ConfigError."""
     environ = os.environ if environ is None else environ
@@ -274,6 +284,7 @@ def load(overrides=None, environ=None):
     _merge(values, _environment(environ), 'environment')
     _merge(values, overrides or {}, 'overrides')
     _validate(values)
+    _cross_check(values)
     return values
 
 

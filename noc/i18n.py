@@ -5,7 +5,7 @@ import zoneinfo
 
 from flask import current_app, request, session
 from flask_babel import (format_date, format_datetime, format_decimal, get_locale,
-                         lazy_gettext)
+                         lazy_gettext, lazy_pgettext)
 from flask_login import current_user
 
 from .config import valid_time_zone  # noqa: F401 (forms and users import it from here)
@@ -100,12 +100,12 @@ ACTION_LABELS = {
     'decide': lazy_gettext('decided'),
     'remind': lazy_gettext('reminded'),
     'review': lazy_gettext('reviewed'),
-    'approve': lazy_gettext('approved'),
-    'configure': lazy_gettext('marked configured'),
-    'withdraw': lazy_gettext('withdrawn'),
-    'reject': lazy_gettext('rejected'),
-    'recheck': lazy_gettext('sent to check again'),
-    'close': lazy_gettext('closed'),
+    'approve': lazy_pgettext('audit action', 'approved'),
+    'configure': lazy_pgettext('audit action', 'marked configured'),
+    'withdraw': lazy_pgettext('audit action', 'withdrew'),
+    'reject': lazy_pgettext('audit action', 'rejected'),
+    'recheck': lazy_pgettext('audit action', 'sent to check again'),
+    'close': lazy_pgettext('audit action', 'closed'),
 }
 ENTITY_LABELS = {
     'customers': lazy_gettext('customer'),

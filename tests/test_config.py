@@ -95,3 +95,8 @@ def test_cli_start_up_reports_a_bad_setting(tmp_path):
     assert result.returncode != 0
     assert 'web.page_size' in result.stderr and 'from 10 to 500' in result.stderr
     assert 'Traceback' not in result.stderr
+
+
+def test_prefix_length_limits_must_leave_room():
+    with pytest.raises(config.ConfigError, match='min_length_v4 = 25 is above'):
+        config.load({'prefixes': {'min_length_v4': 25}}, environ={})

@@ -210,3 +210,36 @@ def test_ripe_2016_as_one_world(db_url, irrd_server):  # noqa: F811
     assert (apnic['rpki_state'], apnic['irr_state'], apnic['verdict']) == (
         'not-found', 'none', 'reject')
     assert states == {'valid': 1, 'invalid': 0, 'not-found': len(announcements) - 1}
+
+
+def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, monkeypatch):  # noqa: F811
+    """Revalidation asks per origin and source (!g/!6) instead of per prefix (!r):
+    the states, the matching sources and the other origins of unmatched
+    prefixes must come out the same."""
+    import noc.routing.irr_lookup as irr_lookup
+    app = server_app(db_url, irrd_server, server_sources=[])      # the server's own list
+    objects = _route_objects()
+    items = sorted(set(_announcements()) | {(p, o) for p, os in objects.items() for o in os}
+                   | {('192.0.2.0/24', 64500), ('192.0.2.0/24', 64511),
+                      ('203.0.113.0/24', 64511), ('2001:db8:100::/48', 64500)})
+    items = [((p, o), p, o, '') for p, o in items]
+    with app.test_request_context():
+        database.connect(reuse_if_open=True)
+        try:
+            single = validation.validate(items)
+            monkeypatch.setattr(irr_lookup, 'BATCH_FROM', 1)
+            batch = validation.validate(items)
+        finally:
+            database.close()
+    assert len(batch) == len(items)
+    for key, result in single.items():
+        assert batch[key]['irr_state'] == result['irr_state'], key
+        assert batch[key]['verdict'] == result['verdict'], key
+        matched = lambda r: sorted(s for s, o in r['evidence']['irr']['routes'] if o == key[1])  # noqa: E731
+        assert matched(batch[key]) == matched(result), key
+    # 192.0.2.0/24 from AS64500: TC has it; LACNIC names AS64510 (seen per prefix only).
+    assert batch[('192.0.2.0/24', 64500)]['evidence']['irr']['routes'] == [['TC', 64500]]
+    assert batch[('192.0.2.0/24', 64511)]['irr_state'] == 'other'
+    # Nobody registered 203.0.113.0/24 for AS64511: the other origins come from
+    # !r…,o, which does not say the source.
+    assert batch[('203.0.113.0/24', 64511)]['evidence']['irr']['routes'] == [['ANY', 64502]]

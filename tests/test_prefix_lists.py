@@ -154,7 +154,7 @@ def test_valid_names():
     assert render('bird', 'cust_1', ['192.0.2.0/24'], 4).startswith('cust_1 = [')
     # BIRD symbols allow no '-': bgpq4 would print an invalid set, we use '_'.
     assert render('bird', 'JANELA-CUST-1', ['192.0.2.0/24'], 4).startswith('JANELA_CUST_1 = [')
-    assert render_all('bird', 'JANELA-CUST', ['2001:db8::/32']).startswith('JANELA_CUST_v6 = [')
+    assert '\nJANELA_CUST_v6 = [' in render_all('bird', 'JANELA-CUST', ['2001:db8::/32'])
     long_name = 'a' * 63
     assert 'prefix-list %s-v6' % long_name in render_all('cisco', long_name, ['2001:db8::/32'])
 
@@ -220,3 +220,10 @@ def test_bgpq4_output_reads_back(irrd_server):  # noqa: F811
         parsed = parse_lines(_bgpq4(irrd_server, flags, 4, 1267), default_origin=1267)
         assert parsed.errors == []
         assert sorted(e.prefix for e in parsed.entries) == sorted(_registered(1267, 4))
+
+
+def test_bird_defines_both_sets_even_when_a_family_is_empty():
+    from noc.routing.prefix_lists import render_all
+    text = render_all('bird', 'JANELA-X', ['2001:db8:1::/48'])
+    assert 'JANELA_X_v4 = [\n    0.0.0.0/32\n];' in text
+    assert 'JANELA_X_v6 = [\n    2001:db8:1::/48\n];' in text

@@ -393,3 +393,108 @@ def test_prefix_list_holds_only_configured_prefixes(world):
         filters.render(world.acme, 'nonsense')
     assert filters.find_customer('AS64500').id == world.acme.id
     assert filters.find_customer('GLOBEX-7').id == world.globex.id
+
+
+# -- from the review: one space, one customer; outages are not changes --------------
+
+def test_two_customers_asking_for_the_same_space_get_it_once(world):
+    # ROAs for both origins (a space moving between them): both verdicts are accept.
+    snapshots.load('test', write_vrps(world.tmp / 'both.json',
+                                      VRPS + [('198.51.100.0/24', 24, 64500)]))
+    acme = submit(world, '198.51.100.0/24 AS64500')
+    globex = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+                             actor='tester')
+    requests.check_pending()
+    states = {r.customer_id: r.state for r in TrackedPrefix.select()}
+    assert sorted(states.values()) == ['approved', 'checked']
+    held = acme.prefixes[0] if states[world.acme.id] == 'checked' else globex.prefixes[0]
+    assert requests.history(held)[0].event == 'held'
+    with pytest.raises(requests.ActionRefused) as caught:
+        requests.act([held.id], 'approve', 'eng')
+    assert 'already accepted for another customer' in str(caught.value)
+
+
+def test_an_irr_outage_is_not_a_change_of_the_customers_prefixes(world):
+    import socket
+    _live(world)
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    world.app.config['NOC']['irr']['servers'] = [f'127.0.0.1:{port}']
+    world.app.config['NOC']['irr']['timeout_seconds'] = 2
+    mails_before = len(mails())
+    outcome = revalidate.run()
+    assert (outcome.checked, outcome.changed, outcome.notices) == (2, 0, 0)
+    assert len(mails()) == mails_before
+    alert = RoutingAlert.get(RoutingAlert.kind == 'irr-source')
+    assert alert.source == f'127.0.0.1:{port}' and alert.closed_at is None
+    assert {r.irr_state for r in TrackedPrefix.select()} == {'match'}
+    # A new request meanwhile is not rejected for a missing route object: unknown.
+    request = submit(world, '3fff:200::/48')
+    requests.check_pending()
+    row = request.prefixes[0]
+    assert (row.irr_state, row.verdict) == ('unknown', 'attention')
+
+
+def test_a_malformed_vrp_record_is_refused_not_a_crash(world):
+    data = json.dumps({'roas': [{'prefix': '192.0.2.0/24', 'maxLength': 24, 'asn': 64500,
+                                 'ta': {'name': 'lacnic'}}]}).encode()
+    result = snapshots.load('test', 'bad.json', data=data)
+    assert not result.good and 'trust anchor' in result.snapshot.error
+    assert RoutingAlert.get(RoutingAlert.kind == 'rpki-source').source == 'test'
+
+
+def test_only_configured_sources_make_the_current_set(world):
+    snapshots.load('manual', write_vrps(world.tmp / 'old.json',
+                                        [('203.0.113.0/24', 24, 64500)]))
+    index, _ = snapshots.current_index()
+    assert index.validate('203.0.113.0/24', 64500).state == 'valid'   # nothing configured
+    world.app.config['NOC']['rpki']['sources'] = {'test': 'unused-here.json'}
+    index, current = snapshots.current_index()
+    assert [s.source for s in current] == ['test']
+    assert index.validate('203.0.113.0/24', 64500).state == 'invalid'
+
+
+def test_new_evidence_with_the_same_states_is_recorded_quietly(world):
+    _live(world)
+    vrps = [('192.0.0.0/22', 24, 64500)] + VRPS[1:]
+    snapshots.load('test', write_vrps(world.tmp / 'loose.json', vrps))
+    outcome = revalidate.run()
+    assert outcome.changed == 0 and outcome.alerts == 0
+    row = TrackedPrefix.get(TrackedPrefix.prefix == '192.0.2.0/24')
+    assert row.evidence['rpki']['matched'] == ['192.0.0.0/22-24 AS64500']
+    assert 'rpki_loose' in [f['code'] for f in row.findings]
+
+
+def test_shrinking_in_small_steps_is_refused_too(world):
+    big = [(f'2001:db8:{n:x}::/48', 48, 64500) for n in range(100)]
+    assert snapshots.load('test', write_vrps(world.tmp / 'big.json', big)).good
+    for step, size in enumerate((85, 72)):
+        result = snapshots.load('test', write_vrps(world.tmp / f's{step}.json', big[:size]))
+        assert result.good is (size == 85), result.snapshot.error
+    assert 'against 100' in result.snapshot.error
+    assert snapshots.load('test', write_vrps(world.tmp / 's.json', big[:72]), force=True).good
+
+
+def test_each_contact_reads_the_change_in_their_own_language(world):
+    from flask_babel import force_locale
+    request = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+                              actor='tester')
+    requests.check_pending()
+    requests.act([request.prefixes[0].id], 'configure', 'eng')
+    vrps = list(VRPS)
+    vrps[1] = ('198.51.100.0/24', 24, 64999)
+    snapshots.load('test', write_vrps(world.tmp / 'v3.json', vrps))
+    with force_locale('pt_BR'):                   # the worker's own language
+        revalidate.run()
+    text = body(mails()[-1])
+    assert mails()[-1].recipient == 'peering@globex.example.com'
+    assert '(was accept)' in text and 'verdict: reject' in text
+
+
+def test_a_big_request_gets_one_checked_message(world):
+    text = '\n'.join(f'2001:db8:{n:x}::/48' for n in range(1, 701))
+    request = submit(world, text)
+    requests.check_pending()
+    assert requests.summary(request) == {'approved': 700}
+    assert len(mails()) == 1

@@ -258,7 +258,8 @@ def test_approve_configure_and_reject_through_the_request_page(app, world, as_ro
                ).status_code == 302
     assert act(engineer, req_id, 'configure', [good.id]).status_code == 302
     wrong = act(engineer, req_id, 'configure', [invalid.id])
-    assert wrong.status_code == 400 and 'cannot configure a prefix that is rejected' in \
+    assert wrong.status_code == 400 and \
+        '&#34;mark configured&#34; does not apply to a prefix in state &#34;rejected&#34;' in \
         wrong.get_data(as_text=True)
 
     rows = rows_by_prefix(app)
@@ -491,7 +492,7 @@ def test_an_engineer_closes_an_alert(app, world, as_role):
     engineer = as_role('engineer')
     dashboard = engineer.get('/').get_data(as_text=True)
     assert re.search(r'<strong>1</strong> Open routing alerts', dashboard)
-    assert re.search(r'<strong>1</strong> Routing sources with errors or stale', dashboard)
+    assert re.search(r'<strong>1</strong> Routing sources failing or stale', dashboard)
     response = engineer.post_form(f'/routing/alerts/{alert.id}/close',
                                   {'next': 'https://evil.example.com/'}, page_url='/routing/')
     assert response.status_code == 302

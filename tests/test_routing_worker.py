@@ -112,3 +112,53 @@ def test_daily_revalidation_happens_without_new_data(engine, db_url, tmp_path):
     assert 'prefixes_revalidated' not in done
     done = worker.run_once(now=start + datetime.timedelta(hours=25))
     assert done.get('prefixes_revalidated') == 1
+
+
+def test_data_loaded_by_hand_is_revalidated_at_the_next_pass(db_url, tmp_path):
+    from noc.routing import snapshots
+    app = worker_app(db_url, {}, {'TC': write_rpsl(tmp_path / 'tc.rpsl')})
+    worker = Worker(app)
+    start = utcnow()
+    in_db(app, lambda: snapshots.load('manual', write_vrps(tmp_path / 'v.json')))
+    worker.run_once(now=start)
+    isps = in_db(app, build_isps)
+    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+                                       '192.0.2.0/24', actor='t'))
+    worker.run_once(now=start + MINUTES)
+    assert 'prefixes_revalidated' not in worker.run_once(now=start + 2 * MINUTES)
+    # `noc vrps load` of a set where the ROA names another origin: next pass, not tomorrow.
+    moved = [('192.0.2.0/24', 24, 64999)] + VRPS[1:]
+    in_db(app, lambda: snapshots.load('manual', write_vrps(tmp_path / 'v2.json', moved)))
+    done = worker.run_once(now=start + 3 * MINUTES)
+    assert done.get('prefixes_changed') == 1
+
+
+def test_a_dump_moved_into_place_with_an_old_mtime_is_reloaded(db_url, tmp_path):
+    dump = tmp_path / 'tc.rpsl'
+    write_rpsl(dump)
+    app = worker_app(db_url, {}, {'TC': str(dump)})
+    worker = Worker(app)
+    start = utcnow()
+    worker.run_once(now=start)
+    replacement = tmp_path / 'new.rpsl'
+    write_rpsl(replacement, RPSL.split('\n\n', 1)[1])
+    os.utime(replacement, (1000, 1000))           # `mv`, `cp -p`, `rsync -t` keep it
+    os.replace(replacement, dump)
+    worker.run_once(now=start + 6 * MINUTES)
+    loads = in_db(app, lambda: [(l.status, l.route_count) for l in IrrLoad.select()
+                                .order_by(IrrLoad.id)])
+    assert loads == [('good', 3), ('good', 2)]
+
+
+def test_a_bad_vrp_source_does_not_stop_the_checks(db_url, tmp_path):
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{"roas": [{"prefix": "192.0.2.0/24", "maxLength": 24, "asn": 64500, '
+                   '"ta": ["x"]}]}')
+    app = worker_app(db_url, {'broken': str(bad)}, {'TC': write_rpsl(tmp_path / 'tc.rpsl')})
+    isps = in_db(app, build_isps)
+    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+                                       '192.0.2.0/24', actor='t'))
+    done = Worker(app).run_once(now=utcnow())
+    assert done.get('prefixes_checked') == 1 and 'routing_error' not in done
+    assert in_db(app, lambda: RoutingAlert.get(RoutingAlert.kind == 'rpki-source').source) \
+        == 'broken'

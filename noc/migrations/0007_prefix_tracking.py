@@ -166,7 +166,11 @@ CREATE TABLE IF NOT EXISTS rpki_state_sample (
     at          TIMESTAMP NOT NULL,
     valid       INTEGER NOT NULL DEFAULT 0,
     invalid     INTEGER NOT NULL DEFAULT 0,
-    not_found   INTEGER NOT NULL DEFAULT 0
+    not_found   INTEGER NOT NULL DEFAULT 0,
+    -- The newest good VRP snapshot and IRR load the run saw: newer data
+    -- (loaded by the worker or by hand) makes the next run due at once.
+    vrp_snapshot_id BIGINT NOT NULL DEFAULT 0,
+    irr_load_id     BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS rpki_state_sample_at ON rpki_state_sample (at);
 """

@@ -57,15 +57,16 @@ def close_source(kind, source, now=None, by='worker'):
                    & RoutingAlert.closed_at.is_null()).execute())
 
 
-def raise_prefix(prefix, before, after, now=None):
-    """A tracked prefix's validation changed; severity from where it went."""
+def prefix_alert_row(prefix, before, after, now):
+    """The alert row (for a bulk insert) saying a tracked prefix's validation
+    changed; its severity from where the verdict went."""
     severity = {'reject': 'error', 'attention': 'warning'}.get(after['verdict'], 'info')
     params = {'prefix': prefix.prefix, 'origin': prefix.origin,
               'rpki_before': before['rpki_state'], 'rpki_after': after['rpki_state'],
               'irr_before': before['irr_state'], 'irr_after': after['irr_state'],
               'verdict_before': before['verdict'], 'verdict_after': after['verdict']}
-    return RoutingAlert.create(created_at=now or utcnow(), kind='prefix', severity=severity,
-                               prefix=prefix, code='prefix_changed', params=params)
+    return {'created_at': now, 'kind': 'prefix', 'severity': severity, 'prefix': prefix.id,
+            'source': '', 'code': 'prefix_changed', 'params': params, 'closed_by': ''}
 
 
 def open_alerts(limit=200):
@@ -83,3 +84,14 @@ def of_prefix(prefix):
     return list(RoutingAlert.select().where(RoutingAlert.prefix == prefix)
                 .order_by(RoutingAlert.created_at.desc()))
 
+
+
+def note_servers(lookup):
+    """An IRRd server that failed in a run has an open alert until a run reads it again."""
+    for host, port in lookup.asked:
+        name = f'{host}:{port}'
+        if (host, port) in lookup.failed:
+            raise_source('irr-source', name, 'irr_unreachable',
+                         {'source': name, 'error': lookup.failed[(host, port)]})
+        else:
+            close_source('irr-source', name)

@@ -56,11 +56,13 @@ def rpki_findings(validation, origin, length, policy):
 
 
 def irr_state_of(facts, origin):
-    if not facts.available:
-        return 'unknown'
     origins = {o for _, o in facts.routes}
     if origin in origins:
         return 'match'
+    # A source that could not be read may hold the object: not knowing is not
+    # "no route object".
+    if not facts.available or facts.errors:
+        return 'unknown'
     return 'other' if origins else 'none'
 
 
@@ -87,9 +89,14 @@ def irr_findings(facts, origin, rpki_state, policy):
         found.append(v.Finding('irr_other_origins', policy['irr_other_origins'],
                                {'origins': [f'AS{o}' for o in others]}, caution=True))
     if rpki_state == NOT_FOUND:
-        # Without a ROA, the IRR is the only support: the policy decides how far it goes.
-        key = 'not_found_with_irr' if state == 'match' else 'not_found_without_irr'
-        found.insert(0, v.Finding('rpki_not_found', policy[key], caution=True))
+        # Without a ROA, the IRR is the only support: the policy decides how far
+        # it goes; with the IRR unreadable, an engineer decides.
+        if state == 'unknown':
+            outcome = v.ATTENTION
+        else:
+            outcome = policy['not_found_with_irr' if state == 'match'
+                             else 'not_found_without_irr']
+        found.insert(0, v.Finding('rpki_not_found', outcome, caution=True))
     return state, found
 
 
@@ -125,7 +132,7 @@ def evaluate(prefix, origin, validation, facts, policy):
         'irr': {'routes': sorted([list(r) for r in facts.routes]),
                 'errors': list(facts.errors), 'rir': facts.rir,
                 'expected_sources': list(facts.expected_sources)},
-        'as_set': {'name': facts.as_set,
+        'as_set': {'name': facts.as_set, 'origin': origin,
                    'found': facts.as_set_members is not None,
                    'member': bool(facts.as_set_members and origin in facts.as_set_members)}
         if facts.as_set else None,

@@ -6,11 +6,17 @@ revalidating thousands of prefixes costs one connection, not thousands. A
 server that fails is recorded and skipped for the rest of the run; the facts
 then say which sources could not be read.
 """
+from collections import defaultdict
+
 from . import irr_store, registries
 from .checks import IrrFacts
 from .irrd import IrrdError, WhoisClient
 
 MAX_SET_DEPTH = 32
+# From this many prefixes on, route objects are found per origin and source
+# (!g/!6, preloaded in IRRd) instead of per prefix (!r): revalidating 20,000
+# prefixes of 2,000 origins costs a few thousand fast queries, not 20,000 slow ones.
+BATCH_FROM = 200
 
 
 def _host_port(text):
@@ -38,6 +44,9 @@ class IrrLookup:
         self.local = irr_store.has_data()
         self._clients = {}
         self.failed = {}
+        self.asked = set()
+        # Prefixes whose other origins were not looked up (per-origin batches).
+        self.partial = set()
         self._sets = {}
 
     # -- servers -------------------------------------------------------------
@@ -51,6 +60,7 @@ class IrrLookup:
     def _ask(self, server, call):
         if server in self.failed:
             return None
+        self.asked.add(server)
         try:
             return call(self._client(server))
         except IrrdError as exc:
@@ -85,14 +95,47 @@ class IrrLookup:
         return self.local or any(s not in self.failed for s in self.servers)
 
     # -- route objects -------------------------------------------------------
-    def routes(self, prefixes):
-        """{prefix: [(source, origin)]} from the dumps and every server."""
+    def routes(self, prefixes, origins=None):
+        """{prefix: [(source, origin)]} of exact-prefix route objects, from the
+        dumps and every server. With `origins` ({prefix: origins asked}) and a
+        large batch, servers are asked per origin; see _routes_by_origin."""
         found = irr_store.routes_for(prefixes) if self.local else {p: [] for p in prefixes}
         for server in self.servers:
-            answers = self._ask(server, lambda c: c.route_objects_many(prefixes))
-            for prefix, objects in (answers or {}).items():
-                found[prefix].extend((o.source, o.origin) for o in objects)
+            if origins and len(prefixes) >= BATCH_FROM:
+                answers = self._ask(server, lambda c: self._routes_by_origin(c, prefixes,
+                                                                             origins))
+            else:
+                answers = self._ask(server, lambda c: {
+                    p: [(o.source, o.origin) for o in objects]
+                    for p, objects in c.route_objects_many(prefixes).items()})
+            for prefix, rows in (answers or {}).items():
+                found[prefix].extend(rows)
         return {p: sorted(set(rows)) for p, rows in found.items()}
+
+    def _server_sources(self, client):
+        return self.sources or sorted(client.source_status())
+
+    def _routes_by_origin(self, client, prefixes, origins):
+        """Objects of each prefix's own origin, per source (!g/!6 after !s); for
+        prefixes their origin has no object for, the other origins (!r…,o,
+        which does not say in which source: 'ANY').
+        What this does not see: other origins of a prefix whose own object
+        exists (the first check, per prefix, records them)."""
+        wanted = defaultdict(set)
+        for prefix in prefixes:
+            wanted[6 if ':' in prefix else 4].update(origins[prefix])
+        have = client.prefixes_by_source(wanted, self._server_sources(client))
+        found = {p: [] for p in prefixes}
+        for (source, family, asn), registered in have.items():
+            for prefix in registered:
+                if prefix in found and asn in origins[prefix]:
+                    found[prefix].append((source, asn))
+        self.partial.update(p for p in prefixes if found[p])
+        missing = [p for p in prefixes if not found[p]]
+        for prefix, answer in zip(missing, client.query_many([f'!r{p},o' for p in missing])):
+            found[prefix] = [('ANY', _asn(word)) for word in (answer or '').split()
+                             if _asn(word) is not None]
+        return found
 
     # -- AS-SETs -------------------------------------------------------------
     def _local_members(self, name):
@@ -131,9 +174,20 @@ class IrrLookup:
         return result
 
     # -- one prefix ----------------------------------------------------------
-    def facts(self, prefix, routes, as_set=''):
+    def facts(self, prefix, routes, as_set='', previous=None):
+        """IrrFacts of one prefix. With `previous` (the evidence of its last
+        check) and a source down, the last known facts stand: an outage of our
+        own IRR data must not read as route objects deleted."""
         rir = registries.rir_of(prefix) or ''
         expected = tuple(self.registry_sources.get(rir, ())) if rir else ()
+        if previous and self.failed and previous.get('irr'):
+            kept = previous.get('as_set') or {}
+            members = None
+            if kept.get('found'):
+                members = frozenset([kept['origin']]) if kept.get('member') else frozenset()
+            return IrrFacts(routes=[tuple(r) for r in previous['irr'].get('routes', [])],
+                            rir=rir, expected_sources=expected, as_set=as_set,
+                            as_set_members=members if as_set else None)
         return IrrFacts(routes=routes, errors=self.errors, available=self.available,
                         rir=rir, expected_sources=expected, as_set=as_set,
                         as_set_members=self.as_set_members(as_set) if as_set else None)

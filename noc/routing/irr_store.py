@@ -7,14 +7,16 @@ sees the old set or the new one, never half; a file that cannot be read is
 recorded as refused and changes nothing.
 """
 import hashlib
-import os
 
 from ..db import database, next_ids
 from ..models import utcnow
-from . import rpsl
+from . import alerts, rpsl
 from .models import IrrAsSet, IrrLoad, IrrRoute
 
 CHUNK = 500
+# Like the RPKI sources: a dump this much smaller than the last good one is
+# refused (a truncated download must not delete a registry's objects).
+SHRINK_PERCENT = 50
 
 
 class IrrLoadError(Exception):
@@ -74,16 +76,16 @@ def load_dump(path, source, now=None, force=False):
             return previous, False
         routes, sets, skipped = _read(path, source)
     except (OSError, ValueError, EOFError, rpsl.RpslError) as exc:
-        with database.atomic():
-            load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
-                                  status='refused', error=f'{path}: {exc}')
-        return load, False
+        return _refuse(source, path, f'{path}: {exc}', now), False
     if not routes and not sets:
-        with database.atomic():
-            load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
-                                  status='refused', skipped=skipped,
-                                  error=f'{path}: no route, route6 or as-set objects')
-        return load, False
+        return _refuse(source, path, f'{path}: no route, route6 or as-set objects', now,
+                       skipped), False
+    if previous and previous.route_count and \
+            len(routes) < previous.route_count * (100 - SHRINK_PERCENT) / 100 and not force:
+        return _refuse(source, path, f'{path}: {len(routes)} route objects against '
+                       f'{previous.route_count} in the last good load, more than '
+                       f'{SHRINK_PERCENT}% fewer (a truncated file?); load it with --force '
+                       'if this is right', now, skipped), False
     with database.atomic():
         IrrRoute.delete().where(IrrRoute.source == source).execute()
         IrrAsSet.delete().where(IrrAsSet.source == source).execute()
@@ -94,7 +96,17 @@ def load_dump(path, source, now=None, force=False):
         load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
                               status='good', route_count=len(routes),
                               as_set_count=len(sets), skipped=skipped, digest=digest)
+        alerts.close_source('irr-source', source, now)
     return load, True
+
+
+def _refuse(source, path, reason, now, skipped=0):
+    with database.atomic():
+        load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
+                              status='refused', skipped=skipped, error=reason)
+        alerts.raise_source('irr-source', source, 'irr_refused',
+                            {'source': source, 'error': reason}, now)
+    return load
 
 
 def forget(source):
@@ -136,16 +148,3 @@ def sources():
     return [(name, IrrLoad.select().where(IrrLoad.source == name)
              .order_by(IrrLoad.loaded_at.desc(), IrrLoad.id.desc()).first())
             for name in sorted(names)]
-
-
-def file_changed(path, source):
-    """Whether the dump at `path` differs from the last good load (by size+mtime
-    first, to avoid hashing a big file every pass)."""
-    previous = last_good(source.upper())
-    if previous is None:
-        return True
-    try:
-        mtime = os.path.getmtime(path)
-    except OSError:
-        return True
-    return mtime > previous.loaded_at.timestamp()

@@ -1,9 +1,14 @@
 """How the states of prefix tracking read to people, in their language."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
-STATE_LABELS = {'received': _l('received'), 'checked': _l('checked'),
-                'approved': _l('approved'), 'configured': _l('configured'),
-                'withdrawn': _l('withdrawn'), 'rejected': _l('rejected')}
+# In their own context: the same English words are audit verbs and other
+# objects' states elsewhere, which Portuguese words differently.
+STATE_LABELS = {'received': lazy_pgettext('prefix state', 'received'),
+                'checked': lazy_pgettext('prefix state', 'checked'),
+                'approved': lazy_pgettext('prefix state', 'approved'),
+                'configured': lazy_pgettext('prefix state', 'configured'),
+                'withdrawn': lazy_pgettext('prefix state', 'withdrawn'),
+                'rejected': lazy_pgettext('prefix state', 'rejected')}
 VERDICT_LABELS = {'accept': _l('accept'), 'attention': _l('needs attention'),
                   'reject': _l('reject'), '': _l('not checked yet')}
 RPKI_LABELS = {'valid': _l('valid'), 'invalid': _l('invalid'), 'not-found': _l('not found'),

@@ -168,6 +168,8 @@ class RpkiStateSample(BaseModel):
     valid = pw.IntegerField(default=0)
     invalid = pw.IntegerField(default=0)
     not_found = pw.IntegerField(default=0)
+    vrp_snapshot_id = pw.BigIntegerField(default=0)
+    irr_load_id = pw.BigIntegerField(default=0)
 
     class Meta:
         table_name = 'rpki_state_sample'

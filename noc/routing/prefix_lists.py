@@ -128,6 +128,15 @@ def render(fmt, name, prefixes, family):
     return _RENDERERS[fmt](name, nets, family)
 
 
+def _bird_empty(name, family):
+    """BIRD has no empty set literal, and bgpq4 prints nothing for an empty list;
+    a filter naming the set would not load. A set holding only the unspecified
+    address (never a route) defines it and matches nothing."""
+    nothing = '0.0.0.0/32' if family == 4 else '::/128'
+    return (f'# {name}: no configured IPv{family} prefixes; matches nothing\n'
+            f'{name} = [\n    {nothing}\n];\n')
+
+
 def render_all(fmt, name, prefixes):
     """Prefix-lists for a mixed IPv4/IPv6 list.
 
@@ -143,6 +152,8 @@ def render_all(fmt, name, prefixes):
     by_family = {family: [n for n in nets if n.version == family] for family in (4, 6)}
     suffixes = FAMILY_SUFFIXES.get(fmt)
     if suffixes:
-        return ''.join(_RENDERERS[fmt](name + suffixes[family], by_family[family], family)
+        return ''.join(_bird_empty(name + suffixes[family], family)
+                       if fmt == 'bird' and not by_family[family]
+                       else _RENDERERS[fmt](name + suffixes[family], by_family[family], family)
                        for family in (4, 6))
     return _RENDERERS[fmt](name, by_family[4] + by_family[6], None)

@@ -17,6 +17,8 @@ from .. import audit
 from ..db import database, lock_rows
 from ..models import Circuit, Customer, CustomerAsn, utcnow
 from . import notices, prefix_input, validation
+from .claims import Claims
+from .labels import STATE_LABELS, label
 from .models import PrefixHistory, PrefixRequest, TrackedPrefix
 from .verdict import REJECT
 
@@ -30,6 +32,10 @@ ACTIONS = {
     'reject': (('received', 'checked', 'approved'), 'rejected', True),
     'recheck': (('checked', 'rejected', 'withdrawn'), 'received', False),
 }
+# The buttons' names, as the refusal quotes them.
+ACTION_NAMES = {'approve': _l('approve'), 'configure': _l('mark configured'),
+                'withdraw': _l('withdraw'), 'reject': _l('reject'),
+                'recheck': _l('check again')}
 EVENTS = {'approve': 'approved', 'configure': 'configured', 'withdraw': 'withdrawn',
           'reject': 'rejected', 'recheck': 'reopened'}
 
@@ -80,16 +86,6 @@ def _owners(origins):
             CustomerAsn.select().where(CustomerAsn.asn.in_(list(origins) or [-1]))}
 
 
-def _claimed(customer_id, families):
-    """Live prefixes of other customers as [(IPNetwork, TrackedPrefix)] per family."""
-    claimed = defaultdict(list)
-    for row in (TrackedPrefix.select().where(TrackedPrefix.state.in_(TrackedPrefix.LIVE)
-                                             & (TrackedPrefix.customer != customer_id)
-                                             & TrackedPrefix.family.in_(list(families)))):
-        claimed[row.family].append((netaddr.IPNetwork(row.prefix), row))
-    return claimed
-
-
 def _already_requested(customer_id, circuit_id):
     return {(row.prefix, row.origin): row for row in TrackedPrefix.select().where(
         (TrackedPrefix.customer == customer_id) & (TrackedPrefix.circuit == circuit_id)
@@ -101,10 +97,9 @@ def _line_problems(entries, customer, circuit, allow_length):
     conf = settings()['prefixes']
     problems = []
     owners = _owners({e.origin for e in entries})
-    claimed = _claimed(customer.id, {netaddr.IPNetwork(e.prefix).version for e in entries})
+    claims = Claims()
     requested = _already_requested(customer.id, circuit.id)
     for entry in entries:
-        network = netaddr.IPNetwork(entry.prefix)
         for problem in prefix_input.check(entry.prefix, entry.origin, lab=conf['lab'],
                                           limits=_limits(conf)):
             if not (problem.overridable and allow_length):
@@ -113,20 +108,22 @@ def _line_problems(entries, customer, circuit, allow_length):
         if owner is not None and owner != customer.id:
             problems.append((entry.line, entry.raw,
                              _l('AS%(asn)s is registered to another customer', asn=entry.origin)))
-        for other, row in claimed.get(network.version, ()):
-            if network in other or other in network:
-                problems.append((entry.line, entry.raw, _l(
-                    '%(prefix)s overlaps %(other)s, already accepted for another customer '
-                    '(%(customer)s)', prefix=entry.prefix, other=row.prefix,
-                    customer=row.customer.name)))
-                break
+        for row in claims.overlapping(entry.prefix, customer.id)[:1]:
+            problems.append((entry.line, entry.raw, overlap_message(entry.prefix, row)))
         existing = requested.get((entry.prefix, entry.origin))
         if existing is not None:
             problems.append((entry.line, entry.raw, _l(
                 '%(prefix)s AS%(asn)s is already requested on this session (request '
                 '%(request)s, %(state)s)', prefix=entry.prefix, asn=entry.origin,
-                request=reference(existing.request_id), state=existing.state)))
+                request=reference(existing.request_id),
+                state=label(STATE_LABELS, existing.state))))
     return sorted(problems, key=lambda p: p[0])
+
+
+def overlap_message(prefix, row):
+    return _l('%(prefix)s overlaps %(other)s, already accepted for another customer '
+              '(%(customer)s, %(request)s)', prefix=prefix, other=row.prefix,
+              customer=row.customer.name, request=reference(row.request_id))
 
 
 def _limits(conf):
@@ -214,14 +211,20 @@ def apply_result(row, result):
     row.evidence = result['evidence']
 
 
-def check_pending(limit=500, now=None, index=None):
+def check_pending(limit=50, now=None, index=None):
     """Check received prefixes (first check, or after "check again") -> count.
 
-    Validation runs outside the transaction (it may ask IRRd servers); the
-    rows are then locked and updated only if nobody moved them meanwhile."""
+    Whole requests at a time (up to `limit` of them), so each request's
+    contacts get one message. Validation runs outside the transaction (it may
+    ask IRRd servers); the rows are then locked and updated only if nobody
+    moved them meanwhile."""
     now = now or utcnow()
-    rows = list(TrackedPrefix.select().where(TrackedPrefix.state == 'received')
-                .order_by(TrackedPrefix.id).limit(limit))
+    pending = [r[0] for r in TrackedPrefix.select(TrackedPrefix.request)
+               .where(TrackedPrefix.state == 'received').distinct()
+               .order_by(TrackedPrefix.request).limit(limit).tuples()]
+    rows = list(TrackedPrefix.select().where((TrackedPrefix.state == 'received')
+                                             & TrackedPrefix.request.in_(pending or [-1]))
+                .order_by(TrackedPrefix.id))
     if not rows:
         return 0
     requests = {r.id: r for r in PrefixRequest.select().where(
@@ -232,18 +235,26 @@ def check_pending(limit=500, now=None, index=None):
     auto = settings()['prefixes']['auto_approve']
     done = defaultdict(list)
     with database.atomic():
-        for row in lock_rows(TrackedPrefix.select().where(
-                TrackedPrefix.id.in_(list(results)) & (TrackedPrefix.state == 'received'))):
+        claims = Claims() if auto else None
+        # Rows read first: an update must not hand a row back to the scan.
+        for row in list(lock_rows(TrackedPrefix.select().where(
+                TrackedPrefix.id.in_(list(results)) & (TrackedPrefix.state == 'received')))):
             apply_result(row, results[row.id])
             row.state, row.checked_at, row.state_changed_at = 'checked', now, now
             row.save()
             record_history(row, 'checked', 'worker', now)
-            if auto and row.verdict == 'accept':
+            conflict = claims.overlapping(row.prefix, row.customer_id) if auto else []
+            if conflict:
+                record_history(row, 'held', POLICY_ACTOR, now,
+                               note=f'not approved by the policy: overlaps {conflict[0].prefix} '
+                                    f'of another customer ({reference(conflict[0].request_id)})')
+            elif auto and row.verdict == 'accept':
                 row.state, row.decided_by = 'approved', POLICY_ACTOR
                 row.decision_reason = ''
                 row.save()
                 record_history(row, 'approved', POLICY_ACTOR, now,
                          note='approved by the policy: verdict accept')
+                claims.add(row)
                 audit.record(POLICY_ACTOR, 'approve', 'tracked_prefix', row.id,
                              f'{row.prefix} AS{row.origin}', before={'state': 'checked'},
                              after={'state': 'approved'})
@@ -272,11 +283,20 @@ def act(prefix_ids, action, actor, reason='', now=None):
             raise ActionRefused(_l('choose at least one prefix'))
         wrong = [r for r in rows if r.state not in allowed]
         if wrong:
-            raise ActionRefused(_l('%(prefixes)s: cannot %(action)s a prefix that is '
-                                   '%(state)s', prefixes=', '.join(r.prefix for r in wrong),
-                                   action=action, state=wrong[0].state))
+            raise ActionRefused(_l('%(prefixes)s: "%(action)s" does not apply to a prefix in '
+                                   'state "%(state)s"',
+                                   prefixes=', '.join(r.prefix for r in wrong),
+                                   action=label(ACTION_NAMES, action),
+                                   state=label(STATE_LABELS, wrong[0].state)))
         if action == 'approve' and not reason and any(r.verdict == REJECT for r in rows):
             raise ActionRefused(_l('the verdict is reject: say why you approve it anyway'))
+        if action == 'approve':
+            claims = Claims(exclude_ids=[r.id for r in rows])
+            for row in rows:
+                conflict = claims.overlapping(row.prefix, row.customer_id)
+                if conflict:
+                    raise ActionRefused(overlap_message(row.prefix, conflict[0]))
+                claims.add(row)
         name = audit.actor_name(actor)
         by_request = defaultdict(list)
         for row in rows:

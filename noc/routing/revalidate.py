@@ -8,14 +8,20 @@ prefixes are in each RPKI state, for the chart.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..db import database, lock_rows
+from flask import current_app
+
+from ..db import database, lock_rows, next_ids
 from ..models import utcnow
-from . import alerts, notices, validation
-from .labels import VERDICT_LABELS, label
-from .models import PrefixRequest, RpkiStateSample, TrackedPrefix
-from .requests import apply_result, record_history
+from . import alerts, notices, snapshots, validation
+from .irr_lookup import IrrLookup
+from peewee import fn
+
+from .models import (IrrLoad, PrefixHistory, PrefixRequest, RoutingAlert, RpkiStateSample,
+                     TrackedPrefix, VrpSnapshot)
+from .requests import apply_result
 
 CHUNK = 2000
+SAVE_BATCH = 500
 WATCHED = ('rpki_state', 'irr_state', 'verdict')
 
 
@@ -35,39 +41,68 @@ def _differs(row, result):
     return any(getattr(row, name) != result[name] for name in WATCHED)
 
 
-def _save_changed(rows, results, now):
-    """Update changed rows, history, alerts and notices in one transaction."""
-    outcome = Outcome()
+def _history_row(row_id, row_state, result, before, now):
+    return {'prefix': row_id, 'at': now, 'event': 'revalidated', 'state': row_state,
+            'verdict': result['verdict'], 'rpki_state': result['rpki_state'],
+            'irr_state': result['irr_state'], 'findings': result['findings'],
+            'actor': 'worker',
+            'note': ', '.join(f'{k}: {before[k] or "-"} -> {result[k]}'
+                              for k in WATCHED if before[k] != result[k])}
+
+
+def _insert(model, rows):
+    if rows:
+        first = next_ids(model._meta.table_name, len(rows))
+        for offset, row in enumerate(rows):
+            row['id'] = first + offset
+        for start in range(0, len(rows), 500):
+            model.insert_many(rows[start:start + 500]).execute()
+
+
+def _save_changed(changes, now, outcome):
+    """Store the changed rows with their history and alerts, a transaction per
+    batch; rows that left approved/configured meanwhile are left alone.
+    -> {request id: [changed rows]} for the notices."""
     by_request = defaultdict(list)
-    befores = {}
-    with database.atomic():
-        for row in lock_rows(TrackedPrefix.select().where(
-                TrackedPrefix.id.in_([r.id for r in rows])
-                & TrackedPrefix.state.in_(TrackedPrefix.LIVE))):
-            result = results[row.id]
-            before = _key(row)
-            apply_result(row, result)
-            row.checked_at = now
-            row.save()
-            record_history(row, 'revalidated', 'worker', now,
-                     note=', '.join(f'{k}: {before[k] or "-"} -> {result[k]}'
-                                    for k in WATCHED if before[k] != result[k]))
-            alerts.raise_prefix(row, before, result, now)
-            outcome.alerts += 1
-            befores[row.id] = label(VERDICT_LABELS, before['verdict'])
-            by_request[row.request_id].append(row)
-            outcome.changed += 1
-        for request_id, changed in by_request.items():
-            outcome.notices += notices.queue(PrefixRequest.get_by_id(request_id), changed,
-                                             'changed', now, changes=befores)
-    return outcome
+    for start in range(0, len(changes), SAVE_BATCH):
+        batch = dict(changes[start:start + SAVE_BATCH])
+        with database.atomic():
+            history, raised = [], []
+            # Read the rows first: SQLite would hand back a row again, after its
+            # update moved it in the (state, verdict) index the scan follows.
+            for row in list(lock_rows(TrackedPrefix.select().where(
+                    TrackedPrefix.id.in_(list(batch))
+                    & TrackedPrefix.state.in_(TrackedPrefix.LIVE)))):
+                result = batch[row.id]
+                before = _key(row)
+                apply_result(row, result)
+                row.checked_at = now
+                row.save()
+                history.append(_history_row(row.id, row.state, result, before, now))
+                raised.append(alerts.prefix_alert_row(row, before, result, now))
+                row.verdict_before = before['verdict']      # a code: told in each reader's language
+                by_request[row.request_id].append(row)
+            _insert(PrefixHistory, history)
+            _insert(RoutingAlert, raised)
+            outcome.changed += len(history)
+            outcome.alerts += len(raised)
+    return by_request
 
 
-def run(now=None, index=None, lookup=None):
-    """Revalidate every approved and configured prefix -> Outcome."""
-    now = now or utcnow()
-    total = Outcome()
-    counts = defaultdict(int)
+def _notify(by_request, now, outcome):
+    """One notice per request, naming every prefix of it that changed."""
+    requests_by_id = {r.id: r for r in PrefixRequest.select().where(
+        PrefixRequest.id.in_(list(by_request) or [-1]))}
+    for start in range(0, len(by_request), SAVE_BATCH):
+        with database.atomic():
+            for request_id in list(by_request)[start:start + SAVE_BATCH]:
+                rows = by_request[request_id]
+                befores = {row.id: row.verdict_before for row in rows}
+                outcome.notices += notices.queue(requests_by_id[request_id], rows,
+                                                 'changed', now, changes=befores)
+
+
+def _chunks():
     last_id = 0
     while True:
         rows = list(TrackedPrefix.select(TrackedPrefix, PrefixRequest.as_set)
@@ -76,32 +111,74 @@ def run(now=None, index=None, lookup=None):
                            & (TrackedPrefix.id > last_id))
                     .order_by(TrackedPrefix.id).limit(CHUNK))
         if not rows:
-            break
+            return
         last_id = rows[-1].id
+        yield rows
+
+
+def run(now=None, index=None, lookup=None):
+    """Revalidate every approved and configured prefix -> Outcome.
+
+    Validation is one batch over one IRR lookup (one connection per server,
+    AS-SETs expanded once); unchanged rows only get their check time;
+    changes are stored afterwards, and each request's contacts get one notice
+    for all its changed prefixes."""
+    now = now or utcnow()
+    total = Outcome()
+    counts = defaultdict(int)
+    changes = []
+    seen = data_seen()
+    if index is None:
+        index, _ = snapshots.current_index()
+    own = lookup is None
+    lookup = lookup or IrrLookup(current_app.config['NOC'])
+    try:
+        # All of them in one batch: the IRR is asked once per origin, not once
+        # per origin and chunk (20,000 rows are a few MB).
+        rows = [row for chunk in _chunks() for row in chunk]
         results = validation.validate(
             [(r.id, r.prefix, r.origin, r.request.as_set) for r in rows],
-            index=index, lookup=lookup)
-        changed = [r for r in rows if _differs(r, results[r.id])]
-        if changed:
-            outcome = _save_changed(changed, results, now)
-            total.changed += outcome.changed
-            total.alerts += outcome.alerts
-            total.notices += outcome.notices
-        changed_ids = {r.id for r in changed}
-        unchanged = [r.id for r in rows if r.id not in changed_ids]
+            index=index, lookup=lookup) if rows else {}
+    finally:
+        if own:
+            lookup.close()
+    unchanged, quiet = [], []
+    for row in rows:
+        result = results[row.id]
+        counts[result['rpki_state']] += 1
+        if _differs(row, result):
+            changes.append((row.id, result))
+        else:
+            unchanged.append(row.id)
+            if row.findings != result['findings'] or row.evidence != result['evidence']:
+                quiet.append((row.id, result))      # same states, other evidence: no alert
+    for start in range(0, len(quiet), SAVE_BATCH):
         with database.atomic():
-            for start in range(0, len(unchanged), 500):
-                (TrackedPrefix.update(checked_at=now)
-                 .where(TrackedPrefix.id.in_(unchanged[start:start + 500])).execute())
-        for row in rows:
-            counts[results[row.id]['rpki_state']] += 1
-        total.checked += len(rows)
+            for row_id, result in quiet[start:start + SAVE_BATCH]:
+                (TrackedPrefix.update(findings=result['findings'], evidence=result['evidence'])
+                 .where(TrackedPrefix.id == row_id).execute())
+    for start in range(0, len(unchanged), SAVE_BATCH):
+        with database.atomic():
+            (TrackedPrefix.update(checked_at=now)
+             .where(TrackedPrefix.id.in_(unchanged[start:start + SAVE_BATCH])).execute())
+    total.checked = len(rows)
     if not total.checked:
         return total        # nothing tracked yet: no sample, so the chart starts with data
+    # The changes and the notices they cause commit together.
+    with database.atomic():
+        _notify(_save_changed(changes, now, total), now, total)
     with database.atomic():
         RpkiStateSample.create(at=now, valid=counts['valid'], invalid=counts['invalid'],
-                               not_found=counts['not-found'])
+                               not_found=counts['not-found'], **seen)
     return total
+
+
+def data_seen():
+    """The newest good VRP snapshot and IRR load (ids grow only when data changes)."""
+    return {'vrp_snapshot_id': VrpSnapshot.select(fn.MAX(VrpSnapshot.id))
+            .where(VrpSnapshot.status == 'good').scalar() or 0,
+            'irr_load_id': IrrLoad.select(fn.MAX(IrrLoad.id))
+            .where(IrrLoad.status == 'good').scalar() or 0}
 
 
 def samples(limit=500):

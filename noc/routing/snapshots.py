@@ -7,9 +7,11 @@ must not make half the tracked prefixes invalid). The current set is the
 latest good snapshot of every source, combined; every process builds its
 index once per set and keeps it.
 """
+import datetime
 import threading
 
 from flask import current_app
+from peewee import fn
 
 from ..config import project_path
 from ..db import database
@@ -55,8 +57,13 @@ def _refuse(source, location, reason, now):
     return LoadResult(snapshot, False)
 
 
-def _shrunk(table, previous, share):
-    return previous and len(table) < previous.vrp_count * (100 - share) / 100
+def _reference_count(source, now):
+    """The largest good load of the last day: shrinking in small steps, each
+    under the limit, must not get past it either."""
+    since = now - datetime.timedelta(hours=24)
+    return (VrpSnapshot.select(fn.MAX(VrpSnapshot.vrp_count))
+            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'good')
+                   & (VrpSnapshot.loaded_at >= since)).scalar() or 0)
 
 
 def _resolved(location):
@@ -66,8 +73,9 @@ def _resolved(location):
     return project_path(location)
 
 
-def load(source, location, now=None, data=None):
-    """Fetch and parse `location` as source `source` -> LoadResult."""
+def load(source, location, now=None, data=None, force=False):
+    """Fetch and parse `location` as source `source` -> LoadResult. `force`
+    accepts a set that shrank (an operator who knows why)."""
     now = now or utcnow()
     conf = settings()
     try:
@@ -77,16 +85,21 @@ def load(source, location, now=None, data=None):
         parsed = parse(data, now=now)
     except (VrpFetchError, VrpFormatError) as exc:
         return _refuse(source, location, str(exc), now)
+    except Exception as exc:        # noqa: BLE001 - whatever a bad file does, it is refused
+        return _refuse(source, location,
+                       f'{location}: could not be read ({type(exc).__name__}: {exc})', now)
     table = parsed.table
     previous = last_good(source)
     if len(table) == 0:
         return _refuse(source, location, f'{location}: no VRPs (expired: {parsed.expired})',
                        now)
-    if _shrunk(table, previous, conf['max_shrink_percent']):
+    reference = max(_reference_count(source, now), previous.vrp_count if previous else 0)
+    share = conf['max_shrink_percent']
+    if not force and len(table) < reference * (100 - share) / 100:
         return _refuse(source, location,
-                       f'{location}: {len(table)} VRPs against {previous.vrp_count} in the '
-                       f'last good load, more than {conf["max_shrink_percent"]}% fewer',
-                       now)
+                       f'{location}: {len(table)} VRPs against {reference} in the last day\'s '
+                       f'good loads, more than {share}% fewer (`noc vrps load --force` accepts '
+                       'it)', now)
     digest = table.digest()
     with database.atomic():
         if previous and previous.digest == digest:
@@ -112,9 +125,19 @@ def _prune(source, keep):
         VrpSnapshot.update(vrps=None).where(VrpSnapshot.id.in_(old)).execute()
 
 
+def current_names():
+    """The sources of the current set: those in config.toml's [rpki] sources; only
+    when none is configured (the demo, a lab), every source loaded by hand. A
+    file loaded once by hand must not keep a revoked ROA valid for ever."""
+    configured = sorted(settings()['sources'])
+    if configured:
+        return configured
+    return sorted(r[0] for r in VrpSnapshot.select(VrpSnapshot.source).distinct().tuples())
+
+
 def current_snapshots():
-    """The latest good snapshot of every source (without their VRPs), by source."""
-    names = [r[0] for r in VrpSnapshot.select(VrpSnapshot.source).distinct().tuples()]
+    """The latest good snapshot of every current source (without their VRPs)."""
+    names = current_names()
     found = [last_good(name) for name in sorted(names)]
     return [s for s in found if s is not None]
 

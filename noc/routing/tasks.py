@@ -50,8 +50,7 @@ def refresh_irr(now):
         path = project_path(path)
         if not _due(_last_attempt(IrrLoad, source.upper()), conf['refresh_minutes'], now):
             continue
-        if not irr_store.file_changed(path, source):
-            continue
+        # The digest decides (a file moved into place keeps an old mtime).
         load, loaded = irr_store.load_dump(path, source, now=now)
         if load.status != 'good':
             log.warning('IRR %s refused: %s', source, load.error)
@@ -61,24 +60,42 @@ def refresh_irr(now):
 
 
 def revalidation_due(now):
+    """At least every revalidate_hours, and at once after data newer than the
+    last run, whoever loaded it (the worker, `noc vrps load`, `noc irr load`)."""
     hours = current_app.config['NOC']['prefixes']['revalidate_hours']
     last = revalidate.last_run()
-    return last is None or now - last.at >= datetime.timedelta(hours=hours)
+    if last is None or now - last.at >= datetime.timedelta(hours=hours):
+        return True
+    seen = revalidate.data_seen()
+    return (seen['vrp_snapshot_id'] > last.vrp_snapshot_id
+            or seen['irr_load_id'] > last.irr_load_id)
+
+
+def _chore(name, work, done, default):
+    """Each chore on its own: one that fails is logged and counted, and the
+    others still run (a bad VRP file must not stop the checks)."""
+    try:
+        return work()
+    except Exception:       # noqa: BLE001
+        log.exception('routing: %s failed; trying again next pass', name)
+        done['routing_error'] = done.get('routing_error', 0) + 1
+        return default
 
 
 def run(now=None):
     """One pass of routing work -> counts for the worker's log."""
     now = now or utcnow()
     done = {}
-    changed = refresh_rpki(now) + refresh_irr(now)
-    checked = requests.check_pending(now=now)
+    changed = (_chore('RPKI refresh', lambda: refresh_rpki(now), done, [])
+               + _chore('IRR refresh', lambda: refresh_irr(now), done, []))
+    checked = _chore('checking requests', lambda: requests.check_pending(now=now), done, 0)
     if checked:
         done['prefixes_checked'] = checked
     if changed or revalidation_due(now):
-        outcome = revalidate.run(now=now)
-        if outcome.checked:
+        outcome = _chore('revalidation', lambda: revalidate.run(now=now), done, None)
+        if outcome and outcome.checked:
             done['prefixes_revalidated'] = outcome.checked
-        if outcome.changed:
+        if outcome and outcome.changed:
             done['prefixes_changed'] = outcome.changed
     if changed:
         done['routing_sources_changed'] = len(changed)

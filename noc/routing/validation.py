@@ -6,7 +6,7 @@ lookup (one connection per server) for the whole batch.
 """
 from flask import current_app
 
-from . import checks, snapshots
+from . import alerts, checks, snapshots
 from .irr_lookup import IrrLookup
 
 
@@ -14,23 +14,36 @@ def policy():
     return current_app.config['NOC']['prefixes']
 
 
-def validate(items, index=None, lookup=None):
+def validate(items, index=None, lookup=None, previous=None):
     """items: [(key, prefix, origin, as_set)] -> {key: checks.evaluate result}.
 
     `index` defaults to the current VRP set (None when no VRPs were ever
-    loaded); `lookup` to a fresh IrrLookup, closed afterwards."""
+    loaded); `lookup` to a fresh IrrLookup, closed afterwards. `previous`
+    ({key: evidence of the last check}, for revalidation) fills in what a
+    batch did not look up, and stands in for IRR sources that failed."""
     conf = current_app.config['NOC']
     if index is None:
         index, _ = snapshots.current_index()
     own = lookup is None
     lookup = lookup or IrrLookup(conf)
     try:
-        routes = lookup.routes(sorted({item[1] for item in items}))
+        origins = {}
+        for _, prefix, origin, _ in items:
+            origins.setdefault(prefix, set()).add(origin)
+        routes = lookup.routes(sorted(origins), origins=origins)
         results = {}
+        previous = previous or {}
         for key, prefix, origin, as_set in items:
             validation = index.validate(prefix, origin) if index is not None else None
-            facts = lookup.facts(prefix, routes.get(prefix, []), as_set)
+            found = routes.get(prefix, [])
+            before = previous.get(key) or {}
+            if prefix in lookup.partial and before.get('irr'):
+                # Other origins of this prefix were not asked this time: last known.
+                found = sorted(set(found) | {tuple(r) for r in before['irr'].get('routes', [])
+                                             if r[1] not in origins[prefix]})
+            facts = lookup.facts(prefix, found, as_set, previous=before)
             results[key] = checks.evaluate(prefix, origin, validation, facts, conf['prefixes'])
+        alerts.note_servers(lookup)
         return results
     finally:
         if own:

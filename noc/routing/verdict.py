@@ -7,7 +7,7 @@ customer's contact in a mail, an API client later. The policy in config.toml
 strictest outcome among the findings (IRR Explorer's habit of a list of
 reasons with a severity each, ARouteServer's reject reasons).
 """
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
@@ -34,7 +34,9 @@ class Finding:
         return _SEVERITY[self.outcome]
 
     def as_dict(self):
-        return {**asdict(self), 'severity': self.severity}
+        # By hand: dataclasses.asdict deep-copies and costs more than the check.
+        return {'code': self.code, 'outcome': self.outcome, 'params': self.params,
+                'caution': self.caution, 'severity': self.severity}
 
 
 def verdict(findings):
@@ -52,7 +54,7 @@ def _vrps(values):
 
 # code -> message with %(name)s values; the values are kept in the finding.
 MESSAGES = {
-    'rpki_valid': _l('RPKI valid: %(vrps)s authorises this prefix and origin'),
+    'rpki_valid': _l('RPKI valid: authorised by %(vrps)s'),
     'rpki_invalid_as': _l('RPKI invalid: the covering ROAs authorise other origins '
                           '(%(vrps)s), not AS%(origin)s'),
     'rpki_invalid_length': _l('RPKI invalid: a ROA of AS%(origin)s covers it but its '
@@ -62,15 +64,15 @@ MESSAGES = {
                    'must not be routed'),
     'rpki_not_found': _l('RPKI not-found: no ROA covers this prefix'),
     'rpki_no_data': _l('No RPKI data loaded: the RPKI state could not be checked'),
-    'rpki_loose': _l('The matching ROA %(vrps)s allows more-specifics up to its maxLength: '
-                     'unless every one is announced, others can hijack them with a forged '
-                     'origin (RFC 9319); a ROA for exactly this prefix is safer'),
+    'rpki_loose': _l('Loose maxLength in %(vrps)s: more-specifics up to the maxLength are '
+                     'authorised too; unless every one is announced, others can hijack them '
+                     'with a forged origin (RFC 9319); a ROA for exactly this prefix is safer'),
     'irr_match': _l('IRR: route object with origin AS%(origin)s in %(sources)s'),
     'irr_missing': _l('IRR: no route object for this prefix with origin AS%(origin)s'),
     'irr_other_origins': _l('IRR: route objects for this prefix also name other origins: '
                             '%(origins)s'),
-    'irr_wrong_registry': _l('IRR: the route object is in %(found)s but not in the registry '
-                             'of this %(rir)s space (%(expected)s)'),
+    'irr_wrong_registry': _l('IRR: the route object is in %(found)s only; %(rir)s space '
+                             'is expected in %(expected)s'),
     'irr_unknown': _l('IRR: no IRR data could be read (%(errors)s)'),
     'as_set_member': _l('AS%(origin)s is a member of %(as_set)s'),
     'as_set_missing': _l('AS%(origin)s is not a member of %(as_set)s (searched recursively)'),

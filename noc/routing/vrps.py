@@ -450,6 +450,12 @@ def _check_max_lengths(parsed, max_length, prefixes, where):
 def _ta_column(tas):
     """Sorted trust anchor names and each row's index into them."""
     tas = tas if isinstance(tas, (list, tuple)) else list(tas)
+    # An unhashable name (a list or object in a malformed export) is refused here,
+    # before it is used as a key.
+    for name in tas:
+        if name is not None and not isinstance(name, str):
+            raise VrpFormatError(str(_l('trust anchor %(value)s is not a name',
+                                        value=_show(name))))
     distinct = dict.fromkeys(tas)
     for name in distinct:
         if name is not None and not isinstance(name, str):
