@@ -19,7 +19,7 @@ MAX_SET_DEPTH = 32
 BATCH_FROM = 200
 
 
-def _host_port(text):
+def host_port(text):
     host, _, port = text.rpartition(':')
     if host and port.isdigit() and not text.endswith(']'):
         return host.strip('[]'), int(port)
@@ -37,7 +37,7 @@ class IrrLookup:
     def __init__(self, conf):
         self.conf = conf
         irr = conf['irr']
-        self.servers = [_host_port(s) for s in irr['servers']]
+        self.servers = [host_port(s) for s in irr['servers']]
         self.sources = list(irr['server_sources'])
         self.timeout = irr['timeout_seconds']
         self.registry_sources = irr['registry_sources']

@@ -17,6 +17,7 @@ from .. import audit
 from ..db import database
 from ..models import utcnow
 from ..routing import alerts, irr_store, revalidate, snapshots
+from ..routing.irr_lookup import host_port
 from ..routing.models import RoutingAlert, VrpSnapshot
 from .access import require
 
@@ -192,6 +193,14 @@ def build_chart(samples, ticks=4):
     return chart
 
 
+def server_states(servers):
+    """[(server as configured, its open 'unreachable' alert or None)]: a server
+    that failed in the last run that asked it has an open alert."""
+    failing = {a.source: a for a in RoutingAlert.select().where(
+        (RoutingAlert.kind == 'irr-source') & RoutingAlert.closed_at.is_null())}
+    return [(text, failing.get('%s:%d' % host_port(text))) for text in servers]
+
+
 # -- pages --------------------------------------------------------------------
 
 @bp.route('/')
@@ -201,7 +210,8 @@ def index():
     samples = revalidate.samples()
     irr = current_app.config['NOC']['irr']
     return render_template('routing/index.html', rpki=rpki_sources(now), irr=irr_sources(),
-                           servers=irr['servers'], server_sources=irr['server_sources'],
+                           servers=server_states(irr['servers']),
+                           server_sources=irr['server_sources'],
                            alerts=alerts.open_alerts(), samples=samples,
                            chart=build_chart(samples), last_run=revalidate.last_run(),
                            stale_hours=current_app.config['NOC']['rpki']['stale_hours'],
