@@ -498,3 +498,42 @@ def test_a_big_request_gets_one_checked_message(world):
     requests.check_pending()
     assert requests.summary(request) == {'approved': 700}
     assert len(mails()) == 1
+
+
+def test_vrps_expire_while_their_snapshot_stays_in_use(world):
+    """The validator stops answering; the last good snapshot stays, but each VRP
+    goes when its own expiry passes, and the revalidation says so."""
+    import datetime as dt
+    from noc.models import utcnow
+    from noc.routing import tasks
+    soon = int((utcnow() + dt.timedelta(hours=2)).timestamp())
+    later = int((utcnow() + dt.timedelta(days=30)).timestamp())
+    data = json.loads(open(write_vrps(world.tmp / 'exp.json', VRPS, expires=later)).read())
+    data['roas'][0]['expires'] = soon                          # 192.0.2.0/24 AS64500
+    snapshots.load('test', 'exp.json', data=json.dumps(data).encode())
+    _live(world)
+    now = utcnow()
+    revalidate.run(now=now)
+    assert not tasks.revalidation_due(now + dt.timedelta(minutes=5))
+    index, _ = snapshots.current_index(now)
+    assert index.validate('192.0.2.0/24', 64500).state == 'valid'
+    after = now + dt.timedelta(hours=3)
+    index, _ = snapshots.current_index(after)
+    assert index.validate('192.0.2.0/24', 64500).state == 'not-found'
+    assert tasks.revalidation_due(after)
+    outcome = revalidate.run(now=after)
+    assert outcome.changed == 1
+    row = TrackedPrefix.get(TrackedPrefix.prefix == '192.0.2.0/24')
+    assert row.rpki_state == 'not-found'
+
+
+def test_a_reload_that_renews_expiries_updates_the_stored_vrps(world):
+    import datetime as dt
+    from noc.models import utcnow
+    soon = int((utcnow() + dt.timedelta(hours=2)).timestamp())
+    renewed = int((utcnow() + dt.timedelta(days=2)).timestamp())
+    first = snapshots.load('test', write_vrps(world.tmp / 'a.json', VRPS, expires=soon))
+    again = snapshots.load('test', write_vrps(world.tmp / 'b.json', VRPS, expires=renewed))
+    assert again.good and not again.changed and again.snapshot.id == first.snapshot.id
+    index, _ = snapshots.current_index(utcnow() + dt.timedelta(hours=3))
+    assert index.validate('192.0.2.0/24', 64500).state == 'valid'

@@ -237,7 +237,7 @@ def test_blob_round_trip(name):
     assert list(again.rows()) == list(table.rows())
     assert again.digest() == table.digest()
     assert again.tas == table.tas
-    assert len(blob) < 24 * len(table) + 100             # compact: about 11 bytes an IPv4 VRP
+    assert len(blob) < 28 * len(table) + 100             # compact: about 15 bytes an IPv4 VRP
 
 
 def test_blob_of_empty_and_of_many_trust_anchors():
@@ -411,3 +411,33 @@ def test_fetch_over_https_with_a_private_ca(tmp_path):
             fetch(base + '/vrps.json', timeout=10)                    # not trusted by default
         with pytest.raises(VrpFetchError, match='no answer within 0.5 seconds'):
             fetch(base + '/stall', timeout=0.5, ca_file=ca_file)      # stalls in the body
+
+
+def test_expiries_are_kept_per_vrp_and_expire_later():
+    data = json.dumps({'roas': [
+        {'prefix': '192.0.2.0/24', 'maxLength': 24, 'asn': 64500, 'expires': 2000000000},
+        {'prefix': '192.0.2.0/24', 'maxLength': 24, 'asn': 64500, 'expires': 2100000000},
+        {'prefix': '198.51.100.0/24', 'maxLength': 24, 'asn': 64501, 'expires': 1900000000},
+        {'prefix': '2001:db8::/32', 'maxLength': 48, 'asn': 64500}]}).encode()
+    table = parse(data, now=datetime(2026, 1, 1, tzinfo=UTC)).table
+    assert len(table) == 3                                 # the duplicate kept once ...
+    assert table.v4.expires.tolist() == [2100000000, 1900000000]   # ... with its later expiry
+    assert table.v6.expires.tolist() == [0]                # none said: never drops
+    again = VrpTable.from_bytes(table.to_bytes())
+    assert again == table and again.v4.expires.tolist() == [2100000000, 1900000000]
+    moment = datetime.fromtimestamp(1950000000, UTC)
+    alive = table.unexpired(moment)
+    assert [v.prefix for v in alive.rows()] == ['192.0.2.0/24', '2001:db8::/32']
+    assert table.next_expiry(datetime.fromtimestamp(0, UTC)) == 1900000000
+    assert table.next_expiry(moment) == 2100000000
+    assert table.unexpired(datetime.fromtimestamp(0, UTC)) is table
+
+
+def test_a_blob_of_the_first_layout_still_reads():
+    import struct
+    names = b'lacnic'
+    header = struct.pack('<4sBxxxIIII', b'JVRP', 1, 1, 0, 1, len(names))
+    columns = struct.pack('<I', 0xC0000200) + bytes([24, 24]) + struct.pack('<I', 64500) + b'\x00'
+    table = VrpTable.from_bytes(header + names + columns)
+    assert [v.label() for v in table.rows()] == ['192.0.2.0/24-24 AS64500']
+    assert table.v4.expires.tolist() == [0]

@@ -149,7 +149,7 @@ def run(now=None, index=None, lookup=None):
     changes = []
     seen = data_seen()
     if index is None:
-        index, _ = snapshots.current_index()
+        index, _ = snapshots.current_index(now)
     own = lookup is None
     lookup = lookup or IrrLookup(current_app.config['NOC'])
     try:

@@ -23,7 +23,7 @@ from .vrp_fetch import VrpFetchError, fetch
 from .vrp_formats import parse
 from .vrps import VrpFormatError, VrpTable
 
-_cache = {'key': None, 'index': None}
+_cache = {'key': None, 'index': None, 'whole': None, 'until': None}
 _lock = threading.Lock()
 
 
@@ -103,7 +103,15 @@ def load(source, location, now=None, data=None, force=False):
     digest = table.digest()
     with database.atomic():
         if previous and previous.digest == digest:
-            VrpSnapshot.update(loaded_at=now).where(VrpSnapshot.id == previous.id).execute()
+            # The same VRPs; the validator may have renewed their expiries, which
+            # the stored blob must follow (or they would expire here).
+            blob = table.to_bytes()
+            stored = VrpSnapshot.select(VrpSnapshot.vrps).where(
+                VrpSnapshot.id == previous.id).scalar()
+            changes = {'loaded_at': now}
+            if stored is None or bytes(stored) != blob:
+                changes['vrps'] = blob
+            VrpSnapshot.update(**changes).where(VrpSnapshot.id == previous.id).execute()
             alerts.close_source('rpki-source', source, now)
             return LoadResult(VrpSnapshot.get_by_id(previous.id), False)
         snapshot = VrpSnapshot.create(
@@ -151,19 +159,36 @@ def _combined(ids):
     return VrpTable.union(tables)
 
 
-def current_index():
+def expired_between(since, now):
+    """How many VRPs of the current set expired after `since` and by `now`."""
+    index, _ = current_index(now)
+    if index is None:
+        return 0
+    low, high = int(since.timestamp()), int(now.timestamp())
+    return int(sum(((c.expires > low) & (c.expires <= high)).sum()
+                   for c in (_cache['whole'].v4, _cache['whole'].v6)))
+
+
+def current_index(now=None):
     """(RovIndex of the current set, its snapshots), or (None, []) without any
-    VRP data. Built once per set in each process."""
+    VRP data. Built once per set in each process, and again when a VRP in it
+    expires: a snapshot still in use after its source stopped answering loses
+    its VRPs as they expire, as a router's RTR cache would."""
+    now = now or utcnow()
     snapshots = current_snapshots()
     if not snapshots:
         return None, []
     # The digest is part of the key: ids alone repeat across databases (tests,
-    # a restored backup) while the VRPs behind them differ.
-    key = tuple(sorted((s.id, s.digest) for s in snapshots))
+    # a restored backup) while the VRPs behind them differ; loaded_at changes
+    # when a reload renewed the expiries in place.
+    key = tuple(sorted((s.id, s.digest, s.loaded_at) for s in snapshots))
     with _lock:
-        if _cache['key'] != key:
-            _cache['index'] = RovIndex(_combined([i for i, _ in key]))
-            _cache['key'] = key
+        until = _cache.get('until')
+        if _cache['key'] != key or (until is not None and now.timestamp() >= until):
+            table = _combined([s[0] for s in key])
+            alive = table.unexpired(now)
+            _cache.update(key=key, index=RovIndex(alive), whole=table,
+                          until=table.next_expiry(now))
         return _cache['index'], snapshots
 
 

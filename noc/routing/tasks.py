@@ -67,8 +67,12 @@ def revalidation_due(now):
     if last is None or now - last.at >= datetime.timedelta(hours=hours):
         return True
     seen = revalidate.data_seen()
-    return (seen['vrp_snapshot_id'] > last.vrp_snapshot_id
-            or seen['irr_load_id'] > last.irr_load_id)
+    if (seen['vrp_snapshot_id'] > last.vrp_snapshot_id
+            or seen['irr_load_id'] > last.irr_load_id):
+        return True
+    # A VRP of the current set expired since the last run (its source stopped
+    # renewing it): the prefixes it validated must hear of it now.
+    return snapshots.expired_between(last.at, now) > 0
 
 
 def _chore(name, work, done, default):

@@ -158,12 +158,13 @@ def _finish(columns, now, metadata):
     where = _record
     if expired:
         kept_rows = np.flatnonzero(keep)
-        prefixes, max_lengths, asns, tas = (list(compress(column, keep))
-                                           for column in (prefixes, max_lengths, asns, tas))
+        prefixes, max_lengths, asns, tas, expires = (
+            list(compress(column, keep)) for column in (prefixes, max_lengths, asns, tas, expires))
 
         def where(row):                             # record numbers as in the input
             return _record(int(kept_rows[row]))
-    table = VrpTable.from_columns(prefixes, max_lengths, asns, tas, where=where)
+    table = VrpTable.from_columns(prefixes, max_lengths, asns, tas, where=where,
+                                  expires=expires if keep is not None else None)
     return ParsedVrps(table, layout, expired, _generated(metadata), _declared(metadata))
 
 

@@ -52,6 +52,14 @@ class Columns:
     max_length: np.ndarray  # uint8
     asn: np.ndarray         # uint32
     ta: np.ndarray          # uint16, index into VrpTable.tas
+    # When each VRP expires (Unix time, uint32; 0: the export did not say). Kept
+    # so that a snapshot still in use after its source stopped answering loses
+    # its VRPs as they expire, as a router's RTR cache would.
+    expires: np.ndarray = None
+
+    def __post_init__(self):
+        if self.expires is None:
+            object.__setattr__(self, 'expires', np.zeros(len(self.hi), np.uint32))
 
     def __len__(self):
         return len(self.hi)
@@ -61,8 +69,9 @@ class Columns:
         return cls(*(np.zeros(0, dtype) for dtype in _COLUMN_DTYPES))
 
 
-_COLUMN_DTYPES = (np.uint64, np.uint64, np.uint8, np.uint8, np.uint32, np.uint16)
-_FIELDS = ('hi', 'lo', 'length', 'max_length', 'asn', 'ta')
+_COLUMN_DTYPES = (np.uint64, np.uint64, np.uint8, np.uint8, np.uint32, np.uint16, np.uint32)
+_FIELDS = ('hi', 'lo', 'length', 'max_length', 'asn', 'ta', 'expires')
+NEVER = np.uint32(0xFFFFFFFF)       # how 'no expiry' sorts among expiries
 
 
 def _used_names(families, names):
@@ -73,7 +82,8 @@ def _used_names(families, names):
     if used[:len(names)].all():
         return families[0], families[1], names
     renumber = (np.cumsum(used) - 1).astype(np.uint16)
-    families = [Columns(c.hi, c.lo, c.length, c.max_length, c.asn, renumber[c.ta]) for c in families]
+    families = [Columns(c.hi, c.lo, c.length, c.max_length, c.asn, renumber[c.ta], c.expires)
+                for c in families]
     return families[0], families[1], [name for name, keep in zip(names, used) if keep]
 
 
@@ -107,8 +117,9 @@ class VrpTable:
         return cls.from_columns(*zip(*rows))
 
     @classmethod
-    def from_columns(cls, prefixes, max_lengths, asns, tas, where=_where_record):
-        """Build from parallel sequences; max_length None means the prefix length.
+    def from_columns(cls, prefixes, max_lengths, asns, tas, where=_where_record, expires=None):
+        """Build from parallel sequences; max_length None means the prefix length;
+        `expires` (Unix times, None for unknown) is optional.
 
         Raises VrpFormatError naming the first bad record (`where(row)` says
         how: 'record 12', 'line 13') and the bad value.
@@ -122,7 +133,9 @@ class VrpTable:
         _check_asns(asn, asns, where)
         max_length = _check_max_lengths(parsed, max_length, prefixes, where)
         names, ta = _ta_column(tas)
-        families = [_family_columns(parsed, max_length, asn, ta, family) for family in (4, 6)]
+        expiry = _expiry_column(expires, len(asn))
+        families = [_family_columns(parsed, max_length, asn, ta, family, expiry)
+                    for family in (4, 6)]
         return cls(*_used_names(families, names))
 
     @classmethod
@@ -144,6 +157,23 @@ class VrpTable:
 
     def __len__(self):
         return len(self.v4) + len(self.v6)
+
+    def unexpired(self, moment):
+        """The table without the VRPs expired at `moment` (self when none is)."""
+        limit = np.uint32(min(int(moment.timestamp()), 0xFFFFFFFE))
+        keeps = [(c.expires == 0) | (c.expires > limit) for c in (self.v4, self.v6)]
+        if all(k.all() for k in keeps):
+            return self
+        families = [Columns(*(getattr(c, f)[k] for f in _FIELDS)) for c, k in
+                    zip((self.v4, self.v6), keeps)]
+        return VrpTable(families[0], families[1], self.tas)
+
+    def next_expiry(self, moment):
+        """The first expiry after `moment` (Unix time), or None."""
+        limit = int(moment.timestamp())
+        later = [c.expires[(c.expires > limit)] for c in (self.v4, self.v6)]
+        later = np.concatenate(later)
+        return int(later.min()) if len(later) else None
 
     @property
     def count_v4(self):
@@ -469,28 +499,44 @@ def _ta_column(tas):
     return names, np.fromiter(map(rank.__getitem__, tas), np.uint16, len(tas))
 
 
-def _family_columns(parsed, max_length, asn, ta, family):
+def _expiry_column(expires, count):
+    """Unix times as uint32 (0: unknown); far futures saturate."""
+    if expires is None:
+        return np.zeros(count, np.uint32)
+    values = np.array([0 if value is None else value for value in expires], np.float64)
+    return np.clip(values, 0, 0xFFFFFFFE).astype(np.uint32)
+
+
+def _family_columns(parsed, max_length, asn, ta, family, expires):
     rows = np.flatnonzero(parsed.family == family)
     cols = (parsed.hi[rows], parsed.lo[rows], parsed.length[rows],
-            max_length[rows].astype(np.uint8), asn[rows].astype(np.uint32), ta[rows])
+            max_length[rows].astype(np.uint8), asn[rows].astype(np.uint32), ta[rows],
+            expires[rows])
     return canonical(family, *cols)
 
 
-def canonical(family, hi, lo, length, max_length, asn, ta):
-    """Columns sorted canonically with duplicate (prefix, max_length, asn) removed."""
+def canonical(family, hi, lo, length, max_length, asn, ta, expires=None):
+    """Columns sorted canonically with duplicate (prefix, max_length, asn) removed;
+    a duplicate keeps the latest expiry (none said counts as latest)."""
+    if expires is None:
+        expires = np.zeros(len(hi), np.uint32)
     sizes = (length.astype(np.uint64) << np.uint64(8)) | max_length
     tail = (asn.astype(np.uint64) << np.uint64(16)) | ta
     if family == 4:                                  # address, length and maxLength fit one key
         order = _sort_order(hi << np.uint64(16) | sizes, (tail,))
     else:
         order = _sort_order(hi, (tail, sizes, lo))
-    hi, lo, length, max_length, asn, ta = (c[order] for c in (hi, lo, length, max_length, asn, ta))
+    hi, lo, length, max_length, asn, ta, expires = (
+        c[order] for c in (hi, lo, length, max_length, asn, ta, expires))
     keep = np.ones(len(hi), bool)
     keep[1:] = ((hi[1:] != hi[:-1]) | (lo[1:] != lo[:-1]) | (length[1:] != length[:-1]) |
                 (max_length[1:] != max_length[:-1]) | (asn[1:] != asn[:-1]))
     if not keep.all():
+        latest = np.where(expires == 0, NEVER, expires)
+        latest = np.maximum.reduceat(latest, np.flatnonzero(keep))
         hi, lo, length, max_length, asn, ta = (c[keep] for c in (hi, lo, length, max_length, asn, ta))
-    return Columns(hi, lo, length, max_length, asn, ta)
+        expires = np.where(latest == NEVER, 0, latest).astype(np.uint32)
+    return Columns(hi, lo, length, max_length, asn, ta, expires)
 
 
 def _sort_order(primary, minors):
@@ -520,13 +566,14 @@ def _sort_order(primary, minors):
 # fewer than 256 names. No compression: loading is a handful of copies.
 
 _MAGIC = b'JVRP'
-_VERSION = 1
+_VERSION = 2            # 2 adds each VRP's expiry; 1 is still read (no expiries)
 _HEADER = struct.Struct('<4sBxxxIIII')    # magic, version, IPv4 count, IPv6 count, names, names size
 
 
-def _blob_dtypes(family, wide_ta):
+def _blob_dtypes(family, wide_ta, version=_VERSION):
     address = ('<u4', None) if family == 4 else ('<u8', '<u8')
-    return address + ('u1', 'u1', '<u4', '<u2' if wide_ta else 'u1')
+    return address + ('u1', 'u1', '<u4', '<u2' if wide_ta else 'u1') + \
+        (('<u4',) if version >= 2 else (None,))
 
 
 def _fields(cols):
@@ -551,7 +598,7 @@ def deserialise(blob):
     if len(blob) < _HEADER.size:
         raise VrpFormatError(str(_l('stored VRP table is truncated')))
     magic, version, count4, count6, name_count, names_size = _HEADER.unpack_from(blob)
-    if magic != _MAGIC or version != _VERSION:
+    if magic != _MAGIC or version not in (1, _VERSION):
         raise VrpFormatError(str(_l('not a stored VRP table (or an unknown version)')))
     offset = _HEADER.size + names_size
     names = blob[_HEADER.size:offset].decode('utf-8').split('\n') if name_count else []
@@ -559,7 +606,7 @@ def deserialise(blob):
         raise VrpFormatError(str(_l('stored VRP table has a damaged name list')))
     families = []
     for family, count in ((4, count4), (6, count6)):
-        columns, offset = _read_columns(blob, offset, family, count, name_count > 255)
+        columns, offset = _read_columns(blob, offset, family, count, name_count > 255, version)
         families.append(columns)
     if offset != len(blob):
         raise VrpFormatError(str(_l('stored VRP table has the wrong size')))
@@ -569,11 +616,11 @@ def deserialise(blob):
     return families[0], families[1], names
 
 
-def _read_columns(blob, offset, family, count, wide_ta):
+def _read_columns(blob, offset, family, count, wide_ta, version=_VERSION):
     out = []
-    for dtype, native in zip(_blob_dtypes(family, wide_ta), _COLUMN_DTYPES):
+    for dtype, native in zip(_blob_dtypes(family, wide_ta, version), _COLUMN_DTYPES):
         if dtype is None:
-            out.append(np.zeros(count, np.uint64))
+            out.append(np.zeros(count, native))
             continue
         size = np.dtype(dtype).itemsize * count
         if offset + size > len(blob):
