@@ -606,3 +606,28 @@ CREATE TABLE IF NOT EXISTS rpki_state_sample (
     irr_load_id     BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS rpki_state_sample_at ON rpki_state_sample (at);
+
+-- Bearer tokens of the JSON API. The secret is shown once and only its
+-- SHA-256 is kept (a random 256-bit secret needs no slow hash). A provider
+-- token is bound to one customer and sees only its data; a NOC token acts
+-- with a role, like a NOC user.
+CREATE TABLE IF NOT EXISTS api_token (
+    id           BIGINT NOT NULL PRIMARY KEY,
+    name         VARCHAR(100) NOT NULL,
+    kind         VARCHAR(16) NOT NULL CHECK (kind IN ('provider', 'noc')),
+    customer_id  BIGINT NULL REFERENCES customer (id) ON DELETE CASCADE,
+    role         VARCHAR(16) NOT NULL DEFAULT '',
+    -- The first characters of the secret, to recognise a token in lists and logs.
+    prefix       VARCHAR(16) NOT NULL,
+    secret_hash  VARCHAR(64) NOT NULL,
+    created_at   TIMESTAMP NOT NULL,
+    created_by   VARCHAR(64) NOT NULL DEFAULT '',
+    expires_at   TIMESTAMP NULL,
+    last_used_at TIMESTAMP NULL,
+    revoked_at   TIMESTAMP NULL,
+    revoked_by   VARCHAR(64) NOT NULL DEFAULT '',
+    CHECK ((kind = 'provider' AND customer_id IS NOT NULL AND role = '')
+           OR (kind = 'noc' AND customer_id IS NULL AND role IN ('viewer', 'engineer', 'admin')))
+);
+CREATE UNIQUE INDEX IF NOT EXISTS api_token_secret ON api_token (secret_hash);
+CREATE INDEX IF NOT EXISTS api_token_customer ON api_token (customer_id);

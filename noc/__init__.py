@@ -76,7 +76,9 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from .web import (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
-                      public, requests, inbox, window_answers, prefixes, routing_status)
+                      public, requests, inbox, window_answers, prefixes, routing_status,
+                      api_tokens)
     for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
-                   public, requests, inbox, window_answers, prefixes, routing_status):
+                   public, requests, inbox, window_answers, prefixes, routing_status,
+                   api_tokens):
         module.register(app)

@@ -166,6 +166,8 @@ def _add_window_commands():
     from .cli_windows import window_cli
     from .cli_mail import mail_in_command
     from .cli_routing import COMMANDS
+    from .cli_tokens import token_cli
+    noc_cli.add_command(token_cli)
     noc_cli.add_command(window_cli)
     noc_cli.add_command(mail_in_command)
     for command in COMMANDS:

@@ -123,6 +123,7 @@ ENTITY_LABELS = {
     'prefix_request': lazy_gettext('prefix request'),
     'tracked_prefix': lazy_gettext('prefix'),
     'routing_alert': lazy_gettext('routing alert'),
+    'api_token': lazy_gettext('API token'),
     'inbound_message': lazy_gettext('received message'),
 }
 

@@ -467,6 +467,27 @@ ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
               InboundMessage, WindowCustomer, AttendeeAnswer, RescheduleRequest,
               RescheduleProposal]
 
+class ApiToken(BaseModel):
+    KINDS = ('provider', 'noc')
+    name = pw.CharField(max_length=100)
+    kind = pw.CharField(max_length=16)
+    customer = pw.ForeignKeyField(Customer, null=True, on_delete='CASCADE', backref='+')
+    role = pw.CharField(max_length=16, default='')
+    prefix = pw.CharField(max_length=16)
+    secret_hash = pw.CharField(max_length=64, unique=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    created_by = pw.CharField(max_length=64, default='')
+    expires_at = UTCDateTimeField(null=True)
+    last_used_at = UTCDateTimeField(null=True)
+    revoked_at = UTCDateTimeField(null=True)
+    revoked_by = pw.CharField(max_length=64, default='')
+
+    class Meta:
+        table_name = 'api_token'
+
+
+ALL_MODELS.append(ApiToken)
+
 # Prefix tracking's models live in their own module (this one is big enough);
 # imported last because they build on the classes above.
 from .routing.models import ROUTING_MODELS  # noqa: E402

@@ -1,0 +1,126 @@
+"""Bearer tokens of the JSON API: made and revoked by admins, audited.
+
+The secret (`jnl_` + 43 URL-safe characters, 256 random bits) is shown once;
+only its SHA-256 is stored, looked up by equality, so a stolen database does
+not hold usable tokens. A provider token is bound to one customer; a NOC
+token acts with a role. The last use is recorded at most once a minute, so a
+busy client does not turn every request into a write.
+"""
+import datetime
+import hashlib
+import re
+import secrets
+
+from flask_babel import lazy_gettext as _l
+
+from . import audit
+from .db import database
+from .models import ApiToken, Customer, User, utcnow
+from .text import clean_text
+
+SCHEME = 'jnl_'
+SHOWN_PREFIX = 12                 # 'jnl_' and 8 characters: enough to tell tokens apart
+LAST_USED_EVERY = datetime.timedelta(minutes=1)
+_SECRET_RE = re.compile(r'^jnl_[A-Za-z0-9_-]{43}$')
+
+
+class TokenInvalid(Exception):
+    def __init__(self, errors):
+        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
+        self.errors = errors
+
+
+def _hash(secret):
+    return hashlib.sha256(secret.encode('ascii')).hexdigest()
+
+
+def _public(token):
+    return {'name': token.name, 'kind': token.kind, 'role': token.role,
+            'customer': token.customer.account_id if token.customer_id else None,
+            'prefix': token.prefix,
+            'expires_at': token.expires_at.isoformat() if token.expires_at else None}
+
+
+def create(values, actor, now=None):
+    """values: name, kind ('provider' | 'noc'), customer (Customer or account id) for a
+    provider token, role for a NOC token, expires_at (aware datetime or None).
+    -> (ApiToken, secret); the secret is not kept anywhere."""
+    now = now or utcnow()
+    errors = {}
+    name = clean_text(values.get('name'))[:100]
+    if not name:
+        errors['name'] = str(_l('is required'))
+    kind = values.get('kind')
+    customer, role = None, ''
+    if kind == 'provider':
+        customer = values.get('customer')
+        if not isinstance(customer, Customer):
+            customer = Customer.get_or_none(Customer.account_id == clean_text(customer))
+        if customer is None:
+            errors['customer'] = str(_l('choose the customer the token belongs to (its '
+                                        'account id)'))
+    elif kind == 'noc':
+        role = values.get('role') or ''
+        if role not in User.ROLES:
+            errors['role'] = str(_l('expected one of: %(choices)s',
+                                    choices=', '.join(User.ROLES)))
+    else:
+        errors['kind'] = str(_l('expected provider or noc'))
+    expires_at = values.get('expires_at')
+    if expires_at is not None and expires_at <= now:
+        errors['expires_at'] = str(_l('must be in the future'))
+    if errors:
+        raise TokenInvalid(errors)
+    secret = SCHEME + secrets.token_urlsafe(32)
+    with database.atomic():
+        token = ApiToken.create(name=name, kind=kind, customer=customer, role=role,
+                                prefix=secret[:SHOWN_PREFIX], secret_hash=_hash(secret),
+                                created_at=now, created_by=audit.actor_name(actor),
+                                expires_at=expires_at)
+        audit.record(actor, 'create', 'api_token', token.id, token.prefix, after=_public(token))
+    return token, secret
+
+
+def revoke(token_id, actor, now=None):
+    """Revoke a token (it stops working at once) -> the token, or None if unknown."""
+    now = now or utcnow()
+    with database.atomic():
+        token = ApiToken.get_or_none(ApiToken.id == token_id)
+        if token is None or token.revoked_at is not None:
+            return token
+        token.revoked_at, token.revoked_by = now, audit.actor_name(actor)
+        token.save()
+        audit.record(actor, 'revoke', 'api_token', token.id, token.prefix,
+                     before=_public(token), after={**_public(token), 'revoked': True})
+    return token
+
+
+def authenticate(secret, now=None):
+    """The live token for a presented secret, or None (unknown, revoked, expired)."""
+    if not secret or not _SECRET_RE.match(secret):
+        return None
+    now = now or utcnow()
+    token = ApiToken.get_or_none(ApiToken.secret_hash == _hash(secret))
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        (ApiToken.update(last_used_at=now).where(ApiToken.id == token.id).execute())
+        token.last_used_at = now
+    return token
+
+
+def state(token, now=None):
+    """'active', 'expired' or 'revoked'."""
+    now = now or utcnow()
+    if token.revoked_at is not None:
+        return 'revoked'
+    if token.expires_at is not None and token.expires_at <= now:
+        return 'expired'
+    return 'active'
+
+
+def listing():
+    return list(ApiToken.select().order_by(ApiToken.revoked_at.is_null(False),
+                                           ApiToken.created_at.desc()))
