@@ -82,3 +82,5 @@ def _register_blueprints(app):
                    public, requests, inbox, window_answers, prefixes, routing_status,
                    api_tokens):
         module.register(app)
+    from . import api
+    api.register(app)

@@ -146,6 +146,11 @@ SETTINGS = {
         'imap_batch_size': _between(1, 10000),
         'ca_file': _TEXT,
     },
+    'api': {
+        'rate_limit': Setting(str, 'a Flask-Limiter rate such as "600 per minute"',
+                              lambda v: ' per ' in v or '/' in v),
+        'max_page_size': _between(10, 1000),
+    },
     'rpki': {
         'sources': Setting(dict, 'a table of NAME = "file path or http(s):// URL"',
                            _named_locations),

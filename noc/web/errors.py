@@ -6,6 +6,10 @@ from werkzeug.exceptions import HTTPException
 
 
 def _page(status, title, message):
+    if request.path.startswith('/api/'):
+        # The JSON API speaks problem+json (RFC 9457), whatever went wrong.
+        from ..api.problems import response
+        return response(status, message)
     if request.accept_mimetypes.best == 'application/json':
         return {'status': status, 'title': title, 'detail': message}, status
     try:

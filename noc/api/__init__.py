@@ -1,0 +1,148 @@
+"""The JSON API under /api/v1: bearer tokens, problem+json errors, pages.
+
+A provider token sees and changes only its own customer's data: every query
+of the endpoints goes through `scope()`; a NOC token acts with its role. The
+token API needs no CSRF token (no cookie is involved); each token has its
+own rate limit.
+"""
+import hashlib
+
+from flask import Blueprint, current_app, g, request
+from flask_babel import force_locale
+from werkzeug.exceptions import HTTPException
+
+from .. import tokens
+from ..extensions import csrf, limiter
+from ..models import User
+from .problems import ApiProblem, field_errors, response
+
+bp = Blueprint('api', __name__, url_prefix='/api/v1')
+csrf.exempt(bp)
+
+PUBLIC = {'api.openapi', 'api.docs'}
+DEFAULT_PAGE = 50
+
+
+def _token_key():
+    """Each token its own bucket, from the header (the limit is checked before the
+    token is looked up); no token: the client's address."""
+    header = request.headers.get('Authorization', '')
+    if header:
+        return 'api-token:' + hashlib.sha256(header.encode('utf-8', 'replace')).hexdigest()[:24]
+    return f'api-anon:{request.remote_addr}'
+
+
+def _rate_limit():
+    return current_app.config['NOC']['api']['rate_limit']
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC:
+        return None
+    header = request.headers.get('Authorization', '')
+    scheme, _, secret = header.partition(' ')
+    token = tokens.authenticate(secret.strip()) if scheme.lower() == 'bearer' else None
+    if token is None:
+        raise ApiProblem(401, 'a valid bearer token is required (Authorization: Bearer jnl_…)',
+                         headers={'WWW-Authenticate': 'Bearer realm="janela"'})
+    g.api_token = token
+    return None
+
+
+limiter.limit(_rate_limit, key_func=_token_key)(bp)
+
+
+def token():
+    return g.api_token
+
+
+def is_provider():
+    return token().kind == 'provider'
+
+
+def require_role(role):
+    """NOC tokens need at least `role`; provider tokens act on their own data."""
+    current = token()
+    if current.kind == 'noc' and User.ROLES.index(current.role) < User.ROLES.index(role):
+        raise ApiProblem(403, f'this needs a NOC token with role {role} or above')
+
+
+def require_noc(role='viewer'):
+    if is_provider():
+        raise ApiProblem(403, 'this needs a NOC token')
+    require_role(role)
+
+
+def language():
+    """The reader's language: Accept-Language, else the customer's, else the default."""
+    best = request.accept_languages.best_match(['pt-BR', 'pt', 'en'])
+    if best:
+        return 'en' if best == 'en' else 'pt_BR'
+    if is_provider():
+        return token().customer.notice_language if token().customer else 'pt_BR'
+    return current_app.config['NOC']['app']['language']
+
+
+def localised(work):
+    with force_locale(language()):
+        return work()
+
+
+def page_args():
+    errors = {}
+    values = {}
+    limit = current_app.config['NOC']['api']['max_page_size']
+    for name, default, top in (('page', 1, 10 ** 6), ('per_page', DEFAULT_PAGE, limit)):
+        text = request.args.get(name, str(default))
+        if not text.isdigit() or not 1 <= int(text) <= top:
+            errors[name] = f'a whole number from 1 to {top}'
+        else:
+            values[name] = int(text)
+    if errors:
+        raise ApiProblem(400, 'bad paging parameters', field_errors(errors))
+    return values['page'], values['per_page']
+
+
+def paginated(query, serialise):
+    page, per_page = page_args()
+    total = query.count()
+    items = [serialise(row) for row in query.paginate(page, per_page)]
+    return {'items': items, 'page': page, 'per_page': per_page, 'total': total}
+
+
+def json_body():
+    if not request.is_json:
+        raise ApiProblem(415, 'send a JSON body (Content-Type: application/json)')
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiProblem(400, 'the body must be a JSON object')
+    return body
+
+
+@bp.errorhandler(ApiProblem)
+def _problem(exc):
+    return response(exc.status, exc.detail, exc.errors, exc.headers)
+
+
+@bp.errorhandler(HTTPException)
+def _http(exc):
+    headers = {}
+    if exc.code == 429:
+        headers['Retry-After'] = str(_retry_after())
+    return response(exc.code or 500, exc.description or exc.name, headers=headers)
+
+
+def _retry_after():
+    """Seconds until the token's window lets a request through again."""
+    import time
+    try:
+        reset = limiter.current_limit.reset_at
+        return max(1, int(reset - time.time()) + 1)
+    except (AttributeError, TypeError):
+        return 60
+
+
+def register(app):
+    from . import docs, prefixes  # noqa: F401  (their routes join the blueprint)
+    app.register_blueprint(bp)

@@ -1,0 +1,178 @@
+"""The OpenAPI 3.1 document of /api/v1 and a page that reads it to people.
+
+Written by hand, next to the code it describes; tests/test_api.py checks
+that every route of the blueprint is in it and every path in it is a route.
+"""
+from flask import render_template
+
+from . import bp
+
+PROBLEM = {'$ref': '#/components/responses/Problem'}
+ID = {'type': 'integer', 'minimum': 1}
+
+
+def _page_of(schema):
+    return {'type': 'object', 'required': ['items', 'page', 'per_page', 'total'],
+            'properties': {'items': {'type': 'array', 'items': {'$ref': schema}},
+                           'page': {'type': 'integer'}, 'per_page': {'type': 'integer'},
+                           'total': {'type': 'integer'}}}
+
+
+def _json(schema):
+    return {'content': {'application/json': {'schema': schema}}}
+
+
+PAGING = [{'name': 'page', 'in': 'query', 'schema': {'type': 'integer', 'minimum': 1}},
+          {'name': 'per_page', 'in': 'query',
+           'schema': {'type': 'integer', 'minimum': 1, 'maximum': 1000}}]
+CUSTOMER = {'name': 'customer', 'in': 'query', 'schema': {'type': 'string'},
+            'description': 'NOC tokens: only this customer (account id). Ignored for '
+                           'provider tokens, which see only their own customer.'}
+ERRORS = {'401': PROBLEM, '403': PROBLEM, '429': PROBLEM}
+
+DOCUMENT = {
+    'openapi': '3.1.0',
+    'info': {'title': 'Janela API', 'version': '1',
+             'description': 'Prefix requests and their validation (RPKI and IRR) for the '
+                            'operator\'s customers. Authenticate with '
+                            '`Authorization: Bearer jnl_…` (tokens are made by the NOC). A '
+                            'provider token sees only its own customer\'s data. Errors are '
+                            'RFC 9457 problem details.'},
+    'servers': [{'url': '/api/v1'}],
+    'security': [{'bearer': []}],
+    'paths': {
+        '/prefix-requests': {
+            'get': {'summary': 'List prefix requests', 'operationId': 'listPrefixRequests',
+                    'parameters': PAGING + [CUSTOMER],
+                    'responses': {'200': {'description': 'A page of requests',
+                                          **_json(_page_of('#/components/schemas/'
+                                                           'PrefixRequestSummary'))},
+                                  '400': PROBLEM, **ERRORS}},
+            'post': {'summary': 'Ask for prefixes to be accepted on a BGP session',
+                     'operationId': 'submitPrefixRequest',
+                     'requestBody': {'required': True, **_json(
+                         {'$ref': '#/components/schemas/NewPrefixRequest'})},
+                     'responses': {'201': {'description': 'Stored; checked within a minute',
+                                           **_json({'$ref': '#/components/schemas/'
+                                                            'PrefixRequest'})},
+                                   '400': PROBLEM, '415': PROBLEM, '422': PROBLEM, **ERRORS}},
+        },
+        '/prefix-requests/{request_id}': {
+            'get': {'summary': 'One prefix request with its prefixes',
+                    'operationId': 'getPrefixRequest',
+                    'parameters': [{'name': 'request_id', 'in': 'path', 'required': True,
+                                    'schema': ID}],
+                    'responses': {'200': {'description': 'The request',
+                                          **_json({'$ref': '#/components/schemas/'
+                                                           'PrefixRequest'})},
+                                  '404': PROBLEM, **ERRORS}},
+        },
+        '/prefixes': {
+            'get': {'summary': 'List tracked prefixes', 'operationId': 'listPrefixes',
+                    'parameters': PAGING + [CUSTOMER, {
+                        'name': 'state', 'in': 'query', 'schema': {
+                            'type': 'string', 'enum': ['received', 'checked', 'approved',
+                                                       'configured', 'withdrawn',
+                                                       'rejected']}}],
+                    'responses': {'200': {'description': 'A page of prefixes',
+                                          **_json(_page_of('#/components/schemas/'
+                                                           'TrackedPrefix'))},
+                                  '400': PROBLEM, **ERRORS}},
+        },
+        '/prefixes/{prefix_id}': {
+            'get': {'summary': 'One tracked prefix with its verdict and evidence',
+                    'operationId': 'getPrefix',
+                    'parameters': [{'name': 'prefix_id', 'in': 'path', 'required': True,
+                                    'schema': ID}],
+                    'responses': {'200': {'description': 'The prefix',
+                                          **_json({'$ref': '#/components/schemas/'
+                                                           'TrackedPrefix'})},
+                                  '404': PROBLEM, **ERRORS}},
+        },
+        '/openapi.json': {
+            'get': {'summary': 'This document', 'operationId': 'openapi', 'security': [],
+                    'responses': {'200': {'description': 'OpenAPI 3.1',
+                                          **_json({'type': 'object'})}}}},
+    },
+    'components': {
+        'securitySchemes': {'bearer': {'type': 'http', 'scheme': 'bearer'}},
+        'responses': {'Problem': {'description': 'RFC 9457 problem details', 'content': {
+            'application/problem+json': {'schema': {'$ref': '#/components/schemas/Problem'}}}}},
+        'schemas': {
+            'Problem': {'type': 'object', 'required': ['title', 'status', 'detail'],
+                        'properties': {
+                            'type': {'type': 'string'}, 'title': {'type': 'string'},
+                            'status': {'type': 'integer'}, 'detail': {'type': 'string'},
+                            'errors': {'type': 'array', 'items': {
+                                'type': 'object', 'required': ['field', 'message'],
+                                'properties': {'field': {'type': 'string'},
+                                               'message': {'type': 'string'},
+                                               'line': {'type': 'integer'},
+                                               'text': {'type': 'string'}}}}}},
+            'NewPrefixRequest': {
+                'type': 'object', 'required': ['circuit', 'prefixes'],
+                'properties': {
+                    'circuit': {'type': 'string', 'description': 'The BGP session: the '
+                                'circuit id of an IP transit circuit of the customer'},
+                    'prefixes': {'oneOf': [{'type': 'array', 'items': {'type': 'string'},
+                                            'maxItems': 2000},
+                                           {'type': 'string'}],
+                                 'description': '"192.0.2.0/24" or "192.0.2.0/24 AS64500" '
+                                                'per item or line; the session\'s ASN when '
+                                                'none is given'},
+                    'as_set': {'type': 'string'}, 'note': {'type': 'string'}}},
+            'Reason': {'type': 'object', 'required': ['code', 'severity', 'outcome', 'message'],
+                       'properties': {'code': {'type': 'string'},
+                                      'severity': {'type': 'string',
+                                                   'enum': ['ok', 'info', 'warning', 'error']},
+                                      'outcome': {'type': 'string',
+                                                  'enum': ['accept', 'attention', 'reject']},
+                                      'message': {'type': 'string'}}},
+            'TrackedPrefix': {
+                'type': 'object',
+                'required': ['id', 'request', 'prefix', 'origin', 'state', 'reasons'],
+                'properties': {
+                    'id': {'type': 'integer'}, 'request': {'type': 'string'},
+                    'request_id': {'type': 'integer'}, 'prefix': {'type': 'string'},
+                    'family': {'type': 'integer', 'enum': [4, 6]},
+                    'origin': {'type': 'integer'}, 'session': {'type': 'string'},
+                    'customer': {'type': 'string'},
+                    'state': {'type': 'string'}, 'state_label': {'type': 'string'},
+                    'verdict': {'type': ['string', 'null']},
+                    'verdict_label': {'type': 'string'},
+                    'rpki_state': {'type': ['string', 'null']},
+                    'rpki_label': {'type': 'string'},
+                    'irr_state': {'type': ['string', 'null']}, 'irr_label': {'type': 'string'},
+                    'reasons': {'type': 'array', 'items': {'$ref': '#/components/schemas/Reason'}},
+                    'evidence': {'type': 'object'},
+                    'checked_at': {'type': ['string', 'null'], 'format': 'date-time'},
+                    'state_changed_at': {'type': ['string', 'null'], 'format': 'date-time'},
+                    'decision_reason': {'type': ['string', 'null']}}},
+            'PrefixRequestSummary': {
+                'type': 'object', 'required': ['id', 'reference', 'session', 'summary'],
+                'properties': {
+                    'id': {'type': 'integer'}, 'reference': {'type': 'string'},
+                    'customer': {'type': 'string'}, 'session': {'type': 'string'},
+                    'as_set': {'type': ['string', 'null']}, 'via': {'type': 'string'},
+                    'requested_by': {'type': 'string'}, 'note': {'type': 'string'},
+                    'created_at': {'type': ['string', 'null'], 'format': 'date-time'},
+                    'summary': {'type': 'object',
+                                'additionalProperties': {'type': 'integer'}}}},
+            'PrefixRequest': {'allOf': [
+                {'$ref': '#/components/schemas/PrefixRequestSummary'},
+                {'type': 'object', 'required': ['prefixes'], 'properties': {
+                    'prefixes': {'type': 'array',
+                                 'items': {'$ref': '#/components/schemas/TrackedPrefix'}}}}]},
+        },
+    },
+}
+
+
+@bp.route('/openapi.json', methods=['GET'])
+def openapi():
+    return DOCUMENT
+
+
+@bp.route('/docs', methods=['GET'])
+def docs():
+    return render_template('api/docs.html', document=DOCUMENT)

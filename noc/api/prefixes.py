@@ -1,0 +1,154 @@
+"""Prefix requests and tracked prefixes over the API: the same domain functions
+as the NOC's pages (routing/requests.py), scoped to the token's customer."""
+from flask import url_for
+
+from ..models import Circuit, Customer
+from ..routing import requests as prefix_requests
+from ..routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
+from ..routing.models import PrefixRequest, TrackedPrefix
+from ..routing.verdict import message
+from ..text import clean_text
+from . import bp, is_provider, json_body, localised, paginated, require_role, token
+from .problems import ApiProblem, field_errors
+
+MAX_ID = 2 ** 63 - 1
+
+
+def _time(value):
+    return value.isoformat() if value else None
+
+
+def prefix_json(row):
+    return {
+        'id': row.id, 'request': prefix_requests.reference(row.request_id),
+        'request_id': row.request_id, 'prefix': row.prefix, 'family': row.family,
+        'origin': row.origin, 'session': row.circuit.circuit_id,
+        'customer': row.customer.account_id,
+        'state': row.state, 'state_label': label(STATE_LABELS, row.state),
+        'verdict': row.verdict or None, 'verdict_label': label(VERDICT_LABELS, row.verdict),
+        'rpki_state': row.rpki_state or None, 'rpki_label': label(RPKI_LABELS, row.rpki_state),
+        'irr_state': row.irr_state or None, 'irr_label': label(IRR_LABELS, row.irr_state),
+        'reasons': [{'code': f['code'], 'severity': f['severity'], 'outcome': f['outcome'],
+                     'message': message(f)} for f in row.findings or []],
+        'evidence': row.evidence or {},
+        'checked_at': _time(row.checked_at), 'state_changed_at': _time(row.state_changed_at),
+        'decision_reason': row.decision_reason or None,
+    }
+
+
+def request_json(request, with_prefixes=True):
+    body = {'id': request.id, 'reference': prefix_requests.reference(request.id),
+            'customer': request.customer.account_id, 'session': request.circuit.circuit_id,
+            'as_set': request.as_set or None, 'via': request.via,
+            'requested_by': request.requested_by, 'note': request.note,
+            'created_at': _time(request.created_at),
+            'summary': prefix_requests.summary(request)}
+    if with_prefixes:
+        body['prefixes'] = [prefix_json(row) for row in request.prefixes]
+    return body
+
+
+def _scoped(query, model):
+    """Only the token's customer's rows for a provider token."""
+    if is_provider():
+        return query.where(model.customer == token().customer_id)
+    return query
+
+
+def _customer_filter(query, model, args):
+    from flask import request
+    account = request.args.get('customer')
+    if account and not is_provider():
+        query = query.where(model.customer.in_(
+            Customer.select(Customer.id).where(Customer.account_id == account)))
+    return query
+
+
+def _one(model, row_id):
+    row = None
+    if row_id <= MAX_ID:
+        row = _scoped(model.select(), model).where(model.id == row_id).first()
+    if row is None:
+        # Another customer's row reads exactly like one that does not exist.
+        raise ApiProblem(404, f'no {model._meta.table_name.replace("_", " ")} {row_id}')
+    return row
+
+
+@bp.route('/prefix-requests', methods=['GET'])
+def list_requests():
+    require_role('viewer')
+    from flask import request
+    query = _customer_filter(_scoped(PrefixRequest.select(), PrefixRequest), PrefixRequest,
+                             request.args).order_by(PrefixRequest.id.desc())
+    return localised(lambda: paginated(query, lambda r: request_json(r, False)))
+
+
+@bp.route('/prefix-requests/<int:request_id>', methods=['GET'])
+def get_request(request_id):
+    require_role('viewer')
+    found = _one(PrefixRequest, request_id)
+    return localised(lambda: request_json(found))
+
+
+@bp.route('/prefix-requests', methods=['POST'])
+def submit_request():
+    require_role('engineer')
+    body = json_body()
+    errors = {}
+    prefixes = body.get('prefixes')
+    if isinstance(prefixes, list) and all(isinstance(p, str) for p in prefixes):
+        text = '\n'.join(prefixes)
+    elif isinstance(prefixes, str):
+        text = prefixes
+    else:
+        text = ''
+        errors['prefixes'] = 'a list of "PREFIX [ORIGIN]" strings, or one text of lines'
+    for name in ('circuit', 'as_set', 'note'):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            errors[name] = 'a string'
+    if errors:
+        raise ApiProblem(422, 'the request body is not right', field_errors(errors))
+    circuit = Circuit.get_or_none(Circuit.circuit_id == clean_text(body.get('circuit')))
+    if circuit is None or (is_provider() and circuit.customer_id != token().customer_id):
+        raise ApiProblem(422, 'unknown session', field_errors(
+            {'circuit': 'no IP transit session with this circuit id'
+                        + (' of yours' if is_provider() else '')}))
+
+    def work():
+        try:
+            made = prefix_requests.submit(
+                circuit.customer, circuit, text, actor=f'api:{token().prefix}',
+                as_set=body.get('as_set') or '', via='api', note=body.get('note') or '',
+                requested_by=f'token {token().name}'[:254])
+        except prefix_requests.RequestRefused as exc:
+            problems = field_errors(exc.errors)
+            problems += [{'field': 'prefixes', 'line': line, 'text': raw,
+                          'message': str(reason)} for line, raw, reason in exc.lines]
+            raise ApiProblem(422, 'the request was not stored; nothing was', problems)
+        return made
+    made = localised(work)
+    result = localised(lambda: request_json(made))
+    return result, 201, {'Location': url_for('api.get_request', request_id=made.id)}
+
+
+@bp.route('/prefixes', methods=['GET'])
+def list_prefixes():
+    require_role('viewer')
+    from flask import request
+    query = _customer_filter(_scoped(TrackedPrefix.select(), TrackedPrefix), TrackedPrefix,
+                             request.args)
+    state = request.args.get('state')
+    if state:
+        if state not in TrackedPrefix.STATES:
+            raise ApiProblem(400, 'bad filter', field_errors(
+                {'state': 'one of ' + ', '.join(TrackedPrefix.STATES)}))
+        query = query.where(TrackedPrefix.state == state)
+    query = query.order_by(TrackedPrefix.family, TrackedPrefix.prefix, TrackedPrefix.id)
+    return localised(lambda: paginated(query, prefix_json))
+
+
+@bp.route('/prefixes/<int:prefix_id>', methods=['GET'])
+def get_prefix(prefix_id):
+    require_role('viewer')
+    found = _one(TrackedPrefix, prefix_id)
+    return localised(lambda: prefix_json(found))

@@ -1,0 +1,36 @@
+"""Errors of the JSON API as RFC 9457 problem details (application/problem+json),
+with a field-level list of what is wrong where there is one."""
+from flask import jsonify
+
+PROBLEM = 'application/problem+json'
+TITLES = {400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found',
+          405: 'Method not allowed', 409: 'Conflict', 415: 'Unsupported media type',
+          422: 'Unprocessable content', 429: 'Too many requests',
+          500: 'Internal server error'}
+
+
+class ApiProblem(Exception):
+    def __init__(self, status, detail, errors=None, headers=None):
+        super().__init__(detail)
+        self.status, self.detail = status, str(detail)
+        self.errors = errors or []
+        self.headers = headers or {}
+
+
+def field_errors(errors):
+    """{field: message} or [(field, message)] -> [{'field', 'message'}]."""
+    items = errors.items() if isinstance(errors, dict) else errors
+    return [{'field': field, 'message': str(message)} for field, message in items]
+
+
+def response(status, detail, errors=None, headers=None):
+    body = {'type': 'about:blank', 'title': TITLES.get(status, 'Error'), 'status': status,
+            'detail': str(detail)}
+    if errors:
+        body['errors'] = errors
+    result = jsonify(body)
+    result.status_code = status
+    result.mimetype = PROBLEM
+    for name, value in (headers or {}).items():
+        result.headers[name] = value
+    return result

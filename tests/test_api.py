@@ -1,0 +1,161 @@
+"""The JSON API's first part: tokens at the door, problem+json errors, pages,
+per-token rate limits, prefix requests scoped to the token's customer, and an
+OpenAPI document that matches the routes."""
+import pytest
+
+from conftest import db, prepared_app
+from noc import tokens
+from noc.api.docs import DOCUMENT
+from noc.routing import irr_store, requests, snapshots
+from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+
+PROBLEM = 'application/problem+json'
+
+
+@pytest.fixture
+def api(db_url, tmp_path):
+    app = prepared_app(db_url, prefixes={'lab': True})
+    with db(app):
+        world = build_isps()
+        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
+        irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
+        secrets = {
+            'acme': tokens.create({'name': 'acme', 'kind': 'provider',
+                                   'customer': world['acme']}, 'admin')[1],
+            'globex': tokens.create({'name': 'globex', 'kind': 'provider',
+                                     'customer': world['globex']}, 'admin')[1],
+            'viewer': tokens.create({'name': 'v', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1],
+            'engineer': tokens.create({'name': 'e', 'kind': 'noc', 'role': 'engineer'},
+                                      'admin')[1],
+        }
+        globex_request = requests.submit(world['globex'], world['circuits']['globex'],
+                                         '198.51.100.0/24', actor='t')
+        requests.check_pending()
+    client = app.test_client()
+
+    def call(method, path, who=None, **kw):
+        headers = kw.pop('headers', {})
+        if who:
+            headers['Authorization'] = f'Bearer {secrets[who]}'
+        return client.open('/api/v1' + path, method=method, headers=headers, **kw)
+    call.app = app
+    call.globex_request = globex_request.id
+    call.globex_prefix = globex_request.prefixes[0].id
+    return call
+
+
+def test_every_route_is_in_the_openapi_document_and_back(api):
+    routes = {}
+    for rule in api.app.url_map.iter_rules():
+        if rule.rule.startswith('/api/v1') and rule.rule != '/api/v1/docs':
+            path = rule.rule[len('/api/v1'):].replace('<int:', '{').replace('>', '}')
+            routes.setdefault(path, set()).update(m.lower() for m in rule.methods
+                                                  if m not in ('HEAD', 'OPTIONS'))
+    documented = {path: set(ops) for path, ops in DOCUMENT['paths'].items()}
+    assert routes == documented
+    served = api('GET', '/openapi.json').get_json()
+    assert served['openapi'] == '3.1.0' and served['paths'].keys() == documented.keys()
+    assert 'POST /api/v1/prefix-requests' in api('GET', '/docs').get_data(as_text=True)
+
+
+def test_no_token_or_a_bad_one_is_a_401_problem(api):
+    for headers in ({}, {'Authorization': 'Bearer jnl_' + 'x' * 43},
+                    {'Authorization': 'Basic abc'}):
+        response = api('GET', '/prefixes', headers=headers)
+        assert response.status_code == 401 and response.mimetype == PROBLEM
+        assert response.headers['WWW-Authenticate'].startswith('Bearer')
+        assert response.get_json()['status'] == 401
+    missing = api('GET', '/nothing-here', 'acme')
+    assert missing.status_code == 404 and missing.mimetype == PROBLEM
+
+
+def test_a_provider_sees_only_its_own_requests_and_prefixes(api):
+    assert api('GET', f'/prefix-requests/{api.globex_request}', 'globex').status_code == 200
+    hidden = api('GET', f'/prefix-requests/{api.globex_request}', 'acme')
+    assert hidden.status_code == 404 and hidden.mimetype == PROBLEM
+    assert api('GET', f'/prefixes/{api.globex_prefix}', 'acme').status_code == 404
+    assert api('GET', '/prefix-requests', 'acme').get_json()['total'] == 0
+    assert api('GET', '/prefixes?customer=GLOBEX-7', 'acme').get_json()['total'] == 0
+    own = api('GET', '/prefixes', 'globex').get_json()
+    assert own['total'] == 1 and own['items'][0]['prefix'] == '198.51.100.0/24'
+    # Submitting on another customer's session is refused like an unknown session.
+    stolen = api('POST', '/prefix-requests', 'acme',
+                 json={'circuit': 'JAN-IPT-003', 'prefixes': ['203.0.113.0/24 AS64500']})
+    assert stolen.status_code == 422
+    assert stolen.get_json()['errors'][0]['field'] == 'circuit'
+    with db(api.app):
+        from noc.routing.models import PrefixRequest
+        assert PrefixRequest.select().count() == 1
+
+
+def test_a_provider_submits_and_reads_verdicts_with_reasons(api):
+    made = api('POST', '/prefix-requests', 'acme', json={
+        'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24', '203.0.113.0/24'],
+        'note': 'novos blocos'}, headers={'Accept-Language': 'en'})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    body = made.get_json()
+    assert made.headers['Location'].endswith(f'/api/v1/prefix-requests/{body["id"]}')
+    assert body['reference'] == f'PR-{body["id"]}' and body['via'] == 'api'
+    assert {p['state'] for p in body['prefixes']} == {'received'}
+    with db(api.app):
+        requests.check_pending()
+    again = api('GET', f'/prefix-requests/{body["id"]}', 'acme',
+                headers={'Accept-Language': 'en'}).get_json()
+    rows = {p['prefix']: p for p in again['prefixes']}
+    assert rows['192.0.2.0/24']['verdict'] == 'accept'
+    invalid = rows['203.0.113.0/24']
+    assert (invalid['rpki_state'], invalid['verdict']) == ('invalid', 'reject')
+    assert any('AS64510' in r['message'] for r in invalid['reasons'])
+    assert invalid['evidence']['rpki']['unmatched_as'] == ['203.0.113.0/24-24 AS64510']
+    portuguese = api('GET', f'/prefixes/{invalid["id"]}', 'acme',
+                     headers={'Accept-Language': 'pt-BR'}).get_json()
+    assert portuguese['verdict_label'] == 'recusar'
+
+
+def test_bad_submissions_name_the_field_and_the_line(api):
+    bad = api('POST', '/prefix-requests', 'acme',
+              json={'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24', '10.0.0.0/8']})
+    assert bad.status_code == 422 and bad.mimetype == PROBLEM
+    assert bad.get_json()['errors'] == [{'field': 'prefixes', 'line': 2, 'text': '10.0.0.0/8',
+                                         'message': bad.get_json()['errors'][0]['message']}]
+    assert api('POST', '/prefix-requests', 'acme', data='x').status_code == 415
+    assert api('POST', '/prefix-requests', 'acme', json=[1]).status_code == 400
+    wrong = api('POST', '/prefix-requests', 'acme', json={'circuit': 5, 'prefixes': 7})
+    assert {e['field'] for e in wrong.get_json()['errors']} == {'circuit', 'prefixes'}
+
+
+def test_noc_tokens_act_with_their_role(api):
+    assert api('GET', '/prefixes?customer=GLOBEX-7', 'viewer').get_json()['total'] == 1
+    assert api('GET', '/prefixes?customer=ACME-1', 'viewer').get_json()['total'] == 0
+    refused = api('POST', '/prefix-requests', 'viewer',
+                  json={'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24']})
+    assert refused.status_code == 403 and refused.mimetype == PROBLEM
+    assert api('POST', '/prefix-requests', 'engineer',
+               json={'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24']}).status_code == 201
+
+
+def test_pages_and_bad_paging(api):
+    for n in range(3):
+        api('POST', '/prefix-requests', 'acme',
+            json={'circuit': 'JAN-IPT-001', 'prefixes': [f'2001:db8:{n + 1:x}::/48']})
+    page = api('GET', '/prefix-requests?per_page=2&page=2', 'acme').get_json()
+    assert (page['total'], page['page'], page['per_page'], len(page['items'])) == (3, 2, 2, 1)
+    bad = api('GET', '/prefixes?per_page=0&page=x', 'acme')
+    assert bad.status_code == 400
+    assert {e['field'] for e in bad.get_json()['errors']} == {'page', 'per_page'}
+    assert api('GET', '/prefixes?state=happy', 'acme').status_code == 400
+
+
+def test_each_token_has_its_own_rate_limit(db_url):
+    app = prepared_app(db_url, api={'rate_limit': '3 per minute'})
+    with db(app):
+        one = tokens.create({'name': 'a', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+        two = tokens.create({'name': 'b', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+    client = app.test_client()
+    answers = [client.get('/api/v1/prefixes', headers={'Authorization': f'Bearer {one}'})
+               for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].mimetype == PROBLEM and int(answers[-1].headers['Retry-After']) >= 1
+    assert client.get('/api/v1/prefixes',
+                      headers={'Authorization': f'Bearer {two}'}).status_code == 200
