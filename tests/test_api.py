@@ -159,3 +159,22 @@ def test_each_token_has_its_own_rate_limit(db_url):
     assert answers[-1].mimetype == PROBLEM and int(answers[-1].headers['Retry-After']) >= 1
     assert client.get('/api/v1/prefixes',
                       headers={'Authorization': f'Bearer {two}'}).status_code == 200
+
+
+def test_prefix_list_download_is_the_customers_own(api):
+    with db(api.app):
+        from noc.routing.models import TrackedPrefix
+        requests.act([api.globex_prefix], 'configure', 'eng')
+        assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'configured'
+    text = api('GET', '/prefix-list?format=juniper', 'globex')
+    assert text.status_code == 200 and text.mimetype == 'text/plain'
+    assert '198.51.100.0/24;' in text.get_data(as_text=True)
+    # ACME's list holds nothing of GLOBEX's, whatever it asks for.
+    acme = api('GET', '/prefix-list?format=plain&customer=GLOBEX-7', 'acme')
+    assert '198.51.100.0' not in acme.get_data(as_text=True)
+    assert api('GET', '/prefix-list?session=JAN-IPT-003', 'acme').status_code == 400
+    bad = api('GET', '/prefix-list?format=fortigate&family=5', 'globex')
+    assert {e['field'] for e in bad.get_json()['errors']} == {'format', 'family'}
+    noc = api('GET', '/prefix-list?customer=GLOBEX-7&format=cisco', 'viewer')
+    assert 'permit 198.51.100.0/24' in noc.get_data(as_text=True)
+    assert api('GET', '/prefix-list', 'viewer').status_code == 400

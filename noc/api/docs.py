@@ -89,6 +89,24 @@ DOCUMENT = {
                                                            'TrackedPrefix'})},
                                   '404': PROBLEM, **ERRORS}},
         },
+        '/prefix-list': {
+            'get': {'summary': 'Router prefix-list of the configured prefixes',
+                    'operationId': 'getPrefixList',
+                    'parameters': [
+                        {'name': 'format', 'in': 'query', 'schema': {
+                            'type': 'string', 'enum': ['cisco', 'cisco-xr', 'juniper', 'bird',
+                                                       'json', 'plain']}},
+                        {'name': 'family', 'in': 'query',
+                         'schema': {'type': 'string', 'enum': ['4', '6', 'both']}},
+                        {'name': 'session', 'in': 'query', 'schema': {'type': 'string'},
+                         'description': 'Only this IP transit circuit'},
+                        {'name': 'name', 'in': 'query', 'schema': {'type': 'string'}},
+                        CUSTOMER],
+                    'responses': {'200': {'description': 'The list, as bgpq4 would print it',
+                                          'content': {'text/plain': {
+                                              'schema': {'type': 'string'}}}},
+                                  '400': PROBLEM, **ERRORS}},
+        },
         '/openapi.json': {
             'get': {'summary': 'This document', 'operationId': 'openapi', 'security': [],
                     'responses': {'200': {'description': 'OpenAPI 3.1',

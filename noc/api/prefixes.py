@@ -152,3 +152,39 @@ def get_prefix(prefix_id):
     require_role('viewer')
     found = _one(TrackedPrefix, prefix_id)
     return localised(lambda: prefix_json(found))
+
+
+@bp.route('/prefix-list', methods=['GET'])
+def prefix_list():
+    """The router prefix-list of the configured prefixes (provider: its own; NOC:
+    ?customer= required), in the formats of `noc prefix-list`."""
+    from flask import request
+    from ..routing import filters, prefix_lists
+    require_role('viewer')
+    errors = {}
+    fmt = request.args.get('format', 'cisco')
+    family = request.args.get('family', 'both')
+    if fmt not in prefix_lists.FORMATS:
+        errors['format'] = 'one of ' + ', '.join(prefix_lists.FORMATS)
+    if family not in ('4', '6', 'both'):
+        errors['family'] = '4, 6 or both'
+    if is_provider():
+        customer = token().customer
+    else:
+        customer = Customer.get_or_none(Customer.account_id == request.args.get('customer', ''))
+        if customer is None:
+            errors['customer'] = 'the account id of a customer (NOC tokens)'
+    circuit = None
+    session = request.args.get('session')
+    if session and customer is not None:
+        circuit = Circuit.get_or_none((Circuit.circuit_id == session)
+                                      & (Circuit.customer == customer))
+        if circuit is None:
+            errors['session'] = 'no circuit with this id' + (' of yours' if is_provider() else '')
+    if errors:
+        raise ApiProblem(400, 'bad parameters', field_errors(errors))
+    try:
+        text = filters.render(customer, fmt, circuit, request.args.get('name') or None, family)
+    except filters.FilterError as exc:
+        raise ApiProblem(400, str(exc), field_errors({'name': str(exc)})) from None
+    return text, 200, {'Content-Type': 'text/plain; charset=utf-8'}
