@@ -1,6 +1,6 @@
 """Prefix requests and tracked prefixes over the API: the same domain functions
 as the NOC's pages (routing/requests.py), scoped to the token's customer."""
-from flask import url_for
+from flask import request, url_for
 
 from ..models import Circuit, Customer
 from ..routing import requests as prefix_requests
@@ -55,8 +55,8 @@ def _scoped(query, model):
     return query
 
 
-def _customer_filter(query, model, args):
-    from flask import request
+def _customer_filter(query, model):
+    """NOC tokens may narrow a list to one customer (?customer=ACCOUNT)."""
     account = request.args.get('customer')
     if account and not is_provider():
         query = query.where(model.customer.in_(
@@ -77,9 +77,8 @@ def _one(model, row_id):
 @bp.route('/prefix-requests', methods=['GET'])
 def list_requests():
     require_role('viewer')
-    from flask import request
-    query = _customer_filter(_scoped(PrefixRequest.select(), PrefixRequest), PrefixRequest,
-                             request.args).order_by(PrefixRequest.id.desc())
+    query = _customer_filter(_scoped(PrefixRequest.select(), PrefixRequest),
+                             PrefixRequest).order_by(PrefixRequest.id.desc())
     return localised(lambda: paginated(query, lambda r: request_json(r, False)))
 
 
@@ -134,9 +133,7 @@ def submit_request():
 @bp.route('/prefixes', methods=['GET'])
 def list_prefixes():
     require_role('viewer')
-    from flask import request
-    query = _customer_filter(_scoped(TrackedPrefix.select(), TrackedPrefix), TrackedPrefix,
-                             request.args)
+    query = _customer_filter(_scoped(TrackedPrefix.select(), TrackedPrefix), TrackedPrefix)
     state = request.args.get('state')
     if state:
         if state not in TrackedPrefix.STATES:
@@ -158,7 +155,6 @@ def get_prefix(prefix_id):
 def prefix_list():
     """The router prefix-list of the configured prefixes (provider: its own; NOC:
     ?customer= required), in the formats of `noc prefix-list`."""
-    from flask import request
     from ..routing import filters, prefix_lists
     require_role('viewer')
     errors = {}

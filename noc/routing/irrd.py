@@ -112,25 +112,29 @@ class WhoisClient:
     # -- one query --------------------------------------------------------
     def query(self, text):
         """Send one `!` query -> its data ('' for C) or None for D."""
-        if not text.startswith('!') or any(c in text for c in '\r\n\0'):
-            raise ValueError(f'not one IRRd query: {text!r}')
+        _one_query(text)
+        return self._retrying(lambda: self._exchange(text), repr(text))
+
+    def _retrying(self, work, asked):
+        """work() on a connection, opened if needed; a dropped connection is
+        reopened once (IRRd closes idle ones), every other failure is IrrdError."""
         for attempt in (1, 2):
             try:
                 if self._sock is None:
                     self._connect()
-                return self._exchange(text)
+                return work()
             except ConnectionError as exc:
                 self._drop()
                 if attempt == 2:
                     raise IrrdError(f'{self.server}: connection lost twice '
-                                    f'answering {text!r} ({exc})') from None
+                                    f'answering {asked} ({exc})') from None
             except TimeoutError:
                 self._drop()
                 raise IrrdError(f'{self.server}: no answer within {self.timeout:g} s '
-                                f'to {text!r}') from None
+                                f'to {asked}') from None
             except OSError as exc:
                 self._drop()
-                raise IrrdError(f'{self.server}: {exc} while asking {text!r}') from None
+                raise IrrdError(f'{self.server}: {exc} while asking {asked}') from None
 
     def _exchange(self, text):
         self._sock.sendall(text.encode() + b'\n')
@@ -172,32 +176,16 @@ class WhoisClient:
         server's time, not thousands of round trips."""
         texts = list(texts)
         for text in texts:
-            if not text.startswith('!') or any(c in text for c in '\r\n\0'):
-                raise ValueError(f'not one IRRd query: {text!r}')
+            _one_query(text)
         answers = []
         for start in range(0, len(texts), window):
             chunk = texts[start:start + window]
-            for attempt in (1, 2):
-                try:
-                    if self._sock is None:
-                        self._connect()
-                    self._sock.sendall(''.join(t + '\n' for t in chunk).encode())
-                    answers.extend(self._answer(t) for t in chunk)
-                    break
-                except ConnectionError as exc:
-                    # Answers of a broken chunk are dropped whole and asked again.
-                    del answers[start:]
-                    self._drop()
-                    if attempt == 2:
-                        raise IrrdError(f'{self.server}: connection lost twice '
-                                        f'answering {len(chunk)} queries ({exc})') from None
-                except TimeoutError:
-                    self._drop()
-                    raise IrrdError(f'{self.server}: no answer within {self.timeout:g} s '
-                                    f'to {chunk[0]!r}…') from None
-                except OSError as exc:
-                    self._drop()
-                    raise IrrdError(f'{self.server}: {exc} while asking {chunk[0]!r}…') from None
+
+            def exchange(chunk=chunk):
+                # A broken chunk is asked again whole: its answers only count together.
+                self._sock.sendall(''.join(t + '\n' for t in chunk).encode())
+                return [self._answer(t) for t in chunk]
+            answers += self._retrying(exchange, f'{len(chunk)} queries from {chunk[0]!r}')
         return answers
 
     # -- what the NOC asks ------------------------------------------------
@@ -279,6 +267,11 @@ class WhoisClient:
             return json.loads(answer) if answer else {}
         except ValueError:
             raise IrrdError(f'{self.server}: !J-* did not answer JSON') from None
+
+
+def _one_query(text):
+    if not text.startswith('!') or any(c in text for c in '\r\n\0'):
+        raise ValueError(f'not one IRRd query: {text!r}')
 
 
 def _serials(parts):

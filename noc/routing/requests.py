@@ -264,6 +264,15 @@ def check_pending(limit=50, now=None, index=None):
     return sum(len(v) for v in done.values())
 
 
+def check_locally(now=None):
+    """Check received prefixes at once when only loaded data is read (no IRRd
+    server configured: fast, in the caller's request) -> count; None when the
+    worker must do it, since nothing talks to an IRRd from inside a request."""
+    if settings()['irr']['servers']:
+        return None
+    return check_pending(now=now)
+
+
 # -- engineers' decisions -----------------------------------------------------
 
 def act(prefix_ids, action, actor, reason='', now=None):

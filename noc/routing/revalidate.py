@@ -80,8 +80,9 @@ def _store(rows, now):
 def _save_changed(changes, now, outcome):
     """Store the changed rows with their history and alerts, a transaction per
     batch; rows that left approved/configured meanwhile are left alone.
-    -> {request id: [changed rows]} for the notices."""
+    -> ({request id: [changed rows]}, {row id: verdict before}) for the notices."""
     by_request = defaultdict(list)
+    befores = {}
     for start in range(0, len(changes), SAVE_BATCH):
         batch = dict(changes[start:start + SAVE_BATCH])
         with database.atomic():
@@ -99,27 +100,23 @@ def _save_changed(changes, now, outcome):
                 updates.append(row)
                 history.append(_history_row(row.id, row.state, result, before, now))
                 raised.append(alerts.prefix_alert_row(row, before, result, now))
-                row.verdict_before = before['verdict']      # a code: told in each reader's language
+                befores[row.id] = before['verdict']     # a code: told in each reader's language
                 by_request[row.request_id].append(row)
             _store(updates, now)
             _insert(PrefixHistory, history)
             _insert(RoutingAlert, raised)
             outcome.changed += len(history)
             outcome.alerts += len(raised)
-    return by_request
+    return by_request, befores
 
 
-def _notify(by_request, now, outcome):
+def _notify(by_request, befores, now, outcome):
     """One notice per request, naming every prefix of it that changed."""
     requests_by_id = {r.id: r for r in PrefixRequest.select().where(
         PrefixRequest.id.in_(list(by_request) or [-1]))}
-    for start in range(0, len(by_request), SAVE_BATCH):
-        with database.atomic():
-            for request_id in list(by_request)[start:start + SAVE_BATCH]:
-                rows = by_request[request_id]
-                befores = {row.id: row.verdict_before for row in rows}
-                outcome.notices += notices.queue(requests_by_id[request_id], rows,
-                                                 'changed', now, changes=befores)
+    for request_id, rows in by_request.items():
+        outcome.notices += notices.queue(requests_by_id[request_id], rows, 'changed', now,
+                                         changes={row.id: befores[row.id] for row in rows})
 
 
 def _chunks():
@@ -190,7 +187,7 @@ def run(now=None, index=None, lookup=None):
         return total        # nothing tracked yet: no sample, so the chart starts with data
     # The changes and the notices they cause commit together.
     with database.atomic():
-        _notify(_save_changed(changes, now, total), now, total)
+        _notify(*_save_changed(changes, now, total), now, total)
     with database.atomic():
         RpkiStateSample.create(at=now, valid=counts['valid'], invalid=counts['invalid'],
                                not_found=counts['not-found'], **seen)

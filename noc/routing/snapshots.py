@@ -41,9 +41,14 @@ def settings():
     return current_app.config['NOC']['rpki']
 
 
+def _without_vrps():
+    """A query of snapshots without their blob (megabytes each): lists, counts, ages."""
+    return VrpSnapshot.select(*[f for f in VrpSnapshot._meta.sorted_fields
+                                if f.name != 'vrps'])
+
+
 def last_good(source):
-    return (VrpSnapshot.select(*[f for f in VrpSnapshot._meta.sorted_fields
-                                 if f.name != 'vrps'])
+    return (_without_vrps()
             .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'good'))
             .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).first())
 
@@ -204,7 +209,5 @@ def forget(source):
 
 
 def history(source, limit=50):
-    return list(VrpSnapshot.select(*[f for f in VrpSnapshot._meta.sorted_fields
-                                     if f.name != 'vrps'])
-                .where(VrpSnapshot.source == source)
+    return list(_without_vrps().where(VrpSnapshot.source == source)
                 .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).limit(limit))

@@ -194,14 +194,11 @@ def _render_form(values, errors=None, lines=(), status=200):
 
 
 def check_now():
-    """Check the received prefixes at once when no IRRd server has to be asked
-    (only loaded data is read: fast, and the engineer sees the verdicts)."""
-    if current_app.config['NOC']['irr']['servers']:
-        flash(_('The worker checks the prefixes against RPKI and the IRR within a minute.'),
-              'info')
-        return
+    """The verdicts at once when the domain may check in place; else say when."""
     try:
-        requests.check_pending()
+        if requests.check_locally() is None:
+            flash(_('The worker checks the prefixes against RPKI and the IRR within a '
+                    'minute.'), 'info')
     except Exception:  # stored already: the worker checks it on its next pass
         current_app.logger.exception('checking new prefixes failed')
         flash(_('The prefixes could not be checked now; the worker checks them on its '
