@@ -1,6 +1,8 @@
 """The JSON API's first part: tokens at the door, problem+json errors, pages,
 per-token rate limits, prefix requests scoped to the token's customer, and an
 OpenAPI document that matches the routes."""
+import re
+
 import pytest
 
 from conftest import db, prepared_app
@@ -49,7 +51,7 @@ def test_every_route_is_in_the_openapi_document_and_back(api):
     routes = {}
     for rule in api.app.url_map.iter_rules():
         if rule.rule.startswith('/api/v1') and rule.rule != '/api/v1/docs':
-            path = rule.rule[len('/api/v1'):].replace('<int:', '{').replace('>', '}')
+            path = re.sub(r'<(?:\w+:)?(\w+)>', r'{\1}', rule.rule[len('/api/v1'):])
             routes.setdefault(path, set()).update(m.lower() for m in rule.methods
                                                   if m not in ('HEAD', 'OPTIONS'))
     documented = {path: set(ops) for path, ops in DOCUMENT['paths'].items()}

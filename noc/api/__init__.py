@@ -144,5 +144,6 @@ def _retry_after():
 
 
 def register(app):
-    from . import docs, prefixes  # noqa: F401  (their routes join the blueprint)
+    # Their routes join the blueprint and their paths the OpenAPI document.
+    from . import checks, docs, inventory, prefixes, reschedules, windows  # noqa: F401
     app.register_blueprint(bp)

@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 document of /api/v1 and a page that reads it to people.
 
-Written by hand, next to the code it describes; tests/test_api.py checks
-that every route of the blueprint is in it and every path in it is a route.
+Written by hand: this module holds the common parts and the prefix endpoints;
+each other endpoint module describes its own paths and schemas next to its
+code with `describe()`. tests/test_api.py checks that every route of the
+blueprint is in the document and every path in it is a route.
 """
 from flask import render_template
 
@@ -11,20 +13,22 @@ PROBLEM = {'$ref': '#/components/responses/Problem'}
 ID = {'type': 'integer', 'minimum': 1}
 
 
-def _page_of(schema):
+def page_of(schema):
     return {'type': 'object', 'required': ['items', 'page', 'per_page', 'total'],
             'properties': {'items': {'type': 'array', 'items': {'$ref': schema}},
                            'page': {'type': 'integer'}, 'per_page': {'type': 'integer'},
                            'total': {'type': 'integer'}}}
 
 
-def _json(schema):
+def content(schema):
     return {'content': {'application/json': {'schema': schema}}}
 
 
 PAGING = [{'name': 'page', 'in': 'query', 'schema': {'type': 'integer', 'minimum': 1}},
           {'name': 'per_page', 'in': 'query',
-           'schema': {'type': 'integer', 'minimum': 1, 'maximum': 1000}}]
+           'schema': {'type': 'integer', 'minimum': 1, 'maximum': 500},
+           'description': 'Items per page (default 50; at most [api] max_page_size, '
+                          '500 unless the operator changed it)'}]
 CUSTOMER = {'name': 'customer', 'in': 'query', 'schema': {'type': 'string'},
             'description': 'NOC tokens: only this customer (account id). Ignored for '
                            'provider tokens, which see only their own customer.'}
@@ -45,15 +49,15 @@ DOCUMENT = {
             'get': {'summary': 'List prefix requests', 'operationId': 'listPrefixRequests',
                     'parameters': PAGING + [CUSTOMER],
                     'responses': {'200': {'description': 'A page of requests',
-                                          **_json(_page_of('#/components/schemas/'
+                                          **content(page_of('#/components/schemas/'
                                                            'PrefixRequestSummary'))},
                                   '400': PROBLEM, **ERRORS}},
             'post': {'summary': 'Ask for prefixes to be accepted on a BGP session',
                      'operationId': 'submitPrefixRequest',
-                     'requestBody': {'required': True, **_json(
+                     'requestBody': {'required': True, **content(
                          {'$ref': '#/components/schemas/NewPrefixRequest'})},
                      'responses': {'201': {'description': 'Stored; checked within a minute',
-                                           **_json({'$ref': '#/components/schemas/'
+                                           **content({'$ref': '#/components/schemas/'
                                                             'PrefixRequest'})},
                                    '400': PROBLEM, '415': PROBLEM, '422': PROBLEM, **ERRORS}},
         },
@@ -63,7 +67,7 @@ DOCUMENT = {
                     'parameters': [{'name': 'request_id', 'in': 'path', 'required': True,
                                     'schema': ID}],
                     'responses': {'200': {'description': 'The request',
-                                          **_json({'$ref': '#/components/schemas/'
+                                          **content({'$ref': '#/components/schemas/'
                                                            'PrefixRequest'})},
                                   '404': PROBLEM, **ERRORS}},
         },
@@ -75,7 +79,7 @@ DOCUMENT = {
                                                        'configured', 'withdrawn',
                                                        'rejected']}}],
                     'responses': {'200': {'description': 'A page of prefixes',
-                                          **_json(_page_of('#/components/schemas/'
+                                          **content(page_of('#/components/schemas/'
                                                            'TrackedPrefix'))},
                                   '400': PROBLEM, **ERRORS}},
         },
@@ -85,7 +89,7 @@ DOCUMENT = {
                     'parameters': [{'name': 'prefix_id', 'in': 'path', 'required': True,
                                     'schema': ID}],
                     'responses': {'200': {'description': 'The prefix',
-                                          **_json({'$ref': '#/components/schemas/'
+                                          **content({'$ref': '#/components/schemas/'
                                                            'TrackedPrefix'})},
                                   '404': PROBLEM, **ERRORS}},
         },
@@ -110,7 +114,7 @@ DOCUMENT = {
         '/openapi.json': {
             'get': {'summary': 'This document', 'operationId': 'openapi', 'security': [],
                     'responses': {'200': {'description': 'OpenAPI 3.1',
-                                          **_json({'type': 'object'})}}}},
+                                          **content({'type': 'object'})}}}},
     },
     'components': {
         'securitySchemes': {'bearer': {'type': 'http', 'scheme': 'bearer'}},
@@ -184,6 +188,22 @@ DOCUMENT = {
         },
     },
 }
+
+
+def describe(paths, schemas=None):
+    """Add an endpoint module's paths and schemas; a path described twice is a bug."""
+    taken = set(paths) & set(DOCUMENT['paths'])
+    if taken:
+        raise ValueError(f'described twice: {sorted(taken)}')
+    DOCUMENT['paths'].update(paths)
+    DOCUMENT['components']['schemas'].update(schemas or {})
+
+
+def path_id(name, description=None):
+    parameter = {'name': name, 'in': 'path', 'required': True, 'schema': ID}
+    if description:
+        parameter['description'] = description
+    return parameter
 
 
 @bp.route('/openapi.json', methods=['GET'])
