@@ -180,3 +180,18 @@ def test_prefix_list_download_is_the_customers_own(api):
     noc = api('GET', '/prefix-list?customer=GLOBEX-7&format=cisco', 'viewer')
     assert 'permit 198.51.100.0/24' in noc.get_data(as_text=True)
     assert api('GET', '/prefix-list', 'viewer').status_code == 400
+
+
+def test_the_status_of_one_prefix_by_its_text(api):
+    found = api('GET', '/prefixes?prefix=198.51.100.0/24', 'globex').get_json()
+    assert [p['id'] for p in found['items']] == [api.globex_prefix]
+    assert api('GET', '/prefixes?prefix=198.51.100.0/24&origin=AS64501',
+               'globex').get_json()['total'] == 1
+    assert api('GET', '/prefixes?prefix=198.51.100.0/24&origin=64999',
+               'globex').get_json()['total'] == 0
+    # Another customer's prefix reads as not tracked at all.
+    assert api('GET', '/prefixes?prefix=198.51.100.0/24', 'acme').get_json()['total'] == 0
+    bad = api('GET', '/prefixes?prefix=198.51.100.1/24&origin=ASX', 'globex')
+    assert bad.status_code == 400
+    assert {e['field'] for e in bad.get_json()['errors']} == {'prefix', 'origin'}
+    assert api('GET', '/prefixes?prefix=198.51.100.0', 'globex').status_code == 400

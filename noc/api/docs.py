@@ -74,6 +74,11 @@ DOCUMENT = {
         '/prefixes': {
             'get': {'summary': 'List tracked prefixes', 'operationId': 'listPrefixes',
                     'parameters': PAGING + [CUSTOMER, {
+                        'name': 'prefix', 'in': 'query', 'schema': {'type': 'string'},
+                        'description': 'Only this prefix (CIDR, no host bits): the status of '
+                                       'one prefix', 'example': '192.0.2.0/24'}, {
+                        'name': 'origin', 'in': 'query', 'schema': {'type': 'string'},
+                        'description': 'Only this origin AS (64500 or AS64500)'}, {
                         'name': 'state', 'in': 'query', 'schema': {
                             'type': 'string', 'enum': ['received', 'checked', 'approved',
                                                        'configured', 'withdrawn',

@@ -1,6 +1,7 @@
 """Prefix requests and tracked prefixes over the API: the same domain functions
 as the NOC's pages (routing/requests.py), scoped to the token's customer."""
 from flask import request, url_for
+from netaddr import AddrFormatError, IPNetwork
 
 from ..models import Circuit, Customer
 from ..routing import requests as prefix_requests
@@ -140,8 +141,35 @@ def list_prefixes():
             raise ApiProblem(400, 'bad filter', field_errors(
                 {'state': 'one of ' + ', '.join(TrackedPrefix.STATES)}))
         query = query.where(TrackedPrefix.state == state)
+    query = _prefix_filter(query)
     query = query.order_by(TrackedPrefix.family, TrackedPrefix.prefix, TrackedPrefix.id)
     return localised(lambda: paginated(query, prefix_json))
+
+
+def _prefix_filter(query):
+    """?prefix=: this prefix exactly, written any way netaddr reads it
+    (192.0.2.0/24, 2001:DB8::/32); ?origin=: announced by this ASN."""
+    errors = {}
+    text = request.args.get('prefix')
+    if text is not None:
+        try:
+            network = IPNetwork(text.strip())
+            if network.ip != network.network or '/' not in text:
+                raise ValueError
+        except (AddrFormatError, ValueError, TypeError):
+            errors['prefix'] = 'a prefix in CIDR notation without host bits, e.g. 192.0.2.0/24'
+        else:
+            query = query.where(TrackedPrefix.prefix == str(network))
+    origin = request.args.get('origin')
+    if origin is not None:
+        digits = origin.strip().upper().removeprefix('AS')
+        if not digits.isdigit() or int(digits) > 2 ** 32 - 1:
+            errors['origin'] = 'an AS number, e.g. 64500 or AS64500'
+        else:
+            query = query.where(TrackedPrefix.origin == int(digits))
+    if errors:
+        raise ApiProblem(400, 'bad filter', field_errors(errors))
+    return query
 
 
 @bp.route('/prefixes/<int:prefix_id>', methods=['GET'])
