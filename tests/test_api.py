@@ -99,9 +99,9 @@ def test_a_provider_submits_and_reads_verdicts_with_reasons(api):
     body = made.get_json()
     assert made.headers['Location'].endswith(f'/api/v1/prefix-requests/{body["id"]}')
     assert body['reference'] == f'PR-{body["id"]}' and body['via'] == 'api'
-    assert {p['state'] for p in body['prefixes']} == {'received'}
-    with db(api.app):
-        requests.check_pending()
+    # Checked in place (only loaded IRR data here), as from the browser.
+    assert {p['prefix']: p['verdict'] for p in body['prefixes']} == {
+        '192.0.2.0/24': 'accept', '203.0.113.0/24': 'reject'}
     again = api('GET', f'/prefix-requests/{body["id"]}', 'acme',
                 headers={'Accept-Language': 'en'}).get_json()
     rows = {p['prefix']: p for p in again['prefixes']}
@@ -195,3 +195,48 @@ def test_the_status_of_one_prefix_by_its_text(api):
     assert bad.status_code == 400
     assert {e['field'] for e in bad.get_json()['errors']} == {'prefix', 'origin'}
     assert api('GET', '/prefixes?prefix=198.51.100.0', 'globex').status_code == 400
+
+
+def test_engineers_decide_on_prefixes_and_providers_cannot(api):
+    from noc.models import OutboxMessage
+    from noc.routing.models import TrackedPrefix
+    path = f'/prefix-requests/{api.globex_request}/actions'
+    assert api('POST', path, 'globex', json={'action': 'approve', 'all': True}).status_code == 403
+    assert api('POST', path, 'viewer', json={'action': 'approve', 'all': True}).status_code == 403
+    with db(api.app):
+        mails = OutboxMessage.select().count()
+    with db(api.app):
+        assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'approved'   # the policy
+    done = api('POST', path, 'engineer', json={'action': 'configure', 'all': True})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert done.get_json()['changed'] == [api.globex_prefix]
+    assert done.get_json()['request']['prefixes'][0]['state'] == 'configured'
+    # A prefix not in a state the action applies to: nothing changes, 409.
+    again = api('POST', path, 'engineer', json={'action': 'approve',
+                                                 'prefixes': [api.globex_prefix]})
+    assert again.status_code == 409 and again.mimetype == PROBLEM
+    unsaid = api('POST', path, 'engineer', json={'action': 'withdraw',
+                                                 'prefixes': [api.globex_prefix]})
+    assert unsaid.status_code == 409             # the customer must be told why
+    gone = api('POST', path, 'engineer', json={'action': 'withdraw', 'reason': 'fim do contrato',
+                                               'prefixes': [api.globex_prefix]})
+    assert gone.get_json()['request']['prefixes'][0]['state'] == 'withdrawn'
+    with db(api.app):
+        row = TrackedPrefix.get_by_id(api.globex_prefix)
+        assert row.decided_by.startswith('api:') and row.decision_reason == 'fim do contrato'
+        # The customer's BGP contacts hear of each decision, as from the browser.
+        assert OutboxMessage.select().count() == mails + 2
+    # Checking again reopens it and checks it in place.
+    again = api('POST', path, 'engineer', json={'action': 'recheck', 'all': True}).get_json()
+    assert again['request']['prefixes'][0]['state'] in ('checked', 'approved')
+    bad = api('POST', path, 'engineer', json={'action': 'dance', 'prefixes': [True],
+                                              'reason': 5})
+    assert {e['field'] for e in bad.get_json()['errors']} == {'action', 'prefixes', 'reason'}
+    both = api('POST', path, 'engineer', json={'action': 'recheck', 'all': True,
+                                               'prefixes': [1]})
+    assert both.status_code == 422
+    stranger = api('POST', path, 'engineer', json={'action': 'withdraw', 'reason': 'x',
+                                                   'prefixes': [api.globex_prefix + 999]})
+    assert stranger.status_code == 422
+    assert api('POST', f'/prefix-requests/{2 ** 63}/actions', 'engineer',
+               json={'action': 'approve', 'all': True}).status_code == 404

@@ -1,1 +1,160 @@
-"""(being written)"""
+"""Ad hoc checks over the API: what RPKI and the IRR say about prefixes and
+origins, without making a request (routing/adhoc.py). Answered at once when
+only loaded data is read; otherwise 202 and the worker answers within a pass."""
+from flask import current_app, url_for
+
+from ..routing import adhoc
+from ..routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
+from ..routing.models import PrefixCheck
+from ..routing.verdict import message
+from . import bp, docs, is_provider, json_body, localised, require_role, token
+from .problems import ApiProblem, field_errors
+
+MAX_ID = 2 ** 63 - 1
+
+
+def _result_json(result):
+    problems = adhoc.problems(result['prefix'], result['origin'])
+    reasons = [{'code': 'not_routable', 'severity': 'error', 'outcome': 'reject',
+                'message': text} for text in problems]
+    reasons += [{'code': f['code'], 'severity': f['severity'], 'outcome': f['outcome'],
+                 'message': message(f)} for f in result['findings']]
+    verdict = 'reject' if problems else result['verdict']
+    return {'prefix': result['prefix'], 'origin': result['origin'],
+            'as_set': result['as_set'] or None,
+            'verdict': verdict, 'verdict_label': label(VERDICT_LABELS, verdict),
+            'rpki_state': result['rpki_state'], 'rpki_label': label(RPKI_LABELS,
+                                                                    result['rpki_state']),
+            'irr_state': result['irr_state'], 'irr_label': label(IRR_LABELS, result['irr_state']),
+            'reasons': reasons, 'evidence': result['evidence']}
+
+
+def check_json(check):
+    return {'id': check.id, 'state': check.state,
+            'created_at': check.created_at.isoformat(),
+            'done_at': check.done_at.isoformat() if check.done_at else None,
+            'items': [{'prefix': i['prefix'], 'origin': i['origin'],
+                       'as_set': i['as_set'] or None} for i in check.items],
+            'results': [_result_json(r) for r in check.results or []]}
+
+
+def _wait_header():
+    return {'Retry-After': str(current_app.config['NOC']['worker']['interval_seconds'])}
+
+
+@bp.route('/checks', methods=['POST'])
+def create_check():
+    require_role('viewer')
+    body = json_body()
+    errors = {}
+    prefixes = body.get('prefixes')
+    if isinstance(prefixes, list) and all(isinstance(p, str) for p in prefixes):
+        text = '\n'.join(prefixes)
+    elif isinstance(prefixes, str):
+        text = prefixes
+    else:
+        text = ''
+        errors['prefixes'] = 'a list of "PREFIX [ORIGIN]" strings, or one text of lines'
+    if body.get('as_set') is not None and not isinstance(body['as_set'], str):
+        errors['as_set'] = 'a string: an AS-SET name such as AS-EXAMPLE'
+    origin = body.get('origin')
+    if origin is not None and (isinstance(origin, bool) or not isinstance(origin, (int, str))):
+        errors['origin'] = 'an AS number: 64500 or "AS64500"'
+    if errors:
+        raise ApiProblem(422, 'the check was not made', field_errors(errors))
+
+    def work():
+        try:
+            return adhoc.create(text, customer=token().customer if is_provider() else None,
+                                token_id=token().id, as_set=body.get('as_set') or '',
+                                origin=origin)
+        except adhoc.CheckRefused as exc:
+            problems = field_errors(exc.errors)
+            problems += [{'field': 'prefixes', 'line': line, 'text': raw,
+                          'message': str(reason)} for line, raw, reason in exc.lines]
+            raise ApiProblem(422, 'the check was not made', problems)
+    check = localised(work)
+    headers = {'Location': url_for('api.get_check', check_id=check.id)}
+    if check.state == 'pending':
+        headers.update(_wait_header())
+        return localised(lambda: check_json(check)), 202, headers
+    return localised(lambda: check_json(check)), 201, headers
+
+
+@bp.route('/checks/<int:check_id>', methods=['GET'])
+def get_check(check_id):
+    require_role('viewer')
+    found = None
+    if check_id <= MAX_ID:
+        query = PrefixCheck.select().where(PrefixCheck.id == check_id)
+        if is_provider():
+            query = query.where(PrefixCheck.customer == token().customer_id)
+        found = query.first()
+    if found is None:
+        raise ApiProblem(404, f'no check {check_id} (checks are kept for a day)')
+    headers = _wait_header() if found.state == 'pending' else {}
+    return localised(lambda: check_json(found)), 200, headers
+
+
+_CHECK = {'$ref': '#/components/schemas/PrefixCheck'}
+docs.describe({
+    '/checks': {'post': {
+        'summary': 'Check prefixes and origins against RPKI and the IRR, without a request',
+        'operationId': 'createCheck',
+        'description': 'Nothing is requested or tracked. Answered at once (201) when the '
+                       'operator reads IRR data from loaded dumps; otherwise 202: the check '
+                       'is answered within a worker pass — poll its Location after '
+                       'Retry-After seconds. Checks are kept for a day.',
+        'requestBody': {'required': True, **docs.content({'$ref': '#/components/schemas/'
+                                                                  'NewPrefixCheck'})},
+        'responses': {'201': {'description': 'Answered', **docs.content(_CHECK)},
+                      '202': {'description': 'Stored; the worker answers it',
+                              **docs.content(_CHECK)},
+                      '400': docs.PROBLEM, '415': docs.PROBLEM, '422': docs.PROBLEM,
+                      **docs.ERRORS}}},
+    '/checks/{check_id}': {'get': {
+        'summary': 'One ad hoc check and, once done, its answer',
+        'operationId': 'getCheck', 'parameters': [docs.path_id('check_id')],
+        'responses': {'200': {'description': 'The check', **docs.content(_CHECK)},
+                      '404': docs.PROBLEM, **docs.ERRORS}}},
+}, {
+    'NewPrefixCheck': {
+        'type': 'object', 'required': ['prefixes'],
+        'properties': {
+            'prefixes': {'oneOf': [{'type': 'array', 'items': {'type': 'string'},
+                                    'maxItems': adhoc.MAX_ITEMS},
+                                   {'type': 'string'}],
+                         'description': '"192.0.2.0/24 AS64500" per item or line (any format '
+                                        'a request takes); without an origin, `origin` or '
+                                        'the customer\'s only ASN'},
+            'origin': {'oneOf': [{'type': 'integer', 'minimum': 0, 'maximum': 4294967295},
+                                 {'type': 'string'}]},
+            'as_set': {'type': 'string', 'description': 'Also check the origin is in it'}}},
+    'PrefixCheckResult': {
+        'type': 'object',
+        'required': ['prefix', 'origin', 'verdict', 'rpki_state', 'irr_state', 'reasons'],
+        'properties': {
+            'prefix': {'type': 'string'}, 'origin': {'type': 'integer'},
+            'as_set': {'type': ['string', 'null']},
+            'verdict': {'type': 'string', 'enum': ['accept', 'attention', 'reject']},
+            'verdict_label': {'type': 'string'},
+            'rpki_state': {'type': 'string', 'enum': ['valid', 'invalid', 'not-found']},
+            'rpki_label': {'type': 'string'},
+            'irr_state': {'type': 'string', 'enum': ['match', 'other', 'none', 'unknown']},
+            'irr_label': {'type': 'string'},
+            'reasons': {'type': 'array', 'items': {'$ref': '#/components/schemas/Reason'}},
+            'evidence': {'type': 'object'}}},
+    'PrefixCheck': {
+        'type': 'object', 'required': ['id', 'state', 'created_at', 'items', 'results'],
+        'properties': {
+            'id': {'type': 'integer'},
+            'state': {'type': 'string', 'enum': ['pending', 'done']},
+            'created_at': {'type': 'string', 'format': 'date-time'},
+            'done_at': {'type': ['string', 'null'], 'format': 'date-time'},
+            'items': {'type': 'array', 'items': {
+                'type': 'object', 'required': ['prefix', 'origin'],
+                'properties': {'prefix': {'type': 'string'}, 'origin': {'type': 'integer'},
+                               'as_set': {'type': ['string', 'null']}}}},
+            'results': {'type': 'array',
+                        'items': {'$ref': '#/components/schemas/PrefixCheckResult'}}}},
+})

@@ -71,6 +71,27 @@ DOCUMENT = {
                                                            'PrefixRequest'})},
                                   '404': PROBLEM, **ERRORS}},
         },
+        '/prefix-requests/{request_id}/actions': {
+            'post': {'summary': 'Approve, mark configured, withdraw, reject or check again '
+                                'prefixes of a request (NOC engineer)',
+                     'operationId': 'actOnPrefixRequest',
+                     'description': 'As on the request page: the listed prefixes, or with '
+                                    '`all` every prefix of the request the action applies '
+                                    'to, as a whole: when one is in a state the action does '
+                                    'not apply to, nothing changes (409). The customer\'s '
+                                    'BGP contacts are told, as from the browser.',
+                     'parameters': [{'name': 'request_id', 'in': 'path', 'required': True,
+                                     'schema': ID}],
+                     'requestBody': {'required': True, **content(
+                         {'$ref': '#/components/schemas/PrefixAction'})},
+                     'responses': {'200': {'description': 'Done', **content({
+                         'type': 'object', 'required': ['changed', 'request'],
+                         'properties': {
+                             'changed': {'type': 'array', 'items': {'type': 'integer'}},
+                             'request': {'$ref': '#/components/schemas/PrefixRequest'}}})},
+                                   '400': PROBLEM, '404': PROBLEM, '409': PROBLEM,
+                                   '415': PROBLEM, '422': PROBLEM, **ERRORS}},
+        },
         '/prefixes': {
             'get': {'summary': 'List tracked prefixes', 'operationId': 'listPrefixes',
                     'parameters': PAGING + [CUSTOMER, {
@@ -148,6 +169,20 @@ DOCUMENT = {
                                                 'per item or line; the session\'s ASN when '
                                                 'none is given'},
                     'as_set': {'type': 'string'}, 'note': {'type': 'string'}}},
+            'PrefixAction': {
+                'type': 'object', 'required': ['action'],
+                'properties': {
+                    'action': {'type': 'string', 'enum': ['approve', 'configure', 'withdraw',
+                                                          'reject', 'recheck']},
+                    'prefixes': {'type': 'array', 'minItems': 1, 'maxItems': 5000,
+                                 'items': {'type': 'integer', 'minimum': 1},
+                                 'description': 'Ids of prefixes of this request'},
+                    'all': {'type': 'boolean', 'description': 'Instead of `prefixes`: every '
+                            'prefix of the request the action applies to'},
+                    'reason': {'type': 'string', 'maxLength': 2000,
+                               'description': 'Required to withdraw, reject, or approve a '
+                                              'prefix whose verdict is reject; the customer '
+                                              'reads it'}}},
             'Reason': {'type': 'object', 'required': ['code', 'severity', 'outcome', 'message'],
                        'properties': {'code': {'type': 'string'},
                                       'severity': {'type': 'string',

@@ -1,6 +1,6 @@
 """Prefix requests and tracked prefixes over the API: the same domain functions
 as the NOC's pages (routing/requests.py), scoped to the token's customer."""
-from flask import request, url_for
+from flask import current_app, request, url_for
 from netaddr import AddrFormatError, IPNetwork
 
 from ..models import Circuit, Customer
@@ -9,10 +9,13 @@ from ..routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABE
 from ..routing.models import PrefixRequest, TrackedPrefix
 from ..routing.verdict import message
 from ..text import clean_text
-from . import bp, is_provider, json_body, localised, paginated, require_role, token
+from . import (bp, is_provider, json_body, localised, paginated, require_noc, require_role,
+               token)
 from .problems import ApiProblem, field_errors
 
 MAX_ID = 2 ** 63 - 1
+# As long as a reason may be on the request page.
+MAX_REASON = 2000
 
 
 def _time(value):
@@ -127,8 +130,70 @@ def submit_request():
             raise ApiProblem(422, 'the request was not stored; nothing was', problems)
         return made
     made = localised(work)
+    _check_now()
     result = localised(lambda: request_json(made))
     return result, 201, {'Location': url_for('api.get_request', request_id=made.id)}
+
+
+def _check_now():
+    """Verdicts at once when the domain may check in place (loaded data only);
+    otherwise the worker checks within a pass. The request is stored already."""
+    try:
+        prefix_requests.check_locally()
+    except Exception:       # noqa: BLE001  (the worker checks it on its next pass)
+        current_app.logger.exception('checking new prefixes failed')
+
+
+@bp.route('/prefix-requests/<int:request_id>/actions', methods=['POST'])
+def act_on_request(request_id):
+    """An engineer's decision on prefixes of a request, as on the request page:
+    the listed prefixes (or every prefix the action applies to) as a whole."""
+    require_noc('engineer')
+    found = _one(PrefixRequest, request_id)
+    body = json_body()
+    errors = {}
+    action = body.get('action')
+    if action not in prefix_requests.ACTIONS:
+        errors['action'] = 'one of ' + ', '.join(prefix_requests.ACTIONS)
+    reason = body.get('reason', '')
+    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+        errors['reason'] = f'a text of at most {MAX_REASON} characters'
+    chosen = body.get('prefixes')
+    every = body.get('all', False)
+    if not isinstance(every, bool):
+        errors['all'] = 'true or false'
+    elif every == (chosen is not None):
+        errors['prefixes'] = 'the ids of prefixes of this request, or "all": true (not both)'
+    elif chosen is not None and not (
+            isinstance(chosen, list) and 0 < len(chosen) <= 5000
+            and all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_ID
+                    for n in chosen)):
+        errors['prefixes'] = 'a list of 1 to 5000 prefix ids'
+    if errors:
+        raise ApiProblem(422, 'the action was not taken', field_errors(errors))
+    query = TrackedPrefix.select(TrackedPrefix.id).where(TrackedPrefix.request == found)
+    if every:
+        query = query.where(TrackedPrefix.state.in_(list(prefix_requests.ACTIONS[action][0])))
+    else:
+        ids = set(chosen)
+        query = query.where(TrackedPrefix.id.in_(list(ids)))
+        strangers = ids - {row.id for row in query}
+        if strangers:
+            raise ApiProblem(422, 'the action was not taken', field_errors(
+                {'prefixes': 'not prefixes of this request: '
+                             + ', '.join(map(str, sorted(strangers)))}))
+
+    def work():
+        try:
+            return prefix_requests.act([row.id for row in query], action,
+                                       f'api:{token().prefix}', clean_text(reason))
+        except prefix_requests.ActionRefused as exc:
+            raise ApiProblem(409, str(exc), field_errors({'action': str(exc)}))
+    rows = localised(work)
+    if action == 'recheck':
+        _check_now()
+    changed = {row.id for row in rows}
+    return localised(lambda: {'changed': sorted(changed), 'request': request_json(found)})
 
 
 @bp.route('/prefixes', methods=['GET'])

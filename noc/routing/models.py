@@ -175,5 +175,20 @@ class RpkiStateSample(BaseModel):
         table_name = 'rpki_state_sample'
 
 
+class PrefixCheck(BaseModel):
+    """An ad hoc check (API): items [{prefix, origin, as_set}], results in order."""
+    customer = pw.ForeignKeyField(Customer, null=True, on_delete='CASCADE', backref='+')
+    token = pw.BigIntegerField(null=True, column_name='token_id')
+    state = pw.CharField(max_length=16, default='pending')
+    items = JsonText()
+    results = JsonText(default=list)
+    created_at = UTCDateTimeField(default=utcnow)
+    done_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        table_name = 'prefix_check'
+        indexes = ((('state', 'created_at'), False),)
+
+
 ROUTING_MODELS = [VrpSnapshot, IrrLoad, IrrRoute, IrrAsSet, PrefixRequest, TrackedPrefix,
-                  PrefixHistory, RoutingAlert, RpkiStateSample]
+                  PrefixHistory, RoutingAlert, RpkiStateSample, PrefixCheck]

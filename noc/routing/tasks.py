@@ -8,7 +8,7 @@ from flask import current_app
 
 from ..config import project_path
 from ..models import utcnow
-from . import irr_store, requests, revalidate, snapshots
+from . import adhoc, irr_store, requests, revalidate, snapshots
 from .models import IrrLoad, VrpSnapshot
 
 log = logging.getLogger('janela.routing')
@@ -95,6 +95,9 @@ def run(now=None):
     checked = _chore('checking requests', lambda: requests.check_pending(now=now), done, 0)
     if checked:
         done['prefixes_checked'] = checked
+    answered = _chore('ad hoc checks', lambda: adhoc.answer_pending(now=now), done, 0)
+    if answered:
+        done['adhoc_checks'] = answered
     if changed or revalidation_due(now):
         outcome = _chore('revalidation', lambda: revalidate.run(now=now), done, None)
         if outcome and outcome.checked:
