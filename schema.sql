@@ -408,7 +408,7 @@ CREATE TABLE IF NOT EXISTS reschedule_request (
     contact_id      BIGINT NULL REFERENCES contact (id) ON DELETE SET NULL,
     -- An address, or 'page'.
     requested_by    VARCHAR(254) NOT NULL DEFAULT '',
-    via             VARCHAR(16) NOT NULL CHECK (via IN ('page', 'calendar', 'mail')),
+    via             VARCHAR(16) NOT NULL CHECK (via IN ('page', 'calendar', 'mail', 'api')),
     reason          TEXT NOT NULL DEFAULT '',
     -- open; moved (the whole window), split (the customer's circuits into a
     -- new window), declined, withdrawn (by the customer), closed (the window

@@ -240,3 +240,14 @@ def test_engineers_decide_on_prefixes_and_providers_cannot(api):
     assert stranger.status_code == 422
     assert api('POST', f'/prefix-requests/{2 ** 63}/actions', 'engineer',
                json={'action': 'approve', 'all': True}).status_code == 404
+
+
+def test_nul_characters_are_refused_by_name_not_a_500(api):
+    query = api('GET', '/prefixes?customer=%00x&state=ok', 'viewer')
+    assert query.status_code == 400 and query.mimetype == PROBLEM
+    assert [e['field'] for e in query.get_json()['errors']] == ['customer']
+    body = api('POST', '/prefix-requests', 'acme',
+               json={'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24\x00'],
+                     'note': {'a\x00': 1}})
+    assert body.status_code == 422
+    assert {e['field'] for e in body.get_json()['errors']} == {'prefixes[0]', 'note.a\\0'}

@@ -1,6 +1,8 @@
 """A database made by an earlier release upgrades to the current schema and keeps its data."""
 import os
 
+import peewee
+
 from noc.db import apply_schema, database, init_db, migration_runner
 from noc.models import ALL_MODELS, Circuit, Customer, User
 from schema_check import describe, model_mismatches
@@ -79,3 +81,23 @@ def test_every_migration_can_be_reverted_and_reapplied(ctx):
     assert 'failed_logins' not in describe(db)['app_user']['columns']
     runner.up()
     assert describe(db) == upgraded
+
+
+def _via_check(db):
+    if isinstance(db, peewee.SqliteDatabase):
+        return db.execute_sql("SELECT sql FROM sqlite_master WHERE name = "
+                              "'reschedule_request'").fetchone()[0]
+    return db.execute_sql("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+                          "'reschedule_request_via_check'").fetchone()[0]
+
+
+def test_reschedule_requests_through_the_api_are_allowed_after_0010(ctx):
+    db = database.obj
+    _baseline_with_data(db)
+    runner = migration_runner(db)
+    runner.up()
+    assert "'api'" in _via_check(db)
+    runner.down('0010_reschedule_via_api')
+    assert "'api'" not in _via_check(db) and "'mail'" in _via_check(db)
+    runner.up()
+    assert "'api'" in _via_check(db)

@@ -47,7 +47,18 @@ def _authenticate():
         raise ApiProblem(401, 'a valid bearer token is required (Authorization: Bearer jnl_…)',
                          headers={'WWW-Authenticate': 'Bearer realm="janela"'})
     g.api_token = token
+    _refuse_nul_in_query()
     return None
+
+
+def _refuse_nul_in_query():
+    """NUL never belongs in a parameter and PostgreSQL refuses it outright:
+    name the parameter instead of failing deep in a query."""
+    bad = sorted({name for name, value in request.args.items(multi=True)
+                  if '\x00' in name or '\x00' in value})
+    if bad:
+        raise ApiProblem(400, 'a parameter holds a NUL character', field_errors(
+            {name.replace('\x00', '\\0'): 'text without NUL characters' for name in bad}))
 
 
 limiter.limit(_rate_limit, key_func=_token_key)(bp)
@@ -117,7 +128,27 @@ def json_body():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiProblem(400, 'the body must be a JSON object')
+    bad = sorted(_nul_fields(body))
+    if bad:
+        raise ApiProblem(422, 'a field holds a NUL character',
+                         field_errors({name: 'text without NUL characters' for name in bad}))
     return body
+
+
+def _nul_fields(value, path=''):
+    """Where NUL characters hide in a JSON value (keys and strings, at any depth)."""
+    if isinstance(value, str):
+        return {path or 'body'} if '\x00' in value else set()
+    found = set()
+    items = value.items() if isinstance(value, dict) else (
+        enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        name = f'{path}[{key}]' if isinstance(key, int) else (
+            f'{path}.{key}' if path else str(key)).replace('\x00', '\\0')
+        if isinstance(key, str) and '\x00' in key:
+            found.add(name)
+        found |= _nul_fields(item, name)
+    return found
 
 
 @bp.errorhandler(ApiProblem)
@@ -127,7 +158,8 @@ def _problem(exc):
 
 @bp.errorhandler(HTTPException)
 def _http(exc):
-    headers = {}
+    # Keep what the exception says in headers (Allow on a 405, RFC 9110), not its HTML type.
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != 'content-type'}
     if exc.code == 429:
         headers['Retry-After'] = str(_retry_after())
     return response(exc.code or 500, exc.description or exc.name, headers=headers)

@@ -61,7 +61,7 @@ def _scoped(query, model):
 
 def _customer_filter(query, model):
     """NOC tokens may narrow a list to one customer (?customer=ACCOUNT)."""
-    account = request.args.get('customer')
+    account = clean_text(request.args.get('customer'))
     if account and not is_provider():
         query = query.where(model.customer.in_(
             Customer.select(Customer.id).where(Customer.account_id == account)))
@@ -260,11 +260,11 @@ def prefix_list():
     if is_provider():
         customer = token().customer
     else:
-        customer = Customer.get_or_none(Customer.account_id == request.args.get('customer', ''))
+        customer = Customer.get_or_none(Customer.account_id == clean_text(request.args.get('customer')))
         if customer is None:
             errors['customer'] = 'the account id of a customer (NOC tokens)'
     circuit = None
-    session = request.args.get('session')
+    session = clean_text(request.args.get('session'))
     if session and customer is not None:
         circuit = Circuit.get_or_none((Circuit.circuit_id == session)
                                       & (Circuit.customer == customer))

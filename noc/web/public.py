@@ -61,6 +61,7 @@ VIA_LABELS = {
     'page': _l('on this page'),
     'calendar': _l('by answering the calendar invitation'),
     'mail': _l('by e-mail'),
+    'api': _l('through the API'),
 }
 
 

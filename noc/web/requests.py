@@ -25,7 +25,7 @@ STATE_LABELS = {
     'declined': _l('declined'), 'withdrawn': _l('withdrawn'), 'closed': _l('closed'),
 }
 VIA_LABELS = {'page': _l('customer page'), 'calendar': _l('calendar (COUNTER)'),
-              'mail': _l('e-mail')}
+              'mail': _l('e-mail'), 'api': _l('API')}
 
 
 def _request(request_id):
