@@ -105,8 +105,9 @@ docs.describe({
                        'operator reads IRR data from loaded dumps; otherwise 202: the check '
                        'is answered within a worker pass — poll its Location after '
                        'Retry-After seconds. Checks are kept for a day.',
-        'requestBody': {'required': True, **docs.content({'$ref': '#/components/schemas/'
-                                                                  'NewPrefixCheck'})},
+        'requestBody': {'required': True, **docs.content(
+            {'$ref': '#/components/schemas/NewPrefixCheck'},
+            {'prefixes': ['192.0.2.0/24 AS64500', '203.0.113.0/24 AS64500']})},
         'responses': {'201': {'description': 'Answered', **docs.content(_CHECK)},
                       '202': {'description': 'Stored; the worker answers it',
                               **docs.content(_CHECK)},

@@ -20,8 +20,20 @@ def page_of(schema):
                            'total': {'type': 'integer'}}}
 
 
-def content(schema):
-    return {'content': {'application/json': {'schema': schema}}}
+def content(schema, example=None):
+    """A JSON body; an example (valid against the demo data) is shown on the docs
+    page and sent by schemathesis's examples phase."""
+    media = {'schema': schema}
+    if example is not None:
+        media['example'] = example
+    return {'content': {'application/json': media}}
+
+
+def path_id(name, description=None):
+    parameter = {'name': name, 'in': 'path', 'required': True, 'schema': ID, 'example': 1}
+    if description:
+        parameter['description'] = description
+    return parameter
 
 
 PAGING = [{'name': 'page', 'in': 'query', 'schema': {'type': 'integer', 'minimum': 1}},
@@ -55,7 +67,9 @@ DOCUMENT = {
             'post': {'summary': 'Ask for prefixes to be accepted on a BGP session',
                      'operationId': 'submitPrefixRequest',
                      'requestBody': {'required': True, **content(
-                         {'$ref': '#/components/schemas/NewPrefixRequest'})},
+                         {'$ref': '#/components/schemas/NewPrefixRequest'},
+                         {'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24 AS64500'],
+                          'note': 'novo bloco'})},
                      'responses': {'201': {'description': 'Stored; checked within a minute',
                                            **content({'$ref': '#/components/schemas/'
                                                             'PrefixRequest'})},
@@ -64,8 +78,7 @@ DOCUMENT = {
         '/prefix-requests/{request_id}': {
             'get': {'summary': 'One prefix request with its prefixes',
                     'operationId': 'getPrefixRequest',
-                    'parameters': [{'name': 'request_id', 'in': 'path', 'required': True,
-                                    'schema': ID}],
+                    'parameters': [path_id('request_id')],
                     'responses': {'200': {'description': 'The request',
                                           **content({'$ref': '#/components/schemas/'
                                                            'PrefixRequest'})},
@@ -80,10 +93,10 @@ DOCUMENT = {
                                     'to, as a whole: when one is in a state the action does '
                                     'not apply to, nothing changes (409). The customer\'s '
                                     'BGP contacts are told, as from the browser.',
-                     'parameters': [{'name': 'request_id', 'in': 'path', 'required': True,
-                                     'schema': ID}],
+                     'parameters': [path_id('request_id')],
                      'requestBody': {'required': True, **content(
-                         {'$ref': '#/components/schemas/PrefixAction'})},
+                         {'$ref': '#/components/schemas/PrefixAction'},
+                         {'action': 'recheck', 'all': True})},
                      'responses': {'200': {'description': 'Done', **content({
                          'type': 'object', 'required': ['changed', 'request'],
                          'properties': {
@@ -112,8 +125,7 @@ DOCUMENT = {
         '/prefixes/{prefix_id}': {
             'get': {'summary': 'One tracked prefix with its verdict and evidence',
                     'operationId': 'getPrefix',
-                    'parameters': [{'name': 'prefix_id', 'in': 'path', 'required': True,
-                                    'schema': ID}],
+                    'parameters': [path_id('prefix_id')],
                     'responses': {'200': {'description': 'The prefix',
                                           **content({'$ref': '#/components/schemas/'
                                                            'TrackedPrefix'})},
@@ -237,13 +249,6 @@ def describe(paths, schemas=None):
         raise ValueError(f'described twice: {sorted(taken)}')
     DOCUMENT['paths'].update(paths)
     DOCUMENT['components']['schemas'].update(schemas or {})
-
-
-def path_id(name, description=None):
-    parameter = {'name': name, 'in': 'path', 'required': True, 'schema': ID}
-    if description:
-        parameter['description'] = description
-    return parameter
 
 
 @bp.route('/openapi.json', methods=['GET'])
