@@ -123,7 +123,8 @@ def serve_command(host, port):
     host, port = host or settings['host'], port or settings['port']
     click.echo(f'\n  Janela is at http://{host}:{port}/')
     with database.connection_context():
-        for line in demo.login_hint():
+        from .routing import demo as routing_demo
+        for line in demo.login_hint() + routing_demo.token_hint():
             click.echo('  ' + line)
     click.echo('  Ctrl-C stops it.\n')
     app = current_app._get_current_object()

@@ -41,10 +41,11 @@ def _public(token):
             'expires_at': token.expires_at.isoformat() if token.expires_at else None}
 
 
-def create(values, actor, now=None):
+def create(values, actor, now=None, secret=None):
     """values: name, kind ('provider' | 'noc'), customer (Customer or account id) for a
     provider token, role for a NOC token, expires_at (aware datetime or None).
-    -> (ApiToken, secret); the secret is not kept anywhere."""
+    -> (ApiToken, secret); the secret is not kept anywhere. Only the demo passes
+    its own `secret` (printed by `noc serve`, like the demo password)."""
     now = now or utcnow()
     errors = {}
     name = clean_text(values.get('name'))[:100]
@@ -71,7 +72,9 @@ def create(values, actor, now=None):
         errors['expires_at'] = str(_l('must be in the future'))
     if errors:
         raise TokenInvalid(errors)
-    secret = SCHEME + secrets.token_urlsafe(32)
+    secret = secret or SCHEME + secrets.token_urlsafe(32)
+    if not _SECRET_RE.match(secret):
+        raise TokenInvalid({'secret': 'jnl_ and 43 URL-safe characters'})
     with database.atomic():
         token = ApiToken.create(name=name, kind=kind, customer=customer, role=role,
                                 prefix=secret[:SHOWN_PREFIX], secret_hash=_hash(secret),

@@ -353,3 +353,18 @@ def test_demo_prefix_tracking_has_every_state_and_a_week_of_history(loaded):
     samples = list(RpkiStateSample.select().order_by(RpkiStateSample.at))
     assert len(samples) == 8
     assert samples[0].invalid == 0 and samples[-1].invalid == 1
+
+
+def test_demo_api_tokens_answer_and_are_printed(demo_database):
+    app, db, _ = demo_database
+    bind(db)
+    client = app.test_client()
+    provider = {'Authorization': f'Bearer {routing_demo.DEMO_TOKENS["provider"]}'}
+    own = client.get('/api/v1/prefixes', headers=provider).get_json()
+    assert own['total'] >= 1 and len({p['customer'] for p in own['items']}) == 1
+    noc = {'Authorization': f'Bearer {routing_demo.DEMO_TOKENS["noc"]}'}
+    every = client.get('/api/v1/prefixes', headers=noc).get_json()
+    assert len({p['customer'] for p in every['items']}) == 3
+    with app.test_request_context(), database.connection_context():
+        hint = '\n'.join(routing_demo.token_hint())
+    assert routing_demo.DEMO_TOKENS['provider'] in hint and '/api/v1/docs' in hint

@@ -10,10 +10,14 @@ import tempfile
 
 from flask import current_app
 
+from .. import tokens
 from ..models import Circuit, CustomerAsn, utcnow
 from . import irr_store, requests, revalidate, snapshots
 from .models import PrefixRequest
 
+# Demo API tokens: known secrets, like the demo password (never outside the demo).
+DEMO_TOKENS = {'provider': 'jnl_demo-provider-token-of-the-first-demo-isp00',
+               'noc': 'jnl_demo-noc-engineer-token-for-automation-0000'}
 DOC_ASNS = list(range(64496, 64512)) + list(range(65536, 65552))
 # (prefix, maxLength, ISP index) of the demo ROAs; the second week's change below.
 ROAS = [('192.0.2.0/24', 24, 0), ('2001:db8:10::/44', 48, 0), ('198.51.100.0/24', 24, 1),
@@ -113,4 +117,26 @@ def load(now=None):
         if day == 3:
             _load_vrps(_vrps(isps, other_asn, changed=True), moment)
         revalidate.run(now=moment)
+    _tokens(isps[0][0])
     return made
+
+
+def _tokens(customer):
+    """API tokens with known secrets, so the demo's API can be tried at once."""
+    tokens.create({'name': 'demo: ' + customer.name, 'kind': 'provider', 'customer': customer},
+                  'demo', secret=DEMO_TOKENS['provider'])
+    tokens.create({'name': 'demo: automation', 'kind': 'noc', 'role': 'engineer'}, 'demo',
+                  secret=DEMO_TOKENS['noc'])
+
+
+def token_hint():
+    """Lines for `noc serve` while the demo tokens still work."""
+    lines = []
+    for kind, secret in DEMO_TOKENS.items():
+        token = tokens.authenticate(secret)
+        if token is not None:
+            owner = token.customer.account_id if token.customer else f'NOC {token.role}'
+            lines.append(f'Demo API token ({owner}): Authorization: Bearer {secret}')
+    if lines:
+        lines.append('API docs: /api/v1/docs')
+    return lines
