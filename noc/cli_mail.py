@@ -8,6 +8,7 @@ which tells the MTA to keep it and try again later.
 import sys
 
 import click
+from flask.cli import with_appcontext
 
 from .db import database
 
@@ -15,6 +16,7 @@ EX_TEMPFAIL = 75
 
 
 @click.command('mail-in')
+@with_appcontext
 def mail_in_command():
     """Store and handle one message (RFC 5322) read on standard input."""
     from .mail import inbound

@@ -71,6 +71,11 @@ def _source_names(value):
     return all(isinstance(v, str) and re.fullmatch(r'[A-Za-z0-9_-]{1,32}', v) for v in value)
 
 
+def _addresses(value):
+    return all(isinstance(v, str) and re.fullmatch(r'[^@\s]+@[^@\s]+\.[^@\s]+', v)
+               for v in value)
+
+
 def _registry_map(value):
     return all(k in ('AFRINIC', 'APNIC', 'ARIN', 'LACNIC', 'RIPE') and isinstance(v, list)
                and _source_names(v) for k, v in value.items())
@@ -145,6 +150,11 @@ SETTINGS = {
         'imap_timeout_seconds': _between(1, 600),
         'imap_batch_size': _between(1, 10000),
         'ca_file': _TEXT,
+        'bgp_mailboxes': Setting(list, 'a list of mail addresses such as '
+                                 '["bgp@janela.example.net"]', _addresses),
+        'bgp_unknown_reply_hours': _between(0, 24 * 30),
+        'bgp_unknown_replies_per_hour': _between(0, 10000),
+        'bgp_answers_per_hour': _between(1, 10000),
     },
     'api': {
         'rate_limit': Setting(str, 'a Flask-Limiter rate such as "600 per minute"',

@@ -251,3 +251,9 @@ def test_nul_characters_are_refused_by_name_not_a_500(api):
                      'note': {'a\x00': 1}})
     assert body.status_code == 422
     assert {e['field'] for e in body.get_json()['errors']} == {'prefixes[0]', 'note.a\\0'}
+
+
+def test_a_body_nested_past_the_parser_is_a_400_not_a_500(api):
+    deep = api('POST', '/prefix-requests', 'acme', data='{"a":' * 100000 + '1' + '}' * 100000,
+               content_type='application/json')
+    assert deep.status_code == 400 and deep.mimetype == PROBLEM

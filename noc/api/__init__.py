@@ -125,7 +125,10 @@ def paginated(query, serialise):
 def json_body():
     if not request.is_json:
         raise ApiProblem(415, 'send a JSON body (Content-Type: application/json)')
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:          # nested deeper than the parser goes
+        body = None
     if not isinstance(body, dict):
         raise ApiProblem(400, 'the body must be a JSON object')
     bad = sorted(_nul_fields(body))
@@ -135,19 +138,24 @@ def json_body():
     return body
 
 
-def _nul_fields(value, path=''):
-    """Where NUL characters hide in a JSON value (keys and strings, at any depth)."""
-    if isinstance(value, str):
-        return {path or 'body'} if '\x00' in value else set()
-    found = set()
-    items = value.items() if isinstance(value, dict) else (
-        enumerate(value) if isinstance(value, list) else ())
-    for key, item in items:
-        name = f'{path}[{key}]' if isinstance(key, int) else (
-            f'{path}.{key}' if path else str(key)).replace('\x00', '\\0')
-        if isinstance(key, str) and '\x00' in key:
-            found.add(name)
-        found |= _nul_fields(item, name)
+def _nul_fields(body):
+    """Where NUL characters hide in a JSON value (keys and strings, at any depth;
+    a loop, not recursion: the parser admits deeper nesting than Python's stack)."""
+    found, pending = set(), [(body, '')]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            if '\x00' in value:
+                found.add(path or 'body')
+            continue
+        items = value.items() if isinstance(value, dict) else (
+            enumerate(value) if isinstance(value, list) else ())
+        for key, item in items:
+            name = f'{path}[{key}]' if isinstance(key, int) else (
+                f'{path}.{key}' if path else str(key)).replace('\x00', '\\0')
+            if isinstance(key, str) and '\x00' in key:
+                found.add(name)
+            pending.append((item, name))
     return found
 
 

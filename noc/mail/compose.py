@@ -90,7 +90,7 @@ def _attachment(ics, filename):
 
 
 def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
-          filename, language='pt-BR', headers=None):
+          filename, language='pt-BR', headers=None, auto_submitted='auto-generated'):
     """The whole message as a string with CRLF line ends (RFC 5322); without
     `ics`, just the text and HTML alternatives."""
     alternative = MIMEMultipart('alternative', boundary=_boundary())
@@ -109,8 +109,9 @@ def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
     root['Date'] = format_datetime(stamp)
     root['Message-ID'] = msgid
     root['Content-Language'] = language
-    # RFC 3834: a notice is sent by a program, so autoresponders stay quiet.
-    root['Auto-Submitted'] = 'auto-generated'
+    # RFC 3834: a notice is sent by a program, so autoresponders stay quiet;
+    # an automatic answer to someone's mail says auto-replied.
+    root['Auto-Submitted'] = auto_submitted
     for name, value in (headers or {}).items():
         root[name] = value
     # compat32 with CRLF: the same bytes on the wire as policy.SMTP, without its

@@ -67,6 +67,7 @@ def store(raw, via, now=None):
 def process(message, now=None):
     """Handle one stored message once; an error is kept on the message."""
     from ..maintenance import inbox
+    from ..routing import mailbox as bgp_mailbox
     now = now or utcnow()
     try:
         with write_transaction():
@@ -76,7 +77,10 @@ def process(message, now=None):
             if fresh is None:               # handled already, or by another worker now
                 return InboundMessage.get_by_id(message.id)
             letter = reading.read(fresh.raw_bytes)
-            inbox.handle(fresh, letter, now)
+            # By the address it was sent to: the BGP mailbox answers prefix
+            # questions; everything else is about maintenance windows.
+            handler = bgp_mailbox if bgp_mailbox.is_bgp_mailbox(fresh.mailbox) else inbox
+            handler.handle(fresh, letter, now)
             fresh.body_text = _text(fresh.body_text, 20000)
             fresh.error = _text('; '.join(letter.errors + ([fresh.error] if fresh.error else [])),
                                 4000)

@@ -28,6 +28,15 @@ def _subject(event):
             'changed': _('Validation of your prefixes changed')}[event]
 
 
+def _headers(ref, conf):
+    headers = {'X-Janela-Prefix-Request': ref}
+    mailboxes = conf['inbound']['bgp_mailboxes']
+    if mailboxes:
+        # A reply ("what is the state now?") reaches the BGP mailbox, which answers it.
+        headers['Reply-To'] = mailboxes[0]
+    return headers
+
+
 def _message(request, rows, event, contact, customer, now, conf, reason, changes):
     from .requests import reference
     sender = (conf['mail']['from_name'], conf['mail']['from_address'])
@@ -49,7 +58,7 @@ def _message(request, rows, event, contact, customer, now, conf, reason, changes
     raw = compose.build(sender=sender, recipient=(contact.name, contact.email), subject=subject,
                         text=text, html=html, ics='', method='', stamp=now, msgid=msgid,
                         filename='', language='pt-BR' if language == 'pt_BR' else 'en',
-                        headers={'X-Janela-Prefix-Request': ref})
+                        headers=_headers(ref, conf))
     return dict(window=None, customer=customer.id, contact=contact.id, recipient=contact.email,
                 kind='prefix', method='', sequence=0, subject=subject[:400], message_id=msgid,
                 raw=raw, ics='', next_attempt_at=now, created_at=now)

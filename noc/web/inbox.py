@@ -22,9 +22,15 @@ VIEWS = {
 KIND_LABELS = {
     'reply': _l('calendar answer'), 'counter': _l('new time proposed'), 'itip': _l('calendar'),
     'message': _l('message'), 'bounce': _l('bounce'), 'delay': _l('delivery delayed'),
-    'auto-reply': _l('automatic reply'),
+    'auto-reply': _l('automatic reply'), 'bgp-query': _l('question to the BGP mailbox'),
 }
 OUTCOME_LABELS = {
+    'answered': _l("answered with the prefixes' state"),
+    'nothing-asked': _l('named no request or prefix; told how to ask'),
+    'no-bgp-contact': _l('the customer has no BGP contact; nothing sent'),
+    'rate-limited': _l('too many questions this hour; not answered'),
+    'unknown-sender-told': _l('sender is no registered contact; told so, without data'),
+    'auto-ignored': _l('automatic message; not answered'),
     'answer-applied': _l('answer recorded'),
     'answer-older': _l('older than the answer on record; not applied'),
     'reply-without-answer': _l('calendar reply without an answer'),
