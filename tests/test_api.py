@@ -232,6 +232,8 @@ def test_engineers_decide_on_prefixes_and_providers_cannot(api):
     bad = api('POST', path, 'engineer', json={'action': 'dance', 'prefixes': [True],
                                               'reason': 5})
     assert {e['field'] for e in bad.get_json()['errors']} == {'action', 'prefixes', 'reason'}
+    shaped = api('POST', path, 'engineer', json={'action': {}, 'all': True})
+    assert [e['field'] for e in shaped.get_json()['errors']] == ['action']
     both = api('POST', path, 'engineer', json={'action': 'recheck', 'all': True,
                                                'prefixes': [1]})
     assert both.status_code == 422

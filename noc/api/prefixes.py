@@ -153,7 +153,7 @@ def act_on_request(request_id):
     body = json_body()
     errors = {}
     action = body.get('action')
-    if action not in prefix_requests.ACTIONS:
+    if not isinstance(action, str) or action not in prefix_requests.ACTIONS:
         errors['action'] = 'one of ' + ', '.join(prefix_requests.ACTIONS)
     reason = body.get('reason', '')
     if not isinstance(reason, str) or len(reason) > MAX_REASON:
