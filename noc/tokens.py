@@ -98,6 +98,11 @@ def revoke(token_id, actor, now=None):
     return token
 
 
+def well_formed(secret):
+    """Shaped like a secret Janela issues (says nothing of whether it is valid)."""
+    return bool(secret) and bool(_SECRET_RE.match(secret))
+
+
 def authenticate(secret, now=None):
     """The live token for a presented secret, or None (unknown, revoked, expired)."""
     if not secret or not _SECRET_RE.match(secret):

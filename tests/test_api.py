@@ -259,3 +259,50 @@ def test_a_body_nested_past_the_parser_is_a_400_not_a_500(api):
     deep = api('POST', '/prefix-requests', 'acme', data='{"a":' * 100000 + '1' + '}' * 100000,
                content_type='application/json')
     assert deep.status_code == 400 and deep.mimetype == PROBLEM
+
+
+def test_a_provider_never_learns_who_holds_overlapping_space(api):
+    taken = api('POST', '/prefix-requests', 'acme', headers={'Accept-Language': 'en'},
+                json={'circuit': 'JAN-IPT-001', 'prefixes': ['198.51.100.0/24 AS64500']})
+    assert taken.status_code == 422
+    text = str(taken.get_json())
+    assert 'another customer' in text
+    assert 'Globex' not in text and f'PR-{api.globex_request}' not in text
+    # The NOC is told whose space it is.
+    noc = api('POST', '/prefix-requests', 'engineer', headers={'Accept-Language': 'en'},
+              json={'circuit': 'JAN-IPT-001', 'prefixes': ['198.51.100.0/24 AS64500']})
+    assert f'PR-{api.globex_request}' in str(noc.get_json())
+
+
+def test_spelling_the_authorization_header_differently_is_the_same_bucket(db_url):
+    app = prepared_app(db_url, api={'rate_limit': '3 per minute'})
+    with db(app):
+        secret = tokens.create({'name': 'a', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+    client = app.test_client()
+    spellings = [f'Bearer {secret}', f'bearer {secret}', f'Bearer  {secret}',
+                 f'BEARER {secret} ', f' Bearer   {secret}']
+    codes = [client.get('/api/v1/prefixes', headers={'Authorization': h}).status_code
+             for h in spellings]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_digits_that_are_not_ascii_are_refused_not_a_500(api):
+    for query in ('page=%C2%B2', 'per_page=%C2%B2', 'origin=%C2%B2'):
+        answer = api('GET', f'/prefixes?{query}', 'acme')
+        assert answer.status_code == 400, query
+
+
+def test_lone_surrogates_are_refused_by_field(api):
+    for field in ('circuit', 'note', 'as_set'):
+        body = '{"circuit": "JAN-IPT-001", "prefixes": ["192.0.2.0/24"], "%s": "\\ud800"}' % field
+        answer = api('POST', '/prefix-requests', 'acme', data=body,
+                     content_type='application/json')
+        assert answer.status_code == 422 and answer.mimetype == PROBLEM
+        assert [e['field'] for e in answer.get_json()['errors']] == [field]
+
+
+def test_an_as_set_longer_than_its_column_is_a_field_error(api):
+    answer = api('POST', '/prefix-requests', 'acme', json={
+        'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24'], 'as_set': 'AS-' + 'X' * 150})
+    assert answer.status_code == 422
+    assert [e['field'] for e in answer.get_json()['errors']] == ['as_set']

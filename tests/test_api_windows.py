@@ -517,3 +517,16 @@ def test_answers_match_the_openapi_document(wapi):
         _documented(method, path, response)
         statuses.add(response.status_code)
     assert statuses == {200, 201, 400, 403, 404, 409, 422}
+
+
+def test_a_window_cancelled_before_anyone_was_told_cannot_be_named_by_a_provider(wapi):
+    with db(wapi.app):
+        windows.cancel(wapi.draft, 'admin', 'não vai mais acontecer')
+    body = {'window': wapi.draft.reference, 'reason': 'outro dia',
+            'proposals': [{'start': iso(40), 'end': iso(40, 23, 30)}]}
+    hidden = wapi('POST', '/reschedule-requests', 'acme', json=body)
+    body['window'] = 'MW-2026-99999'
+    missing = wapi('POST', '/reschedule-requests', 'acme', json=body)
+    assert hidden.status_code == missing.status_code == 422
+    assert ([e['field'] for e in hidden.get_json()['errors']]
+            == [e['field'] for e in missing.get_json()['errors']] == ['window'])

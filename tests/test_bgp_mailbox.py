@@ -407,3 +407,35 @@ def test_prefix_notices_ask_for_replies_at_the_bgp_mailbox(world):
     headers = email.message_from_string(notice.raw, policy=email.policy.default)
     assert headers['Reply-To'] == BGP
     assert headers['Auto-Submitted'] == 'auto-generated'
+
+
+def test_a_reply_that_is_all_quote_asks_nothing(world):
+    body = (f'On Mon, Nov 23, 2026, Janela <noc@janela.example.net> wrote:\n'
+            f'> - 192.0.2.0/24 AS64500 · PR-{world.r1.id}\n'
+            f'> - 203.0.113.0/24 AS64500 · PR-{world.r2.id}\n')
+    message = receive(ask(body, subject='Re: Status dos prefixos'))
+    assert message.outcome == 'nothing-asked'
+    assert all('AS64500' not in parts(row)[1] for row in sent())   # no state table
+
+
+def test_only_the_first_20000_characters_are_read(world):
+    message = receive(ask('obrigado ' * 2300 + f'\nPR-{world.r1.id}'))
+    assert message.outcome == 'nothing-asked'
+
+
+@pytest.mark.parametrize('second', ['contact-elsewhere', 'no-bgp-contact'])
+def test_the_hourly_ceiling_counts_answers_sent_to_each_customer(world, second):
+    """A sender registered at two customers: each customer's BGP contacts get at
+    most the ceiling, whatever happens for the other customer."""
+    world.app.config['NOC']['inbound']['bgp_answers_per_hour'] = 2
+    other = world.globex if second == 'contact-elsewhere' else Customer.create(
+        account_id='Z-9', name='Zeta', kind='isp')
+    Contact.create(customer=other, name='Consultora', email='ana@acme.example.com',
+                   role_maintenance=True, language='en')
+    for n in range(5):
+        receive(ask(f'PR-{world.r1.id} #{n}', sender='Ana <ana@acme.example.com>'))
+    per_customer = {}
+    for row in sent('bgp-answer'):
+        per_customer.setdefault(row.customer_id, set()).add(row.created_at)
+    assert len(per_customer[world.acme.id]) == 2
+    assert all(len(moments) <= 2 for moments in per_customer.values())

@@ -23,12 +23,20 @@ PUBLIC = {'api.openapi', 'api.docs'}
 DEFAULT_PAGE = 50
 
 
+def _presented_secret():
+    """The bearer secret as authentication reads it (scheme in any case, spaces
+    around it ignored), or None."""
+    scheme, _, secret = request.headers.get('Authorization', '').strip().partition(' ')
+    return secret.strip() if scheme.lower() == 'bearer' and secret.strip() else None
+
+
 def _token_key():
-    """Each token its own bucket, from the header (the limit is checked before the
-    token is looked up); no token: the client's address."""
-    header = request.headers.get('Authorization', '')
-    if header:
-        return 'api-token:' + hashlib.sha256(header.encode('utf-8', 'replace')).hexdigest()[:24]
+    """Each token its own bucket, from the secret read as authentication reads it
+    (the limit is checked before the token is looked up), so spelling the header
+    differently is not a new bucket; anything else: the client's address."""
+    secret = _presented_secret()
+    if secret and tokens.well_formed(secret):
+        return 'api-token:' + hashlib.sha256(secret.encode()).hexdigest()[:24]
     return f'api-anon:{request.remote_addr}'
 
 
@@ -40,9 +48,8 @@ def _rate_limit():
 def _authenticate():
     if request.endpoint in PUBLIC:
         return None
-    header = request.headers.get('Authorization', '')
-    scheme, _, secret = header.partition(' ')
-    token = tokens.authenticate(secret.strip()) if scheme.lower() == 'bearer' else None
+    secret = _presented_secret()
+    token = tokens.authenticate(secret) if secret else None
     if token is None:
         raise ApiProblem(401, 'a valid bearer token is required (Authorization: Bearer jnl_…)',
                          headers={'WWW-Authenticate': 'Bearer realm="janela"'})
@@ -106,7 +113,7 @@ def page_args():
     limit = current_app.config['NOC']['api']['max_page_size']
     for name, default, top in (('page', 1, 10 ** 6), ('per_page', DEFAULT_PAGE, limit)):
         text = request.args.get(name, str(default))
-        if not text.isdigit() or not 1 <= int(text) <= top:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= top:
             errors[name] = f'a whole number from 1 to {top}'
         else:
             values[name] = int(text)
@@ -131,29 +138,44 @@ def json_body():
         body = None
     if not isinstance(body, dict):
         raise ApiProblem(400, 'the body must be a JSON object')
-    bad = sorted(_nul_fields(body))
+    # The names themselves may hold what they report: shown escaped.
+    bad = sorted(name.encode('utf-8', 'backslashreplace').decode().replace('\x00', '\\0')
+                 for name in _unstorable_fields(body))
     if bad:
-        raise ApiProblem(422, 'a field holds a NUL character',
-                         field_errors({name: 'text without NUL characters' for name in bad}))
+        raise ApiProblem(422, 'a field holds a NUL character or a lone surrogate',
+                         field_errors({name: 'text of Unicode characters, without NUL'
+                                       for name in bad}))
     return body
 
 
-def _nul_fields(body):
-    """Where NUL characters hide in a JSON value (keys and strings, at any depth;
+def _unstorable(text):
+    """NUL (PostgreSQL refuses it) or a lone surrogate (JSON admits \\ud800, UTF-8
+    cannot encode it): text that no column can keep."""
+    if '\x00' in text:
+        return True
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unstorable_fields(body):
+    """Where unstorable text hides in a JSON value (keys and strings, at any depth;
     a loop, not recursion: the parser admits deeper nesting than Python's stack)."""
     found, pending = set(), [(body, '')]
     while pending:
         value, path = pending.pop()
         if isinstance(value, str):
-            if '\x00' in value:
+            if _unstorable(value):
                 found.add(path or 'body')
             continue
         items = value.items() if isinstance(value, dict) else (
             enumerate(value) if isinstance(value, list) else ())
         for key, item in items:
             name = f'{path}[{key}]' if isinstance(key, int) else (
-                f'{path}.{key}' if path else str(key)).replace('\x00', '\\0')
-            if isinstance(key, str) and '\x00' in key:
+                f'{path}.{key}' if path else str(key))
+            if isinstance(key, str) and _unstorable(key):
                 found.add(name)
             pending.append((item, name))
     return found

@@ -180,7 +180,7 @@ DOCUMENT = {
                                  'description': '"192.0.2.0/24" or "192.0.2.0/24 AS64500" '
                                                 'per item or line; the session\'s ASN when '
                                                 'none is given'},
-                    'as_set': {'type': 'string'}, 'note': {'type': 'string'}}},
+                    'as_set': {'type': 'string', 'maxLength': 128}, 'note': {'type': 'string'}}},
             'PrefixAction': {
                 'type': 'object', 'required': ['action'],
                 'properties': {

@@ -122,6 +122,7 @@ def submit_request():
             made = prefix_requests.submit(
                 circuit.customer, circuit, text, actor=f'api:{token().prefix}',
                 as_set=body.get('as_set') or '', via='api', note=body.get('note') or '',
+                discreet=is_provider(),
                 requested_by=f'token {token().name}'[:254])
         except prefix_requests.RequestRefused as exc:
             problems = field_errors(exc.errors)
@@ -228,7 +229,7 @@ def _prefix_filter(query):
     origin = request.args.get('origin')
     if origin is not None:
         digits = origin.strip().upper().removeprefix('AS')
-        if not digits.isdigit() or int(digits) > 2 ** 32 - 1:
+        if not (digits.isascii() and digits.isdigit()) or int(digits) > 2 ** 32 - 1:
             errors['origin'] = 'an AS number, e.g. 64500 or AS64500'
         else:
             query = query.where(TrackedPrefix.origin == int(digits))

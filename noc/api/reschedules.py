@@ -23,6 +23,7 @@ from . import (bp, is_provider, json_body, localised, page_args, require_noc, re
                token)
 from .docs import ERRORS, PAGING, PROBLEM, CUSTOMER, content, describe, page_of, path_id
 from .problems import ApiProblem, field_errors
+from .windows import PUBLISHED
 
 MAX_ID = 2 ** 63 - 1
 MAX_REASON = 2000           # as the customer page and the NOC's decline form
@@ -79,15 +80,15 @@ def _told(window, customer_id):
 
 
 def _visible_window(value, customer_id):
-    """The window a provider names, if it is theirs: one they were told about, or
-    one holding their circuits that is past TENTATIVE (before that nobody was told)."""
+    """The window a provider names, if it is theirs: published (not TENTATIVE, nor
+    cancelled while TENTATIVE) and about their circuits, now or when they were told."""
     where = _window_where(value)
-    window = MaintenanceWindow.select().where(where).first() if where is not None else None
+    # Never one nobody outside the NOC saw (the window endpoints' rule).
+    window = (MaintenanceWindow.select().where(where & PUBLISHED).first()
+              if where is not None else None)
     if window is None:
         return None
-    if _told(window, customer_id):
-        return window
-    if window.status != 'TENTATIVE' and customer_id in windows.by_customer(window):
+    if _told(window, customer_id) or customer_id in windows.by_customer(window):
         return window
     return None
 

@@ -22,7 +22,7 @@ def find_customer(text):
     customer = Customer.get_or_none(Customer.account_id == text)
     if customer is None:
         digits = text[2:] if text.upper().startswith('AS') else text
-        if digits.isdigit() and len(digits) <= 10:
+        if digits.isascii() and digits.isdigit() and len(digits) <= 10:
             row = CustomerAsn.get_or_none(CustomerAsn.asn == int(digits))
             customer = row.customer if row else None
     if customer is None:

@@ -15,10 +15,13 @@ MAX_ITEMS = 100
 # PR-12, PR 12, PR#12, pr12; "pedido 12", "pedido nº 12", "request #12",
 # "solicitação número 12"; lists after one ("pedidos 12, 13 e 14").
 _NUMBER = r'(?<![\d.:/])\d{1,17}(?![\d/:]|\.\d)'
-_HEAD = (r'(?<![\w-])(?:PR\s*[-#:]?\s*|(?:pedido|request|solicita[çc][ãa]o|requisi[çc][ãa]o)'
-         r'(?:s|es)?\s*(?:(?:n[º°o]\.?|n\.|n[uú]mero|number)\s*|#\s*)?[-:#]?\s*)')
-_REFERENCE = re.compile(_HEAD + r'(\d{1,17}(?![\d/:]|\.\d)(?:\s*(?:,|;|/|&|\be\b|\band\b)\s*'
-                        r'(?:PR\s*[-#:]?\s*)?' + _NUMBER + r')*)', re.IGNORECASE)
+# Possessive quantifiers (*+): a run of spaces is read one way only, so a long
+# run with no number after it costs linear time, not quadratic.
+_HEAD = (r'(?<![\w-])(?:PR(?:\s*+[-#:])?\s*+|(?:pedido|request|solicita[çc][ãa]o|'
+         r'requisi[çc][ãa]o)(?:s|es)?\s*+(?:(?:n[º°o]\.?|n\.|n[uú]mero|number)\s*+|#\s*+)?'
+         r'(?:[-:#]\s*+)?)')
+_REFERENCE = re.compile(_HEAD + r'(\d{1,17}(?![\d/:]|\.\d)(?:\s*+(?:,|;|/|&|\be\b|\band\b)\s*+'
+                        r'(?:PR(?:\s*+[-#:])?\s*+)?' + _NUMBER + r')*)', re.IGNORECASE)
 _DIGITS = re.compile(r'\d+')
 # IPv4 with a length, octets may be left out ("192.0.2/24"); a bare address;
 # IPv6 with or without a length. Ends of sentences (".", ",", ")") may follow.

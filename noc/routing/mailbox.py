@@ -32,7 +32,7 @@ from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale, gettext as _
 
 from ..mail import compose, outbox, reading
-from ..models import Circuit, Contact, Customer, InboundMessage, OutboxMessage
+from ..models import Circuit, Contact, Customer, OutboxMessage
 from . import mail_query, notices, verdict
 from .labels import STATE_LABELS, VERDICT_LABELS, label
 from .models import TrackedPrefix
@@ -347,14 +347,19 @@ def _unknown(message, letter, now):
 
 
 def _answers_this_hour(customer_id, now):
-    return InboundMessage.select().where(
-        (InboundMessage.customer == customer_id)
-        & InboundMessage.outcome.in_(('answered', 'nothing-asked'))
-        & (InboundMessage.received_at > now - datetime.timedelta(hours=1))).count()
+    """Answers mailed to the customer in the last hour, counted from what was
+    sent (one answer is one mail per BGP contact, written at one moment), not
+    from the questions: a question can concern several customers."""
+    return (OutboxMessage.select(pw.fn.COUNT(pw.fn.DISTINCT(OutboxMessage.created_at)))
+            .where((OutboxMessage.customer == customer_id) & (OutboxMessage.kind == ANSWER)
+                   & (OutboxMessage.created_at > now - datetime.timedelta(hours=1)))
+            .scalar()) or 0
 
 
 def _answer_customers(message, letter, contacts, now):
-    query = mail_query.parse(letter.subject, letter.reply_text or letter.text)
+    # Only what the sender wrote: a reply that is all quote asks nothing. The
+    # first 20,000 characters, as much as is kept of any body.
+    query = mail_query.parse(letter.subject, letter.reply_text[:20000])
     limit = settings()['inbound']['bgp_answers_per_hour']
     outcomes = []
     for customer_id, contact in contacts.items():

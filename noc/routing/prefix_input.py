@@ -550,8 +550,9 @@ _AS_SET_PART = re.compile(r'AS-[A-Z0-9_-]*[A-Z0-9]|AS\d{1,10}', re.IGNORECASE)
 
 
 def valid_as_set(name):
-    """True for an AS-SET name such as AS-EXAMPLE or AS64500:AS-CUSTOMERS."""
-    if not isinstance(name, str) or not 3 < len(name) <= 200:
+    """True for an AS-SET name such as AS-EXAMPLE or AS64500:AS-CUSTOMERS (at most 128
+    characters, as the columns that keep one)."""
+    if not isinstance(name, str) or not 3 < len(name) <= 128:
         return False
     parts = name.split(':')
     return (all(_AS_SET_PART.fullmatch(part) for part in parts)

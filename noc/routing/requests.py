@@ -92,8 +92,9 @@ def _already_requested(customer_id, circuit_id):
         & TrackedPrefix.state.in_(TrackedPrefix.OPEN + TrackedPrefix.LIVE))}
 
 
-def _line_problems(entries, customer, circuit, allow_length):
-    """[(line, text, message)] for entries that cannot be requested."""
+def _line_problems(entries, customer, circuit, allow_length, discreet=False):
+    """[(line, text, message)] for entries that cannot be requested. `discreet`:
+    the customer reads them, so another customer's space is not named."""
     conf = settings()['prefixes']
     problems = []
     owners = _owners({e.origin for e in entries})
@@ -109,7 +110,9 @@ def _line_problems(entries, customer, circuit, allow_length):
             problems.append((entry.line, entry.raw,
                              _l('AS%(asn)s is registered to another customer', asn=entry.origin)))
         for row in claims.overlapping(entry.prefix, customer.id)[:1]:
-            problems.append((entry.line, entry.raw, overlap_message(entry.prefix, row)))
+            problems.append((entry.line, entry.raw, _l(
+                '%(prefix)s overlaps address space already accepted for another customer',
+                prefix=entry.prefix) if discreet else overlap_message(entry.prefix, row)))
         existing = requested.get((entry.prefix, entry.origin))
         if existing is not None:
             problems.append((entry.line, entry.raw, _l(
@@ -140,13 +143,14 @@ def parse_reference(text):
     text = (text or '').strip().upper()
     if text.startswith('PR-'):
         text = text[3:]
-    return int(text) if text.isdigit() and len(text) < 18 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else None
 
 
 def submit(customer, circuit, text, *, actor, as_set='', via='web', requested_by='', note='',
-           allow_length=False, now=None):
+           allow_length=False, discreet=False, now=None):
     """Store a request with its prefixes (state received) -> PrefixRequest;
-    raises RequestRefused when a field or any line is wrong (nothing stored)."""
+    raises RequestRefused when a field or any line is wrong (nothing stored).
+    `discreet`: the customer submits, and must not learn who holds other space."""
     now = now or utcnow()
     errors = {}
     problem = session_problem(customer, circuit)
@@ -166,7 +170,7 @@ def submit(customer, circuit, text, *, actor, as_set='', via='web', requested_by
         raise RequestRefused({'prefixes': _l('at most %(max)d prefixes per request',
                                              max=MAX_PREFIXES)})
     with database.atomic():
-        lines += _line_problems(parsed.entries, customer, circuit, allow_length)
+        lines += _line_problems(parsed.entries, customer, circuit, allow_length, discreet)
         if lines:
             raise RequestRefused(lines=sorted(lines, key=lambda p: p[0]))
         request = PrefixRequest.create(customer=customer, circuit=circuit, as_set=as_set,
