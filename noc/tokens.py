@@ -11,6 +11,8 @@ import hashlib
 import re
 import secrets
 
+import peewee as pw
+
 from flask_babel import lazy_gettext as _l
 
 from . import audit
@@ -108,7 +110,10 @@ def authenticate(secret, now=None):
     if not secret or not _SECRET_RE.match(secret):
         return None
     now = now or utcnow()
-    token = ApiToken.get_or_none(ApiToken.secret_hash == _hash(secret))
+    # With its customer in the same query: a provider's every request reads it.
+    token = (ApiToken.select(ApiToken, Customer)
+             .join(Customer, pw.JOIN.LEFT_OUTER, on=ApiToken.customer)
+             .where(ApiToken.secret_hash == _hash(secret)).first())
     if token is None or token.revoked_at is not None:
         return None
     if token.expires_at is not None and token.expires_at <= now:

@@ -124,8 +124,9 @@ def page_args():
 
 def paginated(query, serialise):
     page, per_page = page_args()
-    total = query.count()
     items = [serialise(row) for row in query.paginate(page, per_page)]
+    # A first page that is not full is the whole list: no COUNT needed.
+    total = len(items) if page == 1 and len(items) < per_page else query.count()
     return {'items': items, 'page': page, 'per_page': per_page, 'total': total}
 
 
