@@ -12,7 +12,6 @@ import re
 import secrets
 
 import peewee as pw
-
 from flask_babel import lazy_gettext as _l
 
 from . import audit

@@ -8,6 +8,7 @@ from ..routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
 from ..routing.models import PrefixCheck
 from ..routing.verdict import message
 from . import bp, docs, is_provider, json_body, localised, require_role, token
+from .prefixes import pasted_prefixes, refusal
 from .problems import ApiProblem, field_errors
 
 MAX_ID = 2 ** 63 - 1
@@ -47,14 +48,7 @@ def create_check():
     require_role('viewer')
     body = json_body()
     errors = {}
-    prefixes = body.get('prefixes')
-    if isinstance(prefixes, list) and all(isinstance(p, str) for p in prefixes):
-        text = '\n'.join(prefixes)
-    elif isinstance(prefixes, str):
-        text = prefixes
-    else:
-        text = ''
-        errors['prefixes'] = 'a list of "PREFIX [ORIGIN]" strings, or one text of lines'
+    text = pasted_prefixes(body, errors)
     if body.get('as_set') is not None and not isinstance(body['as_set'], str):
         errors['as_set'] = 'a string: an AS-SET name such as AS-EXAMPLE'
     origin = body.get('origin')
@@ -69,10 +63,7 @@ def create_check():
                                 token_id=token().id, as_set=body.get('as_set') or '',
                                 origin=origin)
         except adhoc.CheckRefused as exc:
-            problems = field_errors(exc.errors)
-            problems += [{'field': 'prefixes', 'line': line, 'text': raw,
-                          'message': str(reason)} for line, raw, reason in exc.lines]
-            raise ApiProblem(422, 'the check was not made', problems)
+            raise refusal('the check was not made', exc.errors, exc.lines)
     check = localised(work)
     headers = {'Location': url_for('api.get_check', check_id=check.id)}
     if check.state == 'pending':

@@ -54,6 +54,26 @@ def request_json(request, with_prefixes=True):
     return body
 
 
+def pasted_prefixes(body, errors):
+    """The body's `prefixes` (a list of lines or one text) as the text the domain
+    parses; a wrong shape is noted in `errors`."""
+    prefixes = body.get('prefixes')
+    if isinstance(prefixes, list) and all(isinstance(p, str) for p in prefixes):
+        return '\n'.join(prefixes)
+    if isinstance(prefixes, str):
+        return prefixes
+    errors['prefixes'] = 'a list of "PREFIX [ORIGIN]" strings, or one text of lines'
+    return ''
+
+
+def refusal(detail, errors, lines):
+    """A 422 from the domain's refusal: its fields, then each bad line of the paste."""
+    problems = field_errors(errors)
+    problems += [{'field': 'prefixes', 'line': line, 'text': raw, 'message': str(reason)}
+                 for line, raw, reason in lines]
+    return ApiProblem(422, detail, problems)
+
+
 def _scoped(query, model):
     """Only the token's customer's rows for a provider token."""
     if is_provider():
@@ -107,14 +127,7 @@ def submit_request():
     require_role('engineer')
     body = json_body()
     errors = {}
-    prefixes = body.get('prefixes')
-    if isinstance(prefixes, list) and all(isinstance(p, str) for p in prefixes):
-        text = '\n'.join(prefixes)
-    elif isinstance(prefixes, str):
-        text = prefixes
-    else:
-        text = ''
-        errors['prefixes'] = 'a list of "PREFIX [ORIGIN]" strings, or one text of lines'
+    text = pasted_prefixes(body, errors)
     for name in ('circuit', 'as_set', 'note'):
         if body.get(name) is not None and not isinstance(body[name], str):
             errors[name] = 'a string'
@@ -134,10 +147,7 @@ def submit_request():
                 discreet=is_provider(),
                 requested_by=f'token {token().name}'[:254])
         except prefix_requests.RequestRefused as exc:
-            problems = field_errors(exc.errors)
-            problems += [{'field': 'prefixes', 'line': line, 'text': raw,
-                          'message': str(reason)} for line, raw, reason in exc.lines]
-            raise ApiProblem(422, 'the request was not stored; nothing was', problems)
+            raise refusal('the request was not stored; nothing was', exc.errors, exc.lines)
         return made
     made = localised(work)
     _check_now()
