@@ -11,7 +11,7 @@ from urllib.parse import urlparse, unquote
 
 import peewee
 from playhouse.migrations import Runner
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from .config import PROJECT_DIR, project_path
 
@@ -30,9 +30,15 @@ def open_database(url):
             os.makedirs(os.path.dirname(path), exist_ok=True)
         # WAL lets the worker write while pages read; foreign keys are off in
         # SQLite unless asked for on every connection.
-        return peewee.SqliteDatabase(path, pragmas={
-            'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': 10000,
-            'synchronous': 'normal', 'cache_size': -32000})
+        pragmas = {'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': 10000,
+                   'synchronous': 'normal', 'cache_size': -32000}
+        if path == ':memory:':
+            return peewee.SqliteDatabase(path, pragmas=pragmas)
+        # Pooled like PostgreSQL: opening a file costs the pragmas above, and
+        # closing the last connection checkpoints the WAL, on every request.
+        # A pooled connection moves between threads, never used by two at once.
+        return PooledSqliteDatabase(path, pragmas=pragmas, max_connections=32,
+                                    stale_timeout=300, check_same_thread=False)
     parts = urlparse(url)
     # Pooled: every request connects and closes (create_app), and a new
     # PostgreSQL connection (a server process, the handshake) costs several
