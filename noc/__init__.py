@@ -6,6 +6,7 @@ from flask import Flask
 
 from . import config as config_module
 from .db import bind, database, open_database
+from . import limiter_storage
 from .extensions import babel, csrf, limiter, login_manager, mailer
 
 TEMPLATES_DIR = os.path.join(config_module.PROJECT_DIR, 'templates')
@@ -28,7 +29,7 @@ def create_app(overrides=None, environ=None):
         REMEMBER_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=datetime.timedelta(
             minutes=web['session_lifetime_minutes']),
-        RATELIMIT_STORAGE_URI=web['rate_limit_storage_uri'],
+        RATELIMIT_STORAGE_URI=limiter_storage.storage_uri(web['rate_limit_storage_uri']),
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(os.path.dirname(__file__),

@@ -306,3 +306,42 @@ def test_an_as_set_longer_than_its_column_is_a_field_error(api):
         'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24'], 'as_set': 'AS-' + 'X' * 150})
     assert answer.status_code == 422
     assert [e['field'] for e in answer.get_json()['errors']] == ['as_set']
+
+
+def test_api_requests_start_no_thread_and_reuse_one_connection(api, monkeypatch):
+    """At hundreds of requests a second, a thread per request (limits' own
+    memory storage) or a new connection per request (pragmas, WAL checkpoint
+    on SQLite; a server process on PostgreSQL) costs more than the read."""
+    import threading
+    from noc.db import database
+    api('GET', '/prefixes', 'acme')                  # the pool holds a connection now
+    started = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, 'start',
+                        lambda self: (started.append(self.name), real_start(self))[1])
+    # The engine's own connect, below the pool (which hands out open ones).
+    mro = type(database.obj).__mro__
+    engine = next(cls for cls in mro if cls.__module__ == 'peewee' and '_connect' in vars(cls))
+    opened = []
+    real_connect = engine._connect
+    monkeypatch.setattr(engine, '_connect',
+                        lambda self: (opened.append(1), real_connect(self))[1])
+    answers = [api('GET', '/prefixes?prefix=198.51.100.0/24', 'globex') for _ in range(20)]
+    assert {a.status_code for a in answers} == {200}
+    assert answers[0].get_json()['items'][0]['prefix'] == '198.51.100.0/24'
+    assert started == [] and opened == []
+
+
+def test_rate_limit_counters_are_swept_without_a_timer():
+    from noc.limiter_storage import SweptMemoryStorage, storage_uri
+    from limits.storage import storage_from_string
+    storage = storage_from_string(storage_uri('memory://'))
+    assert isinstance(storage, SweptMemoryStorage)
+    assert storage_uri('redis://127.0.0.1:6379') == 'redis://127.0.0.1:6379'
+    storage.incr('live', 60)
+    storage.incr('spent', 0)                         # expires at once
+    storage._next_sweep = 0                          # as if a second had gone by
+    storage.incr('other', 60)
+    assert 'spent' not in storage.storage and storage.get('live') == 1
+    storage.incr('spent-again', 0)                   # within the second: no sweep yet
+    assert 'spent-again' in storage.storage
