@@ -26,8 +26,9 @@ Per engine:
 3. for each gunicorn setting of --servers: `python -m gunicorn app:app` bound
    to 127.0.0.1 on a free port, pointed at the database by a site file
    (NOC_CONFIG; no other NOC_* variable passes), with api.rate_limit raised
-   to "100000 per minute" there and the limiter's counters in memory:// (each
-   worker its own). bench/openloop.py then sends the status endpoint at
+   to "100000 per minute" there and the limiter's counters in --limiter
+   (memory://, each worker its own; or redis://…, shared, as deployed).
+   bench/openloop.py then sends the status endpoint at
    --rate for --warmup + --seconds, open loop, keep-alive, latency from each
    request's intended send time. Random customers (their own token), random
    asks: 80% one of their tracked prefixes, 10% the covering prefix one bit
@@ -351,12 +352,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def site_file(url, folder):
+def site_file(url, folder, limiter):
     path = os.path.join(folder, 'site.toml')
     with open(path, 'w', encoding='utf-8') as fh:
         fh.write(f'[app]\nsecret_key = "{SECRET_KEY}"\n\n[database]\nurl = "{url}"\n\n'
                  f'[api]\nrate_limit = "{RATE_LIMIT}"\n\n'
-                 '[web]\nrate_limit_storage_uri = "memory://"\n\n'
+                 f'[web]\nrate_limit_storage_uri = "{limiter}"\n\n'
                  f'[mail]\nbackend = "capture"\ncapture_dir = "{folder}/mail"\n')
     return path
 
@@ -518,7 +519,7 @@ def run_engine(engine, pairs, args):
     print(f'{engine}:', flush=True)
     folder = tempfile.mkdtemp(prefix='janela-api-bench-')
     os.makedirs(OUT_DIR, exist_ok=True)
-    out = {'engine': engine, 'servers': [], 'machine': machine()}
+    out = {'engine': engine, 'servers': [], 'machine': machine(), 'limiter': args.limiter}
     with fresh_database(engine, SQLITE_PATH, PG_NAME) as url:
         app = create_app(overrides(url, os.path.join(folder, 'mail')), environ={})
         with app.test_request_context(), database.connection_context():
@@ -529,7 +530,7 @@ def run_engine(engine, pairs, args):
                 profile(app, world, args.seed, args.profile)
         if not database.is_closed():
             database.close()
-        config = site_file(url, folder)
+        config = site_file(url, folder, args.limiter)
         count = int(args.rate * (args.warmup + args.seconds))
         for text in args.servers:
             server = parse_server(text) | {'app': args.app}
@@ -558,7 +559,8 @@ def run_engine(engine, pairs, args):
             print(f'  highest open-loop rate with p95 < {P95_TARGET_MS} ms: {found}', flush=True)
             with gunicorn(server, config, log) as (proc, port):
                 out['wrk'] = run_wrk(port, world, args.seed, 15)
-    with open(os.path.join(OUT_DIR, f'api-status-{engine}.json'), 'w') as fh:
+    limiter = '' if args.limiter == 'memory://' else '-' + args.limiter.split(':')[0]
+    with open(os.path.join(OUT_DIR, f'api-status-{engine}{limiter}.json'), 'w') as fh:
         json.dump(out, fh, indent=1)
     shutil.rmtree(folder, ignore_errors=True)
     return out
@@ -592,6 +594,10 @@ def main(argv=None):
                         help='the WSGI app gunicorn serves (another: to measure a change '
                              'before making it; add its folder to PYTHONPATH). The in-process '
                              'figures are always of the tree as it is')
+    parser.add_argument('--limiter', default='memory://',
+                        help='web.rate_limit_storage_uri of the served app: memory:// (each '
+                             'worker its own counters) or redis://127.0.0.1:6379 (shared, '
+                             'as README.md deploys it)')
     parser.add_argument('--customers', type=int, default=2000)
     parser.add_argument('--per-customer', type=int, default=10)
     parser.add_argument('--seed', type=int, default=1)

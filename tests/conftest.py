@@ -17,6 +17,7 @@ from noc.db import database, init_db
 from noc.models import ALL_MODELS
 from smtp_server import smtp_server  # noqa: F401  (a fixture for every test module)
 from imap_server import _imap_server_session, imap_server  # noqa: F401  (fixtures, as above)
+from redis_server import redis_url  # noqa: F401  (a fixture, as above)
 
 PG_SERVER = os.environ.get('NOC_TEST_PG', 'postgresql://postgres@127.0.0.1:5432')
 SECRET = 'test-secret-' + 'x' * 40

@@ -45,6 +45,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from redis_server import RedisUnavailable, start_redis
 from shared_data import path as shared_path
 
 HOST = '127.0.0.1'
@@ -464,26 +465,11 @@ def _prepare_folders(workdir):
 
 
 def _start_redis(handle):
-    handle._redis_port = free_port()
-    redis = shutil.which('redis-server') or shutil.which('redis-server', path='/usr/sbin:/usr/bin')
-    if not redis:
-        raise IrrdServerError('redis-server is not installed (Debian package redis-server; '
-                             'scripts/setup-irrd.sh installs it)')
-    with open(handle.workdir / 'redis.out', 'wb') as log:
-        handle._processes['redis'] = subprocess.Popen(
-            [redis, '--bind', HOST, '--port', str(handle._redis_port), '--save', '',
-             '--appendonly', 'no', '--maxmemory', '2gb', '--dir', str(handle.workdir / 'redis')],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if handle._processes['redis'].poll() is not None:
-            handle._fail('redis-server exited')
-        try:
-            if handle._redis('PING') == b'PONG':
-                return
-        except OSError:
-            time.sleep(0.05)
-    handle._fail('redis-server did not answer PING')
+    try:
+        handle._processes['redis'], handle._redis_port = start_redis(
+            handle.workdir / 'redis', handle.workdir / 'redis.out')
+    except RedisUnavailable as exc:
+        handle._fail(str(exc))
 
 
 def _create_database(handle):

@@ -163,6 +163,26 @@ def test_each_token_has_its_own_rate_limit(db_url):
                       headers={'Authorization': f'Bearer {two}'}).status_code == 200
 
 
+def test_workers_share_a_tokens_limit_through_redis(db_url, redis_url):
+    """Deployed as the README says (several gunicorn workers, the limiter's
+    counters in Redis), a token gets its limit once, not once per worker."""
+    # Keys are the tokens' (new secrets each run): no test sees another's counters.
+    sections = {'api': {'rate_limit': '3 per minute'},
+                'web': {'rate_limit_storage_uri': redis_url}}
+    first, second = prepared_app(db_url, **sections), prepared_app(db_url, **sections)
+    with db(first):
+        secret = tokens.create({'name': 'a', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+        other = tokens.create({'name': 'b', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+    headers = {'Authorization': f'Bearer {secret}'}
+    codes = [app.test_client().get('/api/v1/prefixes', headers=headers).status_code
+             for app in (first, second, first, second)]
+    assert codes == [200, 200, 200, 429]
+    refused = second.test_client().get('/api/v1/prefixes', headers=headers)
+    assert refused.mimetype == PROBLEM and 1 <= int(refused.headers['Retry-After']) <= 61
+    assert first.test_client().get('/api/v1/prefixes', headers={
+        'Authorization': f'Bearer {other}'}).status_code == 200
+
+
 def test_prefix_list_download_is_the_customers_own(api):
     with db(api.app):
         from noc.routing.models import TrackedPrefix
