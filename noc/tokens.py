@@ -100,11 +100,6 @@ def revoke(token_id, actor, now=None):
     return token
 
 
-def well_formed(secret):
-    """Shaped like a secret Janela issues (says nothing of whether it is valid)."""
-    return bool(secret) and bool(_SECRET_RE.match(secret))
-
-
 # With its customer in the same query: a provider's every request reads it.
 _BY_HASH = Prepared(lambda shape: (
     ApiToken.select(ApiToken, Customer)

@@ -61,6 +61,22 @@ def test_every_route_is_in_the_openapi_document_and_back(api):
     assert 'POST /api/v1/prefix-requests' in api('GET', '/docs').get_data(as_text=True)
 
 
+def test_the_served_document_states_this_installations_largest_page(db_url):
+    app = prepared_app(db_url, api={'max_page_size': 120})
+    with db(app):
+        secret = tokens.create({'name': 'v', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+    client = app.test_client()
+    served = client.get('/api/v1/openapi.json').get_json()
+    limits = {parameter['schema']['maximum'] for operations in served['paths'].values()
+              for operation in operations.values() for parameter in operation.get('parameters', [])
+              if parameter['name'] == 'per_page'}
+    assert limits == {120}
+    headers = {'Authorization': f'Bearer {secret}'}
+    assert client.get('/api/v1/prefixes?per_page=120', headers=headers).status_code == 200
+    assert client.get('/api/v1/prefixes?per_page=121', headers=headers).status_code == 400
+    assert '120' in client.get('/api/v1/docs').get_data(as_text=True)
+
+
 def test_no_token_or_a_bad_one_is_a_401_problem(api):
     for headers in ({}, {'Authorization': 'Bearer jnl_' + 'x' * 43},
                     {'Authorization': 'Basic abc'}):
@@ -79,6 +95,13 @@ def test_a_provider_sees_only_its_own_requests_and_prefixes(api):
     assert api('GET', f'/prefixes/{api.globex_prefix}', 'acme').status_code == 404
     assert api('GET', '/prefix-requests', 'acme').get_json()['total'] == 0
     assert api('GET', '/prefixes?customer=GLOBEX-7', 'acme').get_json()['total'] == 0
+    assert api('GET', '/prefix-requests?customer=GLOBEX-7', 'acme').get_json()['total'] == 0
+    assert api('GET', '/prefix-requests?customer=GLOBEX-7', 'viewer').get_json()['total'] == 1
+    # Deciding on another's request is refused, and reads like deciding on one's own.
+    for request_id in (api.globex_request, api.globex_request + 999):
+        refused = api('POST', f'/prefix-requests/{request_id}/actions', 'acme',
+                      json={'action': 'withdraw', 'reason': 'x', 'all': True})
+        assert refused.status_code == 403 and 'GLOBEX' not in refused.get_data(as_text=True)
     own = api('GET', '/prefixes', 'globex').get_json()
     assert own['total'] == 1 and own['items'][0]['prefix'] == '198.51.100.0/24'
     # Submitting on another customer's session is refused like an unknown session.
@@ -87,8 +110,9 @@ def test_a_provider_sees_only_its_own_requests_and_prefixes(api):
     assert stolen.status_code == 422
     assert stolen.get_json()['errors'][0]['field'] == 'circuit'
     with db(api.app):
-        from noc.routing.models import PrefixRequest
+        from noc.routing.models import PrefixRequest, TrackedPrefix
         assert PrefixRequest.select().count() == 1
+        assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'approved'
 
 
 def test_a_provider_submits_and_reads_verdicts_with_reasons(api):
@@ -166,7 +190,8 @@ def test_each_token_has_its_own_rate_limit(db_url):
 def test_workers_share_a_tokens_limit_through_redis(db_url, redis_url):
     """Deployed as the README says (several gunicorn workers, the limiter's
     counters in Redis), a token gets its limit once, not once per worker."""
-    # Keys are the tokens' (new secrets each run): no test sees another's counters.
+    import redis
+    redis.Redis.from_url(redis_url).flushdb()    # token ids start again in each test's database
     sections = {'api': {'rate_limit': '3 per minute'},
                 'web': {'rate_limit_storage_uri': redis_url}}
     first, second = prepared_app(db_url, **sections), prepared_app(db_url, **sections)
@@ -181,6 +206,55 @@ def test_workers_share_a_tokens_limit_through_redis(db_url, redis_url):
     assert refused.mimetype == PROBLEM and 1 <= int(refused.headers['Retry-After']) <= 61
     assert first.test_client().get('/api/v1/prefixes', headers={
         'Authorization': f'Bearer {other}'}).status_code == 200
+
+
+def test_a_tokens_limit_is_one_limit_across_every_endpoint(db_url):
+    app = prepared_app(db_url, api={'rate_limit': '3 per minute'})
+    with db(app):
+        secret = tokens.create({'name': 'a', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+    client = app.test_client()
+    headers = {'Authorization': f'Bearer {secret}'}
+    codes = [client.get(f'/api/v1{path}', headers=headers).status_code
+             for path in ('/prefixes', '/prefix-requests', '/customers', '/maintenance-windows',
+                          '/prefixes/1')]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_requests_without_a_live_token_are_limited_by_the_clients_address(db_url):
+    """Guessing secrets (well-formed, random) is refused and then throttled; a
+    live token keeps its own bucket meanwhile."""
+    import secrets as random_secrets
+    app = prepared_app(db_url, api={'rate_limit': '3 per minute'})
+    with db(app):
+        live = tokens.create({'name': 'a', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
+        revoked = tokens.create({'name': 'r', 'kind': 'noc', 'role': 'viewer'}, 'admin')
+        tokens.revoke(revoked[0].id, 'admin')
+    client = app.test_client()
+    guesses = ['jnl_' + random_secrets.token_urlsafe(32) for _ in range(2)] + [revoked[1], None]
+    answers = [client.get('/api/v1/prefixes', headers={'Authorization': f'Bearer {guess}'}
+                          if guess else {}) for guess in guesses]
+    assert [a.status_code for a in answers] == [401, 401, 401, 429]
+    assert answers[-1].mimetype == PROBLEM and int(answers[-1].headers['Retry-After']) >= 1
+    assert client.get('/api/v1/prefixes',
+                      headers={'Authorization': f'Bearer {live}'}).status_code == 200
+
+
+def test_a_method_the_route_does_not_take_is_a_405_naming_those_it_does(api):
+    for method, path, allowed in (('PUT', '/prefixes', {'GET'}),
+                                  ('GET', '/checks', {'POST'}),
+                                  ('GET', f'/prefix-requests/{api.globex_request}/actions',
+                                   {'POST'})):
+        answer = api(method, path, 'engineer')
+        assert answer.status_code == 405 and answer.mimetype == PROBLEM, path
+        assert allowed <= {m.strip() for m in answer.headers['Allow'].split(',')}, path
+        assert answer.get_json()['title'] == 'Method not allowed'
+
+
+def test_a_body_over_the_size_limit_is_a_413_problem(api):
+    answer = api('POST', '/prefix-requests', 'engineer', data=b'x' * (21 * 1024 * 1024),
+                 headers={'Content-Type': 'application/json'})
+    assert answer.status_code == 413 and answer.mimetype == PROBLEM
+    assert answer.get_json()['title'] == 'Content too large'
 
 
 def test_prefix_list_download_is_the_customers_own(api):
@@ -237,7 +311,8 @@ def test_engineers_decide_on_prefixes_and_providers_cannot(api):
     assert again.status_code == 409 and again.mimetype == PROBLEM
     unsaid = api('POST', path, 'engineer', json={'action': 'withdraw',
                                                  'prefixes': [api.globex_prefix]})
-    assert unsaid.status_code == 409             # the customer must be told why
+    assert unsaid.status_code == 422             # the customer must be told why
+    assert [e['field'] for e in unsaid.get_json()['errors']] == ['reason']
     gone = api('POST', path, 'engineer', json={'action': 'withdraw', 'reason': 'fim do contrato',
                                                'prefixes': [api.globex_prefix]})
     assert gone.get_json()['request']['prefixes'][0]['state'] == 'withdrawn'
@@ -262,6 +337,38 @@ def test_engineers_decide_on_prefixes_and_providers_cannot(api):
     assert stranger.status_code == 422
     assert api('POST', f'/prefix-requests/{2 ** 63}/actions', 'engineer',
                json={'action': 'approve', 'all': True}).status_code == 404
+
+
+def test_engineers_approve_and_reject_what_the_check_left_to_them(api):
+    made = api('POST', '/prefix-requests', 'acme', json={
+        'circuit': 'JAN-IPT-001', 'prefixes': ['203.0.113.0/24', '3fff:200::/48']})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    request = made.get_json()
+    rows = {p['prefix']: p for p in request['prefixes']}
+    assert {p['state'] for p in rows.values()} == {'checked'}     # left to an engineer
+    path = f'/prefix-requests/{request["id"]}/actions'
+    # A provider cannot decide on its own request either.
+    assert api('POST', path, 'acme', json={'action': 'approve', 'all': True}).status_code == 403
+    # Nothing vouches for 3fff:200::/48: approving it needs the engineer's reason.
+    unsure = api('POST', path, 'engineer', json={
+        'action': 'approve', 'prefixes': [rows['3fff:200::/48']['id']]})
+    assert unsure.status_code == 422
+    assert [e['field'] for e in unsure.get_json()['errors']] == ['reason']
+    approved = api('POST', path, 'engineer', json={
+        'action': 'approve', 'reason': 'LOA assinada', 'prefixes': [rows['3fff:200::/48']['id']]})
+    assert approved.status_code == 200, approved.get_data(as_text=True)
+    assert approved.get_json()['changed'] == [rows['3fff:200::/48']['id']]
+    unsaid = api('POST', path, 'engineer', json={'action': 'reject', 'all': True})
+    assert unsaid.status_code == 422
+    assert [e['field'] for e in unsaid.get_json()['errors']] == ['reason']
+    rejected = api('POST', path, 'engineer', json={
+        'action': 'reject', 'reason': 'ROA de outro AS', 'prefixes': [rows['203.0.113.0/24']['id']]})
+    assert rejected.status_code == 200, rejected.get_data(as_text=True)
+    states = {p['prefix']: (p['state'], p['decision_reason'])
+              for p in api('GET', f'/prefix-requests/{request["id"]}', 'acme')
+              .get_json()['prefixes']}
+    assert states == {'3fff:200::/48': ('approved', 'LOA assinada'),
+                      '203.0.113.0/24': ('rejected', 'ROA de outro AS')}
 
 
 def test_nul_characters_are_refused_by_name_not_a_500(api):

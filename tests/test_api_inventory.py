@@ -310,12 +310,20 @@ def test_deleting_a_customer_without_circuits_takes_its_contacts(api):
 
 def test_providers_and_viewers_cannot_write(api):
     n = ids(api)
+    site = api.world['site'].id
+    segment = api('POST', '/segments', 'engineer', json={
+        'code': 'RING-BH', 'name': 'Anel BH', 'kind': 'ring', 'a_site': 'BHZ01'}).get_json()['id']
     before, log = counts(api), audit_rows(api)
     attempts = [('POST', '/customers', NEW_CUSTOMER),
                 ('POST', '/contacts', {'customer': 'ACME-1', 'name': 'X', 'email': 'x@a.example'}),
                 ('POST', '/circuits', {'circuit_id': 'X-1', 'customer': 'ACME-1',
                                        'a_site': 'BHZ01'}),
-                ('POST', '/sites', {'code': 'X', 'name': 'X', 'city': 'X', 'state': 'SP'})]
+                ('POST', '/sites', {'code': 'X', 'name': 'X', 'city': 'X', 'state': 'SP'}),
+                ('POST', '/segments', {'code': 'X', 'name': 'X', 'kind': 'ring',
+                                       'a_site': 'BHZ01'}),
+                ('PATCH', f'/sites/{site}', {'name': 'mine'}), ('DELETE', f'/sites/{site}', None),
+                ('PATCH', f'/segments/{segment}', {'name': 'mine'}),
+                ('DELETE', f'/segments/{segment}', None)]
     for name in ('customers', 'contacts', 'circuits'):
         for key in ('acme', 'globex'):
             row = n[key if name == 'customers' else f'{key}_{name[:-1]}']

@@ -86,6 +86,12 @@ def test_admins_make_and_revoke_tokens_in_the_browser(app, as_role):
     bad = admin.post_form('/admin/tokens/', {'name': '', 'kind': 'noc', 'role': 'god',
                                              'customer': '', 'expires': 'tomorrow'})
     assert bad.status_code == 400 and 'is not a date' in bad.get_data(as_text=True)
+    # The end of the last day there is, moved to UTC from the admin's zone, is past it.
+    far = admin.post_form('/admin/tokens/', {'name': 'Far', 'kind': 'noc', 'role': 'viewer',
+                                             'customer': '', 'expires': '9999-12-31'})
+    assert far.status_code == 400 and 'before 9999-12-31' in far.get_data(as_text=True)
+    with db(app):
+        assert ApiToken.select().count() == 1
     with db(app):
         token = ApiToken.get()
     response = admin.post_form(f'/admin/tokens/{token.id}/revoke', {}, page_url='/admin/tokens/')

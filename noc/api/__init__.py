@@ -5,8 +5,6 @@ of the endpoints goes through `scope()`; a NOC token acts with its role. The
 token API needs no CSRF token (no cookie is involved); each token has its
 own rate limit.
 """
-import hashlib
-
 from flask import Blueprint, current_app, g, request
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
@@ -30,13 +28,22 @@ def _presented_secret():
     return secret.strip() if scheme.lower() == 'bearer' and secret.strip() else None
 
 
-def _token_key():
-    """Each token its own bucket, from the secret read as authentication reads it
-    (the limit is checked before the token is looked up), so spelling the header
-    differently is not a new bucket; anything else: the client's address."""
-    secret = _presented_secret()
-    if secret and tokens.well_formed(secret):
-        return 'api-token:' + hashlib.sha256(secret.encode()).hexdigest()[:24]
+def _presented_token():
+    """The live token of this request, or None; looked up once per request."""
+    if 'api_token' not in g:
+        secret = _presented_secret()
+        g.api_token = tokens.authenticate(secret) if secret else None
+    return g.api_token
+
+
+def _limit_key():
+    """Each live token one bucket, whichever endpoints it calls; every request
+    without one (no token, a wrong, revoked or expired one) counts against
+    the client's address, so guessing costs the guesser, not the database.
+    The limiter asks before the blueprint authenticates: the lookup is shared."""
+    token = _presented_token()
+    if token is not None:
+        return f'api-token:{token.id}'
     return f'api-anon:{request.remote_addr}'
 
 
@@ -48,12 +55,9 @@ def _rate_limit():
 def _authenticate():
     if request.endpoint in PUBLIC:
         return None
-    secret = _presented_secret()
-    token = tokens.authenticate(secret) if secret else None
-    if token is None:
+    if _presented_token() is None:
         raise ApiProblem(401, 'a valid bearer token is required (Authorization: Bearer jnl_…)',
                          headers={'WWW-Authenticate': 'Bearer realm="janela"'})
-    g.api_token = token
     _refuse_nul_in_query()
     return None
 
@@ -68,7 +72,9 @@ def _refuse_nul_in_query():
             {name.replace('\x00', '\\0'): 'text without NUL characters' for name in bad}))
 
 
-limiter.limit(_rate_limit, key_func=_token_key)(bp)
+# One limit shared by every endpoint of the API (a plain limit would count each
+# route apart, giving a token the limit once per endpoint).
+limiter.shared_limit(_rate_limit, scope='api', key_func=_limit_key)(bp)
 
 
 def token():

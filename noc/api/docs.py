@@ -5,7 +5,9 @@ each other endpoint module describes its own paths and schemas next to its
 code with `describe()`. tests/test_api.py checks that every route of the
 blueprint is in the document and every path in it is a route.
 """
-from flask import render_template
+import copy
+
+from flask import current_app, render_template
 
 from . import bp
 
@@ -39,8 +41,7 @@ def path_id(name, description=None):
 PAGING = [{'name': 'page', 'in': 'query', 'schema': {'type': 'integer', 'minimum': 1}},
           {'name': 'per_page', 'in': 'query',
            'schema': {'type': 'integer', 'minimum': 1, 'maximum': 500},
-           'description': 'Items per page (default 50; at most [api] max_page_size, '
-                          '500 unless the operator changed it)'}]
+           'description': 'Items per page (default 50; at most [api] max_page_size)'}]
 CUSTOMER = {'name': 'customer', 'in': 'query', 'schema': {'type': 'string'},
             'description': 'NOC tokens: only this customer (account id). Ignored for '
                            'provider tokens, which see only their own customer.'}
@@ -251,11 +252,29 @@ def describe(paths, schemas=None):
     DOCUMENT['components']['schemas'].update(schemas or {})
 
 
+def served():
+    """The document as this installation answers: the largest page is its own
+    [api] max_page_size (made once per app)."""
+    found = current_app.extensions.get('janela_openapi')
+    if found is None:
+        limit = current_app.config['NOC']['api']['max_page_size']
+        found = copy.deepcopy(DOCUMENT)
+        for operations in found['paths'].values():
+            for operation in operations.values():
+                for parameter in operation.get('parameters', []) if isinstance(
+                        operation, dict) else ():
+                    if parameter.get('name') == 'per_page':
+                        parameter['schema']['maximum'] = limit
+                        parameter['description'] = f'Items per page (default 50, at most {limit})'
+        current_app.extensions['janela_openapi'] = found
+    return found
+
+
 @bp.route('/openapi.json', methods=['GET'])
 def openapi():
-    return DOCUMENT
+    return served()
 
 
 @bp.route('/docs', methods=['GET'])
 def docs():
-    return render_template('api/docs.html', document=DOCUMENT)
+    return render_template('api/docs.html', document=served())

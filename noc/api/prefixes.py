@@ -223,7 +223,9 @@ def act_on_request(request_id):
             return prefix_requests.act([row.id for row in query], action,
                                        f'api:{token().prefix}', clean_text(reason))
         except prefix_requests.ActionRefused as exc:
-            raise ApiProblem(409, str(exc), field_errors({'action': str(exc)}))
+            # A missing reason is the body's fault; a prefix in the wrong state, a conflict.
+            raise ApiProblem(422 if exc.field == 'reason' else 409, str(exc),
+                             field_errors({exc.field: str(exc)}))
     rows = localised(work)
     if action == 'recheck':
         _check_now()

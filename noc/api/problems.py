@@ -4,7 +4,8 @@ from flask import jsonify
 
 PROBLEM = 'application/problem+json'
 TITLES = {400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found',
-          405: 'Method not allowed', 409: 'Conflict', 415: 'Unsupported media type',
+          405: 'Method not allowed', 409: 'Conflict', 413: 'Content too large',
+          415: 'Unsupported media type',
           422: 'Unprocessable content', 429: 'Too many requests',
           500: 'Internal server error'}
 

@@ -50,7 +50,11 @@ class RequestRefused(Exception):
 
 
 class ActionRefused(Exception):
-    pass
+    """`field` names what would have to change: 'reason' when one is missing."""
+
+    def __init__(self, message, field='action'):
+        super().__init__(message)
+        self.field = field
 
 
 def settings():
@@ -288,7 +292,7 @@ def act(prefix_ids, action, actor, reason='', now=None):
     reason = (reason or '').strip()
     now = now or utcnow()
     if needs_reason and not reason:
-        raise ActionRefused(_l('say why (the customer reads it)'))
+        raise ActionRefused(_l('say why (the customer reads it)'), field='reason')
     with database.atomic():
         rows = list(lock_rows(TrackedPrefix.select().where(TrackedPrefix.id.in_(
             list(prefix_ids) or [-1])).order_by(TrackedPrefix.id)))
@@ -302,7 +306,8 @@ def act(prefix_ids, action, actor, reason='', now=None):
                                    action=label(ACTION_NAMES, action),
                                    state=label(STATE_LABELS, wrong[0].state)))
         if action == 'approve' and not reason and any(r.verdict == REJECT for r in rows):
-            raise ActionRefused(_l('the verdict is reject: say why you approve it anyway'))
+            raise ActionRefused(_l('the verdict is reject: say why you approve it anyway'),
+                                field='reason')
         if action == 'approve':
             claims = Claims(exclude_ids=[r.id for r in rows])
             for row in rows:

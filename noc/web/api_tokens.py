@@ -55,6 +55,10 @@ def index():
         expires_at = None
         errors['expires_at'] = _('"%(value)s" is not a date; use YYYY-MM-DD',
                                  value=values['expires'])
+    except OverflowError:           # the end of 9999-12-31 in the admin's zone, say
+        expires_at = None
+        errors['expires_at'] = _('"%(value)s" is beyond the dates Janela keeps; use a date '
+                                 'before 9999-12-31', value=values['expires'])
     if not errors:
         try:
             token, secret = tokens.create(

@@ -5,11 +5,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
-def _page(status, title, message):
+def _page(status, title, message, headers=()):
     if request.path.startswith('/api/'):
-        # The JSON API speaks problem+json (RFC 9457), whatever went wrong.
+        # The JSON API speaks problem+json (RFC 9457), whatever went wrong, and
+        # keeps what the exception says in headers (Allow on a 405, RFC 9110).
         from ..api.problems import response
-        return response(status, message)
+        return response(status, message, headers={
+            k: v for k, v in headers if k.lower() != 'content-type'})
     if request.accept_mimetypes.best == 'application/json':
         return {'status': status, 'title': title, 'detail': message}, status
     try:
@@ -41,7 +43,7 @@ def register(app):
         }
         title, message = titles.get(exc.code, (_('Error %(code)d', code=exc.code or 500),
                                                _('The request failed.')))
-        return _page(exc.code, title, message)
+        return _page(exc.code, title, message, exc.get_headers())
 
     @app.errorhandler(Exception)
     def unexpected(exc):
