@@ -16,7 +16,8 @@ import inbound_fixtures as fixtures
 from conftest import prepared_app
 from noc.db import database
 from noc.mail import inbound
-from noc.models import Contact, Customer, InboundMessage, OutboxMessage, utcnow
+from noc.models import (Contact, Customer, InboundMessage, MaintenanceWindow,
+                        OutboxMessage, utcnow)
 from noc.routing import irr_store, mail_query, requests, snapshots
 from noc.web import inbox as inbox_pages
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
@@ -48,6 +49,18 @@ def asked(subject, text):
     ('', 'prefix 192.0.2.77/24 (with host bits)', ['192.0.2.0/24']),
     ('', 'PR-12 and pr-0012 and PR-12 again, 192.0.2.0/24 twice: 192.0.2.0/24',
      ['PR-12', '192.0.2.0/24']),
+    # An IPv6 prefix before a colon, spaces around its slash, labels glued to
+    # what they name, lists with a slash, dashes other than '-', an IPv4
+    # address inside an IPv6 one, octets with leading zeros.
+    ('', 'o prefixo 2001:db8:1::/48: está ok?', ['2001:db8:1::/48']),
+    ('', '2001:db8:1::/ 48 e 2001:db8:2:: /48', ['2001:db8:1::/48', '2001:db8:2::/48']),
+    ('', 'prefixo:192.0.2.0/24, IPv6:2001:db8:1::/48, ip:203.0.113.9',
+     ['192.0.2.0/24', '2001:db8:1::/48', '203.0.113.9']),
+    ('', 'PR-1/PR-2', ['PR-1', 'PR-2']),
+    ('', 'PR–12, PR‑13 e PR—14', ['PR-12', 'PR-13', 'PR-14']),
+    ('', '::ffff:192.0.2.0/120 e 64:ff9b::192.0.2.1', ['::ffff:c000:200/120',
+                                                     '64:ff9b::c000:201']),
+    ('', '192.000.2.0 e 010.001.002.000/24', ['192.0.2.0', '10.1.2.0/24']),
 ])
 def test_references_and_prefixes_are_read_however_written(subject, text, expected):
     assert asked(subject, text) == expected
@@ -57,6 +70,7 @@ def test_references_and_prefixes_are_read_however_written(subject, text, expecte
     'Reunião às 10:30:00 de 24.11.2026; versão 1.2.3; MAC 00:1a:2b:3c:4d:5e',
     'Ligue para (31) 4002-8922 ramal 12',
     'PR-1.5 is a version, not a request',
+    'pedido 12/2026 às 10:30; Hora:10:30:00; MAC:00:1a:2b:3c:4d:5e',
 ])
 def test_times_dates_versions_and_phone_numbers_are_not_questions(text):
     assert asked('', text) == []
@@ -66,6 +80,22 @@ def test_what_looks_like_a_prefix_but_is_none_is_reported_back():
     query = mail_query.parse('', '300.1.2.0/24, 192.0.2.0/33 and 2001:db8::/129; PR-4')
     assert query.unreadable == ['300.1.2.0/24', '192.0.2.0/33', '2001:db8::/129']
     assert [a.text for a in query.items] == ['PR-4'] and not query.empty
+
+
+def test_digits_of_other_scripts_are_reported_back_not_read():
+    query = mail_query.parse('', 'PR-1 e o prefixo ２００.1.2.0/22 e 192.0.2.٠; '
+                                 '١٩٢.٠.٢.٠/٢٤')
+    assert [a.text for a in query.items] == ['PR-1']
+    assert query.unreadable == ['２００.1.2.0/22', '192.0.2.٠',
+                                '١٩٢.٠.٢.٠/٢٤']
+
+
+def test_a_text_past_the_bound_is_cut_between_words_and_says_so(monkeypatch):
+    monkeypatch.setattr(mail_query, 'MAX_TEXT', 40)
+    query = mail_query.parse('', 'PR-3 ' + 'x' * 25 + ' 192.0.2.0/24 and PR-4')
+    assert [a.text for a in query.items] == ['PR-3'] and query.cut
+    query = mail_query.parse('', 'PR-3\n-- \n' + 'a long signature ' * 10)
+    assert [a.text for a in query.items] == ['PR-3'] and not query.cut
 
 
 def test_the_signature_asks_nothing_and_items_past_the_limit_are_counted():
@@ -133,6 +163,24 @@ def parts(row):
     return message, bodies['text/plain'], bodies['text/html']
 
 
+def decoded(value):
+    return str(email.header.make_header(email.header.decode_header(value)))
+
+
+def written(body, headers, subject='Status'):
+    """A message byte for byte as given: raw UTF-8 or encoded words in its headers."""
+    fields = [('From', 'Rede Acme <bgp@acme.example.com>'), ('To', BGP), ('Subject', subject),
+              ('Message-ID', make_msgid(domain='acme.example.com')),
+              ('Date', email.utils.format_datetime(utcnow())), ('MIME-Version', '1.0'),
+              ('Content-Type', 'text/plain; charset=utf-8'),
+              ('Content-Transfer-Encoding', '8bit')]
+    fields = [f for f in fields if f[0] not in dict(headers)] + list(headers)
+    head = b''.join(name.encode() + b': ' + (value if isinstance(value, bytes)
+                                             else value.encode()) + b'\r\n'
+                    for name, value in fields)
+    return head + b'\r\n' + body.encode() + b'\r\n'
+
+
 def test_a_bgp_contact_gets_each_prefix_state_verdict_reasons_and_api_links(world):
     query_id = '<q-1@acme.example.com>'
     message = receive(ask(f'Bom dia,\nqual a situação do PR-{world.r1.id} e do '
@@ -151,6 +199,7 @@ def test_a_bgp_contact_gets_each_prefix_state_verdict_reasons_and_api_links(worl
     assert str(email.header.make_header(email.header.decode_header(headers['Subject']))) == \
         'Re: Situação dos prefixos'
     assert headers['Reply-To'] == BGP and headers['Content-Language'] == 'pt-BR'
+    assert headers['X-Loop'] == BGP                   # RFC 3834 §5: and ours come back ignored
     rows = {row.prefix: row for row in world.r1.prefixes + world.r2.prefixes}
     for prefix, row in rows.items():
         assert prefix in text and prefix in html
@@ -279,7 +328,10 @@ def test_the_sender_address_is_matched_exactly_and_case_insensitively(world):
 def test_an_unknown_sender_gets_no_data_one_short_reply_a_day_and_the_noc_sees_it(world):
     stranger = 'Eve <eve@other.example.org>'
     now = utcnow()
-    first = receive(ask(f'PR-{world.r1.id} 192.0.2.0/24', sender=stranger), now)
+    # The forger's text for the victim, in the subject: none of it goes out.
+    first = receive(ask(f'PR-{world.r1.id} 192.0.2.0/24', sender=stranger,
+                        subject='Ganhe dinheiro fácil em http://evil.example.net/' + 'x' * 250),
+                    now)
     assert (first.state, first.outcome, first.verified) == (
         'unmatched', 'unknown-sender-told', False)
     assert first.id in [m.id for m in inbox_pages.query_for('unmatched')]
@@ -287,8 +339,12 @@ def test_an_unknown_sender_gets_no_data_one_short_reply_a_day_and_the_noc_sees_i
     headers, text, html = parts(reply)
     assert (reply.kind, reply.recipient) == ('bgp-unknown', 'eve@other.example.org')
     assert headers.get_all('Auto-Submitted') == ['auto-replied']
-    for data in ('192.0.2.0/24', 'AS64500', 'Acme', f'PR-{world.r1.id}', 'api/v1'):
-        assert data not in reply.raw.replace(headers['Subject'], '') and data not in text
+    assert decoded(headers['Subject']) == reply.subject == (
+        'Nossa caixa BGP: seu endereço não está cadastrado / '
+        'Our BGP mailbox: your address is not registered')
+    for data in ('192.0.2.0/24', 'AS64500', 'Acme', f'PR-{world.r1.id}', 'api/v1', 'evil',
+                 'dinheiro', 'xxxxx'):
+        assert data not in reply.raw and data not in text and data not in html
     second = receive(ask('PR-1', sender=stranger), now + 2 * H)
     assert second.outcome == 'unknown-sender' and len(sent()) == 1
     third = receive(ask('PR-1', sender=stranger), now + 25 * H)
@@ -320,7 +376,12 @@ ACME = 'Rede Acme <bgp@acme.example.com>'
     ask('PR-1', headers=[('List-Id', '<nog.lists.example.org>')]),
     ask('PR-1', headers=[('Return-Path', '<>')]),
     ask('PR-1', headers=[('X-Auto-Response-Suppress', 'All')]),
-    ask('PR-1', subject='Resposta automática: Status'),
+    ask('PR-1', headers=[('List-Post', '<mailto:nog@lists.example.org>')]),
+    ask('PR-1', headers=[('List-Help', '<mailto:nog-request@lists.example.org?subject=help>')]),
+    ask('PR-1', headers=[('X-Loop', BGP)]),
+    ask('PR-1', headers=[('X-Loop', 'NOC@janela.example.net (Janela)')]),
+    ask('PR-1', headers=[('X-Janela-Bgp-Query', '12')]),
+    ask('PR-1', subject='Resposta automática: Status', headers=[('Return-Path', '<>')]),
     ask('PR-1', sender='NOC Janela <noc@janela.example.net>'),
     ask('PR-1', sender=BGP),
     ask('PR-1', sender='MAILER-DAEMON@acme.example.com'),
@@ -330,13 +391,19 @@ ACME = 'Rede Acme <bgp@acme.example.com>'
     fixtures.autoreply_generic(sender='bgp@acme.example.com', to=BGP),
     fixtures.autoreply_generic(sender='bgp@acme.example.com', to=BGP, kind='ticket'),
 ], ids=['auto-replied', 'auto-generated', 'bulk', 'list', 'junk', 'list-id', 'null-path',
-        'suppress', 'subject', 'janela-from', 'bgp-mailbox', 'mailer-daemon', 'noreply',
+        'suppress', 'list-post', 'list-help', 'x-loop-bgp', 'x-loop-from', 'our-marker',
+        'subject-and-null-path', 'janela-from', 'bgp-mailbox', 'mailer-daemon', 'noreply',
         'gmail-vacation', 'outlook-oof', 'sieve', 'ticket'])
 def test_automatic_mail_is_never_answered_even_from_a_registered_contact(world, raw):
     message = receive(raw)
     assert (message.kind, message.state, message.outcome) == (
         'auto-reply', 'handled', 'auto-ignored')
     assert message.reviewed_at is not None and sent() == []
+
+
+def test_an_x_loop_of_someone_else_is_no_reason_to_stay_quiet(world):
+    message = receive(ask(f'PR-{world.r1.id}', headers=[('X-Loop', 'helpdesk@acme.example.com')]))
+    assert message.outcome == 'answered' and len(sent()) == 1
 
 
 def test_a_bounce_of_an_answer_flags_the_contact_and_is_not_answered(world):
@@ -368,7 +435,158 @@ def test_answers_per_customer_and_hour_are_bounded(world):
     assert later.outcome == 'answered'
 
 
+# -- subjects that look automatic -------------------------------------------------
+
+@pytest.mark.parametrize('subject', [
+    'Ausência do prefixo 192.0.2.0/24 na tabela', 'Ausente: rota 192.0.2.0/24',
+    'Férias – pedidos PR-1', 'Fora do escritório o link caiu, PR-1', 'Auto reply check PR-1',
+    'Out of office hours: 192.0.2.0/24 unreachable',
+])
+def test_a_question_whose_subject_merely_starts_like_an_absence_is_answered(world, subject):
+    message = receive(ask('Bom dia, o 192.0.2.0/24 sumiu da tabela?',
+                          subject=email.header.Header(subject, 'utf-8').encode()))
+    assert (message.kind, message.outcome) == ('bgp-query', 'answered')
+    assert message.subject == subject
+    [answer] = sent()
+    assert '- 192.0.2.0/24 AS64500' in parts(answer)[1]
+
+
+@pytest.mark.parametrize('subject', [
+    'Resposta automática: Status', 'Automatic reply: Status', 'Out of Office: Status',
+    'Out of Office AutoReply: Status', 'Fora do escritório: Status', 'Ausente do escritório',
+    'Respuesta automática: Status',
+])
+def test_a_subject_alone_saying_automatic_gets_no_answer_and_waits_for_the_noc(world, subject):
+    message = receive(ask(f'PR-{world.r1.id}', subject=subject))
+    assert (message.kind, message.state, message.outcome) == (
+        'bgp-query', 'handled', 'auto-suspected')
+    assert message.customer_id == world.acme.id and message.reviewed_at is None
+    assert message.id in [m.id for m in inbox_pages.query_for('review')]
+    assert message.outcome in inbox_pages.OUTCOME_LABELS         # the NOC reads what it is
+    assert sent() == []
+    # From a stranger neither: no reply saying "you are not registered".
+    stranger = receive(ask('PR-1', sender='eve@other.example.org', subject=subject))
+    assert (stranger.state, stranger.outcome) == ('unmatched', 'unknown-sender')
+    assert sent() == []
+
+
+# -- who wrote, and how ------------------------------------------------------------
+
+@pytest.mark.parametrize('sender', [
+    '=?utf-8?q?=3Cbgp=40acme=2Eexample=2Ecom=3E?= <eve@evil.example.net>',
+    '=?utf-8?q?bgp?=@acme.example.com',
+    '=?utf-8?b?YmdwQGFjbWUuZXhhbXBsZS5jb20=?=',
+])
+def test_an_address_spelled_in_an_encoded_word_is_no_address(world, sender):
+    message = receive(written(f'PR-{world.r1.id}', [('From', sender)]))
+    assert message.customer_id is None and not message.verified
+    assert message.sender != 'bgp@acme.example.com'
+    assert all(row.recipient != 'bgp@acme.example.com' for row in sent())
+
+
+def test_only_the_display_name_of_a_sender_is_decoded(world):
+    message = receive(written(f'PR-{world.r1.id}', [(
+        'From', '=?utf-8?q?Jos=C3=A9_=3Cbgp=40acme=2Eexample=2Ecom=3E?= <Eve@Evil.example.net>')]))
+    assert (message.sender, message.sender_name) == (
+        'eve@evil.example.net', 'José <bgp@acme.example.com>')
+    assert message.outcome == 'unknown-sender-told'
+    assert [row.recipient for row in sent()] == ['eve@evil.example.net']
+
+
+def test_raw_utf8_headers_read_as_utf8(world):
+    raw = written(f'PR-{world.r1.id}', [('From', 'José Acme <bgp@acme.example.com>'.encode()),
+                                        ('Subject', 'Situação do prefixo'.encode())])
+    assert b'Situa\xc3\xa7\xc3\xa3o' in raw
+    message = receive(raw)
+    assert (message.subject, message.sender_name) == ('Situação do prefixo', 'José Acme')
+    [answer] = sent()
+    headers, _, _ = parts(answer)
+    assert decoded(headers['Subject']) == answer.subject == 'Re: Situação do prefixo'
+    # Raw bytes that are no UTF-8 are read as Latin-1, not as nothing.
+    latin = receive(written(f'PR-{world.r1.id}', [('Subject', 'Situação'.encode('latin-1'))]))
+    assert latin.subject == 'Situação'
+
+
+def test_digits_of_other_scripts_do_not_stop_the_answer(world):
+    message = receive(ask(f'PR-{world.r1.id} e o prefixo \uff12\uff10\uff10.1.2.0/22 '
+                          'e 192.0.2.\u0660'))
+    assert (message.state, message.outcome) == ('handled', 'answered')
+    _, text, _ = parts(sent()[0])
+    assert '- 192.0.2.0/24 AS64500' in text
+    assert ('Não conseguimos ler como prefixo: \uff12\uff10\uff10.1.2.0/22, 192.0.2.\u0660'
+            in text)
+
+
+# -- replies to our own mail ---------------------------------------------------------
+
+def test_thanks_for_an_answer_sends_nothing_and_waits_for_the_noc(world):
+    receive(ask(f'PR-{world.r1.id}', message_id='<q-9@acme.example.com>'))
+    [answer] = sent()
+    references = f'<q-9@acme.example.com> {answer.message_id}'
+    thanks = receive(ask('Obrigado!\n\nRede Acme', subject='Re: Status',
+                         headers=[('In-Reply-To', answer.message_id),
+                                  ('References', references)]))
+    assert (thanks.kind, thanks.state, thanks.outcome) == (
+        'bgp-query', 'handled', 'reply-nothing-asked')
+    assert thanks.reviewed_at is None and thanks.customer_id == world.acme.id
+    assert thanks.outcome in inbox_pages.OUTCOME_LABELS
+    assert len(sent()) == 1
+    # Through References alone (Outlook's In-Reply-To may name another message).
+    receive(ask('Valeu', subject='RES: Status', headers=[('References', references)]))
+    assert len(sent()) == 1
+    # A question in the same thread is answered.
+    again = receive(ask(f'E o PR-{world.r2.id}?', subject='Re: Status',
+                        headers=[('In-Reply-To', answer.message_id)]))
+    assert again.outcome == 'answered' and len(sent()) == 2
+
+
 # -- routing by mailbox ---------------------------------------------------------
+
+NOC = 'noc@janela.example.net'
+
+
+@pytest.mark.parametrize('to, headers', [
+    # Postfix alias into the one IMAP mailbox, Dovecot LMTP's Delivered-To
+    # names that mailbox; X-Original-To (local/virtual/pipe) the alias.
+    (BGP, [('Delivered-To', NOC), ('X-Original-To', BGP)]),
+    (BGP, [('Delivered-To', NOC)]),                         # without X-Original-To
+    ('Rede Acme <lista@acme.example.com>', [('Delivered-To', NOC), ('Delivered-To', BGP)]),
+    (f'NOC Janela <{NOC}>, BGP Janela <{BGP}>', []),
+    (NOC, [('Cc', f'BGP <{BGP}>')]),
+    (NOC, [('Cc', BGP), ('Delivered-To', NOC)]),
+], ids=['x-original-to', 'alias-without-envelope', 'any-delivered-to', 'to-both', 'cc',
+        'cc-delivered-to-maintenance'])
+def test_mail_naming_the_bgp_address_reaches_the_bgp_handler(world, to, headers):
+    message = receive(ask(f'PR-{world.r1.id}', to=to, headers=headers))
+    assert (message.kind, message.outcome) == ('bgp-query', 'answered')
+    assert message.mailbox == BGP
+    headers, _, _ = parts(sent()[0])
+    assert headers['Reply-To'] == BGP
+
+
+def test_a_reply_to_a_maintenance_notice_naming_both_mailboxes_stays_maintenance(world):
+    window = MaintenanceWindow.create(
+        reference='MW-2026-00042', uid='mw-42@janela.example.net', title_pt='Janela',
+        title_en='Window', starts_at=utcnow() + 240 * H, ends_at=utcnow() + 242 * H,
+        impact='OUTAGE', status='CONFIRMED')
+    notice = OutboxMessage.create(window=window, customer=world.acme, recipient='x@example.com',
+                                  kind='notice', subject='Aviso', raw='x',
+                                  message_id='<notice-42@janela.example.net>')
+    raw = ask(f'Ciente, e o PR-{world.r1.id}?', to=f'{NOC}, {BGP}', subject='Re: Aviso',
+              headers=[('In-Reply-To', notice.message_id)])
+    message = receive(raw)
+    assert message.kind == 'message' and message.window_id == window.id
+    assert sent('bgp-answer') == []
+    # Without the notice in its thread, a message to both is a question.
+    assert receive(ask(f'PR-{world.r1.id}', to=f'{NOC}, {BGP}')).outcome == 'answered'
+
+
+def test_an_encoded_word_in_to_routes_nowhere(world):
+    raw = written(f'PR-{world.r1.id}', [
+        ('To', '=?utf-8?q?=3Cbgp=40janela=2Eexample=2Enet=3E?= <lista@acme.example.com>')])
+    message = receive(raw)
+    assert message.kind == 'message' and sent() == []
+
 
 def test_mail_to_another_address_still_goes_to_the_maintenance_handler(world):
     message = receive(ask(f'PR-{world.r1.id}', to='NOC Janela <noc@janela.example.net>'))
@@ -418,9 +636,27 @@ def test_a_reply_that_is_all_quote_asks_nothing(world):
     assert all('AS64500' not in parts(row)[1] for row in sent())   # no state table
 
 
-def test_only_the_first_20000_characters_are_read(world):
+def test_a_long_message_is_read_to_a_large_bound_and_the_answer_says_where_it_stopped(world):
+    # Far past the 20,000 characters once read: answered, nothing said about a cut.
     message = receive(ask('obrigado ' * 2300 + f'\nPR-{world.r1.id}'))
-    assert message.outcome == 'nothing-asked'
+    assert message.outcome == 'answered'
+    _, text, _ = parts(sent()[0])
+    assert '- 192.0.2.0/24 AS64500' in text and 'não o resto' not in text
+    OutboxMessage.delete().execute()
+    # Past the bound: what comes before is answered, the rest is said unread.
+    filler = 'obrigado ' * (mail_query.MAX_TEXT // 9 + 10)
+    message = receive(ask(f'PR-{world.r2.id}\n{filler}\n192.0.2.0/24'))
+    assert message.outcome == 'answered' and message.reviewed_at is None   # the NOC reads on
+    _, text, html = parts(sent()[0])
+    assert '- 203.0.113.0/24 AS64500' in text and '192.0.2.0/24' not in text
+    for body in (text, html):
+        assert 'lemos os primeiros 1.000.000 caracteres dela e não o resto' in body
+    OutboxMessage.delete().execute()
+    Contact.update(language='en').where(Contact.email == 'bgp@acme.example.com').execute()
+    receive(ask(f'{filler}\nPR-{world.r1.id}'))
+    _, text, _ = parts(sent()[0])
+    assert 'we read its first 1,000,000 characters and not the rest' in text
+    assert 'We found no request number' in text and 'AS64500' not in text
 
 
 @pytest.mark.parametrize('second', ['contact-elsewhere', 'no-bgp-contact'])

@@ -150,3 +150,35 @@ def test_our_answer_coming_back_to_the_mailbox_ends_there(mail_app, imap_server,
     with db(app):
         looped = InboundMessage.select().order_by(InboundMessage.id.desc()).first()
         assert (looped.outcome, looped.kind) == ('auto-ignored', 'auto-reply')
+
+
+def test_the_bgp_address_as_an_alias_of_the_maintenance_mailbox(mail_app, imap_server,
+                                                                 smtp_server):
+    """Postfix expands bgp@ into the one IMAP mailbox; Dovecot's LMTP writes the
+    mailbox's own address in Delivered-To, and a local or pipe delivery the
+    alias in X-Original-To. Either way the question is answered."""
+    app, world = mail_app
+    noc = 'noc@janela.example.net'
+    lmtp, raw = question(f'PR-{world["r1"].id}', 'Rede Acme <bgp@acme.example.com>')
+    imap_server.append(f'Delivered-To: {noc}\r\n'.encode() + raw)
+    aliased, raw = question(f'PR-{world["r2"].id}', 'Rede Acme <bgp@acme.example.com>',
+                            to='Peering <peering-list@acme.example.com>')
+    imap_server.append(f'Delivered-To: {noc}\r\nX-Original-To: {BGP}\r\n'.encode() + raw)
+    copied, raw = question(f'PR-{world["r1"].id}', 'Rede Acme <bgp@acme.example.com>', to=noc,
+                           headers=[('Cc', BGP)])
+    imap_server.append(f'Delivered-To: {noc}\r\n'.encode() + raw)
+    maintenance, raw = question(f'PR-{world["r1"].id}', 'Ana <ana@acme.example.com>', to=noc)
+    imap_server.append(f'Delivered-To: {noc}\r\n'.encode() + raw)
+
+    done = Worker(app, 'test').run_once()
+    assert done['mail_new'] == 4
+    for asked in (lmtp, aliased, copied):
+        [(received, parsed, text, _)] = answers_to(smtp_server, asked)
+        assert received.rcpt_tos == ['bgp@acme.example.com']
+        assert parsed['Reply-To'] == BGP and parsed['X-Loop'] == BGP
+        assert '- 192.0.2.0/24 AS64500' in text or '- 203.0.113.0/24 AS64500' in text
+    assert answers_to(smtp_server, maintenance) == []
+    with db(app):
+        routed = {m.message_key: (m.kind, m.mailbox) for m in InboundMessage.select()}
+        assert routed[maintenance] == ('message', noc)
+        assert {routed[k] for k in (lmtp, aliased, copied)} == {('bgp-query', BGP)}

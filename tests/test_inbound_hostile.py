@@ -48,6 +48,21 @@ def test_a_wildcard_sender_address_matches_no_contact(net, window):
     assert RescheduleRequest.select().count() == 0
 
 
+def test_an_address_spelled_in_an_encoded_word_matches_no_contact(net, window):
+    carla = net['contacts']['carla']
+    raw = mail.plain_reply(reference=window.reference, body='Ciente, pode seguir.',
+                           client='gmail', sender=f'Carla <{carla.email}>')
+    forged = b'From: =?utf-8?q?' + f'=3C{carla.email}=3E'.replace('@', '=40').encode() + \
+        b'?= <mallory@evil.example.net>'
+    raw = raw.replace(f'From: Carla <{carla.email}>'.encode(), forged)
+    assert forged in raw
+    message = receive(raw)
+    assert message.sender == 'mallory@evil.example.net'
+    assert (message.state, message.outcome, message.verified) == (
+        'unmatched', 'unknown-sender', False)
+    assert message.contact_id is None
+
+
 def test_a_forged_bounce_flags_nobody(net, window):
     message = receive(mail.bounce_postfix(failed_recipient='%',
                                           original_message_id='<nothing@x>'))

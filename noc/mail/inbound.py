@@ -7,8 +7,6 @@ cannot be read or handled stays stored with its error for the NOC, and
 the next one goes on. The same Message-ID twice is stored once.
 """
 import base64
-import email
-import email.utils
 import logging
 import traceback
 
@@ -27,14 +25,14 @@ def _text(value, limit):
 def _envelope(raw):
     """(key, sender, name, subject, mailbox) read leniently, never raising."""
     try:
-        message = email.message_from_bytes(raw)
+        message = reading.parse(raw)
         # As written, not decoded: an encoded word could carry anything (NUL).
         message_id = str(message.get('Message-ID', '')).strip()
-        name, sender = email.utils.parseaddr(reading.header(message, 'From'))
-        to = [a for _, a in email.utils.getaddresses(
-            [reading.header(message, h) for h in ('Delivered-To', 'X-Original-To', 'To')]) if a]
-        return (reading.key_of(message_id, raw), sender.lower(), name,
-                ' '.join(reading.header(message, 'Subject').split()), to[0].lower() if to else '')
+        name, sender = (reading.addresses(message, 'From') or [('', '')])[0]
+        # Where it was delivered, else where it was sent; `process` routes it.
+        to = [a for _, a in reading.addresses(message, 'X-Original-To', 'Delivered-To', 'To')]
+        return (reading.key_of(message_id, raw), sender, name,
+                ' '.join(reading.header(message, 'Subject').split()), to[0] if to else '')
     except Exception:       # the message is kept whatever it holds
         return reading.key_of('', raw), '', '', '', ''
 
@@ -79,7 +77,10 @@ def process(message, now=None):
             letter = reading.read(fresh.raw_bytes)
             # By the address it was sent to: the BGP mailbox answers prefix
             # questions; everything else is about maintenance windows.
-            handler = bgp_mailbox if bgp_mailbox.is_bgp_mailbox(fresh.mailbox) else inbox
+            address = bgp_mailbox.mailbox_for(letter)
+            if address:
+                fresh.mailbox = address
+            handler = bgp_mailbox if address else inbox
             handler.handle(fresh, letter, now)
             fresh.body_text = _text(fresh.body_text, 20000)
             fresh.error = _text('; '.join(letter.errors + ([fresh.error] if fresh.error else [])),

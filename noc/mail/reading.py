@@ -4,9 +4,12 @@ Lenient on purpose: mail from the outside is often broken, and a message
 that cannot be read fully is still kept and shown (`errors`). Nothing here
 touches the database; `inbound` decides what to do with a `Letter`.
 """
+import base64
+import binascii
 import datetime
 import email
-import email.header
+import email.parser
+import email.policy
 import email.utils
 import hashlib
 import re
@@ -19,10 +22,16 @@ from . import quotes
 UTC = datetime.timezone.utc
 PARTSTATS = ('NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')
 CALENDAR_TYPES = ('text/calendar', 'application/ics', 'text/x-vcalendar')
-# Subjects of out-of-office replies from clients that send no RFC 3834 header.
+# Subjects of out-of-office replies from clients that send no RFC 3834 header:
+# the whole phrase those clients write at the start, then a colon or nothing
+# more. Only a guess ("Ausência do prefixo …" and "Férias – PR-1" are
+# questions), so a handler may treat it more carefully than a header.
 AUTO_SUBJECT = re.compile(
-    r'^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|resposta autom[aá]tica|'
-    r'aus[eê]ncia|ausente|fora do escrit[oó]rio|f[eé]rias)\b', re.IGNORECASE)
+    r'^\s*(?:automatic reply|auto[- ]?reply|out of (?:the )?office(?: auto[- ]?reply)?|'
+    r'resposta autom[aá]tica|ausente do escrit[oó]rio|fora do escrit[oó]rio|'
+    r'respuesta autom[aá]tica|fuera de (?:la )?oficina|ausente de (?:la )?oficina)\s*(?::|$)',
+    re.IGNORECASE)
+SUBJECT_GUESS = 'subject'           # Letter.auto when only the subject says automatic
 BOUNCE_SENDER = re.compile(r'^(mailer-daemon|postmaster)@', re.IGNORECASE)
 BOUNCE_SUBJECT = re.compile(
     r'(undeliver|delivery (status notification|failure|has failed)|returned mail|'
@@ -59,7 +68,8 @@ class Letter:
     message_id: str = ''
     sender: str = ''
     sender_name: str = ''
-    recipients: list = field(default_factory=list)
+    recipients: list = field(default_factory=list)     # To and Cc
+    envelope: list = field(default_factory=list)       # X-Original-To, Delivered-To
     subject: str = ''
     date: datetime.datetime | None = None
     in_reply_to: list = field(default_factory=list)
@@ -76,15 +86,85 @@ class Letter:
         return [r for r in self.bounce or [] if r.action == 'failed']
 
 
-def header(message, name):
-    """A header as text, encoded words decoded; '' when absent or unreadable."""
-    value = message.get(name)
-    if value is None:
-        return ''
+class _Policy(email.policy.Compat32):
+    """compat32, except that raw 8-bit header bytes (RFC 6532) read as UTF-8,
+    or as Latin-1 when they are not UTF-8, instead of as unknown bytes."""
+
+    def header_fetch_parse(self, name, value):
+        try:
+            value.encode('utf-8')
+        except UnicodeEncodeError:          # the parser's surrogate escapes
+            raw = value.encode('utf-8', 'surrogateescape')
+            try:
+                value = raw.decode('utf-8')
+            except UnicodeDecodeError:
+                value = raw.decode('latin-1')
+        return super().header_fetch_parse(name, value)
+
+
+POLICY = _Policy()
+# RFC 2047: =?charset?B|Q?text?= (an RFC 2231 language may follow the charset).
+ENCODED_WORD = re.compile(r'=\?([^?\s*]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=')
+
+
+def parse(raw):
+    """The message of `raw` bytes, headers decoded as `header` expects."""
+    return email.message_from_bytes(raw, policy=POLICY)
+
+
+def parse_headers(raw):
+    return email.parser.BytesHeaderParser(policy=POLICY).parsebytes(raw)
+
+
+def _word(charset, encoding, text):
     try:
-        return str(email.header.make_header(email.header.decode_header(str(value))))
-    except (UnicodeError, LookupError, email.errors.HeaderParseError, ValueError):
-        return str(value)
+        if encoding in 'bB':
+            data = base64.b64decode(text + '=' * (-len(text) % 4))
+        else:
+            data = binascii.a2b_qp(text.encode('ascii', 'replace'), header=True)
+        return data.decode(charset, 'replace')
+    except (ValueError, LookupError, binascii.Error):   # bad base64; an unknown charset
+        return f'=?{charset}?{encoding}?{text}?='
+
+
+def _words(value):
+    """Text with RFC 2047 encoded words decoded, in one pass (the standard
+    library's header parser takes quadratic time on a long header). Space
+    between two encoded words is dropped (§6.2); unknown charsets stay as written."""
+    value = re.sub(r'\r?\n(?=[ \t])', '', value)
+    parts, end = [], 0
+    for match in ENCODED_WORD.finditer(value):
+        between = value[end:match.start()]
+        if not (end and not between.strip()):
+            parts.append(between)
+        parts.append(_word(*match.groups()))
+        end = match.end()
+    parts.append(value[end:])
+    return ''.join(parts)
+
+
+def header(message, name):
+    """A header as text, encoded words decoded; '' when absent."""
+    value = message.get(name)
+    return '' if value is None else _words(str(value))
+
+
+def addresses(message, *names):
+    """[(display name, address)] of every address in the headers `names`.
+
+    The address is read as written, before any decoding: an RFC 2047 encoded
+    word may spell anything ("=?utf-8?q?=3Cbgp=40acme…?= <eve@…>"), and is
+    never an address (RFC 2047 §5). The standard library's modern parser
+    would decode one into the local part, so it is not used here; only the
+    display names are decoded.
+    """
+    values = [str(v) for name in names for v in message.get_all(name) or []]
+    try:
+        found = email.utils.getaddresses(values)
+    except (RecursionError, ValueError, IndexError):   # comments nested thousands deep
+        return []
+    return [(clean(_words(name).strip()), clean(address.strip().lower()))
+            for name, address in found if address.strip()]
 
 
 def clean(text):
@@ -209,24 +289,23 @@ def _classify_automatic(message, letter):
         letter.auto = f'Auto-Submitted: {auto_submitted}'
     elif precedence in ('bulk', 'junk', 'list', 'auto_reply'):
         letter.auto = f'Precedence: {precedence}'
-    elif message.get('List-Id') or message.get('List-Unsubscribe'):
-        letter.auto = 'mailing list'
+    elif any(name.lower().startswith('list-') for name in message.keys()):
+        letter.auto = 'mailing list'        # List-Id, List-Post, List-Unsubscribe (RFC 2369)
     elif message.get('X-Autoreply') or message.get('X-Autorespond'):
         letter.auto = 'X-Autoreply'
     elif AUTO_SUBJECT.match(letter.subject):
-        letter.auto = 'subject'
+        letter.auto = SUBJECT_GUESS
 
 
 def read(raw):
     """A Letter from the bytes of one message (RFC 5322)."""
-    message = email.message_from_bytes(raw)
+    message = parse(raw)
     message_id = header(message, 'Message-ID').strip()
     letter = Letter(key_of(message_id, raw), message_id=message_id)
     letter.errors += [type(d).__name__ for d in message.defects]
-    name, address = email.utils.parseaddr(header(message, 'From'))
-    letter.sender, letter.sender_name = clean(address.strip().lower()), clean(name.strip())
-    letter.recipients = [a.lower() for _, a in email.utils.getaddresses(
-        [header(message, h) for h in ('To', 'Cc', 'Delivered-To', 'X-Original-To')]) if a]
+    letter.sender_name, letter.sender = (addresses(message, 'From') or [('', '')])[0]
+    letter.recipients = [a for _, a in addresses(message, 'To', 'Cc')]
+    letter.envelope = [a for _, a in addresses(message, 'X-Original-To', 'Delivered-To')]
     letter.subject = clean(' '.join(header(message, 'Subject').split()))
     try:
         letter.date = _utc(email.utils.parsedate_to_datetime(header(message, 'Date')))

@@ -19,7 +19,7 @@ from . import answers, reschedule
 REFERENCE = re.compile(r'\bMW-\d{4}-\d{5}\b', re.IGNORECASE)
 
 
-def _window_of_thread(letter):
+def window_of_thread(letter):
     """The window of the notice a reply answers (In-Reply-To, References), or None."""
     if not letter.in_reply_to:
         return None
@@ -167,7 +167,7 @@ def _counter(message, window, contact, event, letter, now):
 def _plain(message, letter, now):
     message.kind = 'message'
     message.body_text = letter.reply_text or letter.text
-    window = _window_of_thread(letter) or _window_by_reference(letter.subject, letter.text)
+    window = window_of_thread(letter) or _window_by_reference(letter.subject, letter.text)
     if window is None:
         return _unmatched(message, 'no-window')
     contact = contact_for(window, letter.sender)
@@ -180,7 +180,7 @@ def _plain(message, letter, now):
 def _automatic(message, letter, now):
     message.kind = 'auto-reply'
     message.body_text = letter.auto
-    window = _window_of_thread(letter) or _window_by_reference(letter.subject)
+    window = window_of_thread(letter) or _window_by_reference(letter.subject)
     if window:
         _attach(message, window, contact_for(window, letter.sender))
     message.state, message.outcome = 'handled', 'auto-reply'

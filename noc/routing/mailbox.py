@@ -10,14 +10,16 @@ Who gets what (the From header can be forged by anyone):
   per address and overall by the rows already in the outbox (so it holds
   across restarts and workers), and the message waits in the unmatched queue;
 - RFC 3834: nothing automatic is answered (auto-replies, bounces, lists, an
-  empty Return-Path, robots, Janela itself); answers say Auto-Submitted:
-  auto-replied, and a customer gets a bounded number per hour, which also
-  ends a loop with an autoresponder that ignores those headers.
+  empty Return-Path, robots, an X-Loop naming us, Janela itself); answers say
+  Auto-Submitted: auto-replied and X-Loop, and a customer gets a bounded
+  number per hour, which also ends a loop with an autoresponder that ignores
+  those headers. A subject that only looks like an out-of-office reply is
+  not answered either, but left for the NOC to read: it may be a question;
+- a reply to mail Janela sent that names nothing ("obrigado") gets no mail:
+  the NOC reads it.
 Sets the InboundMessage's fields; the caller saves it in its transaction.
 """
 import datetime
-import email.parser
-import email.policy
 import html
 import ipaddress
 import logging
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 import peewee as pw
 from babel.dates import format_datetime
 from flask import current_app, has_app_context, render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, format_decimal, gettext as _
 
 from ..mail import compose, outbox, reading
 from ..models import Circuit, Contact, Customer, OutboxMessage
@@ -47,7 +49,13 @@ PLAIN_ADDRESS = re.compile(r'[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[
 # RFC 3834 §2: never answer these, whatever their headers say.
 ROBOT = re.compile(r'^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|listserv|majordomo|'
                    r'owner-.*|.*-request|.*-bounces?)@', re.IGNORECASE)
+# Addresses written in a free-text header such as X-Loop.
+ADDRESS_IN_TEXT = re.compile(r'[^\s<>()",;:]+@[^\s<>()",;:]+')
 REPLY_PREFIX = re.compile(r'^\s*(re|res|aw|sv|antw)\s*:', re.IGNORECASE)
+# On every answer: the question it answers. Coming back, it is our own mail.
+MARKER = 'X-Janela-Bgp-Query'
+# InboundMessage.outcome of messages left for the NOC without an answer.
+SUSPECTED, THANKS = 'auto-suspected', 'reply-nothing-asked'
 
 
 def settings():
@@ -58,41 +66,76 @@ def addresses():
     return [a.lower() for a in settings()['inbound']['bgp_mailboxes']]
 
 
-def is_bgp_mailbox(address):
-    """Whether mail to `address` is for this handler (inbound routes by it)."""
+def own_addresses():
+    """Every address Janela sends from or answers at."""
+    return addresses() + [settings()['mail']['from_address'].lower()]
+
+
+def mailbox_for(letter):
+    """The BGP mailbox `letter` is for, or '' when it is for the maintenance
+    handler (inbound routes by it).
+
+    The envelope first: an X-Original-To or Delivered-To naming a BGP mailbox
+    is where the MTA delivered it. When the BGP address is an alias of the
+    maintenance mailbox, the envelope names only that mailbox, as it does for
+    every message, so it decides nothing: To and Cc do. A message naming
+    both mailboxes there is a question unless it replies to one of our
+    maintenance notices, which the maintenance handler recognises.
+    """
     if not has_app_context():
         # Only a caller without the app (a CLI command not run by `flask`)
         # gets here: its mail goes where all mail went before this handler.
-        log.warning('no app context: %s routed to the maintenance handler', address)
-        return False
-    return bool(address) and address.strip().lower() in addresses()
+        log.warning('no app context: %s routed to the maintenance handler', letter.message_key)
+        return ''
+    ours = addresses()
+    named = next((a for a in letter.envelope if a in ours), '')
+    if named or not ours:
+        return named
+    named = next((a for a in letter.recipients if a in ours), '')
+    if named and settings()['mail']['from_address'].lower() in letter.recipients:
+        from ..maintenance import inbox
+        if inbox.window_of_thread(letter) is not None:
+            return ''
+    return named
 
 
 # -- whether to answer at all ---------------------------------------------------
 
-def _headers(message):
-    return email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(
-        message.raw_bytes)
+def _names_us(values):
+    """Whether one of these X-Loop values is one of our addresses (RFC 3834 §5.2)."""
+    named = {a for value in values for a in ADDRESS_IN_TEXT.findall(str(value).lower())}
+    return not named.isdisjoint(own_addresses())
 
 
 def automatic(message, letter):
-    """Why this message must not be answered (RFC 3834), or ''."""
-    if letter.auto:
+    """Why this message must not be answered (RFC 3834), or ''. Only a guess,
+    reading.SUBJECT_GUESS, when nothing but its subject says automatic."""
+    if letter.auto and letter.auto != reading.SUBJECT_GUESS:
         return letter.auto
-    headers = _headers(message)
+    headers = reading.parse_headers(message.raw_bytes)
     if str(headers.get('Return-Path', 'x')).strip() in ('', '<>'):
         return 'empty Return-Path'
     suppress = str(headers.get('X-Auto-Response-Suppress', '')).lower()
     if 'all' in suppress or 'autoreply' in suppress:
         return f'X-Auto-Response-Suppress: {suppress[:100]}'
+    if _names_us(headers.get_all('X-Loop') or []):
+        return 'X-Loop: one of our addresses'
+    if headers.get(MARKER) is not None:
+        return f'{MARKER}: our own answer'
     sender = letter.sender
     if '@' not in sender:
         return 'no sender address'
-    if sender in addresses() or sender == settings()['mail']['from_address'].lower():
+    if sender in own_addresses():
         return 'sent by Janela itself'
     if ROBOT.match(sender):
         return 'sent by a robot address'
-    return ''
+    return letter.auto
+
+
+def replies_to_us(letter):
+    """Whether the message answers mail Janela sent (In-Reply-To, References)."""
+    ids = letter.in_reply_to[-100:]
+    return bool(ids) and OutboxMessage.select().where(OutboxMessage.message_id.in_(ids)).exists()
 
 
 def customers_of(sender):
@@ -234,8 +277,8 @@ def _mail(message, letter, contact, recipient, subject, text, body_html, languag
     msgid = compose.message_id(conf['maintenance']['provider'])
     mailbox = next((a for a in conf['inbound']['bgp_mailboxes']
                     if a.lower() == message.mailbox.lower()), conf['mail']['from_address'])
-    headers = {**_thread_headers(letter), 'Reply-To': mailbox,
-               'X-Auto-Response-Suppress': 'All', 'X-Janela-Bgp-Query': str(message.id)}
+    headers = {**_thread_headers(letter), 'Reply-To': mailbox, 'X-Loop': mailbox,
+               'X-Auto-Response-Suppress': 'All', MARKER: str(message.id)}
     raw = compose.build(sender=(conf['mail']['from_name'], conf['mail']['from_address']),
                         recipient=recipient, subject=subject, text=text, html=body_html,
                         ics='', method='', stamp=now, msgid=msgid, filename='',
@@ -266,7 +309,8 @@ def _context(message, letter, customer, contact, query, status, sender_contact):
         prefix_url=lambda row: _api(f'/prefixes/{row.id}'),
         request_url=lambda request_id: _api(f'/prefix-requests/{request_id}'),
         prefixes_url=_api('/prefixes'), docs_url=_api('/docs'),
-        max_items=mail_query.MAX_ITEMS, language=contact.language,
+        max_items=mail_query.MAX_ITEMS, max_text=format_decimal(mail_query.MAX_TEXT),
+        language=contact.language,
         operator=conf['app']['operator_name'], from_address=conf['mail']['from_address'])
 
 
@@ -288,16 +332,19 @@ def answer(message, letter, customer, sender_contact, query, now):
 
 
 def _generic_text():
-    """The reply to an unknown sender, in both languages: we do not know theirs."""
-    parts = []
+    """(subject, paragraphs) of the reply to an unknown sender, in both
+    languages: we do not know theirs. Nothing of what they wrote, not even
+    the subject: anyone can put a stranger's address in a From."""
+    subjects, parts = [], []
     for language in ('pt_BR', 'en'):
         with force_locale(language):
+            subjects.append(_('Our BGP mailbox: your address is not registered'))
             parts.append(_('This mailbox answers questions about prefix requests only from '
                            'the contacts our customers registered with us, and only to them. '
                            'Your address is not one of them, so we sent no data. If you are '
                            'a customer, ask your company to register this address as a BGP '
                            'contact, or write to the NOC.'))
-    return parts
+    return ' / '.join(subjects), parts
 
 
 def _unknown_reply_allowed(sender, now):
@@ -317,10 +364,9 @@ def _unknown_reply_allowed(sender, now):
 
 def _generic_reply(message, letter, now):
     conf = settings()
-    texts = _generic_text()
+    subject, texts = _generic_text()
     text = '\n\n'.join(texts) + f'\n\n-- \n{conf["app"]["operator_name"]} · NOC\n'
     body_html = ''.join(f'<p>{html.escape(t)}</p>\n' for t in texts)
-    subject = _subject(letter, 'Janela BGP')
     outbox.enqueue_many([_mail(message, letter, None, ('', letter.sender), subject, text,
                                body_html, 'pt_BR', UNKNOWN, None, now)])
 
@@ -339,9 +385,9 @@ def _ignore(message, reason, now):
     _seen(message, now)
 
 
-def _unknown(message, letter, now):
+def _unknown(message, letter, now, reply=True):
     message.state, message.outcome, message.verified = 'unmatched', 'unknown-sender', False
-    if _unknown_reply_allowed(letter.sender, now):
+    if reply and _unknown_reply_allowed(letter.sender, now):
         _generic_reply(message, letter, now)
         message.outcome = 'unknown-sender-told'
 
@@ -357,9 +403,14 @@ def _answers_this_hour(customer_id, now):
 
 
 def _answer_customers(message, letter, contacts, now):
-    # Only what the sender wrote: a reply that is all quote asks nothing. The
-    # first 20,000 characters, as much as is kept of any body.
-    query = mail_query.parse(letter.subject, letter.reply_text[:20000])
+    # Only what the sender wrote: a reply that is all quote asks nothing.
+    query = mail_query.parse(letter.subject, letter.reply_text)
+    message.state = 'handled'
+    if query.empty and replies_to_us(letter):
+        # "Obrigado" to an answer: telling all their BGP contacts how to ask
+        # would be noise. A person reads it.
+        message.outcome = THANKS
+        return
     limit = settings()['inbound']['bgp_answers_per_hour']
     outcomes = []
     for customer_id, contact in contacts.items():
@@ -370,10 +421,9 @@ def _answer_customers(message, letter, contacts, now):
             outcomes.append('nothing-asked' if query.empty else 'answered')
         else:
             outcomes.append('no-bgp-contact')
-    message.state = 'handled'
     # An outcome that needs a person wins over 'answered'.
     message.outcome = next((o for o in outcomes if o != 'answered'), 'answered')
-    if message.outcome == 'answered':
+    if message.outcome == 'answered' and not query.cut:     # cut: the NOC reads the rest
         _seen(message, now)
 
 
@@ -385,13 +435,18 @@ def handle(message, letter, now):
         from ..maintenance import inbox
         return inbox.handle(message, letter, now)
     reason = automatic(message, letter)
-    if reason:
+    if reason and reason != reading.SUBJECT_GUESS:
         return _ignore(message, reason, now)
     message.kind = 'bgp-query'
     message.body_text = letter.reply_text or letter.text
     contacts = customers_of(letter.sender)
     if not contacts:
-        return _unknown(message, letter, now)
+        return _unknown(message, letter, now, reply=not reason)
     first = next(iter(contacts.values()))
     message.contact, message.customer, message.verified = first, first.customer_id, True
+    if reason:
+        # Only the subject looks like an out-of-office reply: no answer (it may
+        # be one), but not marked read (it may be a question).
+        message.state, message.outcome = 'handled', SUSPECTED
+        return
     _answer_customers(message, letter, contacts, now)

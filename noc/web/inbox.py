@@ -31,6 +31,8 @@ OUTCOME_LABELS = {
     'rate-limited': _l('too many questions this hour; not answered'),
     'unknown-sender-told': _l('sender is no registered contact; told so, without data'),
     'auto-ignored': _l('automatic message; not answered'),
+    'auto-suspected': _l('the subject looks automatic; not answered, left to read'),
+    'reply-nothing-asked': _l('reply to our mail naming no request or prefix; not answered'),
     'answer-applied': _l('answer recorded'),
     'answer-older': _l('older than the answer on record; not applied'),
     'reply-without-answer': _l('calendar reply without an answer'),
