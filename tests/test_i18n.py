@@ -58,3 +58,29 @@ def test_form_errors_in_the_users_language(as_role):
                                                           'city': '', 'state': 'MG'})
     assert response.status_code == 400
     assert 'é obrigatório' in response.get_data(as_text=True)
+
+
+def test_every_message_of_the_code_and_templates_has_its_pt_br_translation(tmp_path):
+    """What the extraction finds (make messages) is translated, not fuzzy, in
+    pt_BR: a NOC engineer never meets an English sentence in a Portuguese page."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    from babel.messages.pofile import read_po
+    project = Path(__file__).resolve().parent.parent
+    pot = tmp_path / 'messages.pot'
+    subprocess.run([sys.executable, '-m', 'babel.messages.frontend', 'extract', '-F',
+                    'babel.cfg', '-k', '_l', '-k', 'lazy_gettext', '-k', 'lazy_pgettext:1c,2',
+                    '-o', str(pot), '.'], cwd=project, check=True, capture_output=True)
+    with open(pot, 'rb') as fh:
+        wanted = [m for m in read_po(fh) if m.id]
+    with open(project / 'noc/translations/pt_BR/LC_MESSAGES/messages.po', 'rb') as fh:
+        catalogue = read_po(fh)
+    untranslated = []
+    for message in wanted:
+        found = catalogue.get(message.id, context=message.context)
+        strings = found.string if found and isinstance(found.string, tuple) else (
+            (found.string,) if found else ('',))
+        if found is None or found.fuzzy or not all(strings):
+            untranslated.append(message.id)
+    assert len(wanted) > 1000 and untranslated == []
