@@ -115,6 +115,17 @@ def test_a_provider_sees_only_its_own_requests_and_prefixes(api):
         assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'approved'
 
 
+def test_each_request_is_its_own_tokens_even_under_one_app_context(api):
+    """A script or test that pushes an app context keeps one `g` for all the
+    requests it makes: the second customer's request must still be its own."""
+    with api.app.app_context():
+        for who, first in (('globex', '198.51.100.0/24'), ('acme', None),
+                           ('globex', '198.51.100.0/24'), ('acme', None)):
+            items = api('GET', '/prefixes?prefix=198.51.100.0/24', who).get_json()['items']
+            assert [i['prefix'] for i in items] == ([first] if first else [])
+        assert api('GET', '/prefixes', None).status_code == 401
+
+
 def test_a_provider_submits_and_reads_verdicts_with_reasons(api):
     made = api('POST', '/prefix-requests', 'acme', json={
         'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24', '203.0.113.0/24'],

@@ -5,7 +5,7 @@ of the endpoints goes through `scope()`; a NOC token acts with its role. The
 token API needs no CSRF token (no cookie is involved); each token has its
 own rate limit.
 """
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, request
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
@@ -29,11 +29,18 @@ def _presented_secret():
 
 
 def _presented_token():
-    """The live token of this request, or None; looked up once per request."""
-    if 'api_token' not in g:
+    """The live token of this request, or None; looked up once per request.
+    Kept in the request's own environ, not in `g`: under an app context pushed
+    by the caller (a script, a test), `g` outlives the request and would hand
+    one request's token to the next."""
+    environ = request.environ
+    if _TOKEN_KEY not in environ:
         secret = _presented_secret()
-        g.api_token = tokens.authenticate(secret) if secret else None
-    return g.api_token
+        environ[_TOKEN_KEY] = tokens.authenticate(secret) if secret else None
+    return environ[_TOKEN_KEY]
+
+
+_TOKEN_KEY = 'janela.api_token'
 
 
 def _limit_key():
@@ -78,7 +85,7 @@ limiter.shared_limit(_rate_limit, scope='api', key_func=_limit_key)(bp)
 
 
 def token():
-    return g.api_token
+    return request.environ[_TOKEN_KEY]
 
 
 def is_provider():
