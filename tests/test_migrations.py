@@ -11,7 +11,7 @@ BASELINE = os.path.join(os.path.dirname(__file__), 'fixtures', 'schema_0001.sql'
 
 
 def _drop_everything(db):
-    postgres = 'Postgres' in type(db).__name__
+    postgres = isinstance(db, peewee.PostgresqlDatabase)
     if not postgres:
         # SQLite's DROP deletes the rows first, following cascades into
         # tables whose own parents may be gone already.
