@@ -95,7 +95,7 @@ SQLITE_PATH = os.path.join(OUT_DIR, 'janela-api.db')
 PG_NAME = 'janela_bench_api'
 P95_TARGET_MS = 30
 RATE_LIMIT = '100000 per minute'
-DEFAULT_SERVERS = 'default,sync:2,gthread:2x4,gthread:3x4'
+DEFAULT_SERVERS = 'default,sync:2,sync:3,gthread:2x4'
 SECRET_KEY = 'bench-api-' + 'k' * 40
 
 
