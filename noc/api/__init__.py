@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .. import tokens
 from ..extensions import csrf, limiter
 from ..models import User
-from .problems import ApiProblem, field_errors, response
+from .problems import ApiProblem, exception_headers, field_errors, response
 
 bp = Blueprint('api', __name__, url_prefix='/api/v1')
 csrf.exempt(bp)
@@ -202,8 +202,7 @@ def _problem(exc):
 
 @bp.errorhandler(HTTPException)
 def _http(exc):
-    # Keep what the exception says in headers (Allow on a 405, RFC 9110), not its HTML type.
-    headers = {k: v for k, v in exc.get_headers() if k.lower() != 'content-type'}
+    headers = exception_headers(exc)
     if exc.code == 429:
         headers['Retry-After'] = str(_retry_after())
     return response(exc.code or 500, exc.description or exc.name, headers=headers)

@@ -75,22 +75,6 @@ def refusal(detail, errors, lines):
     return ApiProblem(422, detail, problems)
 
 
-def _scoped(query, model):
-    """Only the token's customer's rows for a provider token."""
-    if is_provider():
-        return query.where(model.customer == token().customer_id)
-    return query
-
-
-def _customer_filter(query, model):
-    """NOC tokens may narrow a list to one customer (?customer=ACCOUNT)."""
-    account = clean_text(request.args.get('customer'))
-    if account and not is_provider():
-        query = query.where(model.customer.in_(
-            Customer.select(Customer.id).where(Customer.account_id == account)))
-    return query
-
-
 def _owned(model):
     """Rows with their session and customer in the same query: the JSON names
     both, and a lazy load each would double the statements of a status read."""
@@ -98,24 +82,54 @@ def _owned(model):
             .switch(model).join(Customer, on=model.customer))
 
 
-def _one_query(shape):
-    model, scoped = shape
-    query = _owned(model).where(model.id == slot('id'))
-    if scoped:
-        query = query.where(model.customer == slot('owner'))
-    return query.limit(1)
+def _whose():
+    """Whose rows a list shows, as slot values: a provider token's own customer
+    ('owner'), or the customer a NOC token names with ?customer= ('account')."""
+    if is_provider():
+        return {'owner': token().customer_id}
+    account = clean_text(request.args.get('customer'))
+    return {'account': account} if account else {}
 
 
-_ONE = Prepared(_one_query)
+def _narrowed(model, names):
+    """`model`'s rows with their session and customer, narrowed by the slots
+    named: 'owner' and 'account' as _whose() gives them, any other name a
+    column equal to its value."""
+    query = _owned(model)
+    for name in names:
+        if name == 'owner':
+            condition = model.customer == slot('owner')
+        elif name == 'account':
+            condition = model.customer.in_(
+                Customer.select(Customer.id).where(Customer.account_id == slot('account')))
+        else:
+            condition = getattr(model, name) == slot(name)
+        query = query.where(condition)
+    return query
+
+
+def _paged(query):
+    return query.limit(slot('limit')).offset(slot('offset'))
+
+
+# The API's reads, their SQL built once per shape (noc/prepared.py). The
+# status read of issue 6's target is _PREFIX_LIST with a prefix and an owner.
+_ONE = Prepared(lambda shape: _narrowed(shape[0], ('id', 'owner') if shape[1] else ('id',))
+                .limit(1))
+_REQUEST_LIST = Prepared(lambda names: _paged(
+    _narrowed(PrefixRequest, names).order_by(PrefixRequest.id.desc())))
+_PREFIX_LIST = Prepared(lambda names: _paged(
+    _narrowed(TrackedPrefix, names).order_by(TrackedPrefix.family, TrackedPrefix.prefix,
+                                             TrackedPrefix.id)))
 
 
 def _one(model, row_id):
     row = None
     if row_id <= MAX_ID:
+        values = {'id': row_id}
         if is_provider():
-            row = _ONE.first((model, True), id=row_id, owner=token().customer_id)
-        else:
-            row = _ONE.first((model, False), id=row_id)
+            values['owner'] = token().customer_id
+        row = _ONE.first((model, 'owner' in values), **values)
     if row is None:
         # Another customer's row reads exactly like one that does not exist.
         raise ApiProblem(404, f'no {model._meta.table_name.replace("_", " ")} {row_id}')
@@ -125,9 +139,9 @@ def _one(model, row_id):
 @bp.route('/prefix-requests', methods=['GET'])
 def list_requests():
     require_role('viewer')
-    query = _customer_filter(_scoped(_owned(PrefixRequest), PrefixRequest),
-                             PrefixRequest).order_by(PrefixRequest.id.desc())
-    return localised(lambda: paginated(query, lambda r: request_json(r, False)))
+    values = _whose()
+    return localised(lambda: paginated(_REQUEST_LIST.bind(tuple(sorted(values)), **values),
+                                       lambda r: request_json(r, False)))
 
 
 @bp.route('/prefix-requests/<int:request_id>', methods=['GET'])
@@ -233,39 +247,12 @@ def act_on_request(request_id):
     return localised(lambda: {'changed': sorted(changed), 'request': request_json(found)})
 
 
-def _prefix_list_query(shape):
-    """Tracked prefixes narrowed by the filters named in `shape`, in order, a page."""
-    conditions = {
-        'owner': lambda: TrackedPrefix.customer == slot('owner'),
-        'account': lambda: TrackedPrefix.customer.in_(
-            Customer.select(Customer.id).where(Customer.account_id == slot('account'))),
-        'state': lambda: TrackedPrefix.state == slot('state'),
-        'prefix': lambda: TrackedPrefix.prefix == slot('prefix'),
-        'origin': lambda: TrackedPrefix.origin == slot('origin'),
-    }
-    query = _owned(TrackedPrefix)
-    for name in shape:
-        query = query.where(conditions[name]())
-    return (query.order_by(TrackedPrefix.family, TrackedPrefix.prefix, TrackedPrefix.id)
-            .limit(slot('limit')).offset(slot('offset')))
-
-
-# The status read of issue 6's target: its SQL is built once per filter shape.
-_PREFIX_LIST = Prepared(_prefix_list_query)
-
-
 @bp.route('/prefixes', methods=['GET'])
 def list_prefixes():
     require_role('viewer')
-    values = _prefix_filters()
-    if is_provider():
-        values['owner'] = token().customer_id
-    else:
-        account = clean_text(request.args.get('customer'))
-        if account:
-            values['account'] = account
-    shape = tuple(sorted(values))
-    return localised(lambda: paginated(_PREFIX_LIST.bind(shape, **values), prefix_json))
+    values = {**_prefix_filters(), **_whose()}
+    return localised(lambda: paginated(_PREFIX_LIST.bind(tuple(sorted(values)), **values),
+                                       prefix_json))
 
 
 def _prefix_filters():

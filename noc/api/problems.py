@@ -24,6 +24,12 @@ def field_errors(errors):
     return [{'field': field, 'message': str(message)} for field, message in items]
 
 
+def exception_headers(exc):
+    """What an HTTP exception says in headers (Allow on a 405, RFC 9110),
+    without the HTML Content-Type of werkzeug's own page."""
+    return {k: v for k, v in exc.get_headers() if k.lower() != 'content-type'}
+
+
 def response(status, detail, errors=None, headers=None):
     body = {'type': 'about:blank', 'title': TITLES.get(status, 'Error'), 'status': status,
             'detail': str(detail)}

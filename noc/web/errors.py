@@ -5,13 +5,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
-def _page(status, title, message, headers=()):
+def _page(status, title, message, exc=None):
     if request.path.startswith('/api/'):
-        # The JSON API speaks problem+json (RFC 9457), whatever went wrong, and
-        # keeps what the exception says in headers (Allow on a 405, RFC 9110).
-        from ..api.problems import response
-        return response(status, message, headers={
-            k: v for k, v in headers if k.lower() != 'content-type'})
+        # The JSON API speaks problem+json (RFC 9457), whatever went wrong.
+        from ..api.problems import exception_headers, response
+        return response(status, message, headers=exception_headers(exc) if exc else None)
     if request.accept_mimetypes.best == 'application/json':
         return {'status': status, 'title': title, 'detail': message}, status
     try:
@@ -43,7 +41,7 @@ def register(app):
         }
         title, message = titles.get(exc.code, (_('Error %(code)d', code=exc.code or 500),
                                                _('The request failed.')))
-        return _page(exc.code, title, message, exc.get_headers())
+        return _page(exc.code, title, message, exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc):
