@@ -2,7 +2,7 @@
 import sys
 
 from noc import create_app
-from noc.config import ConfigError
+from noc.core.config import ConfigError
 
 try:
     app = create_app()

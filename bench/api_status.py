@@ -16,9 +16,9 @@ Per engine:
    ARIN's OriginAS registry, 2,000 customers, one request of ~10 prefixes
    each, all configured); then checked for real: a local IRR dump of 90% of
    the pairs as source ARIN, the VRPs of revalidate.vrp_json (80% a ROA of
-   their origin, 5% another origin), and `noc.routing.revalidate.run()`, so
+   their origin, 5% another origin), and `noc.routing.prefix_requests.revalidate.run()`, so
    every row has the verdict, findings and evidence JSON a real one has.
-   One provider token per customer (noc.tokens.create). PostgreSQL gets
+   One provider token per customer (noc.accounts.tokens.create). PostgreSQL gets
    ANALYZE (what autovacuum does soon after a bulk load);
 2. in process, for each endpoint: the SQL statements one request runs, and
    the median of 300 sequential requests through the test client (the
@@ -77,19 +77,22 @@ for folder in (PROJECT_DIR, os.path.join(PROJECT_DIR, 'tests'), BENCH_DIR):
     if folder not in sys.path:
         sys.path.insert(0, folder)
 
-import orjson  # noqa: E402
-import peewee  # noqa: E402
-from netaddr import IPNetwork  # noqa: E402
+import irr_data
+import openloop
+import orjson
+import peewee
+import revalidate as revalidate_bench
+from databases import OUT_DIR, fresh_database
+from netaddr import IPNetwork
 
-import irr_data  # noqa: E402
-import openloop  # noqa: E402
-import revalidate as revalidate_bench  # noqa: E402  (bench/revalidate.py: pick, fill)
-from databases import OUT_DIR, fresh_database  # noqa: E402
-from noc import create_app, tokens  # noqa: E402
-from noc.db import database, init_db  # noqa: E402
-from noc.models import Customer  # noqa: E402
-from noc.routing import irr_store, revalidate, snapshots  # noqa: E402
-from noc.routing.models import TrackedPrefix  # noqa: E402
+from noc import create_app
+from noc.accounts import tokens
+from noc.core.db import database, init_db
+from noc.models import Customer
+from noc.models.routing import TrackedPrefix
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import revalidate
+from noc.routing.rpki import snapshots
 
 SQLITE_PATH = os.path.join(OUT_DIR, 'janela-api.db')
 PG_NAME = 'janela_bench_api'

@@ -5,7 +5,7 @@ import os
 import peewee
 import psycopg2
 
-from noc.db import database
+from noc.core.db import database
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.join(BENCH_DIR, 'out')

@@ -27,11 +27,20 @@ PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if PROJECT_DIR not in sys.path:
     sys.path.insert(0, PROJECT_DIR)
 
-from noc.db import bind, init_db, next_ids, open_database  # noqa: E402
-from noc.inventory.entities import ENTITIES  # noqa: E402
-from noc.text import search_key  # noqa: E402
-from noc.models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,  # noqa: E402
-                        CustomerAsn, RedundancyGroup, Segment, Site)
+from noc.core.db import bind, init_db, next_ids, open_database
+from noc.core.text import search_key
+from noc.inventory.entities import ENTITIES
+from noc.models import (
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    CustomerAsn,
+    RedundancyGroup,
+    Segment,
+    Site,
+)
 
 # Fixed "now" so that one seed always gives the same rows.
 NOW = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.timezone.utc)

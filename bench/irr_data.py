@@ -29,7 +29,7 @@ for folder in (PROJECT_DIR, os.path.join(PROJECT_DIR, 'tests')):
     if folder not in sys.path:
         sys.path.insert(0, folder)
 
-from shared_data import path as shared_path  # noqa: E402  (tests/shared_data.py)
+from shared_data import path as shared_path
 
 SOURCE = 'ARIN-OA'
 MAINTAINER = 'MAINT-JANELA-BENCH'

@@ -71,15 +71,26 @@ for path in (PROJECT_DIR, BENCH_DIR):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-import generate  # noqa: E402  (bench/generate.py: the bulk-insert helpers)
-from noc import audit, create_app  # noqa: E402
-from noc.db import database, init_db  # noqa: E402
-from noc.mail import compose, outbox  # noqa: E402
-from noc.maintenance import ical, input as window_input, notices, windows  # noqa: E402
-from noc.models import (ChangeFreeze, Circuit, Contact, Customer, OutboxMessage,  # noqa: E402
-                        RedundancyGroup, Segment, Site)
-from noc.worker import Worker  # noqa: E402
-from databases import OUT_DIR, PG_SERVER, fresh_database  # noqa: E402
+import generate
+from databases import OUT_DIR, PG_SERVER, fresh_database
+
+from noc import create_app
+from noc.core.db import database, init_db
+from noc.mail import compose, outbox
+from noc.maintenance import ical, notices, windows
+from noc.maintenance import input as window_input
+from noc.models import (
+    ChangeFreeze,
+    Circuit,
+    Contact,
+    Customer,
+    OutboxMessage,
+    RedundancyGroup,
+    Segment,
+    Site,
+    audit,
+)
+from noc.worker import Worker
 
 SQLITE_PATH = os.path.join(OUT_DIR, 'janela-mw.db')
 JSON_PATH = os.path.join(OUT_DIR, 'maintenance.json')
@@ -204,7 +215,7 @@ def _circuits(rng, customers, spans, site_ids, count, everyone, serial):
         for index, row in enumerate(rows):
             by_owner.setdefault(row[1], []).append(index)
         pairs = []
-        for owner, indexes in by_owner.items():
+        for _owner, indexes in by_owner.items():
             for _ in range(int(len(indexes) * REDUNDANT_SHARE / 2 + rng.random())):
                 if len(indexes) >= 2:
                     pairs.append((indexes.pop(), indexes.pop()))

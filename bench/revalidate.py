@@ -12,7 +12,7 @@ route objects of source ARIN-OA, except a tenth left out (no route object).
 The VRP set is derived from the same pairs (there is no real one offline):
 80% get a ROA of their origin, 5% a ROA of another origin, the rest none.
 
-Three timed runs of `noc.routing.revalidate.run()` per engine:
+Three timed runs of `noc.routing.prefix_requests.revalidate.run()` per engine:
   1. first: every prefix changes (nothing was recorded yet): history, alert
      and notice writes for all 20,000 — the worst case;
   2. steady: nothing changed since — the daily run;
@@ -33,15 +33,16 @@ for folder in (PROJECT_DIR, os.path.join(PROJECT_DIR, 'tests'), BENCH_DIR):
     if folder not in sys.path:
         sys.path.insert(0, folder)
 
-import psycopg2  # noqa: E402
+import irr_data
+import psycopg2
+from irrd_server import start_irrd
 
-import irr_data  # noqa: E402
-from irrd_server import start_irrd  # noqa: E402
-from noc import create_app  # noqa: E402
-from noc.db import database, init_db, next_ids  # noqa: E402
-from noc.models import Circuit, Contact, Customer, CustomerAsn, Site, utcnow  # noqa: E402
-from noc.routing import revalidate, snapshots  # noqa: E402
-from noc.routing.models import PrefixRequest, RoutingAlert, TrackedPrefix  # noqa: E402
+from noc import create_app
+from noc.core.db import database, init_db, next_ids
+from noc.models import Circuit, Contact, Customer, CustomerAsn, Site, utcnow
+from noc.models.routing import PrefixRequest, RoutingAlert, TrackedPrefix
+from noc.routing.prefix_requests import revalidate
+from noc.routing.rpki import snapshots
 
 PG_SERVER = 'postgresql://postgres@127.0.0.1:5432'
 

@@ -119,9 +119,9 @@ TAS = (b'afrinic', b'apnic', b'arin', b'lacnic', b'ripe')
 
 def child_load(vrp_file):
     """Run in a child: time fetch+parse+index, report memory; print JSON."""
-    from noc.routing.rov import RovIndex
-    from noc.routing.vrp_fetch import fetch
-    from noc.routing.vrp_formats import parse
+    from noc.routing.rpki.fetch import fetch
+    from noc.routing.rpki.formats import parse
+    from noc.routing.rpki.rov import RovIndex
     baseline = _memory()
     started = time.perf_counter()
     raw = fetch(vrp_file)
@@ -173,8 +173,8 @@ def best_of(runs, work):
 def measure_validation(index, validated, runs):
     import numpy as np
 
-    from noc.routing.rov import AS_SET, STATES
-    from noc.routing.vrps import parse_prefixes
+    from noc.routing.rpki.rov import AS_SET, STATES
+    from noc.routing.rpki.vrps import parse_prefixes
     prefixes = [prefix for prefix, _ in validated]
     origins = np.array([o if isinstance(o, int) else AS_SET for _, o in validated], np.int64)
     parsed = parse_prefixes(prefixes)
@@ -187,7 +187,7 @@ def measure_validation(index, validated, runs):
 
 
 def measure_blob(table, runs):
-    from noc.routing.vrps import VrpTable
+    from noc.routing.rpki.vrps import VrpTable
     store, _, blob = best_of(runs, table.to_bytes)
     load, _, again = best_of(runs, lambda: VrpTable.from_bytes(blob))
     digest, _, _ = best_of(runs, table.digest)
@@ -197,7 +197,7 @@ def measure_blob(table, runs):
 
 
 def measure_rov_csv(index, route_file, out_file, runs):
-    from noc.routing import rov_csv
+    from noc.routing.rpki import rov_csv
 
     def work():
         with open(route_file) as source, open(out_file, 'w', newline='') as target:
@@ -210,8 +210,8 @@ def snapshot_database(directory, vrp_file):
     """A SQLite database holding the derived set as its current VRP snapshot."""
     url = f'sqlite:///{directory}/rov-bench.db'
     from noc import create_app
-    from noc.db import database, init_db
-    from noc.routing import snapshots
+    from noc.core.db import database, init_db
+    from noc.routing.rpki import snapshots
     app = create_app({'app': {'secret_key': 'b' * 40}, 'database': {'url': url}}, environ={})
     with app.app_context(), database.connection_context():
         init_db(database.obj)
@@ -296,9 +296,9 @@ def main():
         return child_load(args.child_load)
     import tempfile
 
-    from noc.routing.rov import RovIndex
-    from noc.routing.vrp_fetch import fetch
-    from noc.routing.vrp_formats import parse
+    from noc.routing.rpki.fetch import fetch
+    from noc.routing.rpki.formats import parse
+    from noc.routing.rpki.rov import RovIndex
     os.makedirs(OUT_DIR, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix='janela-rov-bench-') as directory:
         routes = announcements()

@@ -38,11 +38,12 @@ PROJECT_DIR = os.path.dirname(BENCH_DIR)
 if PROJECT_DIR not in sys.path:
     sys.path.insert(0, PROJECT_DIR)
 
-from noc import create_app  # noqa: E402
-from noc.db import database  # noqa: E402
-from noc.models import Circuit, CircuitSegment, Customer, Segment  # noqa: E402
-from noc.users import create_user  # noqa: E402
-from databases import OUT_DIR, fresh_database  # noqa: E402  (bench/databases.py)
+from databases import OUT_DIR, fresh_database
+
+from noc import create_app
+from noc.accounts.users import create_user
+from noc.core.db import database
+from noc.models import Circuit, CircuitSegment, Customer, Segment
 
 SQLITE_PATH = os.path.join(OUT_DIR, 'janela-bench.db')
 PG_NAME = 'janela_bench'

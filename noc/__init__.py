@@ -4,10 +4,10 @@ import os
 
 from flask import Flask
 
-from . import config as config_module
-from .db import bind, database, open_database
-from . import limiter_storage
-from .extensions import babel, csrf, limiter, login_manager, mailer
+from noc.core import config as config_module
+from noc.core import limiter_storage
+from noc.core.db import bind, database, open_database
+from noc.core.extensions import babel, csrf, limiter, login_manager, mailer
 
 TEMPLATES_DIR = os.path.join(config_module.PROJECT_DIR, 'templates')
 STATIC_DIR = os.path.join(config_module.PROJECT_DIR, 'static')
@@ -44,7 +44,7 @@ def create_app(overrides=None, environ=None):
     _init_database(app, settings['database']['url'])
     _init_extensions(app)
     _register_blueprints(app)
-    from .cli import noc_cli
+    from noc.cli import noc_cli
     app.cli.add_command(noc_cli)
     return app
 
@@ -63,25 +63,32 @@ def _init_database(app, url):
 
 
 def _init_extensions(app):
-    from . import i18n
+    from noc.core import i18n
     babel.init_app(app, locale_selector=i18n.select_locale,
                    timezone_selector=i18n.select_time_zone)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from .mail import transport
+    from noc.mail import transport
     transport.configure(app)
     mailer.init_app(app)
     i18n.register_filters(app)
 
 
 def _register_blueprints(app):
-    from .web import (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
-                      public, requests, inbox, window_answers, prefixes, routing_status,
-                      api_tokens)
+    from noc.web import dashboard, errors, public
+    from noc.web.accounts import admin, api_tokens, auth
+    from noc.web.inventory import views as inventory
+    from noc.web.mail import inbox, outbox
+    from noc.web.maintenance import answers as window_answers
+    from noc.web.maintenance import feeds
+    from noc.web.maintenance import reschedules as requests
+    from noc.web.maintenance import views as maintenance
+    from noc.web.routing import prefixes
+    from noc.web.routing import sources as routing_status
     for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
                    public, requests, inbox, window_answers, prefixes, routing_status,
                    api_tokens):
         module.register(app)
-    from . import api
+    from noc import api
     api.register(app)

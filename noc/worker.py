@@ -13,11 +13,13 @@ import os
 import socket
 import threading
 
-from .db import database
-from .mail import imap, inbound, outbox, transport
-from .maintenance import windows
-from .models import utcnow
-from .routing import tasks as routing_tasks
+from noc.core.db import database
+from noc.inbound import imap
+from noc.inbound import receive as inbound
+from noc.mail import outbox, transport
+from noc.maintenance import windows
+from noc.models import utcnow
+from noc.routing import tasks as routing_tasks
 
 log = logging.getLogger('janela.worker')
 
@@ -55,7 +57,7 @@ class Worker:
             except imap.ImapError as exc:
                 log.warning('IMAP: %s; trying again next pass', exc)
                 done = {'mail_error': 1}
-            except Exception:       # noqa: BLE001 - mail trouble must not block the outbox
+            except Exception:
                 log.exception('IMAP poll failed; trying again next pass')
                 done = {'mail_error': 1}
         handled = inbound.process_pending(now=now)
@@ -68,7 +70,7 @@ class Worker:
         must not keep the outbox from being delivered."""
         try:
             return routing_tasks.run(now)
-        except Exception:       # noqa: BLE001
+        except Exception:
             log.exception('routing work failed; trying again next pass')
             return {'routing_error': 1}
 

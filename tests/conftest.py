@@ -11,13 +11,13 @@ import uuid
 import peewee
 import psycopg2
 import pytest
-
-from noc import create_app
-from noc.db import database, init_db
-from noc.models import ALL_MODELS
-from smtp_server import smtp_server  # noqa: F401  (a fixture for every test module)
 from imap_server import _imap_server_session, imap_server  # noqa: F401  (fixtures, as above)
 from redis_server import redis_url  # noqa: F401  (a fixture, as above)
+from smtp_server import smtp_server  # noqa: F401  (a fixture for every test module)
+
+from noc import create_app
+from noc.core.db import database, init_db
+from noc.models import ALL_MODELS
 
 PG_SERVER = os.environ.get('NOC_TEST_PG', 'postgresql://postgres@127.0.0.1:5432')
 SECRET = 'test-secret-' + 'x' * 40
@@ -132,8 +132,9 @@ def ctx(app):
 def quick_password_hash(monkeypatch):
     """For tests whose users log in but nobody attacks them: a cheap hash."""
     from werkzeug.security import generate_password_hash
-    import noc.users
-    monkeypatch.setattr(noc.users, 'generate_password_hash',
+
+    import noc.accounts.users
+    monkeypatch.setattr(noc.accounts.users, 'generate_password_hash',
                         lambda password: generate_password_hash(password, 'pbkdf2:sha256:1'))
 
 
@@ -149,7 +150,7 @@ def db(app):
 
 
 def create_user(role='admin', username=None, language='en', **kw):
-    from noc import users
+    from noc.accounts import users
     return users.create_user({'username': username or role, 'password': PASSWORD,
                               'role': role, 'language': language, **kw}, actor=None)
 

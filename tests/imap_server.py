@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from smtp_server import free_port, make_self_signed_cert
 
 HOST = '127.0.0.1'

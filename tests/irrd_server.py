@@ -44,7 +44,6 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-
 from redis_server import RedisUnavailable, start_redis
 from shared_data import path as shared_path
 

@@ -7,9 +7,18 @@ but no maintenance contact.
 """
 import datetime
 
-from noc.maintenance import input as window_input, windows
-from noc.models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                        RedundancyGroup, Segment, Site)
+from noc.maintenance import input as window_input
+from noc.maintenance import windows
+from noc.models import (
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    RedundancyGroup,
+    Segment,
+    Site,
+)
 
 UTC = datetime.timezone.utc
 

@@ -75,6 +75,7 @@ def make_self_signed_cert(directory):
 def _cert_with_cryptography(cert, key):
     import datetime
     import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa

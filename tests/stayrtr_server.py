@@ -27,7 +27,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from shared_data import path
 from smtp_server import free_port
 

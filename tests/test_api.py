@@ -4,12 +4,14 @@ OpenAPI document that matches the routes."""
 import re
 
 import pytest
-
 from conftest import db, prepared_app
-from noc import tokens
-from noc.api.docs import DOCUMENT
-from noc.routing import irr_store, requests, snapshots
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+
+from noc.accounts import tokens
+from noc.api.docs import DOCUMENT
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import workflow as requests
+from noc.routing.rpki import snapshots
 
 PROBLEM = 'application/problem+json'
 
@@ -110,7 +112,7 @@ def test_a_provider_sees_only_its_own_requests_and_prefixes(api):
     assert stolen.status_code == 422
     assert stolen.get_json()['errors'][0]['field'] == 'circuit'
     with db(api.app):
-        from noc.routing.models import PrefixRequest, TrackedPrefix
+        from noc.models.routing import PrefixRequest, TrackedPrefix
         assert PrefixRequest.select().count() == 1
         assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'approved'
 
@@ -270,7 +272,7 @@ def test_a_body_over_the_size_limit_is_a_413_problem(api):
 
 def test_prefix_list_download_is_the_customers_own(api):
     with db(api.app):
-        from noc.routing.models import TrackedPrefix
+        from noc.models.routing import TrackedPrefix
         requests.act([api.globex_prefix], 'configure', 'eng')
         assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'configured'
     text = api('GET', '/prefix-list?format=juniper', 'globex')
@@ -304,7 +306,7 @@ def test_the_status_of_one_prefix_by_its_text(api):
 
 def test_engineers_decide_on_prefixes_and_providers_cannot(api):
     from noc.models import OutboxMessage
-    from noc.routing.models import TrackedPrefix
+    from noc.models.routing import TrackedPrefix
     path = f'/prefix-requests/{api.globex_request}/actions'
     assert api('POST', path, 'globex', json={'action': 'approve', 'all': True}).status_code == 403
     assert api('POST', path, 'viewer', json={'action': 'approve', 'all': True}).status_code == 403
@@ -451,7 +453,8 @@ def test_api_requests_start_no_thread_and_reuse_one_connection(api, monkeypatch)
     memory storage) or a new connection per request (pragmas, WAL checkpoint
     on SQLite; a server process on PostgreSQL) costs more than the read."""
     import threading
-    from noc.db import database
+
+    from noc.core.db import database
     api('GET', '/prefixes', 'acme')                  # the pool holds a connection now
     started = []
     real_start = threading.Thread.start
@@ -471,8 +474,9 @@ def test_api_requests_start_no_thread_and_reuse_one_connection(api, monkeypatch)
 
 
 def test_rate_limit_counters_are_swept_without_a_timer():
-    from noc.limiter_storage import SweptMemoryStorage, storage_uri
     from limits.storage import storage_from_string
+
+    from noc.core.limiter_storage import SweptMemoryStorage, storage_uri
     storage = storage_from_string(storage_uri('memory://'))
     assert isinstance(storage, SweptMemoryStorage)
     assert storage_uri('redis://127.0.0.1:6379') == 'redis://127.0.0.1:6379'

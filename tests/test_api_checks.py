@@ -2,13 +2,16 @@
 origin, no request made; at once from loaded data, by the worker (against a
 real IRRd) when servers are configured; a provider sees only its own checks."""
 import pytest
-
 from conftest import db, prepared_app
 from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
-from noc import tokens
-from noc.routing import adhoc, irr_store, snapshots, tasks
-from noc.routing.models import PrefixCheck, PrefixRequest, TrackedPrefix
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+
+from noc.accounts import tokens
+from noc.models.routing import PrefixCheck, PrefixRequest, TrackedPrefix
+from noc.routing import tasks
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import adhoc
+from noc.routing.rpki import snapshots
 
 PROBLEM = 'application/problem+json'
 
@@ -112,7 +115,7 @@ def test_bad_checks_name_the_field_and_store_nothing(local):
 
 
 def test_with_an_irrd_the_worker_answers_and_the_client_polls(db_url, tmp_path,
-                                                             irrd_server):  # noqa: F811
+                                                             irrd_server):
     conf = {'servers': [f'{irrd_server.whois_host}:{irrd_server.whois_port}'],
             'server_sources': ['TC', 'RADB']}
     app = prepared_app(db_url, irr=conf, prefixes={'lab': True})

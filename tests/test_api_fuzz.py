@@ -18,14 +18,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
 from conftest import db, prepared_app
 from maintenance_fixtures import confirmed, local
-from noc import tokens
-from noc.maintenance import reschedule
-from noc.routing import irr_store, requests, snapshots
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from werkzeug.serving import make_server
+
+from noc.accounts import tokens
+from noc.maintenance import reschedules as reschedule
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import workflow as requests
+from noc.routing.rpki import snapshots
 
 CHECKS = ('not_a_server_error,status_code_conformance,content_type_conformance,'
           'response_headers_conformance,response_schema_conformance')

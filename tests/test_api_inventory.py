@@ -2,14 +2,23 @@
 and segments) through the same domain functions as the inventory pages, each
 provider token confined to its own customer, every answer as documented."""
 import pytest
-
 from conftest import db, prepared_app
-from noc import tokens
+from routing_fixtures import build_isps
+
+from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
 from noc.api.inventory import violations
-from noc.models import (AuditLog, Circuit, CircuitSegment, Contact, Customer, CustomerAsn,
-                        RedundancyGroup, Segment, Site)
-from routing_fixtures import build_isps
+from noc.models import (
+    AuditLog,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    CustomerAsn,
+    RedundancyGroup,
+    Segment,
+    Site,
+)
 
 PROBLEM = 'application/problem+json'
 HUGE = 2 ** 70

@@ -6,13 +6,14 @@ import datetime
 import re
 
 import pytest
-
 from conftest import db, prepared_app
 from maintenance_fixtures import build_network, confirmed, create, local
-from noc import tokens
+
+from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
-from noc.maintenance import reschedule, windows
-from noc.models import (AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest)
+from noc.maintenance import reschedules as reschedule
+from noc.maintenance import windows
+from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest
 
 PROBLEM = 'application/problem+json'
 H = datetime.timedelta(hours=1)

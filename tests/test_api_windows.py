@@ -6,10 +6,10 @@ import datetime
 import json
 
 import pytest
-
 from conftest import db, prepared_app
 from maintenance_fixtures import build_network, confirmed, create, local
-from noc import tokens
+
+from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
 from noc.maintenance import windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage

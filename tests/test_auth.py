@@ -1,8 +1,8 @@
 """Logging in and out, roles, rate limit, lockout, cookies, users and the audit log."""
 import pytest
-
 from conftest import PASSWORD, Browser, create_user, csrf_token, make_app
-from noc.db import database
+
+from noc.core.db import database
 from noc.models import AuditLog, User
 
 
@@ -61,7 +61,7 @@ def test_login_rate_limit(db_url):
     app = make_app(db_url, web={'login_rate_limit': '3 per minute'})
     with app.app_context():
         database.connect(reuse_if_open=True)
-        from noc.db import init_db
+        from noc.core.db import init_db
         init_db(database.obj)
         database.close()
     browser = Browser(app)

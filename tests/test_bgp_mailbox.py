@@ -10,17 +10,19 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from types import SimpleNamespace
 
-import pytest
-
 import inbound_fixtures as fixtures
+import pytest
 from conftest import prepared_app
-from noc.db import database
-from noc.mail import inbound
-from noc.models import (Contact, Customer, InboundMessage, MaintenanceWindow,
-                        OutboxMessage, utcnow)
-from noc.routing import irr_store, mail_query, requests, snapshots
-from noc.web import inbox as inbox_pages
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+
+from noc.core.db import database
+from noc.inbound import receive as inbound
+from noc.models import Contact, Customer, InboundMessage, MaintenanceWindow, OutboxMessage, utcnow
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import mail_query
+from noc.routing.prefix_requests import workflow as requests
+from noc.routing.rpki import snapshots
+from noc.web.mail import inbox as inbox_pages
 
 BGP = 'bgp@janela.example.net'
 H = datetime.timedelta(hours=1)
@@ -609,7 +611,7 @@ def test_the_mta_pipe_answers_too(world):
 
 
 def test_a_bad_mailbox_address_stops_start_up_naming_the_key(tmp_path):
-    from noc import config
+    from noc.core import config
     site = tmp_path / 'site.toml'
     site.write_text('[app]\nsecret_key = "' + 's' * 40 + '"\n')
     with pytest.raises(config.ConfigError, match='inbound.bgp_mailboxes'):

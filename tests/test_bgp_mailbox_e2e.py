@@ -8,15 +8,17 @@ import email.policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-import pytest
-
 import inbound_fixtures as fixtures
+import pytest
 from conftest import db, prepared_app
-from noc.db import database
-from noc.models import InboundMessage, OutboxMessage, utcnow
-from noc.routing import irr_store, requests, snapshots
-from noc.worker import Worker
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+
+from noc.core.db import database
+from noc.models import InboundMessage, OutboxMessage, utcnow
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import workflow as requests
+from noc.routing.rpki import snapshots
+from noc.worker import Worker
 
 BGP = 'bgp@janela.example.net'
 

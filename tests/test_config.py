@@ -1,7 +1,8 @@
 """Settings: defaults from config.toml, the site file, NOC_* variables, clear errors."""
 import pytest
 
-from noc import config, create_app
+from noc import create_app
+from noc.core import config
 
 SECRET = 's' * 40
 
@@ -87,7 +88,9 @@ def test_named_site_file_must_exist(tmp_path):
 
 def test_cli_start_up_reports_a_bad_setting(tmp_path):
     """`flask --app app …` stops with the key named, not a traceback."""
-    import subprocess, sys, os
+    import os
+    import subprocess
+    import sys
     env = {**os.environ, 'NOC_CONFIG': str(_site(tmp_path, f'[app]\nsecret_key = "{SECRET}"\n')),
            'NOC_WEB_PAGE_SIZE': '5'}
     result = subprocess.run([sys.executable, '-m', 'flask', '--app', 'app', 'noc', 'init-db'],

@@ -9,11 +9,21 @@ import json
 
 import pytest
 
-from noc.db import database
+from noc.core.db import database
 from noc.inventory import csvio
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
-from noc.models import (AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                        CustomerAsn, RedundancyGroup, Segment, Site)
+from noc.models import (
+    AuditLog,
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    CustomerAsn,
+    RedundancyGroup,
+    Segment,
+    Site,
+)
 
 ACTOR = 'cli:tester'
 

@@ -1,11 +1,11 @@
 """The PostgreSQL pool asks the server whether a connection lives only when it
-was idle a while (noc.db.RecentlyTrustedPool), and still never hands out a
+was idle a while (noc.core.db.RecentlyTrustedPool), and still never hands out a
 dead one after that."""
 import peewee
 import psycopg2
 import pytest
 
-from noc.db import RecentlyTrustedPool, open_database
+from noc.core.db import RecentlyTrustedPool, open_database
 
 
 @pytest.fixture

@@ -11,17 +11,33 @@ import os
 import uuid
 
 import pytest
-
 from conftest import PG_SERVER, Browser, _empty, _pg_admin, make_app
-from noc import users
-from noc.db import bind, database, init_db
-from noc.maintenance import demo as maintenance_demo, windows
-from noc.routing import demo as routing_demo
-from noc.routing.models import PrefixRequest
-from noc.inventory import csvio, demo, service
+
+from noc.accounts import users
+from noc.core.db import bind, database, init_db
+from noc.demo import inventory as demo
+from noc.demo import maintenance as maintenance_demo
+from noc.demo import routing as routing_demo
+from noc.inventory import csvio, service
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
-from noc.models import (MaintenanceWindow, OutboxMessage, utcnow, AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                        CustomerAsn, RedundancyGroup, Segment, Site, User)
+from noc.maintenance import windows
+from noc.models import (
+    AuditLog,
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    CustomerAsn,
+    MaintenanceWindow,
+    OutboxMessage,
+    RedundancyGroup,
+    Segment,
+    Site,
+    User,
+    utcnow,
+)
+from noc.models.routing import PrefixRequest
 
 RESERVED_ASNS = ((64496, 64511), (65536, 65551),         # RFC 5398, documentation
                  (64512, 65534), (4200000000, 4294967294))  # RFC 6996, private use
@@ -327,7 +343,7 @@ def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
     statuses = sorted(w.status for w in MaintenanceWindow.select())
     assert loaded['windows'] == 5
     assert statuses == ['CANCELLED', 'CONFIRMED', 'CONFIRMED', 'TENTATIVE', 'TENTATIVE']
-    assert MaintenanceWindow.select().where(MaintenanceWindow.emergency == True).count() == 1  # noqa: E712
+    assert MaintenanceWindow.select().where(MaintenanceWindow.emergency == True).count() == 1
     rows = list(OutboxMessage.select().where(OutboxMessage.kind != 'prefix')
                 .order_by(OutboxMessage.id))
     assert {r.kind for r in rows} == {'new', 'cancelled'}
@@ -339,7 +355,7 @@ def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
 
 
 def test_demo_prefix_tracking_has_every_state_and_a_week_of_history(loaded):
-    from noc.routing.models import RoutingAlert, RpkiStateSample, TrackedPrefix
+    from noc.models.routing import RoutingAlert, RpkiStateSample, TrackedPrefix
     assert loaded['prefix requests'] == 3
     rows = {p.prefix: p for p in TrackedPrefix.select()}
     assert rows['192.0.2.0/24'].state == 'configured'

@@ -6,12 +6,11 @@ import re
 
 import icalendar
 import pytest
-
 from conftest import db
-from noc.maintenance import feeds, windows
-from noc.models import AuditLog, CalendarFeed, Customer, utcnow
 from test_resend import ACTOR, build_inventory, make_window
 
+from noc.maintenance import feeds, windows
+from noc.models import AuditLog, CalendarFeed, Customer, utcnow
 
 # The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
 pytestmark = pytest.mark.usefixtures('quick_password_hash')

@@ -1,8 +1,8 @@
 """Fixes from review: redirects, sessions, limits, cascades in the audit log, odd input."""
 import pytest
-
 from conftest import PASSWORD, Browser, create_user, csrf_token
-from noc.db import database
+
+from noc.core.db import database
 from noc.inventory import csvio
 from noc.inventory.entities import ENTITIES
 from noc.models import AuditLog, Circuit, Contact, Customer, Segment, User
@@ -179,7 +179,7 @@ def test_audit_day_filter_uses_the_readers_time_zone(as_role, app):
 def test_csv_download_starts_with_a_bom_for_spreadsheets(as_role, app):
     _in_db(app, lambda: csvio.import_csv(ENTITIES['sites'], SITES, 'test'))
     body = as_role('viewer').get('/inventory/sites/export.csv').get_data()
-    assert body.startswith('\ufeff'.encode()) and 'Contagem'.encode() in body
+    assert body.startswith('\ufeff'.encode()) and b'Contagem' in body
     assert _in_db(app, lambda: csvio.import_csv(ENTITIES['sites'], body, 'test').count('unchanged')) == 2
 
 

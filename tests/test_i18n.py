@@ -1,7 +1,7 @@
 """Each user reads Janela in their language, with dates in their time zone."""
 import datetime
 
-from noc.db import database
+from noc.core.db import database
 from noc.models import Site
 
 UTC = datetime.timezone.utc
@@ -66,6 +66,7 @@ def test_every_message_of_the_code_and_templates_has_its_pt_br_translation(tmp_p
     import subprocess
     import sys
     from pathlib import Path
+
     from babel.messages.pofile import read_po
     project = Path(__file__).resolve().parent.parent
     pot = tmp_path / 'messages.pot'

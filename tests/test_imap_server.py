@@ -6,7 +6,6 @@ import time
 from email.message import EmailMessage
 
 import pytest
-
 from imap_server import ImapServer
 
 PROCESSED = 'Janela/Processed'

@@ -8,14 +8,13 @@ HTML-only replies, bounces, auto-replies, duplicates and garbage
 """
 import datetime
 
-import pytest
-
 import inbound_fixtures as mail
+import pytest
 from maintenance_fixtures import build_network, confirmed
-from noc.mail import inbound
+
+from noc.inbound import receive as inbound
 from noc.maintenance import answers
-from noc.models import (AttendeeAnswer, Contact, InboundMessage, OutboxMessage,
-                        RescheduleRequest, utcnow)
+from noc.models import AttendeeAnswer, Contact, InboundMessage, OutboxMessage, RescheduleRequest, utcnow
 
 H = datetime.timedelta(hours=1)
 CLIENTS_REPLY = {'outlook': mail.outlook_reply, 'google': mail.google_reply,

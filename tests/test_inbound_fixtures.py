@@ -8,9 +8,8 @@ import html
 import re
 
 import icalendar
-import pytest
-
 import inbound_fixtures as fx
+import pytest
 
 UTC = datetime.timezone.utc
 UID = 'mw-2026-00077-deadbeef@janela.example'

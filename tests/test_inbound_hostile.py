@@ -4,11 +4,11 @@ the columns, NUL bytes, impossible dates and charsets, on both engines."""
 import datetime
 import re
 
-import pytest
-
 import inbound_fixtures as mail
+import pytest
 from maintenance_fixtures import build_network, confirmed
-from noc.mail import inbound
+
+from noc.inbound import receive as inbound
 from noc.maintenance import answers
 from noc.models import AttendeeAnswer, Contact, InboundMessage, RescheduleRequest, utcnow
 

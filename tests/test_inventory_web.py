@@ -7,13 +7,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
 from conftest import csrf_token, db
+from test_csv import ACTOR, SAMPLE, SAMPLE_COUNTS, load_sample, snapshot
+
 from noc.inventory import csvio
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
 from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, Segment, Site
-from test_csv import ACTOR, SAMPLE, SAMPLE_COUNTS, load_sample, snapshot
-
 
 # The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
 pytestmark = pytest.mark.usefixtures('quick_password_hash')

@@ -5,13 +5,15 @@ import socket
 
 import netaddr
 import pytest
-
 from conftest import prepared_app
 from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
-from noc.db import database
-from noc.routing import irr_store, snapshots, validation
-from noc.routing.irr_lookup import IrrLookup
 from shared_data import path as shared
+
+from noc.core.db import database
+from noc.routing.irr import store as irr_store
+from noc.routing.irr.lookup import IrrLookup
+from noc.routing.prefix_requests import validation
+from noc.routing.rpki import snapshots
 
 
 def server_app(db_url, irrd, **irr):
@@ -21,7 +23,7 @@ def server_app(db_url, irrd, **irr):
 
 
 @pytest.fixture
-def irr_ctx(db_url, irrd_server):  # noqa: F811
+def irr_ctx(db_url, irrd_server):
     app = server_app(db_url, irrd_server)
     with app.test_request_context():
         database.connect(reuse_if_open=True)
@@ -79,7 +81,7 @@ def test_the_verdict_reads_the_registry_of_the_address_space(irr_ctx):
     assert other['irr_state'] == 'other'
 
 
-def test_an_object_only_outside_the_rirs_registry_is_reported(db_url, irrd_server):  # noqa: F811
+def test_an_object_only_outside_the_rirs_registry_is_reported(db_url, irrd_server):
     app = server_app(db_url, irrd_server,
                      registry_sources={'RIPE': ['RIPE-NONAUTH'], 'LACNIC': ['LACNIC', 'TC']})
     with app.test_request_context():
@@ -166,7 +168,7 @@ def _naive_rov(prefix, origin, roas):
     return 'invalid'
 
 
-def test_ripe_2016_as_one_world(db_url, irrd_server):  # noqa: F811
+def test_ripe_2016_as_one_world(db_url, irrd_server):
     """ROAs (roas.csv) through a VRP snapshot, route objects through the real
     IRRd, announcements (RIS) through the validation every request uses; the
     states equal a naive reading of the same three files."""
@@ -212,11 +214,11 @@ def test_ripe_2016_as_one_world(db_url, irrd_server):  # noqa: F811
     assert states == {'valid': 1, 'invalid': 0, 'not-found': len(announcements) - 1}
 
 
-def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, monkeypatch):  # noqa: F811
+def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, monkeypatch):
     """Revalidation asks per origin and source (!g/!6) instead of per prefix (!r):
     the states, the matching sources and the other origins of unmatched
     prefixes must come out the same."""
-    import noc.routing.irr_lookup as irr_lookup
+    import noc.routing.irr.lookup as irr_lookup
     app = server_app(db_url, irrd_server, server_sources=[])      # the server's own list
     objects = _route_objects()
     items = sorted(set(_announcements()) | {(p, o) for p, os in objects.items() for o in os}
@@ -235,7 +237,7 @@ def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, mon
     for key, result in single.items():
         assert batch[key]['irr_state'] == result['irr_state'], key
         assert batch[key]['verdict'] == result['verdict'], key
-        matched = lambda r: sorted(s for s, o in r['evidence']['irr']['routes'] if o == key[1])  # noqa: E731
+        matched = lambda r: sorted(s for s, o in r['evidence']['irr']['routes'] if o == key[1])
         assert matched(batch[key]) == matched(result), key
     # 192.0.2.0/24 from AS64500: TC has it; LACNIC names AS64510 (seen per prefix only).
     assert batch[('192.0.2.0/24', 64500)]['evidence']['irr']['routes'] == [['TC', 64500]]

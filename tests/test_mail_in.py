@@ -2,13 +2,13 @@
 pipe) and the worker polling a real IMAP server (dovecot on loopback)."""
 import datetime
 
-import pytest
-
 import inbound_fixtures as mail
+import pytest
 from conftest import db, make_app, prepared_app
 from maintenance_fixtures import build_network, confirmed
-from noc.db import database
-from noc.mail import inbound
+
+from noc.core.db import database
+from noc.inbound import receive as inbound
 from noc.models import AttendeeAnswer, InboundMessage, RescheduleRequest, utcnow
 from noc.worker import Worker
 

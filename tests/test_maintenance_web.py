@@ -7,12 +7,24 @@ import re
 import zoneinfo
 
 import pytest
-
 from conftest import db
-from noc.db import next_ids
-from noc.models import (AuditLog, ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                        MaintenanceWindow, OutboxMessage, RedundancyGroup, Segment, Site, User,
-                        WindowCircuit)
+
+from noc.core.db import next_ids
+from noc.models import (
+    AuditLog,
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    MaintenanceWindow,
+    OutboxMessage,
+    RedundancyGroup,
+    Segment,
+    Site,
+    User,
+    WindowCircuit,
+)
 
 SAO_PAULO = zoneinfo.ZoneInfo('America/Sao_Paulo')
 UTC = datetime.timezone.utc
@@ -526,7 +538,7 @@ def test_navigation_and_links_to_pages_that_may_not_exist(app, engineer):
     nav = page.split('<nav>')[1].split('</nav>')[0]
     links = re.findall(r'href="([^"]+)"', nav)
     assert links[:2] == ['/maintenance', '/maintenance/calendar']
-    from noc.web.maintenance import maybe_url
+    from noc.web.maintenance.views import maybe_url
     with app.test_request_context():
         assert maybe_url('maintenance.show', window_id=3) == '/maintenance/3'
         assert maybe_url('no_such.endpoint') is None

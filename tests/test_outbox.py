@@ -10,13 +10,13 @@ import email
 import threading
 
 import pytest
-
 from maintenance_fixtures import build_network, confirmed
-from noc.db import database
+from smtp_server import SmtpServer
+
+from noc.core.db import database
 from noc.mail import outbox
 from noc.models import Contact, OutboxMessage, utcnow
 from noc.worker import Worker
-from smtp_server import SmtpServer
 
 UTC = datetime.timezone.utc
 
@@ -168,7 +168,7 @@ def test_tls_and_login_to_a_real_server(net, smtp_ctx):
                     username='janela', password='s3cret-pass', ca_file='')
         from noc.mail import transport
         transport.configure(smtp_ctx)
-        from noc.extensions import mailer
+        from noc.core.extensions import mailer
         mailer.init_app(smtp_ctx)
         # The system's CAs do not know the test server's certificate: refused, retried.
         Worker(smtp_ctx, 'w1').run_once()

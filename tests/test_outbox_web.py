@@ -5,13 +5,13 @@ import os
 import re
 
 import pytest
-
 from conftest import _empty, _prepared, db, make_app
-from noc.db import database, init_db
+from test_resend import build_inventory, make_window, messages
+
+from noc.core.db import database, init_db
 from noc.mail import outbox
 from noc.models import AuditLog, OutboxMessage
 from noc.worker import Worker
-from test_resend import build_inventory, make_window, messages
 
 
 @pytest.fixture

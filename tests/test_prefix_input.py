@@ -1,11 +1,18 @@
 """Reading pasted prefixes (every accepted form, every error) and their sanity checks."""
 import pytest
 from flask_babel.speaklater import LazyString
-
-from noc.routing.prefix_input import (Entry, canonical_prefix, check, parse_asn, parse_lines,
-                                      parse_prefix, valid_as_set)
-from noc.routing.prefix_lists import FORMATS, render
 from shared_data import path
+
+from noc.routing.prefix_requests.input import (
+    Entry,
+    canonical_prefix,
+    check,
+    parse_asn,
+    parse_lines,
+    parse_prefix,
+    valid_as_set,
+)
+from noc.routing.prefix_requests.prefix_lists import FORMATS, render
 
 
 def pairs(parsed):

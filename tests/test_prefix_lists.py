@@ -9,11 +9,11 @@ import shutil
 import subprocess
 
 import pytest
-
 from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
-from noc.routing.prefix_input import parse_lines
-from noc.routing.prefix_lists import FORMATS, render, render_all
 from shared_data import path
+
+from noc.routing.prefix_requests.input import parse_lines
+from noc.routing.prefix_requests.prefix_lists import FORMATS, render, render_all
 
 V4 = ['198.51.100.0/25', '192.0.2.0/24', '10.0.0.0/8', '198.51.100.128/25', '10.0.0.0/16',
       '10.0.0.0/9', '192.0.2.0/24']
@@ -200,7 +200,7 @@ def _bgpq4(server, flags, family, origin):
 @pytest.mark.parametrize('fmt', sorted(BGPQ4_FLAGS))
 @pytest.mark.parametrize('family', [4, 6])
 @pytest.mark.parametrize('origin', ORIGINS)
-def test_same_bytes_as_bgpq4(irrd_server, fmt, family, origin):  # noqa: F811
+def test_same_bytes_as_bgpq4(irrd_server, fmt, family, origin):
     expected = _bgpq4(irrd_server, BGPQ4_FLAGS[fmt], family, origin)
     assert render(fmt, 'NAME', _registered(origin, family), family) == expected
 
@@ -215,7 +215,7 @@ def test_the_comparison_covers_real_lists():
     assert _registered(15169, 4) == [] and _registered(15169, 6) == []
 
 
-def test_bgpq4_output_reads_back(irrd_server):  # noqa: F811
+def test_bgpq4_output_reads_back(irrd_server):
     for flags in BGPQ4_FLAGS.values():
         parsed = parse_lines(_bgpq4(irrd_server, flags, 4, 1267), default_origin=1267)
         assert parsed.errors == []
@@ -223,7 +223,7 @@ def test_bgpq4_output_reads_back(irrd_server):  # noqa: F811
 
 
 def test_bird_defines_both_sets_even_when_a_family_is_empty():
-    from noc.routing.prefix_lists import render_all
+    from noc.routing.prefix_requests.prefix_lists import render_all
     text = render_all('bird', 'JANELA-X', ['2001:db8:1::/48'])
     assert 'JANELA_X_v4 = [\n    0.0.0.0/32\n];' in text
     assert 'JANELA_X_v6 = [\n    2001:db8:1::/48\n];' in text

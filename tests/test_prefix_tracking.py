@@ -5,14 +5,23 @@ import json
 from types import SimpleNamespace
 
 import pytest
-
 from conftest import prepared_app
-from noc.db import database
-from noc.models import AuditLog, OutboxMessage
-from noc.routing import filters, irr_store, requests, revalidate, snapshots
-from noc.routing.models import (PrefixHistory, PrefixRequest, RoutingAlert, RpkiStateSample,
-                                TrackedPrefix, VrpSnapshot)
 from routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
+
+from noc.core.db import database
+from noc.models import AuditLog, OutboxMessage
+from noc.models.routing import (
+    PrefixHistory,
+    PrefixRequest,
+    RoutingAlert,
+    RpkiStateSample,
+    TrackedPrefix,
+    VrpSnapshot,
+)
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import filters, revalidate
+from noc.routing.prefix_requests import workflow as requests
+from noc.routing.rpki import snapshots
 
 ALL = """192.0.2.0/24
 203.0.113.0/24
@@ -504,6 +513,7 @@ def test_vrps_expire_while_their_snapshot_stays_in_use(world):
     """The validator stops answering; the last good snapshot stays, but each VRP
     goes when its own expiry passes, and the revalidation says so."""
     import datetime as dt
+
     from noc.models import utcnow
     from noc.routing import tasks
     soon = int((utcnow() + dt.timedelta(hours=2)).timestamp())
@@ -529,6 +539,7 @@ def test_vrps_expire_while_their_snapshot_stays_in_use(world):
 
 def test_a_reload_that_renews_expiries_updates_the_stored_vrps(world):
     import datetime as dt
+
     from noc.models import utcnow
     soon = int((utcnow() + dt.timedelta(hours=2)).timestamp())
     renewed = int((utcnow() + dt.timedelta(days=2)).timestamp())

@@ -13,13 +13,16 @@ import json
 import re
 
 import pytest
-
 from conftest import db, prepared_app
-from noc.db import database
-from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, OutboxMessage, Site
-from noc.routing import alerts, irr_store, revalidate, snapshots
-from noc.routing.models import PrefixHistory, PrefixRequest, RoutingAlert, TrackedPrefix
 from shared_data import path as shared_path
+
+from noc.core.db import database
+from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, OutboxMessage, Site
+from noc.models.routing import PrefixHistory, PrefixRequest, RoutingAlert, TrackedPrefix
+from noc.routing import alerts
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import revalidate
+from noc.routing.rpki import snapshots
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
 UTC = datetime.timezone.utc

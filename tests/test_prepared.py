@@ -5,16 +5,16 @@ import itertools
 
 import peewee as pw
 import pytest
-
 from conftest import db, prepared_app
-from noc import tokens
-from noc.api import prefixes as api_prefixes
-from noc.db import database
-from noc.models import ApiToken, Customer
-from noc.prepared import Prepared, slot
-from noc.routing import requests
-from noc.routing.models import TrackedPrefix
 from routing_fixtures import build_isps
+
+from noc.accounts import tokens
+from noc.api import prefixes as api_prefixes
+from noc.core.db import database
+from noc.core.prepared import Prepared, slot
+from noc.models import ApiToken, Customer
+from noc.models.routing import TrackedPrefix
+from noc.routing.prefix_requests import workflow as requests
 
 
 def _as_data(row):

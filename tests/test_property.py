@@ -9,15 +9,16 @@ import io
 import re
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings, strategies as st
-
 from conftest import csrf_token, db
-from noc.db import database
-from noc.inventory import csvio, service
-from noc.inventory.fields import Invalid
-from noc.inventory.entities import ENTITIES, IMPORT_ORDER
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from test_csv import ACTOR, ctx, load_sample, snapshot  # noqa: F401  (ctx: in English)
 from test_inventory_web import CRUD, seed, state
+
+from noc.core.db import database
+from noc.inventory import csvio, service
+from noc.inventory.entities import ENTITIES, IMPORT_ORDER
+from noc.inventory.fields import Invalid
 
 # Logins here test forms, not passwords: a cheap hash keeps the suite fast.
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
@@ -337,7 +338,7 @@ def test_every_field_takes_or_refuses_every_nasty_value(stocked):
             for value in NASTY + [v + '\x00' for v in good(kind, fl.name)]:
                 try:
                     fl.parse(value)
-                except Exception as exc:   # noqa: BLE001 - the point is which
+                except Exception as exc:
                     assert isinstance(exc, Invalid), (kind, fl.name, value, exc)
                     assert str(exc), (kind, fl.name, value)
                     continue
@@ -364,6 +365,6 @@ def test_any_text_in_any_field_is_parsed_or_refused(stocked, data):
                                 st.lists(st.one_of(text, st.sampled_from(NASTY)), max_size=3)))
     try:
         fl.parse(value)
-    except Exception as exc:   # noqa: BLE001
+    except Exception as exc:
         assert isinstance(exc, Invalid), (kind, fl.name, value, exc)
         assert str(exc)

@@ -8,13 +8,13 @@ import zoneinfo
 from types import SimpleNamespace
 
 import pytest
-from itsdangerous import URLSafeSerializer
-
 from conftest import csrf_token, db
+from itsdangerous import URLSafeSerializer
 from maintenance_fixtures import build_network, confirmed
-from noc.maintenance import answers, links, notices, reschedule, windows
-from noc.models import (AuditLog, Contact, MaintenanceWindow, RescheduleRequest,
-                        WindowCustomer, utcnow)
+
+from noc.maintenance import answers, links, notices, windows
+from noc.maintenance import reschedules as reschedule
+from noc.models import AuditLog, Contact, MaintenanceWindow, RescheduleRequest, WindowCustomer, utcnow
 
 UTC = datetime.timezone.utc
 SAO_PAULO = zoneinfo.ZoneInfo('America/Sao_Paulo')

@@ -3,16 +3,24 @@ decisions, received mail, the window's answers (links, reminders) and the
 dashboard, on both engines."""
 import datetime
 
-import pytest
-
 import inbound_fixtures as mail
+import pytest
 from conftest import db
-from test_inventory_web import form_values
 from maintenance_fixtures import build_network, confirmed
-from noc.mail import inbound
-from noc.maintenance import answers, links, reschedule
-from noc.models import (Contact, InboundMessage, MaintenanceWindow, OutboxMessage, RescheduleRequest,
-                        WindowCustomer, utcnow)
+from test_inventory_web import form_values
+
+from noc.inbound import receive as inbound
+from noc.maintenance import answers, links
+from noc.maintenance import reschedules as reschedule
+from noc.models import (
+    Contact,
+    InboundMessage,
+    MaintenanceWindow,
+    OutboxMessage,
+    RescheduleRequest,
+    WindowCustomer,
+    utcnow,
+)
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
 H = datetime.timedelta(hours=1)

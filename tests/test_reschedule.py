@@ -7,11 +7,11 @@ import datetime
 
 import icalendar
 import pytest
-
 from maintenance_fixtures import build_network, confirmed, create, local
-from noc.maintenance import answers, links, reschedule, windows
-from noc.models import (AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest,
-                        WindowCustomer, utcnow)
+
+from noc.maintenance import answers, links, windows
+from noc.maintenance import reschedules as reschedule
+from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest, WindowCustomer, utcnow
 
 H = datetime.timedelta(hours=1)
 

@@ -14,9 +14,19 @@ import icalendar
 import pytest
 
 from noc.mail import outbox, resend
-from noc.maintenance import input as window_input, windows
-from noc.models import (AuditLog, Circuit, CircuitSegment, Contact, Customer, OutboxMessage,
-                        Segment, Site, utcnow)
+from noc.maintenance import input as window_input
+from noc.maintenance import windows
+from noc.models import (
+    AuditLog,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    OutboxMessage,
+    Segment,
+    Site,
+    utcnow,
+)
 
 UTC = datetime.timezone.utc
 ZONE = 'America/Sao_Paulo'

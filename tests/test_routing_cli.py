@@ -7,13 +7,14 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import prepared_app
-from noc.db import database
-from noc.routing import requests, snapshots
-from noc.routing.models import IrrLoad, TrackedPrefix, VrpSnapshot
 from routing_fixtures import RPSL, build_isps, write_rpsl, write_vrps
 from shared_data import path as shared
+
+from noc.core.db import database
+from noc.models.routing import IrrLoad, TrackedPrefix, VrpSnapshot
+from noc.routing.prefix_requests import workflow as requests
+from noc.routing.rpki import snapshots
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -1,5 +1,6 @@
 """The Routing data page says which IRRd server failed, and since when."""
 from conftest import db
+
 from noc.routing import alerts
 
 

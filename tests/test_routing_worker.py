@@ -5,15 +5,15 @@ import datetime
 import os
 
 import pytest
-
 from conftest import prepared_app
-from noc.db import database
-from noc.models import OutboxMessage, utcnow
-from noc.routing import requests
-from noc.routing.models import IrrLoad, RoutingAlert, TrackedPrefix, VrpSnapshot
-from noc.worker import Worker
 from routing_fixtures import RPSL, VRPS, build_isps, write_rpsl, write_vrps
 from stayrtr_server import start_stayrtr
+
+from noc.core.db import database
+from noc.models import OutboxMessage, utcnow
+from noc.models.routing import IrrLoad, RoutingAlert, TrackedPrefix, VrpSnapshot
+from noc.routing.prefix_requests import workflow as requests
+from noc.worker import Worker
 
 MINUTES = datetime.timedelta(minutes=1)
 
@@ -115,7 +115,7 @@ def test_daily_revalidation_happens_without_new_data(engine, db_url, tmp_path):
 
 
 def test_data_loaded_by_hand_is_revalidated_at_the_next_pass(db_url, tmp_path):
-    from noc.routing import snapshots
+    from noc.routing.rpki import snapshots
     app = worker_app(db_url, {}, {'TC': write_rpsl(tmp_path / 'tc.rpsl')})
     worker = Worker(app)
     start = utcnow()

@@ -12,14 +12,27 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from noc.routing import rov_csv
-from noc.routing.rov import (CODE_INVALID, CODE_NOT_FOUND, CODE_VALID, INVALID, MATCHED, NO_VRP,
-                             NOT_FOUND, ONLY_AS0, ORIGIN_AS_SET, OTHER_ORIGIN, STATES, TOO_SPECIFIC,
-                             VALID, RovIndex)
-from noc.routing.vrp_formats import parse
-from noc.routing.vrps import Vrp, VrpTable, parse_prefixes
 from shared_data import path
+
+from noc.routing.rpki import rov_csv
+from noc.routing.rpki.formats import parse
+from noc.routing.rpki.rov import (
+    CODE_INVALID,
+    CODE_NOT_FOUND,
+    CODE_VALID,
+    INVALID,
+    MATCHED,
+    NO_VRP,
+    NOT_FOUND,
+    ONLY_AS0,
+    ORIGIN_AS_SET,
+    OTHER_ORIGIN,
+    STATES,
+    TOO_SPECIFIC,
+    VALID,
+    RovIndex,
+)
+from noc.routing.rpki.vrps import Vrp, VrpTable, parse_prefixes
 
 
 def index_of(*vrps):

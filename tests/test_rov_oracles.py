@@ -19,13 +19,13 @@ import random
 import subprocess
 
 import numpy as np
-
-from noc.routing.rov import STATES, RovIndex
-from noc.routing.vrp_fetch import fetch
-from noc.routing.vrp_formats import parse
-from noc.routing.vrps import parse_prefixes
 from shared_data import path
 from stayrtr_server import start_stayrtr
+
+from noc.routing.rpki.fetch import fetch
+from noc.routing.rpki.formats import parse
+from noc.routing.rpki.rov import STATES, RovIndex
+from noc.routing.rpki.vrps import parse_prefixes
 
 RTRLIB_STATES = {'0': 'valid', '1': 'not-found', '2': 'invalid'}
 

@@ -4,7 +4,6 @@ import ssl
 from email.message import EmailMessage
 
 import pytest
-
 from smtp_server import SmtpServer, smtp_server  # noqa: F401 (fixture)
 
 SENDER = 'noc@janela.test'

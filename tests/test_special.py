@@ -2,10 +2,10 @@
 import netaddr
 import pytest
 
-from noc.routing import registries, special
-from noc.routing.registries import expected_irr_sources, rir_of
-from noc.routing.special import (asn_problem, is_documentation_asn, is_documentation_prefix,
-                                 special_use)
+from noc.routing.irr import registries
+from noc.routing.irr.registries import expected_irr_sources, rir_of
+from noc.routing.policy import special
+from noc.routing.policy.special import asn_problem, is_documentation_asn, is_documentation_prefix, special_use
 
 
 def net(text):

@@ -5,9 +5,9 @@ import hashlib
 import re
 
 import pytest
-
 from conftest import db
-from noc import tokens
+
+from noc.accounts import tokens
 from noc.models import ApiToken, AuditLog, Customer, utcnow
 
 DAY = datetime.timedelta(days=1)

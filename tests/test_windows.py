@@ -4,9 +4,10 @@ import json
 
 import pytest
 from flask_babel import force_locale
-
 from maintenance_fixtures import build_network, confirmed, create, form, parse
-from noc.maintenance import input as window_input, windows
+
+from noc.maintenance import input as window_input
+from noc.maintenance import windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, WindowCircuit
 
 UTC = datetime.timezone.utc
@@ -268,7 +269,7 @@ def test_the_worker_clock_moves_windows_unless_an_engineer_did(net):
     moved = windows.advance(start + datetime.timedelta(hours=2))
     assert [(w.reference, w.status) for w in moved] == [(window.reference, 'COMPLETED')]
     assert windows.advance(start + datetime.timedelta(hours=3)) == []
-    assert AuditLog.select().where((AuditLog.username == 'worker')).count() == 2
+    assert AuditLog.select().where(AuditLog.username == 'worker').count() == 2
 
 
 def test_reminders_are_queued_once(net):
@@ -315,7 +316,8 @@ def test_cancel_needs_a_reason(net):
 def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
     """Two engineers saving at the same moment: the overlap rule still holds."""
     import threading
-    from noc.db import database
+
+    from noc.core.db import database
     values = [parse(segments='', circuits='JAN-IPT-003') for _ in range(2)]
     database.close()
     barrier, results = threading.Barrier(2), []

@@ -2,9 +2,9 @@
 import re
 
 import pytest
-
 from maintenance_fixtures import build_network, local
-from noc.db import database
+
+from noc.core.db import database
 from noc.models import MaintenanceWindow, OutboxMessage
 
 

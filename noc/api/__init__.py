@@ -9,10 +9,10 @@ from flask import Blueprint, current_app, request
 from flask_babel import force_locale
 from werkzeug.exceptions import HTTPException
 
-from .. import tokens
-from ..extensions import csrf, limiter
-from ..models import User
-from .problems import ApiProblem, exception_headers, field_errors, response
+from noc.accounts import tokens
+from noc.api.problems import ApiProblem, exception_headers, field_errors, response
+from noc.core.extensions import csrf, limiter
+from noc.models import User
 
 bp = Blueprint('api', __name__, url_prefix='/api/v1')
 csrf.exempt(bp)
@@ -157,8 +157,7 @@ def json_body():
                  for name in _unstorable_fields(body))
     if bad:
         raise ApiProblem(422, 'a field holds a NUL character or a lone surrogate',
-                         field_errors({name: 'text of Unicode characters, without NUL'
-                                       for name in bad}))
+                         field_errors(dict.fromkeys(bad, 'text of Unicode characters, without NUL')))
     return body
 
 
@@ -220,5 +219,5 @@ def _retry_after():
 
 def register(app):
     # Their routes join the blueprint and their paths the OpenAPI document.
-    from . import checks, docs, inventory, prefixes, reschedules, windows  # noqa: F401
+    from noc.api import checks, docs, inventory, prefixes, reschedules, windows  # noqa: F401
     app.register_blueprint(bp)

@@ -3,13 +3,13 @@ origins, without making a request (routing/adhoc.py). Answered at once when
 only loaded data is read; otherwise 202 and the worker answers within a pass."""
 from flask import current_app, url_for
 
-from ..routing import adhoc
-from ..routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
-from ..routing.models import PrefixCheck
-from ..routing.verdict import message
-from . import bp, docs, is_provider, json_body, localised, require_role, token
-from .prefixes import pasted_prefixes, refusal
-from .problems import ApiProblem, field_errors
+from noc.api import bp, docs, is_provider, json_body, localised, require_role, token
+from noc.api.prefixes import pasted_prefixes, refusal
+from noc.api.problems import ApiProblem, field_errors
+from noc.models.routing import PrefixCheck
+from noc.routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
+from noc.routing.policy.verdict import message
+from noc.routing.prefix_requests import adhoc
 
 MAX_ID = 2 ** 63 - 1
 
@@ -63,7 +63,7 @@ def create_check():
                                 token_id=token().id, as_set=body.get('as_set') or '',
                                 origin=origin)
         except adhoc.CheckRefused as exc:
-            raise refusal('the check was not made', exc.errors, exc.lines)
+            raise refusal('the check was not made', exc.errors, exc.lines) from exc
     check = localised(work)
     headers = {'Location': url_for('api.get_check', check_id=check.id)}
     if check.state == 'pending':

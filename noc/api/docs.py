@@ -9,7 +9,7 @@ import copy
 
 from flask import current_app, render_template
 
-from . import bp
+from noc.api import bp
 
 PROBLEM = {'$ref': '#/components/responses/Problem'}
 ID = {'type': 'integer', 'minimum': 1}

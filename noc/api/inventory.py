@@ -12,22 +12,30 @@ import datetime
 import math
 import re
 import zoneinfo
-from dataclasses import dataclass, field as dc_field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 import peewee as pw
 from flask import request, url_for
 
-from ..inventory import service
-from ..inventory.entities import (ENTITIES, FORMAT_CHOICES, KIND_CHOICES, ROLE_CHOICES,
-                                  SEGMENT_KIND_CHOICES, SERVICE_CHOICES, SITE_KIND_CHOICES,
-                                  STATES, STATUS_CHOICES)
-from ..inventory.fields import LANGUAGE_CHOICES
-from ..models import Circuit, Contact, Customer
-from ..text import clean_text
-from . import bp, docs, is_provider, json_body, localised, page_args, require_noc, \
-    require_role, token
-from .problems import ApiProblem, field_errors
+from noc.api import bp, docs, is_provider, json_body, localised, page_args, require_noc, require_role, token
+from noc.api.problems import ApiProblem, field_errors
+from noc.core.text import clean_text
+from noc.inventory import service
+from noc.inventory.entities import (
+    ENTITIES,
+    FORMAT_CHOICES,
+    KIND_CHOICES,
+    ROLE_CHOICES,
+    SEGMENT_KIND_CHOICES,
+    SERVICE_CHOICES,
+    SITE_KIND_CHOICES,
+    STATES,
+    STATUS_CHOICES,
+)
+from noc.inventory.fields import LANGUAGE_CHOICES
+from noc.models import Circuit, Contact, Customer
 
 MAX_ID = 2 ** 63 - 1
 REF = '#/components/schemas/'

@@ -3,16 +3,15 @@ as the NOC's pages (routing/requests.py), scoped to the token's customer."""
 from flask import current_app, request, url_for
 from netaddr import AddrFormatError, IPNetwork
 
-from ..models import Circuit, Customer
-from ..prepared import Prepared, slot
-from ..routing import requests as prefix_requests
-from ..routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
-from ..routing.models import PrefixRequest, TrackedPrefix
-from ..routing.verdict import message
-from ..text import clean_text
-from . import (bp, is_provider, json_body, localised, paginated, require_noc, require_role,
-               token)
-from .problems import ApiProblem, field_errors
+from noc.api import bp, is_provider, json_body, localised, paginated, require_noc, require_role, token
+from noc.api.problems import ApiProblem, field_errors
+from noc.core.prepared import Prepared, slot
+from noc.core.text import clean_text
+from noc.models import Circuit, Customer
+from noc.models.routing import PrefixRequest, TrackedPrefix
+from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
+from noc.routing.policy.verdict import message
+from noc.routing.prefix_requests import workflow as prefix_requests
 
 MAX_ID = 2 ** 63 - 1
 # As long as a reason may be on the request page.
@@ -176,7 +175,7 @@ def submit_request():
                 discreet=is_provider(),
                 requested_by=f'token {token().name}'[:254])
         except prefix_requests.RequestRefused as exc:
-            raise refusal('the request was not stored; nothing was', exc.errors, exc.lines)
+            raise refusal('the request was not stored; nothing was', exc.errors, exc.lines) from exc
         return made
     made = localised(work)
     _check_now()
@@ -189,7 +188,7 @@ def _check_now():
     otherwise the worker checks within a pass. The request is stored already."""
     try:
         prefix_requests.check_locally()
-    except Exception:       # noqa: BLE001  (the worker checks it on its next pass)
+    except Exception:
         current_app.logger.exception('checking new prefixes failed')
 
 
@@ -239,7 +238,7 @@ def act_on_request(request_id):
         except prefix_requests.ActionRefused as exc:
             # A missing reason is the body's fault; a prefix in the wrong state, a conflict.
             raise ApiProblem(422 if exc.field == 'reason' else 409, str(exc),
-                             field_errors({exc.field: str(exc)}))
+                             field_errors({exc.field: str(exc)})) from exc
     rows = localised(work)
     if action == 'recheck':
         _check_now()
@@ -299,7 +298,7 @@ def get_prefix(prefix_id):
 def prefix_list():
     """The router prefix-list of the configured prefixes (provider: its own; NOC:
     ?customer= required), in the formats of `noc prefix-list`."""
-    from ..routing import filters, prefix_lists
+    from noc.routing.prefix_requests import filters, prefix_lists
     require_role('viewer')
     errors = {}
     fmt = request.args.get('format', 'cisco')

@@ -15,15 +15,23 @@ import re
 import peewee as pw
 from flask import request, url_for
 
-from ..maintenance import reschedule, windows
-from ..models import (AuditLog, Contact, Customer, MaintenanceWindow, RescheduleProposal,
-                      RescheduleRequest, WindowCustomer, utcnow)
-from ..text import clean_text
-from . import (bp, is_provider, json_body, localised, page_args, require_noc, require_role,
-               token)
-from .docs import ERRORS, PAGING, PROBLEM, CUSTOMER, content, describe, page_of, path_id
-from .problems import ApiProblem, field_errors
-from .windows import PUBLISHED
+from noc.api import bp, is_provider, json_body, localised, page_args, require_noc, require_role, token
+from noc.api.docs import CUSTOMER, ERRORS, PAGING, PROBLEM, content, describe, page_of, path_id
+from noc.api.problems import ApiProblem, field_errors
+from noc.api.windows import PUBLISHED
+from noc.core.text import clean_text
+from noc.maintenance import reschedules as reschedule
+from noc.maintenance import windows
+from noc.models import (
+    AuditLog,
+    Contact,
+    Customer,
+    MaintenanceWindow,
+    RescheduleProposal,
+    RescheduleRequest,
+    WindowCustomer,
+    utcnow,
+)
 
 MAX_ID = 2 ** 63 - 1
 MAX_REASON = 2000           # as the customer page and the NOC's decline form

@@ -13,13 +13,25 @@ import re
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..db import lock_rows, write_transaction
-from ..maintenance import answers, input as window_input, reschedule, rules, windows
-from ..models import Circuit, Customer, MaintenanceWindow, WindowCircuit, WindowCustomer
-from ..text import clean_text
-from . import bp, docs, is_provider, json_body, language, localised, paginated, require_noc
-from . import require_role, token
-from .problems import ApiProblem, field_errors
+from noc.api import (
+    bp,
+    docs,
+    is_provider,
+    json_body,
+    language,
+    localised,
+    paginated,
+    require_noc,
+    require_role,
+    token,
+)
+from noc.api.problems import ApiProblem, field_errors
+from noc.core.db import lock_rows, write_transaction
+from noc.core.text import clean_text
+from noc.maintenance import answers, rules, windows
+from noc.maintenance import input as window_input
+from noc.maintenance import reschedules as reschedule
+from noc.models import Circuit, Customer, MaintenanceWindow, WindowCircuit, WindowCustomer
 
 MAX_ID = 2 ** 63 - 1
 REFERENCE = re.compile(r'^MW-[0-9]{4}-[0-9]{1,12}$')

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 
-from ..db import database
-from .fields import Invalid, clean_text
-from .service import RowInvalid, parse, save
+from noc.core.db import database
+from noc.inventory.fields import Invalid, clean_text
+from noc.inventory.service import RowInvalid, parse, save
 
 MAX_ROWS = 200_000
 

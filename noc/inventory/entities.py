@@ -3,16 +3,26 @@
 One description per kind drives the forms, the list pages, CSV import and
 export and the audit log, so every way in applies the same rules.
 """
-from dataclasses import dataclass, field as dc_field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 
-from ..models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                      CustomerAsn, RedundancyGroup, Segment, Site)
-from ..text import search_key
-from . import fields as f
+from noc.core.text import search_key
+from noc.inventory import fields as f
+from noc.models import (
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    CustomerAsn,
+    RedundancyGroup,
+    Segment,
+    Site,
+)
 
 KIND_CHOICES = [('isp', _l('ISP')), ('enterprise', _l('Enterprise')),
                 ('carrier', _l('Carrier'))]
@@ -220,7 +230,7 @@ CONTACTS = Entity(
     columns=('customer', 'name', 'email', 'roles', 'language', 'notice_format'),
     filters=[
         Filter('role', _l('Role'), lambda: ROLE_CHOICES,
-               lambda q, v: q.where(getattr(Contact, 'role_' + v) == True)  # noqa: E712
+               lambda q, v: q.where(getattr(Contact, 'role_' + v) == True)
                if v in Contact.ROLES else q),
         Filter('language', _l('Language'), lambda: f.LANGUAGE_CHOICES,
                lambda q, v: q.where(Contact.language == v)),
@@ -281,8 +291,10 @@ SEGMENTS = Entity(
     filters=[Filter('kind', _l('Kind'), lambda: SEGMENT_KIND_CHOICES,
                     lambda q, v: q.where(Segment.kind == v))],
     base_query=lambda: (Segment.select(Segment, ASite, ZSite, ParentSegment)
-                        .join_from(Segment, ASite, pw.JOIN.LEFT_OUTER, on=(Segment.a_site == ASite.id), attr='a_site')
-                        .join_from(Segment, ZSite, pw.JOIN.LEFT_OUTER, on=(Segment.z_site == ZSite.id), attr='z_site')
+                        .join_from(Segment, ASite, pw.JOIN.LEFT_OUTER,
+                                   on=(Segment.a_site == ASite.id), attr='a_site')
+                        .join_from(Segment, ZSite, pw.JOIN.LEFT_OUTER,
+                                   on=(Segment.z_site == ZSite.id), attr='z_site')
                         .join_from(Segment, ParentSegment, pw.JOIN.LEFT_OUTER,
                                    on=(Segment.parent == ParentSegment.id), attr='parent')),
 )

@@ -6,13 +6,14 @@ the same rules and the same messages (naming the value and what is accepted).
 import datetime
 import decimal
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import valid_time_zone
-from ..text import clean_text
+from noc.core.i18n import valid_time_zone
+from noc.core.text import clean_text
 
 EMAIL_RE = re.compile(r'^[^@\s<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
                       r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$')

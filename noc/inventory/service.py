@@ -4,16 +4,15 @@ Forms, CSV import and the CLI hand text in; this module parses it with the
 entity's fields, applies the rules that span fields, writes the row and its
 audit entry in one transaction, and answers with errors per field.
 """
-from flask_babel import lazy_gettext as _l, ngettext
 import peewee as pw
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from .. import audit
-from ..db import database
-from ..models import (ChangeFreeze, Circuit, CircuitSegment, Contact, Customer,
-                      CustomerAsn, Segment)
-from .entities import ENTITIES
-from .fields import Invalid
-from ..text import search_key
+from noc.core.db import database
+from noc.core.text import search_key
+from noc.inventory.entities import ENTITIES
+from noc.inventory.fields import Invalid
+from noc.models import ChangeFreeze, Circuit, CircuitSegment, Contact, Customer, CustomerAsn, Segment, audit
 
 
 class RowInvalid(Exception):

@@ -13,15 +13,16 @@ library and handed to the transport whole. Every part is transfer-encoded,
 so the message is 7-bit and can be stored as text.
 """
 import email.charset
-import functools
-import secrets
 import email.encoders
 import email.policy
+import functools
+import secrets
 from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr, make_msgid
+
 
 class _Policy(email.policy.Compat32):
     """compat32 that writes a short plain-ASCII header as it is.

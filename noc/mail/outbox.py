@@ -12,8 +12,8 @@ import datetime
 
 import peewee
 
-from ..db import lock_rows, next_ids, write_transaction
-from ..models import OutboxMessage, utcnow
+from noc.core.db import lock_rows, next_ids, write_transaction
+from noc.models import OutboxMessage, utcnow
 
 CHUNK = 200
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import icalendar
 
-from . import quotes
+from noc.mail import quotes
 
 UTC = datetime.timezone.utc
 PARTSTATS = ('NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')

@@ -17,10 +17,9 @@ from email.utils import format_datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..db import lock_rows, write_transaction
-from ..models import OutboxMessage, utcnow
-from . import compose, outbox
+from noc.core.db import lock_rows, write_transaction
+from noc.mail import compose, outbox
+from noc.models import OutboxMessage, audit, utcnow
 
 CALENDAR_TYPES = ('text/calendar', 'application/ics')
 # Only a line that starts with DTSTAMP: a folded DESCRIPTION line starts with a space.

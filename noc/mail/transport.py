@@ -8,13 +8,12 @@ reply for the record.
 """
 import os
 import smtplib
-import socket
 import ssl
 from dataclasses import dataclass
 
 from flask_mail import Connection
 
-from ..config import project_path
+from noc.core.config import project_path
 
 
 @dataclass
@@ -105,7 +104,7 @@ def deliver_smtp(app, messages, on_result, cafile=None):
                     continue
                 pending.pop(0)
                 on_result(message, Result('sent', reply))
-    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         result = _classify(exc)
         for message in pending:
             on_result(message, result)

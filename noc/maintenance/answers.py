@@ -10,11 +10,18 @@ overrides a newer one (RFC 5546 §2.1.5).
 """
 import datetime
 
-from .. import audit
-from ..db import database, serialize
-from ..models import (AttendeeAnswer, Circuit, Contact, MaintenanceWindow, WindowCircuit,
-                      WindowCustomer, utcnow)
-from . import links, notices, windows
+from noc.core.db import database, serialize
+from noc.maintenance import links, notices, windows
+from noc.models import (
+    AttendeeAnswer,
+    Circuit,
+    Contact,
+    MaintenanceWindow,
+    WindowCircuit,
+    WindowCustomer,
+    audit,
+    utcnow,
+)
 
 ACKNOWLEDGING = ('ACCEPTED', 'TENTATIVE')
 

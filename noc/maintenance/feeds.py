@@ -12,10 +12,9 @@ import secrets
 
 from flask import current_app
 
-from .. import audit
-from ..db import lock_rows, write_transaction
-from ..models import CalendarFeed, Circuit, Customer, MaintenanceWindow, WindowCircuit, utcnow
-from . import ical
+from noc.core.db import lock_rows, write_transaction
+from noc.maintenance import ical
+from noc.models import CalendarFeed, Circuit, Customer, MaintenanceWindow, WindowCircuit, audit, utcnow
 
 # How long finished and cancelled windows stay in the feed.
 KEEP_DAYS = 90

@@ -13,8 +13,9 @@ import re
 
 import peewee as pw
 
-from ..models import Contact, MaintenanceWindow, OutboxMessage, WindowCustomer, utcnow
-from . import answers, reschedule
+from noc.maintenance import answers
+from noc.maintenance import reschedules as reschedule
+from noc.models import Contact, MaintenanceWindow, OutboxMessage, WindowCustomer, utcnow
 
 REFERENCE = re.compile(r'\bMW-\d{4}-\d{5}\b', re.IGNORECASE)
 

@@ -10,9 +10,9 @@ import zoneinfo
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import IMPACTS, Circuit, WindowCircuit
-from ..text import clean_text
-from . import scope
+from noc.core.text import clean_text
+from noc.maintenance import scope
+from noc.models import IMPACTS, Circuit, WindowCircuit
 
 UTC = datetime.timezone.utc
 TIME_FORMATS = ('%Y-%m-%dT%H:%M', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S',

@@ -11,9 +11,8 @@ import secrets
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .. import audit
-from ..db import database
-from ..models import Customer, MaintenanceWindow, WindowCustomer, utcnow
+from noc.core.db import database
+from noc.models import Customer, MaintenanceWindow, WindowCustomer, audit, utcnow
 
 SALT = 'janela.customer-page'
 PATH = '/c/{token}'

@@ -10,12 +10,13 @@ from collections import defaultdict
 
 from babel.dates import format_datetime
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import escape
 
-from ..models import Contact, Customer, OutboxMessage, Site
-from ..mail import compose, outbox
-from . import links
+from noc.mail import compose, outbox
+from noc.maintenance import links
+from noc.models import Contact, Customer, OutboxMessage, Site
 
 # Stands for the personal greeting in a body rendered once for many contacts.
 GREETING = '\x00greeting\x00'
@@ -46,7 +47,7 @@ def recipients(customer_ids):
     if customer_ids:
         for contact in (Contact.select()
                         .where(Contact.customer.in_(list(customer_ids))
-                               & (Contact.role_maintenance == True))  # noqa: E712
+                               & (Contact.role_maintenance == True))
                         .order_by(Contact.name)):
             found[contact.customer_id].append(contact)
     return found
@@ -151,7 +152,7 @@ class Composer:
 
     def _calendar(self, customer, contact, circuits, method):
         """The VCALENDAR for a customer, language and method, without attendee."""
-        from . import ical
+        from noc.maintenance import ical
         key = (customer.id, contact.language, contact.time_zone)
         if key not in self._calendars:
             language = contact.language
@@ -167,7 +168,7 @@ class Composer:
 
     def notice(self, customer, contact, circuits, sites):
         """(subject, raw message, ics, method, message id) for one contact."""
-        from . import ical
+        from noc.maintenance import ical
         language = contact.language
         subject, text, html, hello = self._bodies(customer, contact, circuits, sites)
         greeting = hello % {'name': contact.name}

@@ -9,11 +9,12 @@ customer's maintenance contacts. Written to the outbox in the decision's
 transaction.
 """
 from flask import render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
-from ..mail import compose, outbox
-from ..models import Contact, Customer
-from . import ical, links, notices
+from noc.mail import compose, outbox
+from noc.maintenance import ical, links, notices
+from noc.models import Contact, Customer
 
 
 def _recipients(request):

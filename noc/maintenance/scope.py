@@ -8,7 +8,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Circuit, CircuitSegment, IMPACTS, Segment, Site
+from noc.models import IMPACTS, Circuit, CircuitSegment, Segment, Site
 
 SPLIT = re.compile(r'[\n;,]+')
 

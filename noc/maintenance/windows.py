@@ -12,11 +12,10 @@ import secrets
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
-from ..db import database, lock_rows, next_ids, serialize, write_transaction
-from ..models import Circuit, MaintenanceWindow, RescheduleRequest, WindowCircuit, utcnow
-from ..text import search_key
-from . import notices, rules
+from noc.core.db import database, lock_rows, next_ids, serialize, write_transaction
+from noc.core.text import search_key
+from noc.maintenance import notices, rules
+from noc.models import Circuit, MaintenanceWindow, RescheduleRequest, WindowCircuit, audit, utcnow
 
 EDITABLE = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS')
 TEXT_FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en')

@@ -4,9 +4,9 @@ until an engineer closes them (a source alert also closes itself when the
 source loads well again)."""
 from flask_babel import lazy_gettext as _l
 
-from ..models import utcnow
-from .models import RoutingAlert
-from .labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
+from noc.models import utcnow
+from noc.models.routing import RoutingAlert
+from noc.routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
 
 MESSAGES = {
     'rpki_refused': _l('RPKI source %(source)s: load refused, the last good snapshot stays '

@@ -1,5 +1,6 @@
-"""How the states of prefix tracking read to people, in their language."""
-from flask_babel import lazy_gettext as _l, lazy_pgettext
+"""How prefix tracking reads to people: states in their language, requests as PR-12."""
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 # In their own context: the same English words are audit verbs and other
 # objects' states elsewhere, which Portuguese words differently.
@@ -20,3 +21,15 @@ IRR_LABELS = {'match': _l('route object matches'), 'other': _l('other origins on
 
 def label(table, value):
     return str(table.get(value, value))
+
+
+def reference(request_id):
+    """How a request is named to people: in mails, pages and (later) email queries."""
+    return f'PR-{request_id}'
+
+
+def parse_reference(text):
+    text = (text or '').strip().upper()
+    if text.startswith('PR-'):
+        text = text[3:]
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else None

@@ -6,10 +6,13 @@ import logging
 
 from flask import current_app
 
-from ..config import project_path
-from ..models import utcnow
-from . import adhoc, irr_store, requests, revalidate, snapshots
-from .models import IrrLoad, VrpSnapshot
+from noc.core.config import project_path
+from noc.models import utcnow
+from noc.models.routing import IrrLoad, VrpSnapshot
+from noc.routing.irr import store as irr_store
+from noc.routing.prefix_requests import adhoc, revalidate
+from noc.routing.prefix_requests import workflow as requests
+from noc.routing.rpki import snapshots
 
 log = logging.getLogger('janela.routing')
 
@@ -80,7 +83,7 @@ def _chore(name, work, done, default):
     others still run (a bad VRP file must not stop the checks)."""
     try:
         return work()
-    except Exception:       # noqa: BLE001
+    except Exception:
         log.exception('routing: %s failed; trying again next pass', name)
         done['routing_error'] = done.get('routing_error', 0) + 1
         return default

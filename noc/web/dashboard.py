@@ -4,12 +4,23 @@ import datetime
 import peewee as pw
 from flask import Blueprint, render_template
 
-from ..maintenance import answers
-from ..models import (AuditLog, Circuit, Contact, Customer, MaintenanceWindow, OutboxMessage,
-                      RescheduleRequest, Segment, Site, utcnow)
-from ..routing.models import RoutingAlert, TrackedPrefix
-from . import inbox, routing_status
-from .access import require
+from noc.maintenance import answers
+from noc.models import (
+    AuditLog,
+    Circuit,
+    Contact,
+    Customer,
+    MaintenanceWindow,
+    OutboxMessage,
+    RescheduleRequest,
+    Segment,
+    Site,
+    utcnow,
+)
+from noc.models.routing import RoutingAlert, TrackedPrefix
+from noc.web.access import require
+from noc.web.mail import inbox
+from noc.web.routing import sources as routing_status
 
 bp = Blueprint('dashboard', __name__)
 

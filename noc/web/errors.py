@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 def _page(status, title, message, exc=None):
     if request.path.startswith('/api/'):
         # The JSON API speaks problem+json (RFC 9457), whatever went wrong.
-        from ..api.problems import exception_headers, response
+        from noc.api.problems import exception_headers, response
         return response(status, message, headers=exception_headers(exc) if exc else None)
     if request.accept_mimetypes.best == 'application/json':
         return {'status': status, 'title': title, 'detail': message}, status

@@ -9,20 +9,21 @@ the URL, so no response may leak it (no referrer) or be kept (no store).
 import zoneinfo
 
 import peewee as pw
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..db import database
-from ..extensions import limiter
-from ..maintenance import answers, links, notices, reschedule, windows
-from ..maintenance.input import parse_local_time
-from ..models import (AuditLog, Contact, RescheduleRequest, WindowCustomer,
-                      utcnow)
-from ..text import clean_text
-from .maintenance import IMPACT_LABELS, STATUS_LABELS
+from noc.core.db import database
+from noc.core.extensions import limiter
+from noc.core.text import clean_text
+from noc.maintenance import answers, links, notices, windows
+from noc.maintenance import reschedules as reschedule
+from noc.maintenance.input import parse_local_time
+from noc.models import AuditLog, Contact, RescheduleRequest, WindowCustomer, utcnow
+from noc.web.maintenance.views import IMPACT_LABELS, STATUS_LABELS
 
 bp = Blueprint('public', __name__)
 

@@ -9,12 +9,13 @@ import shutil
 import threading
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from noc.db import database, init_db
 # tests/conftest.py, imported as `conftest` as the other test modules do (importing
 # it as tests.conftest would load a second copy).
 from conftest import PASSWORD, create_user, make_app
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from noc.core.db import database, init_db
 
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
                  '--no-first-run', '--disable-background-networking',
@@ -100,7 +101,7 @@ def chromium():
         try:
             browser = playwright.chromium.launch(executable_path=path, headless=True,
                                                  args=CHROMIUM_ARGS)
-        except Exception as exc:  # noqa: BLE001 - say which browser failed and why
+        except Exception as exc:
             pytest.fail(f'Chromium at {path} did not start under Playwright: {exc}',
                         pytrace=False)
         yield browser

@@ -6,9 +6,9 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from test_maintenance_web import at, build_network
 
 from noc.models import MaintenanceWindow, OutboxMessage
-from test_maintenance_web import at, build_network
 
 pytestmark = pytest.mark.browser
 

@@ -2,11 +2,12 @@
 reads the verdicts with their reasons, approves the one that needs attention,
 marks it configured and downloads the router prefix-list."""
 import pytest
-
 from conftest import make_app
-from noc.db import database, init_db
-from noc.routing import irr_store, snapshots
 from routing_fixtures import build_isps, write_rpsl, write_vrps
+
+from noc.core.db import database, init_db
+from noc.routing.irr import store as irr_store
+from noc.routing.rpki import snapshots
 
 from .conftest import LiveServer
 from .test_maintenance_browser import log_in

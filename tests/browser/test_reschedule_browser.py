@@ -6,17 +6,17 @@ import datetime
 import email
 
 import icalendar
-import pytest
-from playwright.sync_api import expect
-
 import inbound_fixtures as mail
-from browser.conftest import LiveServer
+import pytest
 from conftest import make_app
 from maintenance_fixtures import build_network, confirmed
-from noc.db import database, init_db
+from playwright.sync_api import expect
+
+from browser.conftest import LiveServer
+from browser.test_maintenance_browser import log_in
+from noc.core.db import database, init_db
 from noc.models import RescheduleRequest
 from noc.worker import Worker
-from browser.test_maintenance_browser import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""Who may act: NOC users and the JSON API's bearer tokens."""

@@ -1,0 +1,131 @@
+"""Language and time zone of whoever is looking, and the filters that use them."""
+import datetime
+import functools
+import zoneinfo
+
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, lazy_gettext, lazy_pgettext
+from flask_login import current_user
+
+from noc.core.config import valid_time_zone  # noqa: F401 (forms and users import it from here)
+
+LANGUAGES = {'pt_BR': 'Português (Brasil)', 'en': 'English'}
+
+
+def select_locale():
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    chosen = session.get('language') if request else None
+    if chosen in LANGUAGES:
+        return chosen
+    if request:
+        best = request.accept_languages.best_match(['pt-BR', 'pt', 'en'])
+        if best:
+            return 'en' if best == 'en' else 'pt_BR'
+    return current_app.config['NOC']['app']['language']
+
+
+def select_time_zone():
+    if current_user and current_user.is_authenticated:
+        return current_user.time_zone
+    return current_app.config['NOC']['app']['time_zone']
+
+
+@functools.lru_cache(maxsize=1)
+def common_time_zones():
+    """Zones offered in forms: Brazil's first, then the rest of the world."""
+    brazil = sorted(z for z in zoneinfo.available_timezones()
+                    if z.startswith(('America/Sao_Paulo', 'America/Manaus', 'America/Belem',
+                                     'America/Fortaleza', 'America/Recife', 'America/Bahia',
+                                     'America/Cuiaba', 'America/Campo_Grande',
+                                     'America/Porto_Velho', 'America/Boa_Vista',
+                                     'America/Rio_Branco', 'America/Noronha',
+                                     'America/Araguaina', 'America/Maceio')))
+    rest = sorted(z for z in zoneinfo.available_timezones()
+                  if '/' in z and not z.startswith(('Etc/', 'SystemV/', 'US/'))
+                  and z not in brazil)
+    return tuple(brazil + ['UTC'] + rest)
+
+
+def _localtime(value, fmt='short'):
+    if not isinstance(value, datetime.datetime):
+        return ''
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return format_datetime(value, fmt)
+
+
+def _localdate(value, fmt='medium'):
+    return format_date(value, fmt) if value else ''
+
+
+def _bandwidth(mbps):
+    """10000 -> '10 Gbit/s': how engineers say it."""
+    if not mbps:
+        return ''
+    for unit, size in (('Tbit/s', 1_000_000), ('Gbit/s', 1000)):
+        if mbps >= size and mbps % (size // 10) == 0:
+            return f'{format_decimal(mbps / size)} {unit}'
+    return f'{format_decimal(mbps)} Mbit/s'
+
+
+def register_filters(app):
+    app.jinja_env.filters['localtime'] = _localtime
+    app.jinja_env.filters['localdate'] = _localdate
+    app.jinja_env.filters['bandwidth'] = lambda v: _bandwidth(int(v)) if str(v).isdigit() else v
+    app.jinja_env.filters['action_label'] = _label(ACTION_LABELS)
+    app.jinja_env.filters['entity_label'] = _label(ENTITY_LABELS)
+    app.jinja_env.globals['LANGUAGES'] = LANGUAGES
+    app.jinja_env.globals['get_locale'] = get_locale
+    from noc.core.paging import page_url
+    app.jinja_env.globals['page_url'] = page_url
+
+
+# Words the audit log stores in English, shown in the reader's language.
+ACTION_LABELS = {
+    'created': lazy_gettext('created'),
+    'updated': lazy_gettext('updated'),
+    'deleted': lazy_gettext('deleted'),
+    'locked': lazy_gettext('locked'),
+    'create': lazy_gettext('created'),
+    'update': lazy_gettext('updated'),
+    'confirm': lazy_gettext('confirmed'),
+    'start': lazy_gettext('started'),
+    'complete': lazy_gettext('completed'),
+    'cancel': lazy_gettext('cancelled'),
+    'resend': lazy_gettext('resent'),
+    'issue': lazy_gettext('issued'),
+    'revoke': lazy_gettext('revoked'),
+    'decide': lazy_gettext('decided'),
+    'remind': lazy_gettext('reminded'),
+    'review': lazy_gettext('reviewed'),
+    'approve': lazy_pgettext('audit action', 'approved'),
+    'configure': lazy_pgettext('audit action', 'marked configured'),
+    'withdraw': lazy_pgettext('audit action', 'withdrew'),
+    'reject': lazy_pgettext('audit action', 'rejected'),
+    'recheck': lazy_pgettext('audit action', 'sent to check again'),
+    'close': lazy_pgettext('audit action', 'closed'),
+}
+ENTITY_LABELS = {
+    'customers': lazy_gettext('customer'),
+    'contacts': lazy_gettext('contact'),
+    'sites': lazy_gettext('site'),
+    'segments': lazy_gettext('segment'),
+    'circuits': lazy_gettext('circuit'),
+    'users': lazy_gettext('user'),
+    'redundancy_groups': lazy_gettext('redundancy group'),
+    'maintenance_window': lazy_gettext('maintenance window'),
+    'outbox_message': lazy_gettext('message'),
+    'calendar_feed': lazy_gettext('calendar feed'),
+    'customer_link': lazy_gettext('customer page link'),
+    'reschedule_request': lazy_gettext('reschedule request'),
+    'prefix_request': lazy_gettext('prefix request'),
+    'tracked_prefix': lazy_gettext('prefix'),
+    'routing_alert': lazy_gettext('routing alert'),
+    'api_token': lazy_gettext('API token'),
+    'inbound_message': lazy_gettext('received message'),
+}
+
+
+def _label(table):
+    return lambda value: table.get(value, value)

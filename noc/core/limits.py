@@ -1,0 +1,55 @@
+"""Input limits: how much of anything Janela takes from outside, in one place.
+
+Commands enforce them (a reason over MAX_REASON is a field error, not a cut);
+adapters read them only to tell people (a form's maxlength, the OpenAPI
+document), never to define their own. Each says why it is that size.
+"""
+
+# Ids: the database's BIGINT. A larger number names no row (404), and asking
+# the database for it would be an error of the driver, not a missing row.
+MAX_ID = 2 ** 63 - 1
+
+# AS numbers: 32 bits (RFC 6793).
+MAX_ASN = 2 ** 32 - 1
+
+# Free text a person types in one field: a reason to cancel, decline, reject
+# or withdraw; a note. Long enough for a paragraph, short enough for a mail.
+MAX_REASON = 2000
+MAX_NOTE = 2000
+
+# What a customer writes in a calendar reply or a request to move a window
+# (kept whole for the NOC to read).
+MAX_COMMENT = 4000
+
+# An address as SMTP allows it (RFC 5321: 254 octets in a path).
+MAX_EMAIL = 254
+
+# A date and time typed by a person ("2026-12-09 02:00"), with room for a zone.
+MAX_TIME_TEXT = 40
+
+# A reference typed back to us (MW-2026-00042, PR-12, a customer's circuit id).
+MAX_REFERENCE = 40
+
+# Warning keys acknowledged in one call, and the length of one key.
+MAX_ACKS = 100
+MAX_KEY = 200
+
+# Periods one request to move a window may propose.
+MAX_PROPOSALS = 3
+
+# Items in one JSON list a caller sends (circuits of a window, prefixes to check).
+MAX_ITEMS = 10000
+
+# Prefixes pasted into one request, and the text they come in.
+MAX_PREFIXES = 2000
+MAX_PREFIX_TEXT = 400_000
+
+# An AS-SET name (RFC 2622 allows long hierarchical names; 128 is ample).
+MAX_AS_SET = 128
+
+# The name of a routing data source (a VRP source or an IRR source).
+MAX_SOURCE = 64
+
+# A CSV upload in the browser, and the rows one import takes.
+MAX_UPLOAD = 14 * 1024 * 1024
+MAX_CSV_ROWS = 200_000

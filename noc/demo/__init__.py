@@ -1,0 +1,1 @@
+"""The demo operator `make run` opens on: inventory, maintenance and prefix tracking."""

@@ -1,0 +1,54 @@
+"""Peewee models mirroring schema.sql (tests/test_schema.py proves they agree).
+
+One module per area; this package re-exports them so callers write
+`from noc.models import Circuit` whatever module a model lives in.
+"""
+from noc.models.accounts import ApiToken, AuditLog, User
+from noc.models.answers import AttendeeAnswer, RescheduleProposal, RescheduleRequest
+from noc.models.base import UTC, BaseModel, IdSequence, TimestampedModel, UTCDateTimeField, utcnow
+from noc.models.inventory import (
+                             ChangeFreeze,
+                             Circuit,
+                             CircuitSegment,
+                             Contact,
+                             Customer,
+                             CustomerAsn,
+                             RedundancyGroup,
+                             Segment,
+                             Site,
+)
+from noc.models.mail import InboundMessage, OutboxMessage
+from noc.models.maintenance import IMPACTS, CalendarFeed, MaintenanceWindow, WindowCircuit, WindowCustomer
+from noc.models.routing import (
+                             ROUTING_MODELS,
+                             BytesField,
+                             IrrAsSet,
+                             IrrLoad,
+                             IrrRoute,
+                             JsonText,
+                             PrefixCheck,
+                             PrefixHistory,
+                             PrefixRequest,
+                             RoutingAlert,
+                             RpkiStateSample,
+                             TrackedPrefix,
+                             VrpSnapshot,
+)
+
+# In the order of schema.sql: a table comes after those it refers to.
+ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
+              Contact, Site, Segment, RedundancyGroup, Circuit, CircuitSegment,
+              MaintenanceWindow, WindowCircuit, OutboxMessage, CalendarFeed,
+              InboundMessage, WindowCustomer, AttendeeAnswer, RescheduleRequest,
+              RescheduleProposal, ApiToken, *ROUTING_MODELS]
+
+__all__ = [
+    'UTC', 'BaseModel', 'IdSequence', 'TimestampedModel', 'UTCDateTimeField', 'utcnow',
+    'ChangeFreeze', 'Circuit', 'CircuitSegment', 'Contact', 'Customer', 'CustomerAsn',
+    'RedundancyGroup', 'Segment', 'Site', 'ApiToken', 'AuditLog', 'User', 'IMPACTS',
+    'CalendarFeed', 'MaintenanceWindow', 'WindowCircuit', 'WindowCustomer', 'InboundMessage',
+    'OutboxMessage', 'AttendeeAnswer', 'RescheduleProposal', 'RescheduleRequest',
+    'ROUTING_MODELS', 'BytesField', 'IrrAsSet', 'IrrLoad', 'IrrRoute', 'JsonText',
+    'PrefixCheck', 'PrefixHistory', 'PrefixRequest', 'RoutingAlert', 'RpkiStateSample',
+    'TrackedPrefix', 'VrpSnapshot', 'ALL_MODELS',
+]

@@ -1,0 +1,77 @@
+"""NOC users, their audit trail, and the JSON API's bearer tokens."""
+import peewee as pw
+
+from noc.models.base import BaseModel, UTCDateTimeField, utcnow
+from noc.models.inventory import Customer
+
+
+class User(BaseModel):
+    ROLES = ('viewer', 'engineer', 'admin')
+    username = pw.CharField(max_length=64, unique=True)
+    full_name = pw.CharField(max_length=200, default='')
+    email = pw.CharField(max_length=254, default='')
+    password_hash = pw.CharField(max_length=255)
+    role = pw.CharField(max_length=16, default='viewer')
+    language = pw.CharField(max_length=8, default='pt_BR')
+    time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
+    active = pw.BooleanField(default=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    last_login_at = UTCDateTimeField(null=True)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = UTCDateTimeField(null=True)
+    session_token = pw.CharField(max_length=64, default='')
+
+    class Meta:
+        table_name = 'app_user'
+
+    # Flask-Login's user protocol.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def get_id(self):
+        # Flask-Login keeps this in the session; web/auth.load_user checks the token.
+        return f'{self.id}:{self.session_token}'
+
+    def can(self, role):
+        """True when this user's role is `role` or above."""
+        return self.ROLES.index(self.role) >= self.ROLES.index(role)
+
+
+class AuditLog(BaseModel):
+    at = UTCDateTimeField(default=utcnow, index=True)
+    user = pw.ForeignKeyField(User, null=True, on_delete='SET NULL', backref='audit')
+    username = pw.CharField(max_length=64)
+    action = pw.CharField(max_length=32)
+    entity = pw.CharField(max_length=32)
+    entity_id = pw.BigIntegerField(null=True)
+    entity_key = pw.CharField(max_length=200, default='')
+    before_json = pw.TextField(null=True)
+    after_json = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((('entity', 'entity_id'), False),)
+
+
+class ApiToken(BaseModel):
+    KINDS = ('provider', 'noc')
+    name = pw.CharField(max_length=100)
+    kind = pw.CharField(max_length=16)
+    customer = pw.ForeignKeyField(Customer, null=True, on_delete='CASCADE', backref='+')
+    role = pw.CharField(max_length=16, default='')
+    prefix = pw.CharField(max_length=16)
+    secret_hash = pw.CharField(max_length=64, unique=True)
+    created_at = UTCDateTimeField(default=utcnow)
+    created_by = pw.CharField(max_length=64, default='')
+    expires_at = UTCDateTimeField(null=True)
+    last_used_at = UTCDateTimeField(null=True)
+    revoked_at = UTCDateTimeField(null=True)
+    revoked_by = pw.CharField(max_length=64, default='')
+
+    class Meta:
+        table_name = 'api_token'
+
+

@@ -1,0 +1,195 @@
+"""Peewee models of prefix tracking, mirroring schema.sql (tests/test_schema.py)."""
+import json
+
+import peewee as pw
+
+from noc.models.base import BaseModel, UTCDateTimeField, utcnow
+from noc.models.inventory import Circuit, Customer
+
+
+class BytesField(pw.BlobField):
+    """BYTEA in schema.sql: PostgreSQL's binary type; SQLite keeps the bytes as
+    a BLOB whatever the declared name. psycopg2 hands back a memoryview."""
+    field_type = 'BYTEA'
+
+    def python_value(self, value):
+        return bytes(value) if value is not None else None
+
+
+class JsonText(pw.TextField):
+    """JSON kept in a TEXT column (portable across both engines)."""
+
+    def db_value(self, value):
+        return json.dumps(value, sort_keys=True, separators=(',', ':'))
+
+    def python_value(self, value):
+        return json.loads(value) if value else None
+
+
+class VrpSnapshot(BaseModel):
+    source = pw.CharField(max_length=64)
+    location = pw.CharField(max_length=500)
+    loaded_at = UTCDateTimeField(default=utcnow)
+    status = pw.CharField(max_length=16)
+    format = pw.CharField(max_length=32, default='')
+    generated_at = UTCDateTimeField(null=True)
+    vrp_count = pw.IntegerField(default=0)
+    v4_count = pw.IntegerField(default=0)
+    v6_count = pw.IntegerField(default=0)
+    expired_count = pw.IntegerField(default=0)
+    digest = pw.CharField(max_length=64, default='')
+    error = pw.TextField(default='')
+    vrps = BytesField(null=True)
+
+    class Meta:
+        table_name = 'vrp_snapshot'
+        indexes = ((('source', 'loaded_at'), False),)
+
+
+class IrrLoad(BaseModel):
+    source = pw.CharField(max_length=32)
+    location = pw.CharField(max_length=500)
+    loaded_at = UTCDateTimeField(default=utcnow)
+    status = pw.CharField(max_length=16)
+    route_count = pw.IntegerField(default=0)
+    as_set_count = pw.IntegerField(default=0)
+    skipped = pw.IntegerField(default=0)
+    digest = pw.CharField(max_length=64, default='')
+    error = pw.TextField(default='')
+
+    class Meta:
+        table_name = 'irr_load'
+        indexes = ((('source', 'loaded_at'), False),)
+
+
+class IrrRoute(BaseModel):
+    source = pw.CharField(max_length=32, index=True)
+    prefix = pw.CharField(max_length=43, index=True)
+    origin = pw.BigIntegerField()
+
+    class Meta:
+        table_name = 'irr_route'
+
+
+class IrrAsSet(BaseModel):
+    source = pw.CharField(max_length=32, index=True)
+    name = pw.CharField(max_length=128, index=True)
+    members = pw.TextField(default='')
+
+    class Meta:
+        table_name = 'irr_as_set'
+
+
+class PrefixRequest(BaseModel):
+    VIA = ('web', 'api', 'mail', 'cli')
+    customer = pw.ForeignKeyField(Customer, on_delete='RESTRICT', backref='+')
+    circuit = pw.ForeignKeyField(Circuit, on_delete='RESTRICT', backref='+')
+    as_set = pw.CharField(max_length=128, default='')
+    via = pw.CharField(max_length=16)
+    requested_by = pw.CharField(max_length=254, default='')
+    note = pw.TextField(default='')
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = 'prefix_request'
+
+    @property
+    def prefixes(self):
+        return list(TrackedPrefix.select().where(TrackedPrefix.request == self)
+                    .order_by(TrackedPrefix.family, TrackedPrefix.prefix))
+
+
+class TrackedPrefix(BaseModel):
+    STATES = ('received', 'checked', 'approved', 'configured', 'withdrawn', 'rejected')
+    # The prefixes the operator has agreed to accept (or already does): these
+    # are revalidated, claim their space, and go into prefix-lists (configured).
+    LIVE = ('approved', 'configured')
+    OPEN = ('received', 'checked')
+    request = pw.ForeignKeyField(PrefixRequest, on_delete='CASCADE', backref='+')
+    customer = pw.ForeignKeyField(Customer, on_delete='RESTRICT', backref='+', index=False)
+    circuit = pw.ForeignKeyField(Circuit, on_delete='RESTRICT', backref='+')
+    prefix = pw.CharField(max_length=43, index=True)
+    family = pw.IntegerField()
+    origin = pw.BigIntegerField()
+    state = pw.CharField(max_length=16, default='received')
+    verdict = pw.CharField(max_length=16, default='')
+    rpki_state = pw.CharField(max_length=16, default='')
+    irr_state = pw.CharField(max_length=16, default='')
+    findings = JsonText(default=list)
+    evidence = JsonText(default=dict)
+    length_override = pw.BooleanField(default=False)
+    checked_at = UTCDateTimeField(null=True)
+    state_changed_at = UTCDateTimeField(default=utcnow)
+    decided_by = pw.CharField(max_length=64, default='')
+    decision_reason = pw.TextField(default='')
+
+    class Meta:
+        table_name = 'tracked_prefix'
+        indexes = ((('customer', 'state'), False), (('state', 'verdict'), False))
+
+
+class PrefixHistory(BaseModel):
+    prefix = pw.ForeignKeyField(TrackedPrefix, on_delete='CASCADE', backref='+',
+                                index=False, column_name='prefix_id')
+    at = UTCDateTimeField(default=utcnow)
+    event = pw.CharField(max_length=16)
+    state = pw.CharField(max_length=16)
+    verdict = pw.CharField(max_length=16, default='')
+    rpki_state = pw.CharField(max_length=16, default='')
+    irr_state = pw.CharField(max_length=16, default='')
+    findings = JsonText(default=list)
+    actor = pw.CharField(max_length=64, default='')
+    note = pw.TextField(default='')
+
+    class Meta:
+        table_name = 'prefix_history'
+        indexes = ((('prefix', 'at'), False),)
+
+
+class RoutingAlert(BaseModel):
+    created_at = UTCDateTimeField(default=utcnow)
+    kind = pw.CharField(max_length=16)
+    severity = pw.CharField(max_length=16)
+    prefix = pw.ForeignKeyField(TrackedPrefix, null=True, on_delete='CASCADE', backref='+',
+                                index=False, column_name='prefix_id')
+    source = pw.CharField(max_length=64, default='')
+    code = pw.CharField(max_length=32)
+    params = JsonText(default=dict)
+    closed_at = UTCDateTimeField(null=True)
+    closed_by = pw.CharField(max_length=64, default='')
+
+    class Meta:
+        table_name = 'routing_alert'
+        indexes = ((('closed_at', 'created_at'), False),)
+
+
+class RpkiStateSample(BaseModel):
+    at = UTCDateTimeField(default=utcnow, index=True)
+    valid = pw.IntegerField(default=0)
+    invalid = pw.IntegerField(default=0)
+    not_found = pw.IntegerField(default=0)
+    vrp_snapshot_id = pw.BigIntegerField(default=0)
+    irr_load_id = pw.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = 'rpki_state_sample'
+
+
+class PrefixCheck(BaseModel):
+    """An ad hoc check (API): items [{prefix, origin, as_set}], results in order."""
+    customer = pw.ForeignKeyField(Customer, null=True, on_delete='CASCADE', backref='+')
+    token = pw.BigIntegerField(null=True, column_name='token_id')
+    state = pw.CharField(max_length=16, default='pending')
+    items = JsonText()
+    results = JsonText(default=list)
+    created_at = UTCDateTimeField(default=utcnow)
+    done_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        table_name = 'prefix_check'
+        indexes = ((('state', 'created_at'), False),)
+
+
+ROUTING_MODELS = [VrpSnapshot, IrrLoad, IrrRoute, IrrAsSet, PrefixRequest, TrackedPrefix,
+                  PrefixHistory, RoutingAlert, RpkiStateSample, PrefixCheck]

@@ -1,0 +1,1 @@
+"""The IRR: RPSL dumps, IRRd's query language, route objects and AS-SETs."""

@@ -1,0 +1,1 @@
+"""Prefix requests: ISPs ask the operator to accept prefixes; tracked until configured."""

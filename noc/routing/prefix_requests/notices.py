@@ -1,0 +1,75 @@
+"""Telling an ISP's BGP contacts what happened to the prefixes they asked for.
+
+One message per request and event (checked, approved, configured, withdrawn,
+rejected, changed by revalidation) to every contact with the BGP role, in
+that contact's language, written to the outbox in the transaction of the
+change. A customer without BGP contacts gets nothing (the NOC sees it on the
+request page).
+"""
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from noc.mail import compose, outbox
+from noc.models import Contact, Customer
+from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
+from noc.routing.policy import verdict
+
+
+def contacts(customer_id):
+    return list(Contact.select().where((Contact.customer == customer_id)
+                                       & (Contact.role_bgp == True))
+                .order_by(Contact.name))
+
+
+def _subject(event):
+    # Literal msgids so the catalogue carries them.
+    return {'checked': _('Prefix request checked'), 'approved': _('Prefixes approved'),
+            'configured': _('Prefixes configured on our routers'),
+            'withdrawn': _('Prefixes withdrawn'), 'rejected': _('Prefixes rejected'),
+            'changed': _('Validation of your prefixes changed')}[event]
+
+
+def _headers(ref, conf):
+    headers = {'X-Janela-Prefix-Request': ref}
+    mailboxes = conf['inbound']['bgp_mailboxes']
+    if mailboxes:
+        # A reply ("what is the state now?") reaches the BGP mailbox, which answers it.
+        headers['Reply-To'] = mailboxes[0]
+    return headers
+
+
+def _message(request, rows, event, contact, customer, now, conf, reason, changes):
+    sender = (conf['mail']['from_name'], conf['mail']['from_address'])
+    language = contact.language
+    ref = reference(request.id)
+    with force_locale(language):
+        context = dict(request=request, reference=ref, rows=rows, event=event,
+                       customer=customer, reason=reason, changes=changes or {},
+                       circuit=request.circuit, message=verdict.message,
+                       verdict_label=lambda v: label(VERDICT_LABELS, v),
+                       state_label=lambda v: label(STATE_LABELS, v),
+                       language=language, operator=conf['app']['operator_name'],
+                       from_address=sender[1],
+                       greeting=_('Hello, %(name)s,', name=contact.name))
+        subject = f'[{ref}] {_subject(event)}'
+        text = render_template('email/prefixes.txt', **context)
+        html = render_template('email/prefixes.html', **context)
+    msgid = compose.message_id(conf['maintenance']['provider'])
+    raw = compose.build(sender=sender, recipient=(contact.name, contact.email), subject=subject,
+                        text=text, html=html, ics='', method='', stamp=now, msgid=msgid,
+                        filename='', language='pt-BR' if language == 'pt_BR' else 'en',
+                        headers=_headers(ref, conf))
+    return dict(window=None, customer=customer.id, contact=contact.id, recipient=contact.email,
+                kind='prefix', method='', sequence=0, subject=subject[:400], message_id=msgid,
+                raw=raw, ics='', next_attempt_at=now, created_at=now)
+
+
+def queue(request, rows, event, now, reason='', changes=None):
+    """Write the message about `rows` (TrackedPrefix of `request`) -> count."""
+    conf = current_app.config['NOC']
+    customer = Customer.get_by_id(request.customer_id)
+    messages = [_message(request, rows, event, contact, customer, now, conf, reason, changes)
+                for contact in contacts(customer.id)]
+    outbox.enqueue_many(messages)
+    return len(messages)

@@ -1,0 +1,1 @@
+"""Logging in, preferences, users, the audit log and API tokens in the browser."""

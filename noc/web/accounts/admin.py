@@ -1,0 +1,121 @@
+"""Administration: NOC users and the audit log."""
+import datetime
+import zoneinfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from noc.accounts import users
+from noc.core.i18n import LANGUAGES, common_time_zones
+from noc.core.paging import paginate
+from noc.core.text import clean_text
+from noc.inventory.entities import ENTITIES
+from noc.models import AuditLog, User, audit
+from noc.web.access import require
+
+bp = Blueprint('admin', __name__, url_prefix='/admin')
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+@bp.route('/users/')
+@require('admin')
+def user_list():
+    return render_template('admin/users.html',
+                           users=User.select().order_by(User.username))
+
+
+def _user_values(form, creating):
+    values = {name: clean_text(form.get(name, '')) for name in
+              ('username', 'full_name', 'email', 'role', 'language', 'time_zone')}
+    values['active'] = bool(form.get('active')) or creating
+    values['password'] = form.get('password') or None
+    return values
+
+
+@bp.route('/users/new', methods=['GET', 'POST'])
+@bp.route('/users/<int:user_id>', methods=['GET', 'POST'])
+@require('admin')
+def user_edit(user_id=None):
+    user = User.get_or_none(User.id == user_id) if user_id and user_id < 2 ** 63 else None
+    if user_id and user is None:
+        abort(404)
+    form, errors = CsrfForm(), {}
+    values = {'username': '', 'full_name': '', 'email': '', 'role': 'viewer',
+              'language': 'pt_BR', 'time_zone': 'America/Sao_Paulo', 'active': True}
+    if user:
+        values.update({k: getattr(user, k) for k in values})
+    if request.method == 'POST' and form.validate():
+        values = _user_values(request.form, user is None)
+        try:
+            if user is None:
+                user = users.create_user(values, current_user._get_current_object())
+            else:
+                users.update_user(user, values, current_user._get_current_object())
+            flash(_('Saved.'), 'info')
+            return redirect(url_for('.user_list'))
+        except users.UserInvalid as exc:
+            errors = exc.errors
+    return render_template('admin/user_form.html', user=user, values=values, errors=errors,
+                           form=form, roles=User.ROLES, languages=LANGUAGES,
+                           time_zones=common_time_zones()), 400 if errors else 200
+
+
+def _day(text, end=False):
+    """The start (or end) of a day in the reader's time zone, in UTC."""
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    zone = zoneinfo.ZoneInfo(current_user.time_zone)
+    moment = datetime.datetime.combine(day, datetime.time.max if end else datetime.time.min,
+                                       tzinfo=zone)
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def _labelled(entity, state):
+    """Field names of a stored state as the reader's labels."""
+    fields = {fl.name: fl.label for fl in ENTITIES[entity].fields} if entity in ENTITIES else {}
+    return [(fields.get(name, name), value) for name, value in state.items()]
+
+
+@bp.route('/audit/')
+@require('admin')
+def audit_log():
+    query = AuditLog.select()
+    args = {k: clean_text(request.args.get(k, ''))[:100] for k in
+            ('user', 'entity', 'action', 'key', 'id', 'since', 'until')}
+    if args['user']:
+        query = query.where(AuditLog.username == args['user'])
+    if args['entity']:
+        query = query.where(AuditLog.entity == args['entity'])
+    if args['action']:
+        query = query.where(AuditLog.action == args['action'])
+    if args['key']:
+        query = query.where(AuditLog.entity_key.contains(args['key']))
+    if args['id'].isdigit() and int(args['id']) < 2 ** 63:
+        query = query.where(AuditLog.entity_id == int(args['id']))
+    if _day(args['since']):
+        query = query.where(AuditLog.at >= _day(args['since']))
+    if _day(args['until']):
+        query = query.where(AuditLog.at <= _day(args['until'], end=True))
+    page = paginate(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()), 50)
+    entries = [(e, _labelled(e.entity, audit.load(e.before_json)),
+                _labelled(e.entity, audit.load(e.after_json))) for e in page.items]
+    # Everyone who changed something: users, but also the CLI, the demo, the worker.
+    names = [r.username for r in AuditLog.select(AuditLog.username).distinct()
+             .order_by(AuditLog.username)]
+    entities = [r.entity for r in AuditLog.select(AuditLog.entity).distinct()
+                .order_by(AuditLog.entity)]
+    return render_template('admin/audit.html', page=page, entries=entries, args=args,
+                           usernames=names, entities=entities,
+                           actions=[r.action for r in AuditLog.select(AuditLog.action)
+                                    .distinct().order_by(AuditLog.action)])
+
+
+def register(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,88 @@
+"""Admins make and revoke the JSON API's tokens. A new token's secret is shown
+on the page once, right after it is made, and never again."""
+import datetime
+import zoneinfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from noc.accounts import tokens
+from noc.core.i18n import select_time_zone
+from noc.core.text import clean_text
+from noc.models import ApiToken, Customer
+from noc.web.access import require
+
+bp = Blueprint('api_tokens', __name__, url_prefix='/admin/tokens')
+
+
+class CsrfForm(FlaskForm):
+    pass
+
+
+def _expiry(text):
+    """'YYYY-MM-DD' -> the end of that day in the admin's zone (UTC), None if empty."""
+    text = clean_text(text)
+    if not text:
+        return None
+    day = datetime.date.fromisoformat(text)
+    end = datetime.datetime.combine(day, datetime.time(23, 59, 59),
+                                    zoneinfo.ZoneInfo(select_time_zone()))
+    return end.astimezone(datetime.timezone.utc)
+
+
+def _page(values, errors=None, secret=None, status=200):
+    return render_template('admin/tokens.html', tokens=tokens.listing(), values=values,
+                           errors=errors or {}, secret=secret, form=CsrfForm(),
+                           customers=Customer.select().order_by(Customer.name),
+                           state=tokens.state), status
+
+
+@bp.route('/', methods=['GET', 'POST'])
+@require('admin')
+def index():
+    values = {'name': '', 'kind': 'provider', 'customer': '', 'role': 'viewer', 'expires': ''}
+    if request.method == 'GET':
+        return _page(values)
+    if not CsrfForm().validate():
+        abort(400)
+    values = {k: clean_text(request.form.get(k, '')) for k in values}
+    errors = {}
+    try:
+        expires_at = _expiry(values['expires'])
+    except ValueError:
+        expires_at = None
+        errors['expires_at'] = _('"%(value)s" is not a date; use YYYY-MM-DD',
+                                 value=values['expires'])
+    except OverflowError:           # the end of 9999-12-31 in the admin's zone, say
+        expires_at = None
+        errors['expires_at'] = _('"%(value)s" is beyond the dates Janela keeps; use a date '
+                                 'before 9999-12-31', value=values['expires'])
+    if not errors:
+        try:
+            token, secret = tokens.create(
+                {'name': values['name'], 'kind': values['kind'], 'customer': values['customer'],
+                 'role': values['role'], 'expires_at': expires_at},
+                current_user._get_current_object())
+            return _page({**values, 'name': '', 'expires': ''}, secret=(token, secret))
+        except tokens.TokenInvalid as exc:
+            errors = exc.errors
+    return _page(values, errors, status=400)
+
+
+@bp.route('/<int:token_id>/revoke', methods=['POST'])
+@require('admin')
+def revoke(token_id):
+    if not CsrfForm().validate():
+        abort(400)
+    token = ApiToken.get_or_none(ApiToken.id == token_id) if token_id < 2 ** 63 else None
+    if token is None:
+        abort(404)
+    tokens.revoke(token.id, current_user._get_current_object())
+    flash(_('Token %(prefix)s… revoked; it no longer works.', prefix=token.prefix), 'info')
+    return redirect(url_for('.index'))
+
+
+def register(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,1 @@
+"""Inventory pages: customers, contacts, circuits, sites and segments."""

@@ -1,0 +1,274 @@
+"""Inventory pages: lists with search, filters and pages; forms; CSV in and out.
+
+One set of views serves customers, contacts, sites, segments and circuits,
+driven by their Entity descriptions; the rules live in inventory.service.
+"""
+import base64
+import binascii
+import itertools
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+
+from noc.core.i18n import common_time_zones
+from noc.core.paging import paginate
+from noc.core.text import clean_text
+from noc.inventory import csvio, service
+from noc.inventory.entities import ENTITIES
+from noc.web.access import require
+from noc.web.inventory import related
+
+bp = Blueprint('inventory', __name__, url_prefix='/inventory')
+
+
+class CsrfForm(FlaskForm):
+    """Only the CSRF token: the fields come from the entity description."""
+
+
+class UploadForm(FlaskForm):
+    file = FileField('file')
+
+
+def _entity(kind):
+    entity = ENTITIES.get(kind)
+    if entity is None:
+        abort(404)
+    return entity
+
+
+MAX_ID = 2 ** 63 - 1
+MAX_UPLOAD = 14 * 1024 * 1024
+
+
+def _row(entity, row_id):
+    if row_id > MAX_ID:     # no such id; the database would refuse the number
+        abort(404)
+    row = entity.query().where(entity.model.id == row_id).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _filtered(entity):
+    """The list query with the request's search text and filters applied.
+
+    For an entity with a narrow query it selects ids; _rows_of makes rows.
+    """
+    query = entity.narrow_query() if entity.narrow_query else entity.query()
+    text = clean_text(request.args.get('q', ''))[:200]
+    if text:
+        query = entity.search(query, text)
+    active = {}
+    for flt in entity.filters:
+        value = clean_text(request.args.get(flt.name, ''))[:100]
+        if value:
+            choices = flt.choices()
+            if choices is None or value in [c for c, _ in choices]:
+                query = flt.apply(query, value)
+                active[flt.name] = value
+    return query.order_by(*entity.order()), text, active
+
+
+def _rows_of(entity, ids):
+    """The rows to show for a narrow query of ids, in list order."""
+    if not entity.narrow_query:
+        return ids
+    return entity.query().where(entity.model.id.in_(ids)).order_by(*entity.order())
+
+
+@bp.route('/<kind>/')
+@require('viewer')
+def list_rows(kind):
+    entity = _entity(kind)
+    query, text, active = _filtered(entity)
+    if request.args.get('format') == 'csv':
+        return _csv_response(entity, _rows_of(entity, query))
+    page = paginate(query, _page_size(), load=lambda ids: _rows_of(entity, ids))
+    rows = [entity.formatted(values) | {'_id': obj.id, '_obj': obj}
+            for obj, values in zip(page.items, entity.read_many(page.items, entity.columns))]
+    return render_template('inventory/list.html', entity=entity, page=page, rows=rows,
+                           q=text, active=active)
+
+
+def _page_size():
+    return current_app.config['NOC']['web']['page_size']
+
+
+def _csv_response(entity, query):
+    # Streamed: a 50,000-circuit export never sits whole in memory. The
+    # connection stays open until the last piece (closed by teardown after).
+    # The BOM tells spreadsheets the file is UTF-8 (accents intact); import skips it.
+    pieces = stream_with_context(itertools.chain(['\ufeff'], csvio.iter_csv(entity, query)))
+    return Response(pieces, mimetype='text/csv; charset=utf-8', headers={
+        'Content-Disposition': f'attachment; filename=janela-{entity.name}.csv'})
+
+
+@bp.route('/<kind>/export.csv')
+@require('viewer')
+def export(kind):
+    entity = _entity(kind)
+    return _csv_response(entity, entity.query().order_by(*entity.order()))
+
+
+@bp.route('/<kind>/<int:row_id>')
+@require('viewer')
+def show(kind, row_id):
+    entity = _entity(kind)
+    obj = _row(entity, row_id)
+    values = entity.formatted(entity.read(obj))
+    return render_template('inventory/show.html', entity=entity, obj=obj, values=values,
+                           key=entity.key_of(entity.read(obj)),
+                           related=related.sections(entity, obj, _page_size()))
+
+
+def _form_values(entity, source):
+    """Submitted text per field; lists for checkbox fields."""
+    values = {}
+    for fl in entity.fields:
+        if fl.widget == 'checkboxes':
+            values[fl.name] = source.getlist(fl.name)
+        elif fl.widget == 'checkbox':
+            values[fl.name] = 'yes' if source.get(fl.name) else 'no'
+        else:
+            values[fl.name] = source.get(fl.name, '')
+    return values
+
+
+def _stored_values(entity, obj):
+    values = entity.formatted(entity.read(obj))
+    for fl in entity.fields:
+        if fl.widget == 'checkboxes':
+            values[fl.name] = [v for v in values[fl.name].split(';') if v]
+        elif fl.name == 'freezes':
+            values[fl.name] = values[fl.name].replace('; ', '\n')
+    return values
+
+
+def _default_text(fl):
+    """What a new form shows: the default as text, empty ones ([] for ASNs) blank."""
+    if fl.widget == 'checkboxes':
+        return fl.default
+    return fl.format(fl.default) if fl.default not in ('', None, []) else ''
+
+
+def _edit(entity, obj):
+    form = CsrfForm()
+    errors = {}
+    if obj is not None:
+        values = _stored_values(entity, obj)
+    else:
+        values = {fl.name: _default_text(fl) for fl in entity.fields}
+        values.update({k: v for k, v in request.args.items() if k in values})
+    if request.method == 'POST':
+        values = _form_values(entity, request.form)
+        if not form.validate():
+            errors['_form'] = _('The form expired; send it again.')
+        else:
+            try:
+                saved, action = service.save_text(entity, values, current_user._get_current_object(),
+                                                  obj)
+            except service.RowInvalid as exc:
+                errors = exc.errors
+            else:
+                flash(_('Saved.') if action != 'unchanged' else _('Nothing changed.'), 'info')
+                return redirect(url_for('.show', kind=entity.name, row_id=saved.id))
+    return render_template('inventory/form.html', entity=entity, obj=obj, values=values,
+                           errors=errors, form=form, time_zones=common_time_zones()), \
+        400 if errors else 200
+
+
+@bp.route('/<kind>/new', methods=['GET', 'POST'])
+@require('engineer')
+def create(kind):
+    return _edit(_entity(kind), None)
+
+
+@bp.route('/<kind>/<int:row_id>/edit', methods=['GET', 'POST'])
+@require('engineer')
+def edit(kind, row_id):
+    entity = _entity(kind)
+    return _edit(entity, _row(entity, row_id))
+
+
+@bp.route('/<kind>/<int:row_id>/delete', methods=['GET', 'POST'])
+@require('engineer')
+def delete(kind, row_id):
+    entity = _entity(kind)
+    obj = _row(entity, row_id)
+    form = CsrfForm()
+    error = None
+    if request.method == 'POST' and form.validate():
+        try:
+            service.delete(entity, obj, current_user._get_current_object())
+        except service.RowInvalid as exc:
+            error = '; '.join(exc.errors.values())
+        else:
+            flash(_('Deleted.'), 'info')
+            return redirect(url_for('.list_rows', kind=entity.name))
+    values = entity.formatted(entity.read(obj))
+    return render_template('inventory/delete.html', entity=entity, obj=obj, values=values,
+                           key=entity.key_of(entity.read(obj)),
+                           form=form, error=error), 400 if error else 200
+
+
+@bp.route('/<kind>/import', methods=['GET', 'POST'])
+@require('engineer')
+def import_rows(kind):
+    """Upload shows a preview (nothing stored); confirming imports the same bytes."""
+    entity = _entity(kind)
+    form = UploadForm()
+    result, payload, error = None, '', None
+    if request.method == 'POST':
+        if not form.validate():
+            error = _('The form expired; send it again.')
+        elif 'payload' in request.form:
+            return _confirm_import(entity, request.form['payload'])
+        else:
+            upload = request.files.get('file')
+            data = upload.read() if upload else b''
+            if not data:
+                error = _('Choose a CSV file to import.')
+            elif len(data) > MAX_UPLOAD:
+                # The confirmation sends the file back encoded (4/3 larger).
+                error = _('The file is too large (at most 14 MB); split it, or use '
+                          'flask noc import.')
+            else:
+                result = csvio.import_csv(entity, data, current_user._get_current_object(),
+                                          commit=False)
+                payload = base64.b64encode(data).decode('ascii')
+    return render_template('inventory/import.html', entity=entity, form=form, result=result,
+                           payload=payload, error=error), \
+        400 if error or (result and not result.ok) else 200
+
+
+def _confirm_import(entity, payload):
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        abort(400)
+    result = csvio.import_csv(entity, data, current_user._get_current_object(), commit=True)
+    if result.ok:
+        flash(_('Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.',
+                created=result.count('created'), updated=result.count('updated'),
+                unchanged=result.count('unchanged')), 'info')
+        return redirect(url_for('.list_rows', kind=entity.name))
+    return render_template('inventory/import.html', entity=entity, form=UploadForm(),
+                           result=result, payload='', error=None), 400
+
+
+def register(app):
+    app.register_blueprint(bp)

@@ -1,0 +1,140 @@
+"""Received mail for the NOC: customers' messages to read, the unmatched
+queue (unverified senders, mail about no known window) and messages that
+could not be handled. Every message keeps its raw text one click away."""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from noc.core.db import database
+from noc.core.paging import paginate
+from noc.inbound import receive as inbound
+from noc.models import InboundMessage, audit, utcnow
+from noc.web.access import require
+
+bp = Blueprint('inbox', __name__, url_prefix='/inbox')
+
+MAX_ID = 2 ** 63 - 1
+VIEWS = {
+    'review': _l('To read'), 'unmatched': _l('Unmatched'), 'error': _l('Errors'),
+    'all': _l('All'),
+}
+KIND_LABELS = {
+    'reply': _l('calendar answer'), 'counter': _l('new time proposed'), 'itip': _l('calendar'),
+    'message': _l('message'), 'bounce': _l('bounce'), 'delay': _l('delivery delayed'),
+    'auto-reply': _l('automatic reply'), 'bgp-query': _l('question to the BGP mailbox'),
+}
+OUTCOME_LABELS = {
+    'answered': _l("answered with the prefixes' state"),
+    'nothing-asked': _l('named no request or prefix; told how to ask'),
+    'no-bgp-contact': _l('the customer has no BGP contact; nothing sent'),
+    'rate-limited': _l('too many questions this hour; not answered'),
+    'unknown-sender-told': _l('sender is no registered contact; told so, without data'),
+    'auto-ignored': _l('automatic message; not answered'),
+    'auto-suspected': _l('the subject looks automatic; not answered, left to read'),
+    'reply-nothing-asked': _l('reply to our mail naming no request or prefix; not answered'),
+    'answer-applied': _l('answer recorded'),
+    'answer-older': _l('older than the answer on record; not applied'),
+    'reply-without-answer': _l('calendar reply without an answer'),
+    'request-opened': _l('reschedule request opened'),
+    'counter-refused': _l('proposal not accepted as a request'),
+    'counter-without-period': _l('proposal without a period'),
+    'message-attached': _l('attached to the window'),
+    'bounce-recorded': _l('address marked as failing'),
+    'bounce-unknown-address': _l('bounce for an unknown address'),
+    'delivery-delayed': _l('delivery delayed; nothing to do'),
+    'auto-reply': _l('automatic reply; not answered'),
+    'unknown-sender': _l('sender is not a contact of the affected customers'),
+    'unknown-event': _l('calendar answer about no known window'),
+    'no-window': _l('names no known window'),
+    'handler-error': _l('could not be handled'),
+}
+
+
+def query_for(view):
+    query = InboundMessage.select()
+    if view == 'review':
+        query = query.where(InboundMessage.reviewed_at.is_null()
+                            & (InboundMessage.state == 'handled'))
+    elif view in ('unmatched', 'error'):
+        query = query.where(InboundMessage.state == view)
+    return query.order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+
+
+def counts():
+    """What waits for a person, for the dashboard and the navigation."""
+    return {view: query_for(view).count() for view in ('review', 'unmatched', 'error')}
+
+
+def _message(message_id):
+    found = (InboundMessage.get_or_none(InboundMessage.id == message_id)
+             if message_id <= MAX_ID else None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route('/')
+@require('viewer')
+def index():
+    view = request.args.get('view', 'review')
+    if view not in VIEWS:
+        view = 'review'
+    page = paginate(query_for(view), 50)
+    return render_template('inbox/index.html', page=page, view=view, views=VIEWS,
+                           counts=counts())
+
+
+@bp.route('/<int:message_id>')
+@require('viewer')
+def show(message_id):
+    return render_template('inbox/show.html', message=_message(message_id))
+
+
+@bp.route('/<int:message_id>/raw')
+@require('viewer')
+def raw(message_id):
+    message = _message(message_id)
+    # As text, never rendered: it is mail from outside.
+    return Response(message.raw_bytes, content_type='text/plain; charset=utf-8',
+                    headers={'Content-Disposition': f'inline; filename="message-{message.id}.eml"',
+                             'X-Content-Type-Options': 'nosniff'})
+
+
+@bp.route('/<int:message_id>/review', methods=['POST'])
+@require('engineer')
+def review(message_id):
+    message = _message(message_id)
+    user = current_user._get_current_object()
+    with database.atomic():
+        # Only these columns: the handler may be writing the others right now.
+        InboundMessage.update(reviewed_at=utcnow(), reviewed_by=user.username).where(
+            InboundMessage.id == message.id).execute()
+        audit.record(user, 'review', 'inbound_message', message.id, message.subject[:200])
+    flash(_('Marked as read.'), 'info')
+    target = request.form.get('next') or ''
+    if not target.startswith('/') or target.startswith('//'):
+        target = url_for('inbox.index')          # only our own pages
+    return redirect(target)
+
+
+@bp.route('/<int:message_id>/retry', methods=['POST'])
+@require('engineer')
+def retry(message_id):
+    """Handle a message again (after its error was fixed, or a contact added)."""
+    message = _message(message_id)
+    if message.state not in ('error', 'unmatched'):
+        abort(409)
+    with database.atomic():
+        InboundMessage.update(state='new', error='', outcome='').where(
+            InboundMessage.id == message.id).execute()
+    message = inbound.process(message)
+    flash(_('Handled again: %(outcome)s.', outcome=OUTCOME_LABELS.get(message.outcome,
+                                                                     message.outcome)), 'info')
+    return redirect(url_for('inbox.show', message_id=message.id))
+
+
+def register(app):
+    app.register_blueprint(bp)
+    app.jinja_env.filters['inbound_kind_label'] = lambda v: KIND_LABELS.get(v, v)
+    app.jinja_env.filters['inbound_outcome_label'] = lambda v: OUTCOME_LABELS.get(v, v)

@@ -1,0 +1,1 @@
+"""Maintenance windows in the browser: list, calendar, form, window page, reschedule requests."""

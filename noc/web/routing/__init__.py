@@ -1,0 +1,1 @@
+"""Prefix tracking in the browser: requests, decisions and the routing data sources."""

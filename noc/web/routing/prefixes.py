@@ -1,0 +1,380 @@
+"""Prefix tracking in the browser: the queue of prefixes waiting for a decision,
+the request form, the request and prefix pages with their evidence, and the
+router prefix-lists of a customer.
+
+Every change goes through noc.routing.prefix_requests.workflow (submit, act), the door the CLI,
+the API and the BGP mailbox use too; this module reads forms and shows what
+the domain decided.
+"""
+import re
+from collections import defaultdict
+
+import peewee as pw
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from noc.core.paging import paginate
+from noc.core.text import clean_text
+from noc.models import Circuit, Customer
+from noc.models.routing import PrefixRequest, TrackedPrefix
+from noc.routing import alerts
+from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
+from noc.routing.policy import verdict
+from noc.routing.prefix_requests import filters, notices, prefix_lists
+from noc.routing.prefix_requests import workflow as requests
+from noc.web.access import require
+
+bp = Blueprint('prefixes', __name__, url_prefix='/prefixes')
+
+MAX_ID = 2 ** 63 - 1
+QUEUE_SIZE = 50
+RECENT_REQUESTS = 20
+HISTORY_ROWS = 500
+# Far beyond MAX_PREFIXES lines of router configuration, far below what would
+# slow the parser down: a bigger paste is a mistake, said so, not parsed.
+MAX_TEXT = 400_000
+MAX_NOTE = 2000
+MAX_REASON = 2000
+MAX_AS_SET = 128
+VERDICTS = ('reject', 'attention', 'accept')
+FAMILIES = {'both': _l('IPv4 and IPv6'), '4': _l('IPv4 only'), '6': _l('IPv6 only')}
+ACTION_LABELS = {'approve': _l('Approve'), 'configure': _l('Mark configured'),
+                 'withdraw': _l('Withdraw'), 'reject': _l('Reject'),
+                 'recheck': _l('Check again')}
+VIA_LABELS = {'web': _l('web form'), 'api': _l('API'), 'mail': _l('e-mail'),
+              'cli': _l('command line')}
+EVENT_LABELS = {'submitted': _l('submitted'), 'checked': _l('checked'),
+                'approved': _l('approved'), 'configured': _l('configured'),
+                'withdrawn': _l('withdrawn'), 'rejected': _l('rejected'),
+                'reopened': _l('sent to be checked again'), 'revalidated': _l('revalidated')}
+PLACEHOLDER = ('192.0.2.0/24\n'
+               '2001:db8:100::/40 AS64500\n'
+               '198.51.100.0/24,64500\n'
+               'ip prefix-list CUSTOMER permit 203.0.113.0/24\n'
+               'route: 192.0.2.0/24\norigin: AS64500')
+
+
+def _number(raw):
+    """A database id from a form or query value, or None."""
+    raw = clean_text(raw)
+    return int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
+
+
+def _get_or_404(model, row_id):
+    found = model.get_or_none(model.id == row_id) if row_id <= MAX_ID else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def _get(model, raw):
+    row_id = _number(raw)
+    return model.get_or_none(model.id == row_id) if row_id is not None else None
+
+
+# -- the queue ----------------------------------------------------------------
+
+def _queue_args():
+    state = request.args.get('state', 'open')
+    if state not in TrackedPrefix.STATES and state not in ('open', 'all'):
+        state = 'open'
+    verdict_arg = request.args.get('verdict', '')
+    return {'state': state, 'verdict': verdict_arg if verdict_arg in VERDICTS else '',
+            'customer': _number(request.args.get('customer'))}
+
+
+def _with_names(query):
+    """Customer and circuit fetched with the rows (one query per page)."""
+    return (query.join(Customer, on=TrackedPrefix.customer)
+            .switch(TrackedPrefix).join(Circuit, on=TrackedPrefix.circuit))
+
+
+def queue_query(args):
+    """Prefixes to decide on first: checked before received, reject and
+    attention before accept, oldest first."""
+    query = _with_names(TrackedPrefix.select(TrackedPrefix, Customer, Circuit))
+    if args['state'] == 'open':
+        query = query.where(TrackedPrefix.state.in_(TrackedPrefix.OPEN))
+    elif args['state'] != 'all':
+        query = query.where(TrackedPrefix.state == args['state'])
+    if args['verdict']:
+        query = query.where(TrackedPrefix.verdict == args['verdict'])
+    if args['customer'] is not None:
+        query = query.where(TrackedPrefix.customer == args['customer'])
+    checked_first = pw.Case(None, ((TrackedPrefix.state == 'checked', 0),), 1)
+    worst_first = pw.Case(None, ((TrackedPrefix.verdict == 'reject', 0),
+                                 (TrackedPrefix.verdict == 'attention', 1)), 2)
+    return query.order_by(checked_first, worst_first, TrackedPrefix.id)
+
+
+def request_summaries(rows):
+    """{request id: {state: count}} for many requests in one query."""
+    counts = defaultdict(dict)
+    ids = [r.id for r in rows]
+    if ids:
+        for request_id, state, count in (
+                TrackedPrefix.select(TrackedPrefix.request, TrackedPrefix.state,
+                                     pw.fn.COUNT(TrackedPrefix.id))
+                .where(TrackedPrefix.request.in_(ids))
+                .group_by(TrackedPrefix.request, TrackedPrefix.state).tuples()):
+            counts[request_id][state] = count
+    return counts
+
+
+def requests_query(customer_id=None):
+    query = (PrefixRequest.select(PrefixRequest, Customer, Circuit)
+             .join(Customer, on=PrefixRequest.customer)
+             .switch(PrefixRequest).join(Circuit, on=PrefixRequest.circuit))
+    if customer_id is not None:
+        query = query.where(PrefixRequest.customer == customer_id)
+    return query.order_by(PrefixRequest.created_at.desc(), PrefixRequest.id.desc())
+
+
+@bp.route('/')
+@require('viewer')
+def queue():
+    args = _queue_args()
+    page = paginate(queue_query(args), QUEUE_SIZE)
+    recent = list(requests_query(args['customer']).limit(RECENT_REQUESTS))
+    return render_template('prefixes/queue.html', page=page, args=args, recent=recent,
+                           summaries=request_summaries(recent),
+                           customers=requests.isp_customers(), verdicts=VERDICTS)
+
+
+@bp.route('/requests/')
+@require('viewer')
+def request_list():
+    customer_id = _number(request.args.get('customer'))
+    page = paginate(requests_query(customer_id), QUEUE_SIZE)
+    return render_template('prefixes/requests.html', page=page, customer_id=customer_id,
+                           summaries=request_summaries(page.items),
+                           customers=requests.isp_customers())
+
+
+# -- a new request ------------------------------------------------------------
+
+def session_choices():
+    """[(customer, [circuits])]: the IP transit sessions that can carry a request."""
+    sessions = defaultdict(list)
+    for circuit in (Circuit.select().where((Circuit.service == 'ip-transit')
+                                           & (Circuit.status != 'decommissioned'))
+                    .order_by(Circuit.circuit_id)):
+        sessions[circuit.customer_id].append(circuit)
+    return [(c, sessions[c.id]) for c in requests.isp_customers() if sessions[c.id]]
+
+
+def _form_values(form):
+    return {'customer': clean_text(form.get('customer'))[:20],
+            'circuit': clean_text(form.get('circuit'))[:20],
+            'as_set': clean_text(form.get('as_set')).upper(),
+            'prefixes': clean_text(form.get('prefixes')),
+            'note': clean_text(form.get('note')),
+            'allow_length': form.get('allow_length') == '1'}
+
+
+def _form_problems(values, customer, circuit):
+    """Errors the web form catches before the domain sees the request."""
+    errors = {}
+    if customer is None and circuit is None:
+        errors['customer'] = _('Choose the customer.')
+    if len(values['as_set']) > MAX_AS_SET:
+        errors['as_set'] = _('An AS-SET name has at most %(max)d characters.', max=MAX_AS_SET)
+    if len(values['prefixes']) > MAX_TEXT:
+        errors['prefixes'] = _('The text is too long (%(size)d characters, at most %(max)d); '
+                               'split it into several requests.',
+                               size=len(values['prefixes']), max=MAX_TEXT)
+    if len(values['note']) > MAX_NOTE:
+        errors['note'] = _('The note is too long (at most %(max)d characters).', max=MAX_NOTE)
+    return errors
+
+
+def _render_form(values, errors=None, lines=(), status=200):
+    return render_template('prefixes/new.html', values=values, errors=errors or {},
+                           lines=lines, choices=session_choices(), placeholder=PLACEHOLDER,
+                           limits=current_app.config['NOC']['prefixes']), status
+
+
+def check_now():
+    """The verdicts at once when the domain may check in place; else say when."""
+    try:
+        if requests.check_locally() is None:
+            flash(_('The worker checks the prefixes against RPKI and the IRR within a '
+                    'minute.'), 'info')
+    except Exception:  # stored already: the worker checks it on its next pass
+        current_app.logger.exception('checking new prefixes failed')
+        flash(_('The prefixes could not be checked now; the worker checks them on its '
+                'next pass.'), 'error')
+
+
+@bp.route('/new', methods=['GET', 'POST'])
+@require('engineer')
+def new():
+    if request.method == 'GET':
+        return _render_form({'customer': clean_text(request.args.get('customer'))[:20],
+                             'circuit': '', 'as_set': '', 'prefixes': '', 'note': '',
+                             'allow_length': False})
+    values = _form_values(request.form)
+    customer, circuit = _get(Customer, values['customer']), _get(Circuit, values['circuit'])
+    errors = _form_problems(values, customer, circuit)
+    if errors:
+        return _render_form(values, errors, status=400)
+    try:
+        created = requests.submit(
+            customer or circuit.customer, circuit, values['prefixes'],
+            actor=current_user._get_current_object(),
+            as_set=values['as_set'] or (circuit.bgp_as_set if circuit else ''),
+            via='web', requested_by=current_user.username, note=values['note'],
+            allow_length=values['allow_length'])
+    except requests.RequestRefused as exc:
+        return _render_form(values, {k: str(v) for k, v in exc.errors.items()},
+                            [(n, text, str(message)) for n, text, message in exc.lines], 400)
+    count = TrackedPrefix.select().where(TrackedPrefix.request == created).count()
+    flash(ngettext('Request %(reference)s stored with %(num)d prefix.',
+                   'Request %(reference)s stored with %(num)d prefixes.', count,
+                   reference=requests.reference(created.id)), 'info')
+    check_now()
+    return redirect(url_for('prefixes.show_request', request_id=created.id))
+
+
+# -- a request ----------------------------------------------------------------
+
+def _render_request(found, error='', status=200):
+    rows = list(TrackedPrefix.select().where(TrackedPrefix.request == found)
+                .order_by(TrackedPrefix.family, TrackedPrefix.prefix, TrackedPrefix.origin))
+    return render_template('prefixes/request.html', req=found, rows=rows, error=error,
+                           reference=requests.reference(found.id),
+                           summary=requests.summary(found), actions=ACTION_LABELS,
+                           contacts=notices.contacts(found.customer_id),
+                           reason=clean_text(request.form.get('reason'))[:MAX_REASON],
+                           chosen={_number(v) for v in request.form.getlist('prefix')}), status
+
+
+@bp.route('/requests/<int:request_id>')
+@require('viewer')
+def show_request(request_id):
+    return _render_request(_get_or_404(PrefixRequest, request_id))
+
+
+def _chosen_ids(found, action):
+    """The ticked prefixes of this request; with "every prefix" ticked, those
+    of the request the action applies to."""
+    query = TrackedPrefix.select(TrackedPrefix.id).where(TrackedPrefix.request == found)
+    if request.form.get('all') == '1':
+        states = requests.ACTIONS[action][0] if action in requests.ACTIONS else ()
+        query = query.where(TrackedPrefix.state.in_(list(states) or ['']))
+    else:
+        ticked = {n for n in map(_number, request.form.getlist('prefix')[:5000]) if n}
+        query = query.where(TrackedPrefix.id.in_(list(ticked) or [-1]))
+    return [row.id for row in query]
+
+
+@bp.route('/requests/<int:request_id>/act', methods=['POST'])
+@require('engineer')
+def act(request_id):
+    found = _get_or_404(PrefixRequest, request_id)
+    action = request.form.get('action', '')
+    reason = clean_text(request.form.get('reason'))
+    if len(reason) > MAX_REASON:
+        return _render_request(found, _('The reason is too long (at most %(max)d characters).',
+                                        max=MAX_REASON), 400)
+    try:
+        rows = requests.act(_chosen_ids(found, action), action,
+                            current_user._get_current_object(), reason)
+    except requests.ActionRefused as exc:
+        return _render_request(found, str(exc), 400)
+    flash(ngettext('%(num)d prefix: %(state)s.', '%(num)d prefixes: %(state)s.', len(rows),
+                   state=label(STATE_LABELS, rows[0].state)), 'info')
+    if action == 'recheck':
+        check_now()
+    return redirect(url_for('prefixes.show_request', request_id=found.id))
+
+
+# -- a prefix -----------------------------------------------------------------
+
+def irr_routes_by_source(evidence):
+    """{source: [origins]} of the route objects the last check found."""
+    found = defaultdict(list)
+    for source, origin in ((evidence or {}).get('irr') or {}).get('routes', []):
+        found[source].append(origin)
+    return dict(sorted(found.items()))
+
+
+@bp.route('/<int:prefix_id>')
+@require('viewer')
+def show_prefix(prefix_id):
+    row = _get_or_404(TrackedPrefix, prefix_id)
+    return render_template('prefixes/prefix.html', row=row, req=row.request,
+                           reference=requests.reference(row.request_id),
+                           evidence=row.evidence or {},
+                           irr_routes=irr_routes_by_source(row.evidence),
+                           history=requests.history(row)[:HISTORY_ROWS],
+                           alerts=alerts.of_prefix(row))
+
+
+# -- router prefix-lists ------------------------------------------------------
+
+def _filter_args(customer):
+    """(args, circuit, error): the form's choices, checked."""
+    args = {'format': clean_text(request.args.get('format', 'cisco'))[:40],
+            'family': request.args.get('family', 'both'),
+            'session': clean_text(request.args.get('session'))[:20],
+            'name': clean_text(request.args.get('name'))[:80]}
+    circuit, error = None, ''
+    if args['session']:
+        circuit = _get(Circuit, args['session'])
+        if circuit is None or circuit.customer_id != customer.id:
+            error = _('%(customer)s has no such BGP session; choose one from the list.',
+                      customer=customer.name)
+    if args['family'] not in FAMILIES:
+        error = _('Choose the address family: IPv4, IPv6 or both.')
+    return args, circuit, error
+
+
+def _list_name(args, customer, circuit):
+    """The name asked for, else Janela's default (BIRD's symbols allow no '-')."""
+    if args['name']:
+        return args['name']
+    name = filters.default_name(customer, circuit)
+    return name.replace('-', '_') if args['format'] == 'bird' else name
+
+
+def _download(text, name, fmt):
+    filename = re.sub(r'[^A-Za-z0-9_-]', '_', f'{name}-{fmt}') + '.txt'
+    return Response(text, content_type='text/plain; charset=utf-8',
+                    headers={'Content-Disposition': f'attachment; filename="{filename}"',
+                             'X-Content-Type-Options': 'nosniff'})
+
+
+@bp.route('/filters/<int:customer_id>')
+@require('viewer')
+def prefix_list(customer_id):
+    customer = _get_or_404(Customer, customer_id)
+    args, circuit, error = _filter_args(customer)
+    name, text = _list_name(args, customer, circuit), None
+    if not error:
+        try:
+            text = filters.render(customer, args['format'], circuit, name, args['family'])
+        except filters.FilterError as exc:
+            error = str(exc)
+    if text is not None and request.args.get('download') == '1':
+        return _download(text, name, args['format'])
+    configured = filters.configured(customer, circuit)
+    return render_template('prefixes/filters.html', customer=customer, args=args,
+                           name=name, text=text, error=error, configured=configured,
+                           sessions=requests.sessions_of(customer),
+                           formats=prefix_lists.FORMATS, families=FAMILIES), 400 if error else 200
+
+
+def register(app):
+    app.register_blueprint(bp)
+    app.jinja_env.filters['prefix_state_label'] = lambda v: label(STATE_LABELS, v)
+    app.jinja_env.filters['verdict_label'] = lambda v: label(VERDICT_LABELS, v)
+    app.jinja_env.filters['rpki_label'] = lambda v: label(RPKI_LABELS, v)
+    app.jinja_env.filters['irr_label'] = lambda v: label(IRR_LABELS, v)
+    app.jinja_env.filters['prefix_via_label'] = lambda v: str(VIA_LABELS.get(v, v))
+    app.jinja_env.filters['prefix_event_label'] = lambda v: str(EVENT_LABELS.get(v, v))
+    app.jinja_env.globals['finding_message'] = verdict.message
+    app.jinja_env.globals['prefix_reference'] = requests.reference
