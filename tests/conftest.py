@@ -15,9 +15,16 @@ import pytest
 from noc import create_app
 from noc.db import database, init_db
 from noc.models import ALL_MODELS
-from smtp_server import smtp_server  # noqa: F401  (a fixture for every test module)
-from imap_server import _imap_server_session, imap_server  # noqa: F401  (fixtures, as above)
-from redis_server import redis_url  # noqa: F401  (a fixture, as above)
+
+# Fixture modules of tests/helpers/, for every test module (tests/ is on the
+# path through pytest.ini, so the package imports as `helpers`).
+pytest_plugins = [
+    'helpers.smtp_server',       # smtp_server: aiosmtpd on loopback
+    'helpers.imap_server',       # imap_server: a private dovecot
+    'helpers.redis_server',      # redis_url: a private redis-server
+    'helpers.irrd_server',       # irrd_server: a real IRRd 4.5
+    'helpers.stayrtr_server',    # stayrtr_server: StayRTR serving the shared VRPs
+]
 
 PG_SERVER = os.environ.get('NOC_TEST_PG', 'postgresql://postgres@127.0.0.1:5432')
 SECRET = 'test-secret-' + 'x' * 40

@@ -9,7 +9,7 @@ from conftest import db, prepared_app
 from noc import tokens
 from noc.api.docs import DOCUMENT
 from noc.routing import irr_store, requests, snapshots
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 PROBLEM = 'application/problem+json'
 

@@ -4,11 +4,10 @@ real IRRd) when servers are configured; a provider sees only its own checks."""
 import pytest
 
 from conftest import db, prepared_app
-from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
 from noc import tokens
 from noc.routing import adhoc, irr_store, snapshots, tasks
 from noc.routing.models import PrefixCheck, PrefixRequest, TrackedPrefix
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 PROBLEM = 'application/problem+json'
 
@@ -112,7 +111,7 @@ def test_bad_checks_name_the_field_and_store_nothing(local):
 
 
 def test_with_an_irrd_the_worker_answers_and_the_client_polls(db_url, tmp_path,
-                                                             irrd_server):  # noqa: F811
+                                                             irrd_server):
     conf = {'servers': [f'{irrd_server.whois_host}:{irrd_server.whois_port}'],
             'server_sources': ['TC', 'RADB']}
     app = prepared_app(db_url, irr=conf, prefixes={'lab': True})

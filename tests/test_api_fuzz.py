@@ -21,11 +21,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from conftest import db, prepared_app
-from maintenance_fixtures import confirmed, local
+from helpers.maintenance_fixtures import confirmed, local
 from noc import tokens
 from noc.maintenance import reschedule
 from noc.routing import irr_store, requests, snapshots
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 CHECKS = ('not_a_server_error,status_code_conformance,content_type_conformance,'
           'response_headers_conformance,response_schema_conformance')

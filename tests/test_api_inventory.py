@@ -9,7 +9,7 @@ from noc.api.docs import DOCUMENT
 from noc.api.inventory import violations
 from noc.models import (AuditLog, Circuit, CircuitSegment, Contact, Customer, CustomerAsn,
                         RedundancyGroup, Segment, Site)
-from routing_fixtures import build_isps
+from helpers.routing_fixtures import build_isps
 
 PROBLEM = 'application/problem+json'
 HUGE = 2 ** 70

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import db, prepared_app
-from maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import build_network, confirmed, create, local
 from noc import tokens
 from noc.api.docs import DOCUMENT
 from noc.maintenance import reschedule, windows

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-import inbound_fixtures as fixtures
+from helpers import inbound_fixtures as fixtures
 from conftest import prepared_app
 from noc.db import database
 from noc.mail import inbound
@@ -20,7 +20,7 @@ from noc.models import (Contact, Customer, InboundMessage, MaintenanceWindow,
                         OutboxMessage, utcnow)
 from noc.routing import irr_store, mail_query, requests, snapshots
 from noc.web import inbox as inbox_pages
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 BGP = 'bgp@janela.example.net'
 H = datetime.timedelta(hours=1)

@@ -10,13 +10,13 @@ from email.utils import make_msgid
 
 import pytest
 
-import inbound_fixtures as fixtures
+from helpers import inbound_fixtures as fixtures
 from conftest import db, prepared_app
 from noc.db import database
 from noc.models import InboundMessage, OutboxMessage, utcnow
 from noc.routing import irr_store, requests, snapshots
 from noc.worker import Worker
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 BGP = 'bgp@janela.example.net'
 

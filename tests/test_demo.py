@@ -323,7 +323,7 @@ def test_cli_demo_command(app):
 # Maintenance -------------------------------------------------------------------
 
 def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
-    from maintenance_oracle import cmp_errors, parse_with_cmp
+    from helpers.maintenance_oracle import cmp_errors, parse_with_cmp
     statuses = sorted(w.status for w in MaintenanceWindow.select())
     assert loaded['windows'] == 5
     assert statuses == ['CANCELLED', 'CONFIRMED', 'CONFIRMED', 'TENTATIVE', 'TENTATIVE']

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from imap_server import ImapServer
+from helpers.imap_server import ImapServer
 
 PROCESSED = 'Janela/Processed'
 

@@ -10,7 +10,7 @@ import re
 import icalendar
 import pytest
 
-import inbound_fixtures as fx
+from helpers import inbound_fixtures as fx
 
 UTC = datetime.timezone.utc
 UID = 'mw-2026-00077-deadbeef@janela.example'

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-import inbound_fixtures as mail
-from maintenance_fixtures import build_network, confirmed
+from helpers import inbound_fixtures as mail
+from helpers.maintenance_fixtures import build_network, confirmed
 from noc.mail import inbound
 from noc.maintenance import answers
 from noc.models import AttendeeAnswer, Contact, InboundMessage, RescheduleRequest, utcnow

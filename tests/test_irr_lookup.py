@@ -7,11 +7,10 @@ import netaddr
 import pytest
 
 from conftest import prepared_app
-from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
 from noc.db import database
 from noc.routing import irr_store, snapshots, validation
 from noc.routing.irr_lookup import IrrLookup
-from shared_data import path as shared
+from helpers.shared_data import path as shared
 
 
 def server_app(db_url, irrd, **irr):
@@ -21,7 +20,7 @@ def server_app(db_url, irrd, **irr):
 
 
 @pytest.fixture
-def irr_ctx(db_url, irrd_server):  # noqa: F811
+def irr_ctx(db_url, irrd_server):
     app = server_app(db_url, irrd_server)
     with app.test_request_context():
         database.connect(reuse_if_open=True)
@@ -79,7 +78,7 @@ def test_the_verdict_reads_the_registry_of_the_address_space(irr_ctx):
     assert other['irr_state'] == 'other'
 
 
-def test_an_object_only_outside_the_rirs_registry_is_reported(db_url, irrd_server):  # noqa: F811
+def test_an_object_only_outside_the_rirs_registry_is_reported(db_url, irrd_server):
     app = server_app(db_url, irrd_server,
                      registry_sources={'RIPE': ['RIPE-NONAUTH'], 'LACNIC': ['LACNIC', 'TC']})
     with app.test_request_context():
@@ -166,7 +165,7 @@ def _naive_rov(prefix, origin, roas):
     return 'invalid'
 
 
-def test_ripe_2016_as_one_world(db_url, irrd_server):  # noqa: F811
+def test_ripe_2016_as_one_world(db_url, irrd_server):
     """ROAs (roas.csv) through a VRP snapshot, route objects through the real
     IRRd, announcements (RIS) through the validation every request uses; the
     states equal a naive reading of the same three files."""
@@ -212,7 +211,7 @@ def test_ripe_2016_as_one_world(db_url, irrd_server):  # noqa: F811
     assert states == {'valid': 1, 'invalid': 0, 'not-found': len(announcements) - 1}
 
 
-def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, monkeypatch):  # noqa: F811
+def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, monkeypatch):
     """Revalidation asks per origin and source (!g/!6) instead of per prefix (!r):
     the states, the matching sources and the other origins of unmatched
     prefixes must come out the same."""

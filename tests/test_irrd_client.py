@@ -2,7 +2,7 @@
 
 Expected answers were read by hand from the files the fixture loads: the
 ripe-2016 route/route6 dumps (RIPE), irrexplorer's test file (RADB, ALTDB)
-and the TC/LACNIC objects in tests/irrd_server.py. Failures of the network
+and the TC/LACNIC objects in tests/helpers/irrd_server.py. Failures of the network
 (silence, refusal, dropped connections) use small loopback sockets.
 """
 import select
@@ -13,15 +13,14 @@ import time
 import psycopg2
 import pytest
 
-from irrd_server import (PG_SERVER, IrrdServerError, free_port, irrd_server,  # noqa: F401
-                         start_irrd)
+from helpers.irrd_server import PG_SERVER, IrrdServerError, free_port, start_irrd
 from noc.routing.irrd import IrrdError, RouteObject, SourceSerials, WhoisClient
 
 DEFAULT_SOURCES = {'ALTDB', 'LACNIC', 'RADB', 'RIPE', 'TC'}
 
 
 @pytest.fixture
-def irr(irrd_server):  # noqa: F811  (the fixture imported above)
+def irr(irrd_server):
     with WhoisClient(irrd_server.whois_host, irrd_server.whois_port, timeout=15) as client:
         yield client
 
@@ -74,7 +73,7 @@ def test_bad_prefixes_are_refused_before_sending(irr, bad):
 
 # -- sources ----------------------------------------------------------------
 
-def test_sources_restrict_every_answer(irrd_server):  # noqa: F811
+def test_sources_restrict_every_answer(irrd_server):
     with client_for(irrd_server, sources=['tc']) as tc:
         assert tc.origins('192.0.2.0/24') == {64500}
         assert tc.route_objects('193.254.30.0/24') == []
@@ -83,7 +82,7 @@ def test_sources_restrict_every_answer(irrd_server):  # noqa: F811
         assert others.origins('2002::/16') == {559, 12779, 29259}
 
 
-def test_unknown_source_is_an_error_naming_the_server(irrd_server):  # noqa: F811
+def test_unknown_source_is_an_error_naming_the_server(irrd_server):
     with client_for(irrd_server, sources=['NOSUCH']) as client:
         with pytest.raises(IrrdError) as error:
             client.origins('192.0.2.0/24')
@@ -114,7 +113,7 @@ def test_direct_members_include_nested_set_names(irr):
         'AS64501', 'AS-JANELA-A', 'AS-JANELA-C'}
 
 
-def test_recursion_follows_only_the_sources_asked(irrd_server):  # noqa: F811
+def test_recursion_follows_only_the_sources_asked(irrd_server):
     with client_for(irrd_server, sources=['TC']) as tc:
         members = tc.as_set_members('AS-JANELA-A')
     # AS-JANELA-C lives in LACNIC: without it, its ASNs are not found.
@@ -295,7 +294,7 @@ def eventually(read, expected, timeout=15.0):
     """read() until it returns expected or timeout passes; the last value.
 
     IRRd answers !g and !i from a copy each worker refreshes up to a second
-    after a load (see tests/irrd_server.py); !r answers change at once.
+    after a load (see tests/helpers/irrd_server.py); !r answers change at once.
     """
     deadline = time.monotonic() + timeout
     value = read()
@@ -356,7 +355,7 @@ def test_a_refused_load_fails_loudly_and_leaves_nothing():
     assert _irrd_databases() <= before
 
 
-def test_pipelined_queries_answer_in_order_and_match_single_ones(irrd_server):  # noqa: F811
+def test_pipelined_queries_answer_in_order_and_match_single_ones(irrd_server):
     prefixes = ['192.0.2.0/24', '193.254.30.0/24', '3fff:1::/48', '203.0.113.0/24'] * 150
     with WhoisClient(irrd_server.whois_host, irrd_server.whois_port) as client:
         many = client.route_objects_many(prefixes)

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-import inbound_fixtures as mail
+from helpers import inbound_fixtures as mail
 from conftest import db, make_app, prepared_app
-from maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import build_network, confirmed
 from noc.db import database
 from noc.mail import inbound
 from noc.models import AttendeeAnswer, InboundMessage, RescheduleRequest, utcnow

@@ -11,8 +11,8 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from icalendar import Calendar, Event
 
-import maintenance_oracle
-from maintenance_oracle import (calendar_parts, cmp_errors, cmp_python, parse_with_cmp,
+from helpers import maintenance_oracle
+from helpers.maintenance_oracle import (calendar_parts, cmp_errors, cmp_python, parse_with_cmp,
                                 parse_with_vobject)
 
 UTC = datetime.timezone.utc

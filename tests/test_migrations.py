@@ -5,7 +5,7 @@ import peewee
 
 from noc.db import apply_schema, database, init_db, migration_runner
 from noc.models import ALL_MODELS, Circuit, Customer, User
-from schema_check import describe, model_mismatches
+from helpers.schema_check import describe, model_mismatches
 
 BASELINE = os.path.join(os.path.dirname(__file__), 'fixtures', 'schema_0001.sql')
 

@@ -11,12 +11,12 @@ import threading
 
 import pytest
 
-from maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import build_network, confirmed
 from noc.db import database
 from noc.mail import outbox
 from noc.models import Contact, OutboxMessage, utcnow
 from noc.worker import Worker
-from smtp_server import SmtpServer
+from helpers.smtp_server import SmtpServer
 
 UTC = datetime.timezone.utc
 

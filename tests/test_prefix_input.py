@@ -5,7 +5,7 @@ from flask_babel.speaklater import LazyString
 from noc.routing.prefix_input import (Entry, canonical_prefix, check, parse_asn, parse_lines,
                                       parse_prefix, valid_as_set)
 from noc.routing.prefix_lists import FORMATS, render
-from shared_data import path
+from helpers.shared_data import path
 
 
 def pairs(parsed):

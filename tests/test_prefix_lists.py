@@ -1,7 +1,7 @@
 """Router prefix-lists, byte for byte as bgpq4 prints them.
 
 The unit tests pin each layout; the integration tests run the real bgpq4
-(Debian package bgpq4) against the real IRRd of tests/irrd_server.py, loaded
+(Debian package bgpq4) against the real IRRd of tests/helpers/irrd_server.py, loaded
 with the ripe-2016 route objects, and compare its output with render() for
 the same prefixes read from the same files.
 """
@@ -10,10 +10,9 @@ import subprocess
 
 import pytest
 
-from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
 from noc.routing.prefix_input import parse_lines
 from noc.routing.prefix_lists import FORMATS, render, render_all
-from shared_data import path
+from helpers.shared_data import path
 
 V4 = ['198.51.100.0/25', '192.0.2.0/24', '10.0.0.0/8', '198.51.100.128/25', '10.0.0.0/16',
       '10.0.0.0/9', '192.0.2.0/24']
@@ -200,7 +199,7 @@ def _bgpq4(server, flags, family, origin):
 @pytest.mark.parametrize('fmt', sorted(BGPQ4_FLAGS))
 @pytest.mark.parametrize('family', [4, 6])
 @pytest.mark.parametrize('origin', ORIGINS)
-def test_same_bytes_as_bgpq4(irrd_server, fmt, family, origin):  # noqa: F811
+def test_same_bytes_as_bgpq4(irrd_server, fmt, family, origin):
     expected = _bgpq4(irrd_server, BGPQ4_FLAGS[fmt], family, origin)
     assert render(fmt, 'NAME', _registered(origin, family), family) == expected
 
@@ -215,7 +214,7 @@ def test_the_comparison_covers_real_lists():
     assert _registered(15169, 4) == [] and _registered(15169, 6) == []
 
 
-def test_bgpq4_output_reads_back(irrd_server):  # noqa: F811
+def test_bgpq4_output_reads_back(irrd_server):
     for flags in BGPQ4_FLAGS.values():
         parsed = parse_lines(_bgpq4(irrd_server, flags, 4, 1267), default_origin=1267)
         assert parsed.errors == []

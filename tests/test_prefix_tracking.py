@@ -12,7 +12,7 @@ from noc.models import AuditLog, OutboxMessage
 from noc.routing import filters, irr_store, requests, revalidate, snapshots
 from noc.routing.models import (PrefixHistory, PrefixRequest, RoutingAlert, RpkiStateSample,
                                 TrackedPrefix, VrpSnapshot)
-from routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
 
 ALL = """192.0.2.0/24
 203.0.113.0/24

@@ -19,7 +19,7 @@ from noc.db import database
 from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, OutboxMessage, Site
 from noc.routing import alerts, irr_store, revalidate, snapshots
 from noc.routing.models import PrefixHistory, PrefixRequest, RoutingAlert, TrackedPrefix
-from shared_data import path as shared_path
+from helpers.shared_data import path as shared_path
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
 UTC = datetime.timezone.utc

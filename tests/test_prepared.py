@@ -14,7 +14,7 @@ from noc.models import ApiToken, Customer
 from noc.prepared import Prepared, slot
 from noc.routing import requests
 from noc.routing.models import TrackedPrefix
-from routing_fixtures import build_isps
+from helpers.routing_fixtures import build_isps
 
 
 def _as_data(row):

@@ -11,7 +11,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from conftest import csrf_token, db
-from maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import build_network, confirmed
 from noc.maintenance import answers, links, notices, reschedule, windows
 from noc.models import (AuditLog, Contact, MaintenanceWindow, RescheduleRequest,
                         WindowCustomer, utcnow)

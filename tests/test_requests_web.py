@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 
-import inbound_fixtures as mail
+from helpers import inbound_fixtures as mail
 from conftest import db
 from test_inventory_web import form_values
-from maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import build_network, confirmed
 from noc.mail import inbound
 from noc.maintenance import answers, links, reschedule
 from noc.models import (Contact, InboundMessage, MaintenanceWindow, OutboxMessage, RescheduleRequest,

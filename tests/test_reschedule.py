@@ -8,7 +8,7 @@ import datetime
 import icalendar
 import pytest
 
-from maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import build_network, confirmed, create, local
 from noc.maintenance import answers, links, reschedule, windows
 from noc.models import (AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest,
                         WindowCustomer, utcnow)

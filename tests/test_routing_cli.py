@@ -12,8 +12,8 @@ from conftest import prepared_app
 from noc.db import database
 from noc.routing import requests, snapshots
 from noc.routing.models import IrrLoad, TrackedPrefix, VrpSnapshot
-from routing_fixtures import RPSL, build_isps, write_rpsl, write_vrps
-from shared_data import path as shared
+from helpers.routing_fixtures import RPSL, build_isps, write_rpsl, write_vrps
+from helpers.shared_data import path as shared
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

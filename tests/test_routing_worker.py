@@ -12,8 +12,8 @@ from noc.models import OutboxMessage, utcnow
 from noc.routing import requests
 from noc.routing.models import IrrLoad, RoutingAlert, TrackedPrefix, VrpSnapshot
 from noc.worker import Worker
-from routing_fixtures import RPSL, VRPS, build_isps, write_rpsl, write_vrps
-from stayrtr_server import start_stayrtr
+from helpers.routing_fixtures import RPSL, VRPS, build_isps, write_rpsl, write_vrps
+from helpers.stayrtr_server import start_stayrtr
 
 MINUTES = datetime.timedelta(minutes=1)
 

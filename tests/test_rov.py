@@ -19,7 +19,7 @@ from noc.routing.rov import (CODE_INVALID, CODE_NOT_FOUND, CODE_VALID, INVALID, 
                              VALID, RovIndex)
 from noc.routing.vrp_formats import parse
 from noc.routing.vrps import Vrp, VrpTable, parse_prefixes
-from shared_data import path
+from helpers.shared_data import path
 
 
 def index_of(*vrps):

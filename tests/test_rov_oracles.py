@@ -24,8 +24,8 @@ from noc.routing.rov import STATES, RovIndex
 from noc.routing.vrp_fetch import fetch
 from noc.routing.vrp_formats import parse
 from noc.routing.vrps import parse_prefixes
-from shared_data import path
-from stayrtr_server import start_stayrtr
+from helpers.shared_data import path
+from helpers.stayrtr_server import start_stayrtr
 
 RTRLIB_STATES = {'0': 'valid', '1': 'not-found', '2': 'invalid'}
 

@@ -10,7 +10,7 @@ import pytest
 
 from noc.routing import rpsl
 from noc.routing.rpsl import AsSet, ParseErrors, RouteObject, parse_asn
-from shared_data import path
+from helpers.shared_data import path
 
 RIPE_ROUTES = path('ripe-2016', 'ripe-db-route.txt')
 RIPE_ROUTES6 = path('ripe-2016', 'ripe-db-route6.txt')

@@ -4,7 +4,7 @@ from playhouse.schema_diff import diff_models
 
 from noc.db import database, init_db, migration_runner, schema_statements
 from noc.models import ALL_MODELS
-from schema_check import describe, model_mismatches
+from helpers.schema_check import describe, model_mismatches
 
 
 def test_models_agree_with_schema(ctx):

@@ -16,9 +16,8 @@ import pytest
 from noc.routing.vrp_fetch import VrpFetchError, fetch
 from noc.routing.vrp_formats import parse
 from noc.routing.vrps import Vrp, VrpFormatError, VrpTable
-from shared_data import path
-from smtp_server import free_port, make_self_signed_cert
-from stayrtr_server import stayrtr_server  # noqa: F401  (fixture)
+from helpers.shared_data import path
+from helpers.smtp_server import free_port, make_self_signed_cert
 
 UTC = timezone.utc
 
@@ -129,7 +128,7 @@ def test_absent_max_length_is_the_prefix_length():
     assert csv_rows == [Vrp('192.0.2.0/24', 24, 64500, '')]
 
 
-def test_unknown_keys_and_stayrtr_layout_are_ignored(stayrtr_server):  # noqa: F811
+def test_unknown_keys_and_stayrtr_layout_are_ignored(stayrtr_server):
     raw = export([{'asn': 1, 'prefix': '192.0.2.0/24', 'maxLength': 24, 'ta': 't', 'new': [1]}],
                  buildtime=1690484162, whatever={'a': 1})
     document = json.loads(raw)
@@ -323,7 +322,7 @@ def test_fetch_file_errors(tmp_path):
         fetch('rsync://rpki.example.net/repo/')
 
 
-def test_fetch_from_stayrtr(stayrtr_server):  # noqa: F811
+def test_fetch_from_stayrtr(stayrtr_server):
     """StayRTR re-exports what it serves as JSON at /rpki.json: the same 19 VRPs."""
     parsed = parse(fetch(stayrtr_server.http_url, timeout=10), now=datetime(2024, 1, 1, tzinfo=UTC))
     original = parse(read('rpki', 'stayrtr-test.rpki.json'), now=datetime(2024, 1, 1, tzinfo=UTC))
@@ -333,7 +332,7 @@ def test_fetch_from_stayrtr(stayrtr_server):  # noqa: F811
     assert parsed.table == original.table
 
 
-def test_fetch_http_errors(stayrtr_server):  # noqa: F811
+def test_fetch_http_errors(stayrtr_server):
     missing = stayrtr_server.http_url.replace('/rpki.json', '/nothing-here.json')
     with pytest.raises(VrpFetchError, match='HTTP status 404'):
         fetch(missing, timeout=10)

@@ -6,7 +6,7 @@ import pytest
 from conftest import make_app
 from noc.db import database, init_db
 from noc.routing import irr_store, snapshots
-from routing_fixtures import build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import build_isps, write_rpsl, write_vrps
 
 from .conftest import LiveServer
 from .test_maintenance_browser import log_in

@@ -9,10 +9,10 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-import inbound_fixtures as mail
+from helpers import inbound_fixtures as mail
 from browser.conftest import LiveServer
 from conftest import make_app
-from maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import build_network, confirmed
 from noc.db import database, init_db
 from noc.models import RescheduleRequest
 from noc.worker import Worker
