@@ -30,6 +30,28 @@ PG_SERVER = os.environ.get('NOC_TEST_PG', 'postgresql://postgres@127.0.0.1:5432'
 SECRET = 'test-secret-' + 'x' * 40
 PASSWORD = 'correct-horse-battery'
 
+# What a test needs beyond this process, read from the fixtures it uses, so
+# that `make test-fast` can leave it out (markers: see pytest.ini). Tests
+# that start such a server themselves carry the marker in their module.
+POSTGRESQL_FIXTURES = {'pg_url', 'irrd_server'}          # IRRd keeps its data in PostgreSQL
+EXTERNAL_FIXTURES = {'imap_server', 'irrd_server', 'stayrtr_server', 'redis_url'}
+BROWSER_FIXTURES = {'chromium'}                          # tests/browser/conftest.py
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        used = set(getattr(item, 'fixturenames', ()))
+        params = getattr(getattr(item, 'callspec', None), 'params', {})
+        # The engine fixture's postgresql half (and test_demo's shared demo database).
+        on_postgresql = any(isinstance(value, str) and value == 'postgresql'
+                            for value in params.values())
+        if on_postgresql or used & POSTGRESQL_FIXTURES:
+            item.add_marker(pytest.mark.postgresql)
+        if used & EXTERNAL_FIXTURES:
+            item.add_marker(pytest.mark.external)
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+
 
 def _pg_admin(sql):
     conn = psycopg2.connect(PG_SERVER + '/postgres')

@@ -27,6 +27,8 @@ from noc.maintenance import reschedule
 from noc.routing import irr_store, requests, snapshots
 from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
+pytestmark = pytest.mark.external    # the schemathesis CLI, minutes of fuzzing
+
 CHECKS = ('not_a_server_error,status_code_conformance,content_type_conformance,'
           'response_headers_conformance,response_schema_conformance')
 # Examples per operation and phase: enough to reach every branch of the

@@ -9,6 +9,8 @@ import pytest
 
 from helpers.imap_server import ImapServer
 
+pytestmark = pytest.mark.external    # a real dovecot
+
 PROCESSED = 'Janela/Processed'
 
 

@@ -30,6 +30,7 @@ def in_db(app, work):
         return work()
 
 
+@pytest.mark.external      # StayRTR
 def test_worker_loads_stayrtr_over_http_checks_and_revalidates(db_url, tmp_path):
     vrp_file = write_vrps(tmp_path / 'served.json', expires=4102444800)   # year 2100
     server = start_stayrtr(vrp_file)

@@ -19,6 +19,7 @@ import random
 import subprocess
 
 import numpy as np
+import pytest
 
 from noc.routing.rov import STATES, RovIndex
 from noc.routing.vrp_fetch import fetch
@@ -26,6 +27,8 @@ from noc.routing.vrp_formats import parse
 from noc.routing.vrps import parse_prefixes
 from helpers.shared_data import path
 from helpers.stayrtr_server import start_stayrtr
+
+pytestmark = pytest.mark.external    # StayRTR and rtrlib's rpki-rov
 
 RTRLIB_STATES = {'0': 'valid', '1': 'not-found', '2': 'invalid'}
 
