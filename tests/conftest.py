@@ -8,6 +8,7 @@ import os
 import re
 import uuid
 
+import jinja2
 import peewee
 import psycopg2
 import pytest
@@ -88,6 +89,25 @@ def _empty(db):
 _prepared = set()
 
 
+class SharedTemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole session: every test makes its own
+    app, whose Jinja environment would otherwise parse and compile each template
+    it renders again. Keyed by template and source checksum, as Jinja does."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code and self.code[bucket.key][0] == bucket.checksum:
+            bucket.bytecode_from_string(self.code[bucket.key][1])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = (bucket.checksum, bucket.bytecode_to_string())
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 def make_app(url, **sections):
     overrides = {'app': {'secret_key': SECRET}, 'database': {'url': url},
                  'web': {'login_rate_limit': '1000 per minute'}}
@@ -95,6 +115,7 @@ def make_app(url, **sections):
         overrides.setdefault(section, {}).update(values)
     app = create_app(overrides, environ={})
     app.config.update(TESTING=True)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     return app
 
 
