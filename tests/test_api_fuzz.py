@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from conftest import db, prepared_app
-from maintenance_fixtures import confirmed, local
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.maintenance_fixtures import confirmed, local
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from werkzeug.serving import make_server
 
 from noc.accounts import tokens
@@ -28,6 +28,8 @@ from noc.maintenance import reschedules as reschedule
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
+
+pytestmark = pytest.mark.external    # the schemathesis CLI, minutes of fuzzing
 
 CHECKS = ('not_a_server_error,status_code_conformance,content_type_conformance,'
           'response_headers_conformance,response_schema_conformance')

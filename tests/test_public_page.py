@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import csrf_token, db
+from helpers.maintenance_fixtures import build_network, confirmed
 from itsdangerous import URLSafeSerializer
-from maintenance_fixtures import build_network, confirmed
 
 from noc.maintenance import answers, links, notices, windows
 from noc.maintenance import reschedules as reschedule

@@ -3,10 +3,10 @@ decisions, received mail, the window's answers (links, reminders) and the
 dashboard, on both engines."""
 import datetime
 
-import inbound_fixtures as mail
 import pytest
 from conftest import db
-from maintenance_fixtures import build_network, confirmed
+from helpers import inbound_fixtures as mail
+from helpers.maintenance_fixtures import build_network, confirmed
 from test_inventory_web import form_values
 
 from noc.inbound import receive as inbound

@@ -7,7 +7,7 @@ import datetime
 
 import icalendar
 import pytest
-from maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import build_network, confirmed, create, local
 
 from noc.maintenance import answers, links, windows
 from noc.maintenance import reschedules as reschedule

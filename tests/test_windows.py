@@ -4,7 +4,7 @@ import json
 
 import pytest
 from flask_babel import force_locale
-from maintenance_fixtures import build_network, confirmed, create, form, parse
+from helpers.maintenance_fixtures import build_network, confirmed, create, form, parse
 
 from noc.maintenance import input as window_input
 from noc.maintenance import windows

@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from maintenance_fixtures import build_network, local
+from helpers.maintenance_fixtures import build_network, local
 
 from noc.core.db import database
 from noc.models import MaintenanceWindow, OutboxMessage
