@@ -201,12 +201,16 @@ def withdraw(request_id, *, customer_id, window_id=None, now=None):
 
 def _deciding(request_id, proposal_id):
     """Inside the decision's transaction: the request (locked, still open), the
-    chosen proposal and the window (locked), which must still be movable."""
+    chosen proposal and the window (locked), which must still be movable.
+
+    The window is locked before the request, as `ask` does (it holds the window
+    while it replaces the customer's open request): one order, no deadlock."""
+    window_id = _locked(RescheduleRequest, request_id, 'reschedule request', lock=False).window_id
+    window = _locked(MaintenanceWindow, window_id, 'maintenance window')
     request = _open(request_id)
     proposal = next((p for p in request.proposals if p.id == proposal_id), None)
     if proposal is None:
         raise RescheduleRefused({'proposal': _l('choose one of the proposed periods')})
-    window = _locked(MaintenanceWindow, request.window_id, 'maintenance window')
     if not open_for_requests(window):
         raise RescheduleRefused({'window': _l('this maintenance can no longer be moved')},
                                 kind='conflict')
