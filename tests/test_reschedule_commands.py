@@ -292,7 +292,7 @@ def test_links_change_only_for_a_customer_of_the_window(world):
 
 ADAPTERS = ('noc/web/public.py', 'noc/web/public_page.py', 'noc/web/public_forms.py',
             'noc/web/maintenance/reschedules.py', 'noc/web/maintenance/answers.py',
-            'noc/api/reschedules.py', 'noc/api/reschedule_json.py',
+            'noc/api/reschedules.py', 'noc/api/reschedule_json.py', 'noc/api/reschedule_input.py',
             'noc/api/reschedule_docs.py')
 DOMAIN = ('noc/maintenance/reschedules.py', 'noc/maintenance/reschedule_commands.py',
           'noc/maintenance/answers.py', 'noc/maintenance/answer_commands.py',

@@ -11,8 +11,6 @@ reads exactly like one that does not exist. A NOC token reads every request
 with what each proposal would break; an engineer moves, splits or declines.
 NOC tokens do not ask on a customer's behalf (the NOC pages cannot either).
 """
-import datetime
-import re
 
 from flask import current_app, request, url_for
 
@@ -28,137 +26,25 @@ from noc.api import (
     token,
 )
 from noc.api.problems import ApiProblem, field_errors
+from noc.api.reschedule_input import (
+    read_contact,
+    read_periods,
+    read_reason,
+    storable_text,
+    visible_window,
+    window_where,
+)
 from noc.api.reschedule_json import one_json, request_json
-from noc.api.windows import PUBLISHED
 from noc.core.errors import NotFound
-from noc.core.limits import MAX_ACKS, MAX_ID, MAX_KEY, MAX_PROPOSALS, MAX_REFERENCE, MAX_TIME_TEXT
-from noc.core.text import clean_text
-from noc.maintenance import answers, windows
+from noc.core.limits import MAX_ACKS, MAX_ID, MAX_KEY
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
-from noc.models import Customer, MaintenanceWindow, RescheduleProposal, RescheduleRequest, WindowCustomer
+from noc.models import Customer, MaintenanceWindow, RescheduleProposal, RescheduleRequest
 
-UTC = datetime.timezone.utc
 # How the request came; `requested_by` names the token.
 VIA = 'api'
-TIME_HINT = 'an ISO 8601 date and time with its UTC offset, e.g. 2026-12-10T02:00:00Z'
 PROVIDERS_ONLY = ('only a provider token asks for or withdraws a request (customers ask; '
                   'the NOC decides)')
-
-
-# Reading what clients send.
-
-def _text(value):
-    """A string that can be stored (PostgreSQL refuses lone surrogates), or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        value.encode('utf-8')
-    except UnicodeEncodeError:
-        return None
-    return clean_text(value)
-
-
-def _window_id(value):
-    """The id a client names: an integer or its digits."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if 1 <= value <= MAX_ID else None
-    if isinstance(value, str) and re.fullmatch(r'[0-9]{1,19}', value.strip()):
-        number = int(value.strip())
-        return number if 1 <= number <= MAX_ID else None
-    return None
-
-
-def _window_where(value):
-    """A condition matching the window named by reference (any case) or id, or None."""
-    number = _window_id(value)
-    if number is not None:
-        return MaintenanceWindow.id == number
-    text = _text(value)
-    if not text or len(text) > MAX_REFERENCE:
-        return None
-    return MaintenanceWindow.reference == text.upper()
-
-
-def _told(window, customer_id):
-    return WindowCustomer.select().where((WindowCustomer.window == window.id)
-                                         & (WindowCustomer.customer == customer_id)).exists()
-
-
-def _visible_window(value, customer_id):
-    """The window a provider names, if it is theirs: published (not TENTATIVE, nor
-    cancelled while TENTATIVE) and about their circuits, now or when they were told."""
-    where = _window_where(value)
-    # Never one nobody outside the NOC saw (the window endpoints' rule).
-    window = (MaintenanceWindow.select().where(where & PUBLISHED).first()
-              if where is not None else None)
-    if window is None:
-        return None
-    if _told(window, customer_id) or customer_id in windows.by_customer(window):
-        return window
-    return None
-
-
-def _moment(value):
-    """An aware ISO 8601 time -> UTC; ValueError(message) otherwise."""
-    text = _text(value)
-    if not text or len(text) > MAX_TIME_TEXT:
-        raise ValueError(f'expected {TIME_HINT}')
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f'not a date and time; expected {TIME_HINT}') from None
-    if moment.tzinfo is None:
-        raise ValueError('give the UTC offset (…Z or …-03:00): a time without one is '
-                         'ambiguous')
-    try:
-        moment = moment.astimezone(UTC)
-    except OverflowError:
-        moment = None
-    if moment is None or moment.year > 9998:
-        raise ValueError('out of range; expected a time before the year 9999')
-    return moment
-
-def _read_periods(value, errors):
-    """proposals -> [(index, start, end)] of the readable ones; errors by field."""
-    if not isinstance(value, list) or not 1 <= len(value) <= MAX_PROPOSALS:
-        errors['proposals'] = f'a list of 1 to {MAX_PROPOSALS} periods {{"start": …, "end": …}}'
-        return []
-    periods = []
-    for index, item in enumerate(value):
-        name = f'proposals[{index}]'
-        if not isinstance(item, dict):
-            errors[name] = 'an object {"start": …, "end": …}'
-            continue
-        moments = {}
-        for side in ('start', 'end'):
-            try:
-                moments[side] = _moment(item.get(side))
-            except ValueError as exc:
-                errors[f'{name}.{side}'] = exc.args[0]
-        if len(moments) == 2:
-            periods.append((index, moments['start'], moments['end']))
-    return periods
-
-
-def _read_reason(value, errors):
-    """The reason as a string (the command says whether it is one it takes)."""
-    if value is None:
-        return ''
-    text = _text(value)
-    if text is None:
-        errors['reason'] = 'a non-empty string: say why'
-    return text or ''
-
-
-def _read_contact(value, customer, errors):
-    """The customer's contact named by e-mail (any case), or None when none is given."""
-    if value is None or value == '':
-        return None
-    contact = answers.contact_by_email(customer.id, _text(value))
-    if contact is None:
-        errors['contact'] = 'the e-mail address of one of your registered contacts'
-    return contact
 
 
 def _actor():
@@ -204,9 +90,9 @@ def _filtered(query):
     if state:
         query = query.where(RescheduleRequest.state == state)
     if request.args.get('window'):
-        where = _window_where(request.args['window'])
+        where = window_where(request.args['window'])
         query = query.where(where if where is not None else RescheduleRequest.id < 0)
-    account = _text(request.args.get('customer'))      # no NUL for PostgreSQL
+    account = storable_text(request.args.get('customer'))      # no NUL for PostgreSQL
     if account and not is_provider():
         query = query.where(Customer.account_id == account)
     return query
@@ -250,13 +136,13 @@ def _submission(body, customer):
     """(window, periods, reason, contact) of a request body; ApiProblem when a value
     cannot be read (with, at once, what the command says of the rest)."""
     errors = {}
-    window = _visible_window(body.get('window'), customer.id)
+    window = visible_window(body.get('window'), customer.id)
     if window is None:
         errors['window'] = ('the reference (MW-2026-00042) or id of a maintenance window '
                             'of yours')
-    periods = _read_periods(body.get('proposals'), errors)
-    reason = _read_reason(body.get('reason'), errors)
-    contact = _read_contact(body.get('contact'), customer, errors)
+    periods = read_periods(body.get('proposals'), errors)
+    reason = read_reason(body.get('reason'), errors)
+    contact = read_contact(body.get('contact'), customer, errors)
     if errors and window is not None:
         try:
             commands.check_ask(window.id, customer.id, [(s, e) for _, s, e in periods],
@@ -346,7 +232,7 @@ def _read_choice(body, found):
         errors['proposal'] = f'the position of one of the proposals, 1 to {len(proposals)}'
     acks = body.get('acknowledge', [])
     if not (isinstance(acks, list) and len(acks) <= MAX_ACKS
-            and all(isinstance(k, str) and len(k) <= MAX_KEY and _text(k) is not None
+            and all(isinstance(k, str) and len(k) <= MAX_KEY and storable_text(k) is not None
                     for k in acks)):
         errors['acknowledge'] = (f'a list of at most {MAX_ACKS} warning keys (strings), as '
                                  'listed in the options or in a refusal')
@@ -392,7 +278,7 @@ def split_reschedule_request(request_id):
 def decline_reschedule_request(request_id):
     def decision(found, body):
         errors = {}
-        reason = _read_reason(body.get('reason'), errors)
+        reason = read_reason(body.get('reason'), errors)
         if errors:
             raise ApiProblem(422, 'the decision was not made', field_errors(errors))
         return (lambda: commands.decline(found.id, reason, _actor(),
