@@ -21,7 +21,14 @@ from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_COMMENT, MAX_ID, MAX_REASON
 from noc.maintenance import answer_commands, answers, links, reschedule_commands, reschedules
 from noc.maintenance.reschedules import RescheduleRefused
-from noc.models import AttendeeAnswer, AuditLog, OutboxMessage, RescheduleRequest, utcnow
+from noc.models import (
+    AttendeeAnswer,
+    AuditLog,
+    MaintenanceWindow,
+    OutboxMessage,
+    RescheduleRequest,
+    utcnow,
+)
 
 H = datetime.timedelta(hours=1)
 SETTINGS = {'max_duration_hours': 12}          # the maintenance section, as a value
@@ -253,6 +260,48 @@ def test_acknowledge_records_once_and_refuses_a_window_read_before_it_changed(wo
     with pytest.raises(answer_commands.AnswerRefused) as outside:
         answer_commands.acknowledge(window.id, world.initech.id)
     assert outside.value.reason == 'not-affected'
+
+
+def test_an_acknowledgement_waits_for_a_window_change_and_then_refuses_it(world):
+    """The NOC changes the window while the customer clicks "acknowledge" on the
+    page as it read it: the command waits on the window's lock, then sees the
+    new SEQUENCE and refuses, instead of acknowledging times nobody read."""
+    window = world.window
+    locked = threading.Event()
+    outcome = {}
+
+    def change():
+        database.connect(reuse_if_open=True)
+        try:
+            with write_transaction():
+                lock_rows(MaintenanceWindow.select().where(MaintenanceWindow.id == window.id)).get()
+                locked.set()
+                time.sleep(0.5)
+                (MaintenanceWindow.update(sequence=window.sequence + 1,
+                                          times_sequence=window.sequence + 1)
+                 .where(MaintenanceWindow.id == window.id).execute())
+        finally:
+            database.close()
+
+    def acknowledge():
+        database.connect(reuse_if_open=True)
+        try:
+            outcome['result'] = answer_commands.acknowledge(window.id, world.acme.id,
+                                                            seen_sequence=window.sequence)
+        except answer_commands.AnswerRefused as exc:
+            outcome['result'] = exc.reason
+        finally:
+            database.close()
+
+    first = threading.Thread(target=change)
+    first.start()
+    assert locked.wait(10)
+    second = threading.Thread(target=acknowledge)
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert outcome['result'] == 'changed'
+    assert answers.unacknowledged(window, [world.acme.id]) == [world.acme.id]
 
 
 def test_an_attendee_answer_over_the_limit_is_refused_and_an_older_one_loses(world):
