@@ -124,8 +124,7 @@ def _all_errors(window, customer, periods, reason, errors):
         if exc.kind == 'conflict':
             raise                           # the window's state comes first, as in `ask`
         found = _form_errors(exc, periods)
-        if errors:
-            found.pop('proposals', None)   # rows were filled; their own errors say what is wrong
+        found.pop('proposals', None)       # rows were filled; their own errors say what is wrong
         errors = {**found, **errors}
     return errors
 
