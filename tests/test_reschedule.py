@@ -1,15 +1,17 @@
 """Reschedule requests and the NOC's decisions, acknowledgements and page links.
 
-Through the domain functions every way in uses (page, calendar, mail, NOC),
-on both engines, checking what lands in the outbox and the audit log.
+Through the commands every way in uses (page, calendar, mail, NOC), on both
+engines, checking what lands in the outbox and the audit log; those that
+write no notice run without an app context.
 """
 import datetime
 
 import icalendar
 import pytest
-from flask import current_app
+from flask import current_app, has_app_context
 from maintenance_fixtures import build_network, confirmed, create, local
 
+from noc.core.db import database
 from noc.maintenance import answer_commands, answers, links, reschedule_commands, windows
 from noc.maintenance import reschedules as reschedule
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest, WindowCustomer, utcnow
@@ -20,6 +22,21 @@ H = datetime.timedelta(hours=1)
 @pytest.fixture
 def net(ctx):
     return build_network()
+
+
+@pytest.fixture
+def bare(app):
+    """The network and a confirmed window, built in an app context and then left:
+    the test itself runs with no app or request context (settings are values)."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        net = build_network()
+        net['window'] = confirmed()
+        database.close()
+    database.connect(reuse_if_open=True)
+    assert not has_app_context()
+    yield net
+    database.close()
 
 
 def later(window, days=20, hours=3):
@@ -36,9 +53,12 @@ def last_id():
     return last.id if last else 0
 
 
+SETTINGS = {'max_duration_hours': 12}         # the maintenance section, as a value
+
+
 def ask(window, customer, periods, reason, via='page', **kw):
     return reschedule_commands.ask(window.id, customer.id, periods, reason, via,
-                                   settings=current_app.config['NOC']['maintenance'], **kw)
+                                   settings=SETTINGS, **kw)
 
 
 def decline(request, reason, actor):
@@ -51,8 +71,8 @@ def acks(request, kind):
     return [f.key for f in getattr(option, kind) if not f.is_error]
 
 
-def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(net):
-    window = confirmed()
+def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(bare):
+    net, window = bare, bare['window']
     first = ask(window, net['acme'], [later(window)], 'Black Friday', 'page')
     periods = [later(window, 21), later(window, 22), later(window, 23, 2)]
     second = ask(window, net['acme'], periods, 'or these', 'page')
@@ -71,8 +91,8 @@ def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(ne
     ([(-40, -39)], 1),                         # in the past
     ([(24, 26), (48, 80)], 2),                 # longer than the maximum duration
 ])
-def test_bad_proposals_are_refused_naming_the_period(net, periods, field):
-    window = confirmed()
+def test_bad_proposals_are_refused_naming_the_period(bare, periods, field):
+    net, window = bare, bare['window']
     base = window.starts_at if periods and periods[0][0] > 0 else utcnow()
     with pytest.raises(reschedule.RescheduleRefused) as refused:
         ask(window, net['acme'], [(base + a * H, base + b * H)
@@ -224,8 +244,8 @@ def test_acknowledgement_from_the_page_or_an_acceptance_lasts_until_the_window_m
     assert answers.unacknowledged(moved, answers.customers_of(moved)) == [net['globex'].id]
 
 
-def test_an_older_reply_never_overrides_a_newer_one(net):
-    window = confirmed()
+def test_an_older_reply_never_overrides_a_newer_one(bare):
+    net, window = bare, bare['window']
     carla = net['contacts']['carla']
     now = utcnow()
     assert answer_commands.record_reply(window.id, carla.id, 'DECLINED', 1, now, 'não pode')
@@ -313,8 +333,8 @@ def test_a_customer_split_off_cannot_ask_to_move_the_old_window(net):
     assert 'window' in refused.value.errors
 
 
-def test_a_long_requester_address_fits_the_audit_log(net):
-    window = confirmed()
+def test_a_long_requester_address_fits_the_audit_log(bare):
+    net, window = bare, bare['window']
     address = 'a' * 70 + '@globex.example.com'
     request = ask(window, net['globex'], [later(window)], 'x', 'page', requester=address)
     reschedule_commands.withdraw(request.id, customer_id=request.customer_id)
