@@ -24,7 +24,7 @@ from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from werkzeug.serving import make_server
 
 from noc.accounts import tokens
-from noc.maintenance import reschedules as reschedule
+from noc.maintenance import reschedule_commands
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
@@ -57,8 +57,9 @@ def served(pg_url, tmp_path):
         window = confirmed(segments='', circuits='JAN-IPT-001', starts_at=local(12, 23),
                            ends_at=local(13, 3))
         start = window.starts_at + datetime.timedelta(days=7)
-        reschedule.submit(window, world['acme'], [(start, start + datetime.timedelta(hours=3))],
-                          'outro dia', 'page')
+        reschedule_commands.ask(window.id, world['acme'].id,
+                                [(start, start + datetime.timedelta(hours=3))], 'outro dia',
+                                'page', settings=app.config['NOC']['maintenance'])
         secrets = {
             'provider': tokens.create({'name': 'acme', 'kind': 'provider',
                                        'customer': world['acme']}, 'admin')[1],

@@ -10,8 +10,7 @@ from helpers.maintenance_fixtures import build_network, confirmed
 from test_inventory_web import form_values
 
 from noc.inbound import receive as inbound
-from noc.maintenance import answers, links
-from noc.maintenance import reschedules as reschedule
+from noc.maintenance import answer_commands, answers, links, reschedule_commands
 from noc.models import (
     Contact,
     InboundMessage,
@@ -32,9 +31,10 @@ def world(app):
         net = build_network()
         window = confirmed()
         start = window.starts_at + 20 * 24 * H
-        request = reschedule.submit(window, net['globex'], [(start, start + 3 * H),
-                                                           (start + 24 * H, start + 27 * H)],
-                                    'Congelamento de mudanças', 'page')
+        request = reschedule_commands.ask(window.id, net['globex'].id,
+                                          [(start, start + 3 * H), (start + 24 * H, start + 27 * H)],
+                                          'Congelamento de mudanças', 'page',
+                                          settings=app.config['NOC']['maintenance'])
     return net, window, request
 
 
@@ -151,8 +151,8 @@ def test_received_mail_views_and_review(app, world, as_role):
 def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, as_role):
     net, window, _ = world
     with db(app):
-        answers.record_reply(window, net['contacts']['carla'], 'DECLINED', window.sequence,
-                             utcnow(), 'Sem equipe')
+        answer_commands.record_reply(window.id, net['contacts']['carla'].id, 'DECLINED',
+                                     window.sequence, utcnow(), 'Sem equipe')
         old = links.token(links.state(window, net['acme'].id))
     engineer = as_role('engineer')
     page = engineer.get(f'/maintenance/{window.id}').get_data(as_text=True)
