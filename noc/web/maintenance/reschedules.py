@@ -20,7 +20,7 @@ from noc.web.access import require
 from noc.web.maintenance.filters import acknowledgements
 from noc.web.maintenance.page import problems
 
-bp = Blueprint('requests', __name__, url_prefix='/requests')
+bp = Blueprint('reschedules', __name__, url_prefix='/reschedules')
 
 STATE_LABELS = {
     'open': _l('open'), 'moved': _l('window moved'), 'split': _l('customer moved to a new window'),
@@ -48,13 +48,13 @@ def queue():
         query = query.where(RescheduleRequest.state == state)
     rows = list(query)
     options = {r.id: reschedule.options(r) for r in rows if r.state == 'open'}
-    return render_template('requests/queue.html', rows=rows, options=options, state=state,
+    return render_template('reschedules/queue.html', rows=rows, options=options, state=state,
                            states=STATE_LABELS)
 
 
 def render_request(found, errors=None, status=200):
     options = reschedule.options(found) if found.state == 'open' else []
-    return render_template('requests/show.html', req=found, options=options,
+    return render_template('reschedules/show.html', req=found, options=options,
                            errors=errors or {}, acked=set(acknowledgements(request.form)),
                            reason=request.form.get('reason', ''), max_reason=MAX_REASON), status
 
@@ -87,7 +87,7 @@ def _decide(request_id, decision):
         return render_request(_request(request_id), errors, 409 if exc.kind == 'conflict' else 400)
     found = _request(request_id)
     flash(_('Request #%(id)d: %(state)s.', id=found.id, state=STATE_LABELS[found.state]), 'info')
-    return redirect(url_for('requests.show', request_id=found.id))
+    return redirect(url_for('reschedules.show', request_id=found.id))
 
 
 @bp.route('/<int:request_id>/move', methods=['POST'])
@@ -116,3 +116,10 @@ def register(app):
     app.register_blueprint(bp)
     app.jinja_env.filters['request_state_label'] = lambda v: STATE_LABELS.get(v, v)
     app.jinja_env.filters['request_via_label'] = lambda v: VIA_LABELS.get(v, v)
+    # The queue lived at /requests/ before prefix requests had theirs: old
+    # bookmarks still arrive.
+    app.add_url_rule('/requests/', 'reschedules_moved_queue',
+                     lambda: redirect(url_for('reschedules.queue'), 301))
+    app.add_url_rule('/requests/<int:request_id>', 'reschedules_moved',
+                     lambda request_id: redirect(url_for('reschedules.show', request_id=request_id),
+                                                 301))
