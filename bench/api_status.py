@@ -93,6 +93,7 @@ from noc.models.routing import TrackedPrefix
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import revalidate
 from noc.routing.rpki import snapshots
+from noc.routing.settings import RoutingSettings
 
 SQLITE_PATH = os.path.join(OUT_DIR, 'janela-api.db')
 PG_NAME = 'janela_bench_api'
@@ -132,7 +133,7 @@ def prepare(app, pairs, seed, folder):
     assert load.status == 'good', load.error
     assert snapshots.load('bench', 'derived',
                           data=revalidate_bench.vrp_json(pairs, random.Random(seed))).good
-    outcome = revalidate.run()
+    outcome = revalidate.run(RoutingSettings.of(app.config['NOC']))
     filled = time.perf_counter() - started
     started = time.perf_counter()
     secrets = {}

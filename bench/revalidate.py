@@ -35,6 +35,7 @@ for folder in (PROJECT_DIR, os.path.join(PROJECT_DIR, 'tests'), BENCH_DIR):
 
 import irr_data
 import psycopg2
+from flask import current_app
 from irrd_server import start_irrd
 
 from noc import create_app
@@ -43,6 +44,7 @@ from noc.models import Circuit, Contact, Customer, CustomerAsn, Site, utcnow
 from noc.models.routing import PrefixRequest, RoutingAlert, TrackedPrefix
 from noc.routing.prefix_requests import revalidate
 from noc.routing.rpki import snapshots
+from noc.routing.settings import RoutingSettings
 
 PG_SERVER = 'postgresql://postgres@127.0.0.1:5432'
 
@@ -136,7 +138,7 @@ def vrp_json(pairs, rng, changed=()):
 
 def timed(label, results):
     start = time.perf_counter()
-    outcome = revalidate.run()
+    outcome = revalidate.run(RoutingSettings.of(current_app.config['NOC']))
     seconds = time.perf_counter() - start
     results.append((label, seconds, outcome))
     print(f'  {label:<34} {seconds:6.2f} s   checked {outcome.checked:>6}  changed '

@@ -4,13 +4,13 @@ OpenAPI document that matches the routes."""
 import re
 
 import pytest
+import routing_fixtures as flow
 from conftest import db, prepared_app
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
 
 PROBLEM = 'application/problem+json'
@@ -33,9 +33,9 @@ def api(db_url, tmp_path):
             'engineer': tokens.create({'name': 'e', 'kind': 'noc', 'role': 'engineer'},
                                       'admin')[1],
         }
-        globex_request = requests.submit(world['globex'], world['circuits']['globex'],
+        globex_request = flow.submit(world['globex'], world['circuits']['globex'],
                                          '198.51.100.0/24', actor='t')
-        requests.check_pending()
+        flow.check_pending()
     client = app.test_client()
 
     def call(method, path, who=None, **kw):
@@ -273,7 +273,7 @@ def test_a_body_over_the_size_limit_is_a_413_problem(api):
 def test_prefix_list_download_is_the_customers_own(api):
     with db(api.app):
         from noc.models.routing import TrackedPrefix
-        requests.act([api.globex_prefix], 'configure', 'eng')
+        flow.act([api.globex_prefix], 'configure', 'eng')
         assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'configured'
     text = api('GET', '/prefix-list?format=juniper', 'globex')
     assert text.status_code == 200 and text.mimetype == 'text/plain'

@@ -2,6 +2,7 @@
 origin, no request made; at once from loaded data, by the worker (against a
 real IRRd) when servers are configured; a provider sees only its own checks."""
 import pytest
+import routing_fixtures as flow
 from conftest import db, prepared_app
 from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
@@ -130,7 +131,7 @@ def test_with_an_irrd_the_worker_answers_and_the_client_polls(db_url, tmp_path,
     waiting = call('GET', f'/checks/{made.get_json()["id"]}', 'acme')
     assert waiting.get_json()['state'] == 'pending' and 'Retry-After' in waiting.headers
     with db(app):
-        assert tasks.run().get('adhoc_checks') == 1
+        assert tasks.run(flow.routing_settings()).get('adhoc_checks') == 1
     done = call('GET', f'/checks/{made.get_json()["id"]}', 'acme').get_json()
     assert done['state'] == 'done' and done['done_at']
     result = done['results'][0]
@@ -145,6 +146,6 @@ def test_checks_are_forgotten_after_a_day(local):
     made = local('POST', '/checks', 'acme', json={'prefixes': ['192.0.2.0/24']}).get_json()
     with db(local.app):
         later = PrefixCheck.get_by_id(made['id']).created_at + adhoc.KEEP
-        adhoc.answer_pending(now=later + datetime.timedelta(seconds=1))
+        adhoc.answer_pending(flow.routing_settings(), now=later + datetime.timedelta(seconds=1))
         assert PrefixCheck.select().count() == 0
     assert local('GET', f'/checks/{made["id"]}', 'acme').status_code == 404

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import routing_fixtures as flow
 from conftest import db, prepared_app
 from maintenance_fixtures import confirmed, local
 from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
@@ -26,7 +27,6 @@ from werkzeug.serving import make_server
 from noc.accounts import tokens
 from noc.maintenance import reschedules as reschedule
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
 
 CHECKS = ('not_a_server_error,status_code_conformance,content_type_conformance,'
@@ -46,10 +46,10 @@ def served(pg_url, tmp_path):
         snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
-        requests.submit(world['acme'], world['circuits']['acme'], '192.0.2.0/24', actor='t')
-        requests.submit(world['globex'], world['circuits']['globex'], '198.51.100.0/24',
+        flow.submit(world['acme'], world['circuits']['acme'], '192.0.2.0/24', actor='t')
+        flow.submit(world['globex'], world['circuits']['globex'], '198.51.100.0/24',
                         actor='t')
-        requests.check_pending()
+        flow.check_pending()
         # A published window over ACME's session with a reschedule request of
         # ACME's, so the window and reschedule operations find rows (id 1).
         window = confirmed(segments='', circuits='JAN-IPT-001', starts_at=local(12, 23),

@@ -5,6 +5,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+import routing_fixtures as flow
 from conftest import prepared_app
 from routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
 
@@ -19,7 +20,7 @@ from noc.models.routing import (
     VrpSnapshot,
 )
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import filters, revalidate
+from noc.routing.prefix_requests import filters
 from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
 
@@ -52,7 +53,7 @@ def world(db_url, tmp_path):
 
 
 def submit(world, text, circuit='acme', customer='acme', **kw):
-    return requests.submit(world.__dict__[customer], world.circuits[circuit], text,
+    return flow.submit(world.__dict__[customer], world.circuits[circuit], text,
                            actor='tester', **kw)
 
 
@@ -138,9 +139,9 @@ def test_length_limits_can_be_overridden_by_the_noc(world):
 
 
 def test_overlap_with_another_customers_accepted_prefix_is_refused(world):
-    globex = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+    globex = flow.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
                              actor='tester')
-    requests.check_pending()
+    flow.check_pending()
     assert globex.prefixes[0].state == 'approved'
     with pytest.raises(requests.RequestRefused) as caught:
         submit(world, '198.51.100.0/25 AS64500', allow_length=True)
@@ -158,7 +159,7 @@ def test_the_same_prefix_twice_on_a_session_is_refused(world):
 
 def test_check_gives_each_prefix_its_verdict_and_auto_approves_accepts(world):
     request = submit(world, ALL)
-    assert requests.check_pending() == 5
+    assert flow.check_pending() == 5
     rows = by_prefix(request)
     expect = {
         '192.0.2.0/24': ('valid', 'match', 'accept', 'approved'),
@@ -188,7 +189,7 @@ def test_auto_approval_can_be_turned_off(db_url, tmp_path):
     w = make_world(db_url, tmp_path, auto_approve=False)
     try:
         request = submit(w, '192.0.2.0/24')
-        requests.check_pending()
+        flow.check_pending()
         assert request.prefixes[0].state == 'checked'
         assert request.prefixes[0].verdict == 'accept'
     finally:
@@ -198,12 +199,12 @@ def test_auto_approval_can_be_turned_off(db_url, tmp_path):
 
 def test_as_set_membership_is_recursive_and_survives_a_loop(world):
     request = submit(world, '192.0.2.0/24\n2001:db8:1::/48 AS64502', as_set='AS-ACME')
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
     for row in rows.values():
         assert 'as_set_member' in [f['code'] for f in row.findings]
     unknown = submit(world, '3fff:100::/48', as_set='AS-NOWHERE')
-    requests.check_pending()
+    flow.check_pending()
     finding = [f for f in unknown.prefixes[0].findings if f['code'] == 'as_set_unknown']
     assert finding and finding[0]['outcome'] == 'attention'
 
@@ -213,7 +214,7 @@ def test_without_vrps_nothing_is_accepted_blindly(db_url, tmp_path):
     try:
         snapshots.forget('test')
         request = submit(w, '192.0.2.0/24')
-        requests.check_pending()
+        flow.check_pending()
         row = request.prefixes[0]
         assert row.verdict == 'attention'
         assert 'rpki_no_data' in [f['code'] for f in row.findings]
@@ -226,14 +227,14 @@ def test_without_vrps_nothing_is_accepted_blindly(db_url, tmp_path):
 
 def test_workflow_approve_configure_withdraw_with_audit_history_and_notices(world):
     request = submit(world, ALL)
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
     attention = rows['3fff:100::/48']
-    requests.act([attention.id], 'approve', 'eng')
-    requests.act([attention.id, rows['192.0.2.0/24'].id], 'configure', 'eng')
+    flow.act([attention.id], 'approve', 'eng')
+    flow.act([attention.id, rows['192.0.2.0/24'].id], 'configure', 'eng')
     with pytest.raises(requests.ActionRefused):
-        requests.act([attention.id], 'withdraw', 'eng')          # needs a reason
-    requests.act([attention.id], 'withdraw', 'eng', reason='customer returned the block')
+        flow.act([attention.id], 'withdraw', 'eng')          # needs a reason
+    flow.act([attention.id], 'withdraw', 'eng', reason='customer returned the block')
     attention = TrackedPrefix.get_by_id(attention.id)
     assert attention.state == 'withdrawn'
     events = [h.event for h in requests.history(attention)]
@@ -248,21 +249,21 @@ def test_workflow_approve_configure_withdraw_with_audit_history_and_notices(worl
 
 def test_actions_refuse_wrong_states_and_unexplained_overrides(world):
     request = submit(world, ALL)
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['192.0.2.0/24'].id], 'approve', 'eng')     # already approved
+        flow.act([rows['192.0.2.0/24'].id], 'approve', 'eng')     # already approved
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['203.0.113.0/24'].id], 'configure', 'eng')  # not approved
+        flow.act([rows['203.0.113.0/24'].id], 'configure', 'eng')  # not approved
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['203.0.113.0/24'].id], 'approve', 'eng')    # verdict reject
-    requests.act([rows['203.0.113.0/24'].id], 'approve', 'eng',
+        flow.act([rows['203.0.113.0/24'].id], 'approve', 'eng')    # verdict reject
+    flow.act([rows['203.0.113.0/24'].id], 'approve', 'eng',
                  reason='ROA being fixed, agreed with the customer')
     assert TrackedPrefix.get_by_id(rows['203.0.113.0/24'].id).state == 'approved'
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['3fff:200::/48'].id], 'reject', 'eng')      # needs a reason
-    requests.act([rows['3fff:200::/48'].id], 'reject', 'eng', reason='no ROA, no route object')
-    requests.act([rows['3fff:200::/48'].id], 'recheck', 'eng')
+        flow.act([rows['3fff:200::/48'].id], 'reject', 'eng')      # needs a reason
+    flow.act([rows['3fff:200::/48'].id], 'reject', 'eng', reason='no ROA, no route object')
+    flow.act([rows['3fff:200::/48'].id], 'recheck', 'eng')
     assert TrackedPrefix.get_by_id(rows['3fff:200::/48'].id).state == 'received'
 
 
@@ -270,16 +271,16 @@ def test_actions_refuse_wrong_states_and_unexplained_overrides(world):
 
 def _live(world):
     request = submit(world, '192.0.2.0/24\n2001:db8:1::/48')
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
-    requests.act([r.id for r in rows.values()], 'configure', 'eng')
+    flow.act([r.id for r in rows.values()], 'configure', 'eng')
     return request
 
 
 def test_revalidation_without_change_raises_nothing(world):
     _live(world)
     before = OutboxMessage.select().count()
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert (outcome.checked, outcome.changed) == (2, 0)
     assert OutboxMessage.select().count() == before
     sample = RpkiStateSample.get()
@@ -311,7 +312,7 @@ def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, pref
     else:
         vrps[3] = ('2001:db8::/32', 32, 64500)
         snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert outcome.changed == 1
     row = by_prefix(PrefixRequest.get_by_id(request.id))[prefix]
     assert (row.rpki_state, row.verdict) == expect[:2]
@@ -330,7 +331,7 @@ def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, pref
 def test_a_deleted_route_object_is_noticed(world):
     request = _live(world)
     irr_store.load_dump(write_rpsl(world.tmp / 'tc2.rpsl', RPSL.split('\n\n', 1)[1]), 'TC')
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert outcome.changed == 1
     row = by_prefix(PrefixRequest.get_by_id(request.id))['192.0.2.0/24']
     assert row.irr_state == 'none'
@@ -390,9 +391,9 @@ def test_several_sources_make_one_set(world):
 
 def test_prefix_list_holds_only_configured_prefixes(world):
     request = submit(world, '192.0.2.0/24\n2001:db8:1::/48\n3fff:100::/48')
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
-    requests.act([rows['192.0.2.0/24'].id], 'configure', 'eng')
+    flow.act([rows['192.0.2.0/24'].id], 'configure', 'eng')
     text = filters.render(world.acme, 'cisco')
     assert 'permit 192.0.2.0/24' in text
     assert '2001:db8:1::/48' not in text and '3fff:100::/48' not in text
@@ -411,15 +412,15 @@ def test_two_customers_asking_for_the_same_space_get_it_once(world):
     snapshots.load('test', write_vrps(world.tmp / 'both.json',
                                       VRPS + [('198.51.100.0/24', 24, 64500)]))
     acme = submit(world, '198.51.100.0/24 AS64500')
-    globex = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+    globex = flow.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
                              actor='tester')
-    requests.check_pending()
+    flow.check_pending()
     states = {r.customer_id: r.state for r in TrackedPrefix.select()}
     assert sorted(states.values()) == ['approved', 'checked']
     held = acme.prefixes[0] if states[world.acme.id] == 'checked' else globex.prefixes[0]
     assert requests.history(held)[0].event == 'held'
     with pytest.raises(requests.ActionRefused) as caught:
-        requests.act([held.id], 'approve', 'eng')
+        flow.act([held.id], 'approve', 'eng')
     assert 'already accepted for another customer' in str(caught.value)
 
 
@@ -432,7 +433,7 @@ def test_an_irr_outage_is_not_a_change_of_the_customers_prefixes(world):
     world.app.config['NOC']['irr']['servers'] = [f'127.0.0.1:{port}']
     world.app.config['NOC']['irr']['timeout_seconds'] = 2
     mails_before = len(mails())
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert (outcome.checked, outcome.changed, outcome.notices) == (2, 0, 0)
     assert len(mails()) == mails_before
     alert = RoutingAlert.get(RoutingAlert.kind == 'irr-source')
@@ -440,7 +441,7 @@ def test_an_irr_outage_is_not_a_change_of_the_customers_prefixes(world):
     assert {r.irr_state for r in TrackedPrefix.select()} == {'match'}
     # A new request meanwhile is not rejected for a missing route object: unknown.
     request = submit(world, '3fff:200::/48')
-    requests.check_pending()
+    flow.check_pending()
     row = request.prefixes[0]
     assert (row.irr_state, row.verdict) == ('unknown', 'attention')
 
@@ -468,7 +469,7 @@ def test_new_evidence_with_the_same_states_is_recorded_quietly(world):
     _live(world)
     vrps = [('192.0.0.0/22', 24, 64500)] + VRPS[1:]
     snapshots.load('test', write_vrps(world.tmp / 'loose.json', vrps))
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert outcome.changed == 0 and outcome.alerts == 0
     row = TrackedPrefix.get(TrackedPrefix.prefix == '192.0.2.0/24')
     assert row.evidence['rpki']['matched'] == ['192.0.0.0/22-24 AS64500']
@@ -487,15 +488,15 @@ def test_shrinking_in_small_steps_is_refused_too(world):
 
 def test_each_contact_reads_the_change_in_their_own_language(world):
     from flask_babel import force_locale
-    request = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+    request = flow.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
                               actor='tester')
-    requests.check_pending()
-    requests.act([request.prefixes[0].id], 'configure', 'eng')
+    flow.check_pending()
+    flow.act([request.prefixes[0].id], 'configure', 'eng')
     vrps = list(VRPS)
     vrps[1] = ('198.51.100.0/24', 24, 64999)
     snapshots.load('test', write_vrps(world.tmp / 'v3.json', vrps))
     with force_locale('pt_BR'):                   # the worker's own language
-        revalidate.run()
+        flow.revalidate()
     text = body(mails()[-1])
     assert mails()[-1].recipient == 'peering@globex.example.com'
     assert '(was accept)' in text and 'verdict: reject' in text
@@ -504,7 +505,7 @@ def test_each_contact_reads_the_change_in_their_own_language(world):
 def test_a_big_request_gets_one_checked_message(world):
     text = '\n'.join(f'2001:db8:{n:x}::/48' for n in range(1, 701))
     request = submit(world, text)
-    requests.check_pending()
+    flow.check_pending()
     assert requests.summary(request) == {'approved': 700}
     assert len(mails()) == 1
 
@@ -523,15 +524,15 @@ def test_vrps_expire_while_their_snapshot_stays_in_use(world):
     snapshots.load('test', 'exp.json', data=json.dumps(data).encode())
     _live(world)
     now = utcnow()
-    revalidate.run(now=now)
-    assert not tasks.revalidation_due(now + dt.timedelta(minutes=5))
+    flow.revalidate(now=now)
+    assert not tasks.revalidation_due(flow.routing_settings(), now + dt.timedelta(minutes=5))
     index, _ = snapshots.current_index(now)
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'
     after = now + dt.timedelta(hours=3)
     index, _ = snapshots.current_index(after)
     assert index.validate('192.0.2.0/24', 64500).state == 'not-found'
-    assert tasks.revalidation_due(after)
-    outcome = revalidate.run(now=after)
+    assert tasks.revalidation_due(flow.routing_settings(), after)
+    outcome = flow.revalidate(now=after)
     assert outcome.changed == 1
     row = TrackedPrefix.get(TrackedPrefix.prefix == '192.0.2.0/24')
     assert row.rpki_state == 'not-found'

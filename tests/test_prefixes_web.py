@@ -13,6 +13,7 @@ import json
 import re
 
 import pytest
+import routing_fixtures as flow
 from conftest import db, prepared_app
 from shared_data import path as shared_path
 
@@ -21,7 +22,6 @@ from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, Outbox
 from noc.models.routing import PrefixHistory, PrefixRequest, RoutingAlert, TrackedPrefix
 from noc.routing import alerts
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import revalidate
 from noc.routing.rpki import snapshots
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
@@ -378,7 +378,7 @@ def test_the_prefix_page_shows_evidence_history_and_alerts(app, world, as_role, 
     with db(app):
         moved = [(64499, '192.0.2.0/24', 24)] + ROAS[1:]
         assert snapshots.load('test', vrp_file(tmp_path, moved, 'moved.json')).good
-        outcome = revalidate.run()
+        outcome = flow.revalidate()
         assert outcome.changed == 1
     page = engineer.get(f'/prefixes/{good.id}').get_data(as_text=True)
     assert '192.0.2.0/24 AS64500: RPKI valid → invalid' in page
@@ -475,8 +475,8 @@ def test_the_routing_page_shows_sources_and_the_chart_after_revalidation(app, wo
     act(engineer, req_id, 'approve', [rows['192.0.2.0/24'].id, rows['2001:db8:1::/48'].id])
     act(engineer, req_id, 'approve', [rows['198.51.100.0/24'].id], 'customer insists')
     with db(app):
-        revalidate.run(now=datetime.datetime.now(UTC) - datetime.timedelta(hours=2))
-        revalidate.run()
+        flow.revalidate(now=datetime.datetime.now(UTC) - datetime.timedelta(hours=2))
+        flow.revalidate()
     page = engineer.get('/routing/').get_data(as_text=True)
     assert '<svg' in page and page.count('<polyline') == 3
     assert 'class="series invalid"' in page and '<title id="chart-title">' in page

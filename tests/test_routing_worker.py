@@ -5,6 +5,7 @@ import datetime
 import os
 
 import pytest
+import routing_fixtures as flow
 from conftest import prepared_app
 from routing_fixtures import RPSL, VRPS, build_isps, write_rpsl, write_vrps
 from stayrtr_server import start_stayrtr
@@ -12,7 +13,6 @@ from stayrtr_server import start_stayrtr
 from noc.core.db import database
 from noc.models import OutboxMessage, utcnow
 from noc.models.routing import IrrLoad, RoutingAlert, TrackedPrefix, VrpSnapshot
-from noc.routing.prefix_requests import workflow as requests
 from noc.worker import Worker
 
 MINUTES = datetime.timedelta(minutes=1)
@@ -45,7 +45,7 @@ def test_worker_loads_stayrtr_over_http_checks_and_revalidates(db_url, tmp_path)
             'good', 4, 'rpki-client')
         # A request made now is checked at the next pass.
         isps = in_db(app, build_isps)
-        in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+        in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                            '192.0.2.0/24\n2001:db8:1::/48', actor='t'))
         done = worker.run_once(now=start + MINUTES)
         assert done.get('prefixes_checked') == 2
@@ -74,10 +74,10 @@ def test_changed_dump_triggers_revalidation_and_a_notice(db_url, tmp_path):
     start = utcnow()
     worker.run_once(now=start)
     isps = in_db(app, build_isps)
-    request = in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    request = in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                                  '192.0.2.0/24', actor='t'))
     worker.run_once(now=start + MINUTES)
-    in_db(app, lambda: requests.act([p.id for p in request.prefixes], 'configure', 'eng'))
+    in_db(app, lambda: flow.act([p.id for p in request.prefixes], 'configure', 'eng'))
     # The same file again: not reloaded, nothing revalidated.
     done = worker.run_once(now=start + 6 * MINUTES)
     assert in_db(app, lambda: IrrLoad.select().count()) == 1
@@ -104,7 +104,7 @@ def test_daily_revalidation_happens_without_new_data(engine, db_url, tmp_path):
     start = utcnow()
     worker.run_once(now=start)
     isps = in_db(app, build_isps)
-    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                        '192.0.2.0/24', actor='t'))
     done = worker.run_once(now=start + MINUTES)
     assert done.get('prefixes_revalidated') == 1           # the first run ever
@@ -122,7 +122,7 @@ def test_data_loaded_by_hand_is_revalidated_at_the_next_pass(db_url, tmp_path):
     in_db(app, lambda: snapshots.load('manual', write_vrps(tmp_path / 'v.json')))
     worker.run_once(now=start)
     isps = in_db(app, build_isps)
-    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                        '192.0.2.0/24', actor='t'))
     worker.run_once(now=start + MINUTES)
     assert 'prefixes_revalidated' not in worker.run_once(now=start + 2 * MINUTES)
@@ -156,7 +156,7 @@ def test_a_bad_vrp_source_does_not_stop_the_checks(db_url, tmp_path):
                    '"ta": ["x"]}]}')
     app = worker_app(db_url, {'broken': str(bad)}, {'TC': write_rpsl(tmp_path / 'tc.rpsl')})
     isps = in_db(app, build_isps)
-    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                        '192.0.2.0/24', actor='t'))
     done = Worker(app).run_once(now=utcnow())
     assert done.get('prefixes_checked') == 1 and 'routing_error' not in done

@@ -86,11 +86,14 @@ def irr_load_command(file, source, force):
 @with_appcontext
 def revalidate_command():
     """Check new requests and revalidate every approved and configured prefix now."""
-    from noc.routing.prefix_requests import revalidate
-    from noc.routing.prefix_requests import workflow as requests
+    from flask import current_app
+
+    from noc.routing.prefix_requests import commands
+    from noc.routing.settings import RoutingSettings
+    settings = RoutingSettings.of(current_app.config['NOC'])
     with database.connection_context():
-        checked = requests.check_pending()
-        outcome = revalidate.run()
+        checked = commands.check_pending(settings)
+        outcome = commands.revalidate(settings)
     click.echo(f'{checked} new prefixes checked; {outcome.checked} revalidated, '
                f'{outcome.changed} changed, {outcome.alerts} alerts, '
                f'{outcome.notices} notices queued')

@@ -14,9 +14,10 @@ from noc.accounts import tokens
 from noc.models import Circuit, CustomerAsn, utcnow
 from noc.models.routing import PrefixRequest
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import revalidate
+from noc.routing.prefix_requests import commands
 from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
+from noc.routing.settings import RoutingSettings
 
 # Demo API tokens: known secrets, like the demo password (never outside the demo).
 DEMO_TOKENS = {'provider': 'jnl_demo-provider-token-of-the-first-demo-isp00',
@@ -96,30 +97,34 @@ def load(now=None):
     if len(isps) < 3 or not free:
         return 0
     other_asn = free[0]
+    settings = RoutingSettings.of(current_app.config['NOC'])
     week_ago = now - datetime.timedelta(days=7)
     _load_vrps(_vrps(isps, other_asn), week_ago)
     _load_irr(_rpsl(isps), week_ago)
     made = 0
     for index, text, decisions in REQUESTS:
         customer, circuit, _ = isps[index]
-        request = requests.submit(customer, circuit, text, actor='demo',
+        request = commands.submit(circuit.id, text, settings=settings, actor='demo',
+                                  customer_id=customer.id,
                                   as_set='AS-JANELA-DEMO' if index == 0 else '',
                                   requested_by='demo', now=week_ago)
-        requests.check_pending(now=week_ago)
+        commands.check_pending(settings, now=week_ago)
         for row in request.prefixes:
             action = decisions.get(row.prefix)
             if action == 'reject':
-                requests.act([row.id], 'reject', 'demo', reason='ROA de outro AS; corrija o '
-                             'ROA no Registro.br e peça de novo.', now=week_ago)
+                commands.act(request.id, 'reject', settings=settings, prefix_ids=[row.id],
+                             actor='demo', reason='ROA de outro AS; corrija o ROA no '
+                             'Registro.br e peça de novo.', now=week_ago)
             elif action == 'configure' and row.state == 'approved':
-                requests.act([row.id], 'configure', 'demo', now=week_ago)
+                commands.act(request.id, 'configure', settings=settings, prefix_ids=[row.id],
+                             actor='demo', now=week_ago)
         made += 1
     # A week of daily revalidation; on the fourth day a ROA changes origin.
     for day in range(7, -1, -1):
         moment = now - datetime.timedelta(days=day)
         if day == 3:
             _load_vrps(_vrps(isps, other_asn, changed=True), moment)
-        revalidate.run(now=moment)
+        commands.revalidate(settings, now=moment)
     _tokens(isps[0][0])
     return made
 

@@ -24,8 +24,9 @@ from typing import BinaryIO, TextIO
 
 from flask_babel import lazy_gettext as _l
 
+from noc.core.limits import MAX_ASN
+
 GZIP_MAGIC = b'\x1f\x8b'
-MAX_ASN = 2 ** 32 - 1
 # Kept per ParseErrors: enough to show an operator what went wrong.
 MAX_SAMPLES = 20
 _CONTINUATION = frozenset(' \t+')

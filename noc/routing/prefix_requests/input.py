@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 import netaddr
 from flask_babel import lazy_gettext as _l
 
+from noc.core.limits import MAX_ASN
 from noc.routing.policy import special
 
-MAX_ASN = 4294967295
 # Longest prefixes most networks accept, shortest that RIRs hand out.
 MAX_LENGTH = {4: 24, 6: 48}
 MIN_LENGTH = {4: 8, 6: 16}

@@ -29,6 +29,7 @@ from itertools import islice
 import numpy as np
 from flask_babel import lazy_gettext as _l
 
+from noc.core.limits import MAX_ASN
 from noc.routing.rpki.rov import (
     AS_SET,
     CODE_ERROR,
@@ -40,7 +41,7 @@ from noc.routing.rpki.rov import (
     REASONS,
     STATES,
 )
-from noc.routing.rpki.vrps import MAX_ASN, parse_prefixes
+from noc.routing.rpki.vrps import parse_prefixes
 
 HEADER = ('prefix', 'origin', 'state', 'reason')
 ERROR = 'error'

@@ -138,19 +138,20 @@ def _prune(source, keep):
         VrpSnapshot.update(vrps=None).where(VrpSnapshot.id.in_(old)).execute()
 
 
-def current_names():
-    """The sources of the current set: those in config.toml's [rpki] sources; only
-    when none is configured (the demo, a lab), every source loaded by hand. A
-    file loaded once by hand must not keep a revoked ROA valid for ever."""
-    configured = sorted(settings()['sources'])
+def current_names(configured=None):
+    """The sources of the current set: those in config.toml's [rpki] sources
+    (`configured`); only when none is configured (the demo, a lab), every
+    source loaded by hand. A file loaded once by hand must not keep a revoked
+    ROA valid for ever."""
+    configured = sorted(settings()['sources'] if configured is None else configured)
     if configured:
         return configured
     return sorted(r[0] for r in VrpSnapshot.select(VrpSnapshot.source).distinct().tuples())
 
 
-def current_snapshots():
+def current_snapshots(configured=None):
     """The latest good snapshot of every current source (without their VRPs)."""
-    names = current_names()
+    names = current_names(configured)
     found = [last_good(name) for name in sorted(names)]
     return [s for s in found if s is not None]
 
@@ -164,9 +165,9 @@ def _combined(ids):
     return VrpTable.union(tables)
 
 
-def expired_between(since, now):
+def expired_between(since, now, configured=None):
     """How many VRPs of the current set expired after `since` and by `now`."""
-    index, _ = current_index(now)
+    index, _ = current_index(now, configured)
     if index is None:
         return 0
     low, high = int(since.timestamp()), int(now.timestamp())
@@ -174,13 +175,13 @@ def expired_between(since, now):
                    for c in (_cache['whole'].v4, _cache['whole'].v6)))
 
 
-def current_index(now=None):
+def current_index(now=None, configured=None):
     """(RovIndex of the current set, its snapshots), or (None, []) without any
     VRP data. Built once per set in each process, and again when a VRP in it
     expires: a snapshot still in use after its source stopped answering loses
     its VRPs as they expire, as a router's RTR cache would."""
     now = now or utcnow()
-    snapshots = current_snapshots()
+    snapshots = current_snapshots(configured)
     if not snapshots:
         return None, []
     # The digest is part of the key: ids alone repeat across databases (tests,

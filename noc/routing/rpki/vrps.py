@@ -19,7 +19,8 @@ from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 import numpy as np
 from flask_babel import lazy_gettext as _l
 
-MAX_ASN = 4294967295
+from noc.core.limits import MAX_ASN
+
 MAX_LENGTH = {4: 32, 6: 128}
 
 
