@@ -131,7 +131,7 @@ def prepare(app, pairs, seed, folder):
     revalidate_bench.fill(pairs)
     load, _ = irr_store.load_dump(_irr_dump(pairs, seed, folder), 'ARIN')
     assert load.status == 'good', load.error
-    assert snapshots.load('bench', 'derived',
+    assert snapshots.load('bench', 'derived', app.config['NOC']['rpki'],
                           data=revalidate_bench.vrp_json(pairs, random.Random(seed))).good
     outcome = revalidate.run(RoutingSettings.of(app.config['NOC']))
     filled = time.perf_counter() - started

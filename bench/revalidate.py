@@ -164,17 +164,18 @@ def run_engine(engine, pairs, irrd, seed):
             init_db(database.obj)
             fill(pairs)
             rng = random.Random(seed)
-            assert snapshots.load('bench', 'derived', data=vrp_json(pairs, rng)).good
-            snapshots.current_index()        # the index is built once per process
+            rpki = app.config['NOC']['rpki']
+            assert snapshots.load('bench', 'derived', rpki, data=vrp_json(pairs, rng)).good
+            snapshots.current_index(rpki['sources'])    # the index is built once per process
             print(f'{engine}: {len(pairs)} configured prefixes of '
                   f'{len({o for _, o in pairs})} customers, '
-                  f'{snapshots.current_snapshots()[0].vrp_count} VRPs', flush=True)
+                  f'{snapshots.current_snapshots(rpki["sources"])[0].vrp_count} VRPs', flush=True)
             timed('first run (all change)', results)
             timed('steady (nothing changed)', results)
             changed = set(random.Random(seed + 1).sample(pairs, len(pairs) // 20))
-            snapshots.load('bench', 'derived',
+            snapshots.load('bench', 'derived', rpki,
                            data=vrp_json(pairs, random.Random(seed), changed))
-            snapshots.current_index()
+            snapshots.current_index(rpki['sources'])
             timed('after 5% of ROAs changed origin', results)
             open_alerts = RoutingAlert.select().where(RoutingAlert.closed_at.is_null()).count()
             print(f'  open alerts now: {open_alerts}', flush=True)

@@ -139,3 +139,19 @@ def revalidate(settings=None, **kw):
 def validate(items, settings=None, **kw):
     from noc.routing.prefix_requests import validation
     return validation.validate(items, settings or routing_settings(), **kw)
+
+
+def load_vrps(source, location, settings=None, **kw):
+    """snapshots.load with the [rpki] settings of the app whose context is pushed."""
+    from noc.routing.rpki import snapshots
+    return snapshots.load(source, location, (settings or routing_settings()).rpki, **kw)
+
+
+def current_index(now=None, settings=None):
+    from noc.routing.rpki import snapshots
+    return snapshots.current_index((settings or routing_settings()).rpki['sources'], now)
+
+
+def current_snapshots(settings=None):
+    from noc.routing.rpki import snapshots
+    return snapshots.current_snapshots((settings or routing_settings()).rpki['sources'])

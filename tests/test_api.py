@@ -11,7 +11,6 @@ from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
 from noc.routing.irr import store as irr_store
-from noc.routing.rpki import snapshots
 
 PROBLEM = 'application/problem+json'
 
@@ -21,7 +20,7 @@ def api(db_url, tmp_path):
     app = prepared_app(db_url, prefixes={'lab': True})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
         secrets = {

@@ -12,7 +12,6 @@ from noc.models.routing import PrefixCheck, PrefixRequest, TrackedPrefix
 from noc.routing import tasks
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import adhoc
-from noc.routing.rpki import snapshots
 
 PROBLEM = 'application/problem+json'
 
@@ -41,7 +40,7 @@ def local(db_url, tmp_path):
     app = prepared_app(db_url, prefixes={'lab': True})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
     return _client(app, world)
@@ -122,7 +121,7 @@ def test_with_an_irrd_the_worker_answers_and_the_client_polls(db_url, tmp_path,
     app = prepared_app(db_url, irr=conf, prefixes={'lab': True})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
     call = _client(app, world)
     made = call('POST', '/checks', 'acme',
                 json={'prefixes': ['192.0.2.0/24'], 'as_set': 'AS-JANELA-A'})

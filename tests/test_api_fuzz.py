@@ -27,7 +27,6 @@ from werkzeug.serving import make_server
 from noc.accounts import tokens
 from noc.maintenance import reschedules as reschedule
 from noc.routing.irr import store as irr_store
-from noc.routing.rpki import snapshots
 
 CHECKS = ('not_a_server_error,status_code_conformance,content_type_conformance,'
           'response_headers_conformance,response_schema_conformance')
@@ -43,7 +42,7 @@ def served(pg_url, tmp_path):
     app = prepared_app(pg_url, prefixes={'lab': True}, api={'rate_limit': '1000000 per minute'})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
         flow.submit(world['acme'], world['circuits']['acme'], '192.0.2.0/24', actor='t')

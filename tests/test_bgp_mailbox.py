@@ -21,7 +21,6 @@ from noc.inbound import receive as inbound
 from noc.models import Contact, Customer, InboundMessage, MaintenanceWindow, OutboxMessage, utcnow
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import mail_query
-from noc.routing.rpki import snapshots
 from noc.web.mail import inbox as inbox_pages
 
 BGP = 'bgp@janela.example.net'
@@ -116,7 +115,7 @@ def world(db_url, tmp_path):
     ctx.push()
     database.connect(reuse_if_open=True)
     isps = build_isps()
-    snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+    flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
     irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
     irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
     acme, globex = isps['acme'], isps['globex']

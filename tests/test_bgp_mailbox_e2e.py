@@ -17,7 +17,6 @@ from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from noc.core.db import database
 from noc.models import InboundMessage, OutboxMessage, utcnow
 from noc.routing.irr import store as irr_store
-from noc.routing.rpki import snapshots
 from noc.worker import Worker
 
 BGP = 'bgp@janela.example.net'
@@ -34,7 +33,7 @@ def mail_app(db_url, imap_server, smtp_server, tmp_path):
               'timeout_seconds': 5})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
         world['r1'] = flow.submit(world['acme'], world['circuits']['acme'],

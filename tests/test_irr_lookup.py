@@ -13,7 +13,6 @@ from shared_data import path as shared
 from noc.core.db import database
 from noc.routing.irr import store as irr_store
 from noc.routing.irr.lookup import IrrLookup
-from noc.routing.rpki import snapshots
 
 
 def server_app(db_url, irrd, **irr):
@@ -181,7 +180,7 @@ def test_ripe_2016_as_one_world(db_url, irrd_server):
     with app.test_request_context():
         database.connect(reuse_if_open=True)
         try:
-            assert snapshots.load('ripe-2016', shared('ripe-2016', 'roas.csv')).good
+            assert flow.load_vrps('ripe-2016', shared('ripe-2016', 'roas.csv')).good
             results = flow.validate([((p, o), p, o, '') for p, o in announcements])
         finally:
             database.close()

@@ -38,7 +38,7 @@ def make_world(db_url, tmp_path, **prefixes):
     ctx.push()
     database.connect(reuse_if_open=True)
     isps = build_isps()
-    snapshots.load('test', write_vrps(tmp_path / 'vrps.json'))
+    flow.load_vrps('test', write_vrps(tmp_path / 'vrps.json'))
     irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
     irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
     return SimpleNamespace(app=app, ctx=ctx, tmp=tmp_path, **isps)
@@ -297,7 +297,7 @@ def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, pref
     vrps = [v for v in VRPS]
     if change == 'origin':
         vrps[0] = ('192.0.2.0/24', 24, 64509)
-        snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))
+        flow.load_vrps('test', write_vrps(world.tmp / 'v2.json', vrps))
     elif change == 'expired':
         # The same ROAs, the one for 192.0.2.0/24 now past its expiry, the rest valid.
         good = write_vrps(world.tmp / 'keep.json', vrps[1:])
@@ -308,10 +308,10 @@ def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, pref
         data['roas'].append({'prefix': '198.18.0.0/15', 'maxLength': 15, 'asn': 64500,
                              'ta': 'lacnic'})
         (world.tmp / 'v2.json').write_text(json.dumps(data))
-        snapshots.load('test', str(world.tmp / 'v2.json'))
+        flow.load_vrps('test', str(world.tmp / 'v2.json'))
     else:
         vrps[3] = ('2001:db8::/32', 32, 64500)
-        snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))
+        flow.load_vrps('test', write_vrps(world.tmp / 'v2.json', vrps))
     outcome = flow.revalidate()
     assert outcome.changed == 1
     row = by_prefix(PrefixRequest.get_by_id(request.id))[prefix]
@@ -343,35 +343,35 @@ def test_a_deleted_route_object_is_noticed(world):
 def test_a_bad_load_never_replaces_the_last_good_snapshot(world):
     good = snapshots.last_good('test')
     (world.tmp / 'broken.json').write_text('{"roas": [ {"prefix": "192.0.2.0/24", ')
-    result = snapshots.load('test', str(world.tmp / 'broken.json'))
+    result = flow.load_vrps('test', str(world.tmp / 'broken.json'))
     assert not result.good and result.snapshot.status == 'refused'
     alert = RoutingAlert.get(RoutingAlert.kind == 'rpki-source')
     assert alert.source == 'test' and alert.closed_at is None
-    assert snapshots.current_snapshots()[0].id == good.id
+    assert flow.current_snapshots()[0].id == good.id
     # Empty, and shrunk by more than 20%: refused too; one open alert per source.
-    result = snapshots.load('test', write_vrps(world.tmp / 'empty.json', []))
+    result = flow.load_vrps('test', write_vrps(world.tmp / 'empty.json', []))
     assert not result.good and 'no VRPs' in result.snapshot.error
-    result = snapshots.load('test', write_vrps(world.tmp / 'small.json', VRPS[:2]))
+    result = flow.load_vrps('test', write_vrps(world.tmp / 'small.json', VRPS[:2]))
     assert not result.good and '20%' in result.snapshot.error
-    result = snapshots.load('test', str(world.tmp / 'missing.json'))
+    result = flow.load_vrps('test', str(world.tmp / 'missing.json'))
     assert not result.good
     assert RoutingAlert.select().where(RoutingAlert.closed_at.is_null()).count() == 1
-    index, _ = snapshots.current_index()
+    index, _ = flow.current_index()
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'
     # A good load closes the alert.
-    assert snapshots.load('test', write_vrps(world.tmp / 'again.json', VRPS + [
+    assert flow.load_vrps('test', write_vrps(world.tmp / 'again.json', VRPS + [
         ('198.18.0.0/15', 15, 64500)])).good
     assert RoutingAlert.get_by_id(alert.id).closed_at is not None
 
 
 def test_an_unchanged_load_adds_no_snapshot_and_old_ones_lose_their_vrps(world):
     count = VrpSnapshot.select().count()
-    result = snapshots.load('test', write_vrps(world.tmp / 'same.json'))
+    result = flow.load_vrps('test', write_vrps(world.tmp / 'same.json'))
     assert result.good and not result.changed
     assert VrpSnapshot.select().count() == count
     world.app.config['NOC']['rpki']['keep_snapshots'] = 2
     for n in range(3):
-        snapshots.load('test', write_vrps(world.tmp / f'n{n}.json',
+        flow.load_vrps('test', write_vrps(world.tmp / f'n{n}.json',
                                           VRPS + [(f'198.51.100.{n * 8}/29', 29, 64501)]))
     kept = [s.vrps is not None for s in VrpSnapshot.select().where(
         VrpSnapshot.status == 'good').order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc())]
@@ -379,9 +379,9 @@ def test_an_unchanged_load_adds_no_snapshot_and_old_ones_lose_their_vrps(world):
 
 
 def test_several_sources_make_one_set(world):
-    assert snapshots.load('second', write_vrps(world.tmp / 'second.json',
+    assert flow.load_vrps('second', write_vrps(world.tmp / 'second.json',
                                                [('3fff:100::/32', 48, 64500)])).good
-    index, current = snapshots.current_index()
+    index, current = flow.current_index()
     assert {s.source for s in current} == {'test', 'second'}
     assert index.validate('3fff:100::/48', 64500).state == 'valid'
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'
@@ -409,7 +409,7 @@ def test_prefix_list_holds_only_configured_prefixes(world):
 
 def test_two_customers_asking_for_the_same_space_get_it_once(world):
     # ROAs for both origins (a space moving between them): both verdicts are accept.
-    snapshots.load('test', write_vrps(world.tmp / 'both.json',
+    flow.load_vrps('test', write_vrps(world.tmp / 'both.json',
                                       VRPS + [('198.51.100.0/24', 24, 64500)]))
     acme = submit(world, '198.51.100.0/24 AS64500')
     globex = flow.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
@@ -449,18 +449,18 @@ def test_an_irr_outage_is_not_a_change_of_the_customers_prefixes(world):
 def test_a_malformed_vrp_record_is_refused_not_a_crash(world):
     data = json.dumps({'roas': [{'prefix': '192.0.2.0/24', 'maxLength': 24, 'asn': 64500,
                                  'ta': {'name': 'lacnic'}}]}).encode()
-    result = snapshots.load('test', 'bad.json', data=data)
+    result = flow.load_vrps('test', 'bad.json', data=data)
     assert not result.good and 'trust anchor' in result.snapshot.error
     assert RoutingAlert.get(RoutingAlert.kind == 'rpki-source').source == 'test'
 
 
 def test_only_configured_sources_make_the_current_set(world):
-    snapshots.load('manual', write_vrps(world.tmp / 'old.json',
+    flow.load_vrps('manual', write_vrps(world.tmp / 'old.json',
                                         [('203.0.113.0/24', 24, 64500)]))
-    index, _ = snapshots.current_index()
+    index, _ = flow.current_index()
     assert index.validate('203.0.113.0/24', 64500).state == 'valid'   # nothing configured
     world.app.config['NOC']['rpki']['sources'] = {'test': 'unused-here.json'}
-    index, current = snapshots.current_index()
+    index, current = flow.current_index()
     assert [s.source for s in current] == ['test']
     assert index.validate('203.0.113.0/24', 64500).state == 'invalid'
 
@@ -468,7 +468,7 @@ def test_only_configured_sources_make_the_current_set(world):
 def test_new_evidence_with_the_same_states_is_recorded_quietly(world):
     _live(world)
     vrps = [('192.0.0.0/22', 24, 64500)] + VRPS[1:]
-    snapshots.load('test', write_vrps(world.tmp / 'loose.json', vrps))
+    flow.load_vrps('test', write_vrps(world.tmp / 'loose.json', vrps))
     outcome = flow.revalidate()
     assert outcome.changed == 0 and outcome.alerts == 0
     row = TrackedPrefix.get(TrackedPrefix.prefix == '192.0.2.0/24')
@@ -478,12 +478,12 @@ def test_new_evidence_with_the_same_states_is_recorded_quietly(world):
 
 def test_shrinking_in_small_steps_is_refused_too(world):
     big = [(f'2001:db8:{n:x}::/48', 48, 64500) for n in range(100)]
-    assert snapshots.load('test', write_vrps(world.tmp / 'big.json', big)).good
+    assert flow.load_vrps('test', write_vrps(world.tmp / 'big.json', big)).good
     for step, size in enumerate((85, 72)):
-        result = snapshots.load('test', write_vrps(world.tmp / f's{step}.json', big[:size]))
+        result = flow.load_vrps('test', write_vrps(world.tmp / f's{step}.json', big[:size]))
         assert result.good is (size == 85), result.snapshot.error
     assert 'against 100' in result.snapshot.error
-    assert snapshots.load('test', write_vrps(world.tmp / 's.json', big[:72]), force=True).good
+    assert flow.load_vrps('test', write_vrps(world.tmp / 's.json', big[:72]), force=True).good
 
 
 def test_each_contact_reads_the_change_in_their_own_language(world):
@@ -494,7 +494,7 @@ def test_each_contact_reads_the_change_in_their_own_language(world):
     flow.act([request.prefixes[0].id], 'configure', 'eng')
     vrps = list(VRPS)
     vrps[1] = ('198.51.100.0/24', 24, 64999)
-    snapshots.load('test', write_vrps(world.tmp / 'v3.json', vrps))
+    flow.load_vrps('test', write_vrps(world.tmp / 'v3.json', vrps))
     with force_locale('pt_BR'):                   # the worker's own language
         flow.revalidate()
     text = body(mails()[-1])
@@ -521,15 +521,15 @@ def test_vrps_expire_while_their_snapshot_stays_in_use(world):
     later = int((utcnow() + dt.timedelta(days=30)).timestamp())
     data = json.loads(open(write_vrps(world.tmp / 'exp.json', VRPS, expires=later)).read())
     data['roas'][0]['expires'] = soon                          # 192.0.2.0/24 AS64500
-    snapshots.load('test', 'exp.json', data=json.dumps(data).encode())
+    flow.load_vrps('test', 'exp.json', data=json.dumps(data).encode())
     _live(world)
     now = utcnow()
     flow.revalidate(now=now)
     assert not tasks.revalidation_due(flow.routing_settings(), now + dt.timedelta(minutes=5))
-    index, _ = snapshots.current_index(now)
+    index, _ = flow.current_index(now)
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'
     after = now + dt.timedelta(hours=3)
-    index, _ = snapshots.current_index(after)
+    index, _ = flow.current_index(after)
     assert index.validate('192.0.2.0/24', 64500).state == 'not-found'
     assert tasks.revalidation_due(flow.routing_settings(), after)
     outcome = flow.revalidate(now=after)
@@ -544,8 +544,8 @@ def test_a_reload_that_renews_expiries_updates_the_stored_vrps(world):
     from noc.models import utcnow
     soon = int((utcnow() + dt.timedelta(hours=2)).timestamp())
     renewed = int((utcnow() + dt.timedelta(days=2)).timestamp())
-    first = snapshots.load('test', write_vrps(world.tmp / 'a.json', VRPS, expires=soon))
-    again = snapshots.load('test', write_vrps(world.tmp / 'b.json', VRPS, expires=renewed))
+    first = flow.load_vrps('test', write_vrps(world.tmp / 'a.json', VRPS, expires=soon))
+    again = flow.load_vrps('test', write_vrps(world.tmp / 'b.json', VRPS, expires=renewed))
     assert again.good and not again.changed and again.snapshot.id == first.snapshot.id
-    index, _ = snapshots.current_index(utcnow() + dt.timedelta(hours=3))
+    index, _ = flow.current_index(utcnow() + dt.timedelta(hours=3))
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'

@@ -95,7 +95,7 @@ def world(app, tmp_path):
         globex = Customer.create(account_id='GLOBEX-7', name='Globex Corp', kind='enterprise')
         l2 = Circuit.create(circuit_id='JAN-L2-009', customer=globex, service='l2-transport',
                             a_site=site)
-        assert snapshots.load('test', vrp_file(tmp_path, ROAS)).good
+        assert flow.load_vrps('test', vrp_file(tmp_path, ROAS)).good
         dump = tmp_path / 'tc.db'
         dump.write_text(RPSL)
         load, _ = irr_store.load_dump(str(dump), 'TC')
@@ -377,7 +377,7 @@ def test_the_prefix_page_shows_evidence_history_and_alerts(app, world, as_role, 
     act(engineer, req_id, 'approve', [good.id])
     with db(app):
         moved = [(64499, '192.0.2.0/24', 24)] + ROAS[1:]
-        assert snapshots.load('test', vrp_file(tmp_path, moved, 'moved.json')).good
+        assert flow.load_vrps('test', vrp_file(tmp_path, moved, 'moved.json')).good
         outcome = flow.revalidate()
         assert outcome.changed == 1
     page = engineer.get(f'/prefixes/{good.id}').get_data(as_text=True)
@@ -456,9 +456,9 @@ def test_the_routing_page_shows_sources_and_the_chart_after_revalidation(app, wo
     stayrtr = shared_path('rpki', 'stayrtr-test.rpki.json')
     with db(app):
         # As if loaded when StayRTR's export was new: old enough to be stale now.
-        assert snapshots.load('stayrtr', stayrtr,
+        assert flow.load_vrps('stayrtr', stayrtr,
                               now=datetime.datetime(2023, 7, 28, tzinfo=UTC)).good
-        refused = snapshots.load('broken', '/nonexistent/vrps.json')
+        refused = flow.load_vrps('broken', '/nonexistent/vrps.json')
         assert not refused.good
     page = engineer.get('/routing/').get_data(as_text=True)
     assert '<svg' not in page and 'No revalidation has run yet' in page
@@ -490,7 +490,7 @@ def test_the_routing_page_shows_sources_and_the_chart_after_revalidation(app, wo
 
 def test_an_engineer_closes_an_alert(app, world, as_role):
     with db(app):
-        snapshots.load('broken', '/nonexistent/vrps.json')
+        flow.load_vrps('broken', '/nonexistent/vrps.json')
         alert = RoutingAlert.get(RoutingAlert.source == 'broken')
     engineer = as_role('engineer')
     dashboard = engineer.get('/').get_data(as_text=True)

@@ -14,7 +14,6 @@ from shared_data import path as shared
 
 from noc.core.db import database
 from noc.models.routing import IrrLoad, TrackedPrefix, VrpSnapshot
-from noc.routing.rpki import snapshots
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -131,7 +130,7 @@ def test_rov_reads_lines_and_writes_csv(cli_app, db_url, tmp_path):
     assert 'AS64510' in rows[3][3]
     # Against the current snapshot of the database.
     with cli_app.app_context(), database.connection_context():
-        snapshots.load('lab', vrps)
+        flow.load_vrps('lab', vrps)
     result = _rov([], '203.0.113.0/24 64510\n', db_url)
     assert result.returncode == 0, result.stderr
     assert list(csv.reader(io.StringIO(result.stdout)))[1][2] == 'valid'

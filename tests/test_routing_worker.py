@@ -115,11 +115,10 @@ def test_daily_revalidation_happens_without_new_data(engine, db_url, tmp_path):
 
 
 def test_data_loaded_by_hand_is_revalidated_at_the_next_pass(db_url, tmp_path):
-    from noc.routing.rpki import snapshots
     app = worker_app(db_url, {}, {'TC': write_rpsl(tmp_path / 'tc.rpsl')})
     worker = Worker(app)
     start = utcnow()
-    in_db(app, lambda: snapshots.load('manual', write_vrps(tmp_path / 'v.json')))
+    in_db(app, lambda: flow.load_vrps('manual', write_vrps(tmp_path / 'v.json')))
     worker.run_once(now=start)
     isps = in_db(app, build_isps)
     in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
@@ -128,7 +127,7 @@ def test_data_loaded_by_hand_is_revalidated_at_the_next_pass(db_url, tmp_path):
     assert 'prefixes_revalidated' not in worker.run_once(now=start + 2 * MINUTES)
     # `noc vrps load` of a set where the ROA names another origin: next pass, not tomorrow.
     moved = [('192.0.2.0/24', 24, 64999)] + VRPS[1:]
-    in_db(app, lambda: snapshots.load('manual', write_vrps(tmp_path / 'v2.json', moved)))
+    in_db(app, lambda: flow.load_vrps('manual', write_vrps(tmp_path / 'v2.json', moved)))
     done = worker.run_once(now=start + 3 * MINUTES)
     assert done.get('prefixes_changed') == 1
 

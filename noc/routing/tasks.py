@@ -32,7 +32,7 @@ def refresh_rpki(settings, now):
     for name, location in sorted(conf['sources'].items()):
         if not _due(_last_attempt(VrpSnapshot, name), conf['refresh_minutes'], now):
             continue
-        result = snapshots.load(name, location, now=now)
+        result = snapshots.load(name, location, conf, now=now)
         if result.good:
             log.info('RPKI %s: %d VRPs%s', name, result.snapshot.vrp_count,
                      '' if result.changed else ' (unchanged)')
@@ -73,7 +73,7 @@ def revalidation_due(settings, now):
         return True
     # A VRP of the current set expired since the last run (its source stopped
     # renewing it): the prefixes it validated must hear of it now.
-    return snapshots.expired_between(last.at, now, settings.rpki['sources']) > 0
+    return snapshots.expired_between(settings.rpki['sources'], last.at, now) > 0
 
 
 def _chore(name, work, done, default):

@@ -227,4 +227,4 @@ def close_alert(alert_id, *, actor, now=None):
         if closed:
             audit.record(actor, 'close', 'routing_alert', alert.id, alert.code,
                          before={'closed_at': None}, after={'closed_by': name})
-    return closed
+    return bool(closed)

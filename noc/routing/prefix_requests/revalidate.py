@@ -154,7 +154,7 @@ def run(settings, now=None, index=None, lookup=None):
     changes = []
     seen = data_seen()
     if index is None:
-        index, _ = snapshots.current_index(now, settings.rpki['sources'])
+        index, _ = snapshots.current_index(settings.rpki['sources'], now)
     own = lookup is None
     lookup = lookup or IrrLookup(settings.irr)
     try:

@@ -19,7 +19,7 @@ def validate(items, settings, index=None, lookup=None, previous=None):
     ({key: evidence of the last check}, for revalidation) fills in what a
     batch did not look up, and stands in for IRR sources that failed."""
     if index is None:
-        index, _ = snapshots.current_index(configured=settings.rpki['sources'])
+        index, _ = snapshots.current_index(settings.rpki['sources'])
     own = lookup is None
     lookup = lookup or IrrLookup(settings.irr)
     try:
