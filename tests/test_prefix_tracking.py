@@ -399,7 +399,7 @@ def test_prefix_list_holds_only_configured_prefixes(world):
     assert '2001:db8:1::/48' not in text and '3fff:100::/48' not in text
     juniper = filters.render(world.acme, 'juniper', circuit=world.circuits['acme'])
     assert '192.0.2.0/24;' in juniper
-    with pytest.raises(filters.FilterError):
+    with pytest.raises(filters.FilterRefused):
         filters.render(world.acme, 'nonsense')
     assert filters.find_customer('AS64500').id == world.acme.id
     assert filters.find_customer('GLOBEX-7').id == world.globex.id

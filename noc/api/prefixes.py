@@ -312,6 +312,6 @@ def prefix_list():
         raise ApiProblem(400, 'bad parameters', field_errors(errors))
     try:
         text = filters.render(customer, fmt, circuit, request.args.get('name') or None, family)
-    except filters.FilterError as exc:
-        raise ApiProblem(400, str(exc), field_errors({'name': str(exc)})) from None
+    except filters.FilterRefused as exc:
+        raise ApiProblem(400, str(exc), field_errors(exc.errors)) from None
     return text, 200, {'Content-Type': 'text/plain; charset=utf-8'}

@@ -119,7 +119,7 @@ def prefix_list_command(customer, fmt, session, name, family):
     with database.connection_context():
         try:
             text = filters.for_cli(customer, fmt, session, name, family)
-        except filters.FilterError as exc:
+        except filters.FilterRefused as exc:
             click.echo(f'prefix-list: {exc}', err=True)
             sys.exit(2)
     click.echo(text, nl=not text.endswith('\n'))

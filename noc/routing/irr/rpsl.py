@@ -24,6 +24,7 @@ from typing import BinaryIO, TextIO
 
 from flask_babel import lazy_gettext as _l
 
+from noc.core.errors import JanelaError
 from noc.core.limits import MAX_ASN
 
 GZIP_MAGIC = b'\x1f\x8b'
@@ -34,7 +35,7 @@ _ASN = re.compile(r'(?:AS)?([0-9]+)(?:\.([0-9]+))?', re.IGNORECASE)
 _SEPARATORS = re.compile(r'[\s,]+')
 
 
-class RpslError(ValueError):
+class RpslError(JanelaError, ValueError):
     """The input cannot be read as an RPSL dump (e.g. a truncated gzip file)."""
 
 

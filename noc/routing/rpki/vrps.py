@@ -19,12 +19,13 @@ from socket import AF_INET, AF_INET6, inet_ntop, inet_pton
 import numpy as np
 from flask_babel import lazy_gettext as _l
 
+from noc.core.errors import JanelaError
 from noc.core.limits import MAX_ASN
 
 MAX_LENGTH = {4: 32, 6: 128}
 
 
-class VrpFormatError(ValueError):
+class VrpFormatError(JanelaError, ValueError):
     """A VRP set, one of its records, or a stored blob is malformed."""
 
 

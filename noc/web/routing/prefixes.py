@@ -324,7 +324,7 @@ def prefix_list(customer_id):
     if not error:
         try:
             text = filters.render(customer, args['format'], circuit, name, args['family'])
-        except filters.FilterError as exc:
+        except filters.FilterRefused as exc:
             error = str(exc)
     if text is not None and request.args.get('download') == '1':
         return _download(text, name, args['format'])
