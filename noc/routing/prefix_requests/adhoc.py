@@ -16,7 +16,7 @@ from noc.core.limits import MAX_AS_SET, MAX_CHECK_PREFIXES, MAX_PREFIX_TEXT
 from noc.models import CustomerAsn, utcnow
 from noc.models.routing import PrefixCheck
 from noc.routing.prefix_requests import input as prefix_input
-from noc.routing.prefix_requests import validation
+from noc.routing.prefix_requests import numbers, sanity, validation
 from noc.routing.prefix_requests.workflow import as_set_problem
 
 KEEP = datetime.timedelta(hours=24)
@@ -39,7 +39,7 @@ def problems(prefix, origin, lab):
     in the current language; lengths are the operator's policy, not judged here.
     `lab`: the [prefixes] lab setting (documentation space allowed)."""
     limits = {'max_v4': 32, 'max_v6': 128, 'min_v4': 0, 'min_v6': 0}
-    return [str(p.message) for p in prefix_input.check(prefix, origin, lab=lab, limits=limits)]
+    return [str(p.message) for p in sanity.check(prefix, origin, lab=lab, limits=limits)]
 
 
 def create(text, settings, *, customer=None, token_id=None, as_set='', origin=None, now=None):
@@ -59,7 +59,7 @@ def create(text, settings, *, customer=None, token_id=None, as_set='', origin=No
                                 size=len(text), max=MAX_PREFIX_TEXT)
     if origin is not None:
         try:
-            origin = prefix_input.parse_asn(str(origin))
+            origin = numbers.parse_asn(str(origin))
         except ValueError as exc:
             errors['origin'] = exc.args[0] if exc.args else _l('an AS number')
     if errors:

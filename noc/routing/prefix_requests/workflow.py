@@ -20,8 +20,7 @@ from noc.models.routing import PrefixHistory, PrefixRequest, TrackedPrefix
 from noc.routing.labels import STATE_LABELS, label, parse_reference, reference  # noqa: F401 (callers name them here)
 from noc.routing.policy.claims import Claims
 from noc.routing.policy.verdict import REJECT
-from noc.routing.prefix_requests import input as prefix_input
-from noc.routing.prefix_requests import notices
+from noc.routing.prefix_requests import notices, sanity
 
 POLICY_ACTOR = 'policy'
 # action -> (states it applies to, state it leads to, reason required)
@@ -99,7 +98,7 @@ def line_problems(entries, customer, circuit, policy, allow_length, discreet=Fal
     claims = Claims()
     requested = _already_requested(customer.id, circuit.id)
     for entry in entries:
-        for problem in prefix_input.check(entry.prefix, entry.origin, lab=policy['lab'],
+        for problem in sanity.check(entry.prefix, entry.origin, lab=policy['lab'],
                                           limits=length_limits(policy)):
             if not (problem.overridable and allow_length):
                 problems.append((entry.line, entry.raw, problem.message))
@@ -128,14 +127,14 @@ def overlap_message(prefix, row):
 
 
 def length_limits(policy):
-    """The [prefixes] lengths, as prefix_input.check takes them."""
+    """The [prefixes] lengths, as sanity.check takes them."""
     return {'max_v4': policy['max_length_v4'], 'max_v6': policy['max_length_v6'],
             'min_v4': policy['min_length_v4'], 'min_v6': policy['min_length_v6']}
 
 
 def as_set_problem(as_set):
     """Why `as_set` (upper case, stripped) is no AS-SET name, or None."""
-    if as_set and not prefix_input.valid_as_set(as_set):
+    if as_set and not sanity.valid_as_set(as_set):
         return _l('"%(value)s" is not an AS-SET name (like AS-EXAMPLE or '
                   'AS64500:AS-CUSTOMERS)', value=as_set)
     return None
