@@ -24,8 +24,8 @@ from stayrtr_server import start_stayrtr
 
 from noc.routing.rpki.fetch import fetch
 from noc.routing.rpki.formats import parse
+from noc.routing.rpki.prefix_columns import parse_prefixes
 from noc.routing.rpki.rov import STATES, RovIndex
-from noc.routing.rpki.vrps import parse_prefixes
 
 RTRLIB_STATES = {'0': 'valid', '1': 'not-found', '2': 'invalid'}
 
