@@ -347,6 +347,12 @@ def test_engineers_decide_on_prefixes_and_providers_cannot(api):
     stranger = api('POST', path, 'engineer', json={'action': 'withdraw', 'reason': 'x',
                                                    'prefixes': [api.globex_prefix + 999]})
     assert stranger.status_code == 422
+    assert [e['field'] for e in stranger.get_json()['errors']] == ['prefixes']
+    # The command's limit, the same for every door: a field error, never a cut.
+    wordy = api('POST', path, 'engineer', json={'action': 'withdraw', 'reason': 'x' * 2001,
+                                                'all': True})
+    assert wordy.status_code == 422
+    assert [e['field'] for e in wordy.get_json()['errors']] == ['reason']
     assert api('POST', f'/prefix-requests/{2 ** 63}/actions', 'engineer',
                json={'action': 'approve', 'all': True}).status_code == 404
 

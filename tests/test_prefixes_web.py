@@ -521,3 +521,14 @@ def test_the_dashboard_counts_prefixes_waiting_for_a_decision(app, world, as_rol
     assert re.search(r'<strong>0</strong> Open routing alerts', page)
     with db(app):
         assert PrefixHistory.select().count() == 8        # submitted and checked, each
+
+
+def test_an_over_long_reason_is_refused_by_the_command_not_cut(app, world, as_role):
+    from noc.core.limits import MAX_REASON
+    engineer = as_role('engineer')
+    req_id = request_id(submit(engineer, world, text='192.0.2.0/24'))
+    row = rows_by_prefix(app)['192.0.2.0/24']
+    refused = act(engineer, req_id, 'reject', [row.id], 'r' * (MAX_REASON + 1))
+    assert refused.status_code == 400
+    assert 'The reason is too long (at most 2000 characters).' in refused.get_data(as_text=True)
+    assert rows_by_prefix(app)['192.0.2.0/24'].state == row.state
