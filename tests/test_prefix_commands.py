@@ -96,7 +96,7 @@ def test_submit_refuses_bad_lines_by_number_and_a_foreign_session(bare):
 
 # -- find ---------------------------------------------------------------------
 
-@pytest.mark.parametrize('row_id', [0, -1, MAX_ID, MAX_ID + 1, 2 ** 64, None, '1'])
+@pytest.mark.parametrize('row_id', [0, -1, MAX_ID, MAX_ID + 1, 2 ** 64, None, '1', True])
 def test_find_answers_not_found_for_any_id_that_names_no_row(bare, row_id):
     with pytest.raises(NotFound) as caught:
         commands.find(PrefixRequest, row_id)

@@ -45,7 +45,7 @@ def find(model, row_id):
     """The row of `model` with id `row_id`, or NotFound: also for an id past
     the database's integers, which names no row (asking would be a driver error)."""
     row = None
-    if isinstance(row_id, int) and 0 < row_id <= MAX_ID:
+    if isinstance(row_id, int) and not isinstance(row_id, bool) and 0 < row_id <= MAX_ID:
         row = model.get_or_none(model.id == row_id)
     if row is None:
         raise NotFound(model._meta.table_name.replace('_', ' '))
