@@ -93,6 +93,7 @@ from noc.models.routing import TrackedPrefix
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import revalidate
 from noc.routing.rpki import snapshots
+from noc.routing.settings import RoutingSettings
 
 SQLITE_PATH = os.path.join(OUT_DIR, 'janela-api.db')
 PG_NAME = 'janela_bench_api'
@@ -130,9 +131,9 @@ def prepare(app, pairs, seed, folder):
     revalidate_bench.fill(pairs)
     load, _ = irr_store.load_dump(_irr_dump(pairs, seed, folder), 'ARIN')
     assert load.status == 'good', load.error
-    assert snapshots.load('bench', 'derived',
+    assert snapshots.load('bench', 'derived', app.config['NOC']['rpki'],
                           data=revalidate_bench.vrp_json(pairs, random.Random(seed))).good
-    outcome = revalidate.run()
+    outcome = revalidate.run(RoutingSettings.of(app.config['NOC']))
     filled = time.perf_counter() - started
     started = time.perf_counter()
     secrets = {}

@@ -35,6 +35,7 @@ for folder in (PROJECT_DIR, os.path.join(PROJECT_DIR, 'tests'), BENCH_DIR):
 
 import irr_data
 import psycopg2
+from flask import current_app
 from helpers.irrd_server import start_irrd
 
 from noc import create_app
@@ -43,6 +44,7 @@ from noc.models import Circuit, Contact, Customer, CustomerAsn, Site, utcnow
 from noc.models.routing import PrefixRequest, RoutingAlert, TrackedPrefix
 from noc.routing.prefix_requests import revalidate
 from noc.routing.rpki import snapshots
+from noc.routing.settings import RoutingSettings
 
 PG_SERVER = 'postgresql://postgres@127.0.0.1:5432'
 
@@ -136,7 +138,7 @@ def vrp_json(pairs, rng, changed=()):
 
 def timed(label, results):
     start = time.perf_counter()
-    outcome = revalidate.run()
+    outcome = revalidate.run(RoutingSettings.of(current_app.config['NOC']))
     seconds = time.perf_counter() - start
     results.append((label, seconds, outcome))
     print(f'  {label:<34} {seconds:6.2f} s   checked {outcome.checked:>6}  changed '
@@ -162,17 +164,18 @@ def run_engine(engine, pairs, irrd, seed):
             init_db(database.obj)
             fill(pairs)
             rng = random.Random(seed)
-            assert snapshots.load('bench', 'derived', data=vrp_json(pairs, rng)).good
-            snapshots.current_index()        # the index is built once per process
+            rpki = app.config['NOC']['rpki']
+            assert snapshots.load('bench', 'derived', rpki, data=vrp_json(pairs, rng)).good
+            snapshots.current_index(rpki['sources'])    # the index is built once per process
             print(f'{engine}: {len(pairs)} configured prefixes of '
                   f'{len({o for _, o in pairs})} customers, '
-                  f'{snapshots.current_snapshots()[0].vrp_count} VRPs', flush=True)
+                  f'{snapshots.current_snapshots(rpki["sources"])[0].vrp_count} VRPs', flush=True)
             timed('first run (all change)', results)
             timed('steady (nothing changed)', results)
             changed = set(random.Random(seed + 1).sample(pairs, len(pairs) // 20))
-            snapshots.load('bench', 'derived',
+            snapshots.load('bench', 'derived', rpki,
                            data=vrp_json(pairs, random.Random(seed), changed))
-            snapshots.current_index()
+            snapshots.current_index(rpki['sources'])
             timed('after 5% of ROAs changed origin', results)
             open_alerts = RoutingAlert.select().where(RoutingAlert.closed_at.is_null()).count()
             print(f'  open alerts now: {open_alerts}', flush=True)

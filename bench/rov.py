@@ -215,7 +215,7 @@ def snapshot_database(directory, vrp_file):
     app = create_app({'app': {'secret_key': 'b' * 40}, 'database': {'url': url}}, environ={})
     with app.app_context(), database.connection_context():
         init_db(database.obj)
-        assert snapshots.load('derived', vrp_file).good
+        assert snapshots.load('derived', vrp_file, app.config['NOC']['rpki']).good
     return url
 
 

@@ -20,6 +20,7 @@ from noc.mail import outbox, transport
 from noc.maintenance import windows
 from noc.models import utcnow
 from noc.routing import tasks as routing_tasks
+from noc.routing.settings import RoutingSettings
 
 log = logging.getLogger('janela.worker')
 
@@ -69,7 +70,7 @@ class Worker:
         """RPKI and IRR loads, checks and revalidation; trouble here is logged and
         must not keep the outbox from being delivered."""
         try:
-            return routing_tasks.run(now)
+            return routing_tasks.run(RoutingSettings.of(self.conf), now)
         except Exception:
             log.exception('routing work failed; trying again next pass')
             return {'routing_error': 1}

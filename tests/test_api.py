@@ -3,6 +3,7 @@ per-token rate limits, prefix requests scoped to the token's customer, and an
 OpenAPI document that matches the routes."""
 import re
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import db, prepared_app
 from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
@@ -10,8 +11,6 @@ from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import workflow as requests
-from noc.routing.rpki import snapshots
 
 PROBLEM = 'application/problem+json'
 
@@ -21,7 +20,7 @@ def api(db_url, tmp_path):
     app = prepared_app(db_url, prefixes={'lab': True})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
         secrets = {
@@ -33,9 +32,9 @@ def api(db_url, tmp_path):
             'engineer': tokens.create({'name': 'e', 'kind': 'noc', 'role': 'engineer'},
                                       'admin')[1],
         }
-        globex_request = requests.submit(world['globex'], world['circuits']['globex'],
+        globex_request = flow.submit(world['globex'], world['circuits']['globex'],
                                          '198.51.100.0/24', actor='t')
-        requests.check_pending()
+        flow.check_pending()
     client = app.test_client()
 
     def call(method, path, who=None, **kw):
@@ -273,7 +272,7 @@ def test_a_body_over_the_size_limit_is_a_413_problem(api):
 def test_prefix_list_download_is_the_customers_own(api):
     with db(api.app):
         from noc.models.routing import TrackedPrefix
-        requests.act([api.globex_prefix], 'configure', 'eng')
+        flow.act([api.globex_prefix], 'configure', 'eng')
         assert TrackedPrefix.get_by_id(api.globex_prefix).state == 'configured'
     text = api('GET', '/prefix-list?format=juniper', 'globex')
     assert text.status_code == 200 and text.mimetype == 'text/plain'
@@ -348,6 +347,12 @@ def test_engineers_decide_on_prefixes_and_providers_cannot(api):
     stranger = api('POST', path, 'engineer', json={'action': 'withdraw', 'reason': 'x',
                                                    'prefixes': [api.globex_prefix + 999]})
     assert stranger.status_code == 422
+    assert [e['field'] for e in stranger.get_json()['errors']] == ['prefixes']
+    # The command's limit, the same for every door: a field error, never a cut.
+    wordy = api('POST', path, 'engineer', json={'action': 'withdraw', 'reason': 'x' * 2001,
+                                                'all': True})
+    assert wordy.status_code == 422
+    assert [e['field'] for e in wordy.get_json()['errors']] == ['reason']
     assert api('POST', f'/prefix-requests/{2 ** 63}/actions', 'engineer',
                json={'action': 'approve', 'all': True}).status_code == 404
 

@@ -1,6 +1,7 @@
 """Ad hoc checks over the API: the RPKI and IRR answer for any prefix and
 origin, no request made; at once from loaded data, by the worker (against a
 real IRRd) when servers are configured; a provider sees only its own checks."""
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import db, prepared_app
 from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
@@ -10,7 +11,6 @@ from noc.models.routing import PrefixCheck, PrefixRequest, TrackedPrefix
 from noc.routing import tasks
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import adhoc
-from noc.routing.rpki import snapshots
 
 PROBLEM = 'application/problem+json'
 
@@ -39,7 +39,7 @@ def local(db_url, tmp_path):
     app = prepared_app(db_url, prefixes={'lab': True})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
     return _client(app, world)
@@ -120,7 +120,7 @@ def test_with_an_irrd_the_worker_answers_and_the_client_polls(db_url, tmp_path,
     app = prepared_app(db_url, irr=conf, prefixes={'lab': True})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
     call = _client(app, world)
     made = call('POST', '/checks', 'acme',
                 json={'prefixes': ['192.0.2.0/24'], 'as_set': 'AS-JANELA-A'})
@@ -129,7 +129,7 @@ def test_with_an_irrd_the_worker_answers_and_the_client_polls(db_url, tmp_path,
     waiting = call('GET', f'/checks/{made.get_json()["id"]}', 'acme')
     assert waiting.get_json()['state'] == 'pending' and 'Retry-After' in waiting.headers
     with db(app):
-        assert tasks.run().get('adhoc_checks') == 1
+        assert tasks.run(flow.routing_settings()).get('adhoc_checks') == 1
     done = call('GET', f'/checks/{made.get_json()["id"]}', 'acme').get_json()
     assert done['state'] == 'done' and done['done_at']
     result = done['results'][0]
@@ -144,6 +144,6 @@ def test_checks_are_forgotten_after_a_day(local):
     made = local('POST', '/checks', 'acme', json={'prefixes': ['192.0.2.0/24']}).get_json()
     with db(local.app):
         later = PrefixCheck.get_by_id(made['id']).created_at + adhoc.KEEP
-        adhoc.answer_pending(now=later + datetime.timedelta(seconds=1))
+        adhoc.answer_pending(flow.routing_settings(), now=later + datetime.timedelta(seconds=1))
         assert PrefixCheck.select().count() == 0
     assert local('GET', f'/checks/{made["id"]}', 'acme').status_code == 404

@@ -17,6 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import db, prepared_app
 from helpers.maintenance_fixtures import confirmed, local
@@ -26,8 +27,6 @@ from werkzeug.serving import make_server
 from noc.accounts import tokens
 from noc.maintenance import reschedule_commands
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import workflow as requests
-from noc.routing.rpki import snapshots
 
 pytestmark = pytest.mark.external    # the schemathesis CLI, minutes of fuzzing
 
@@ -45,13 +44,13 @@ def served(pg_url, tmp_path):
     app = prepared_app(pg_url, prefixes={'lab': True}, api={'rate_limit': '1000000 per minute'})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
-        requests.submit(world['acme'], world['circuits']['acme'], '192.0.2.0/24', actor='t')
-        requests.submit(world['globex'], world['circuits']['globex'], '198.51.100.0/24',
+        flow.submit(world['acme'], world['circuits']['acme'], '192.0.2.0/24', actor='t')
+        flow.submit(world['globex'], world['circuits']['globex'], '198.51.100.0/24',
                         actor='t')
-        requests.check_pending()
+        flow.check_pending()
         # A published window over ACME's session with a reschedule request of
         # ACME's, so the window and reschedule operations find rows (id 1).
         window = confirmed(segments='', circuits='JAN-IPT-001', starts_at=local(12, 23),

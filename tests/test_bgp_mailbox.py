@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from types import SimpleNamespace
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import prepared_app
 from helpers import inbound_fixtures as fixtures
@@ -20,8 +21,6 @@ from noc.inbound import receive as inbound
 from noc.models import Contact, Customer, InboundMessage, MaintenanceWindow, OutboxMessage, utcnow
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import mail_query
-from noc.routing.prefix_requests import workflow as requests
-from noc.routing.rpki import snapshots
 from noc.web.mail import inbox as inbox_pages
 
 BGP = 'bgp@janela.example.net'
@@ -116,15 +115,15 @@ def world(db_url, tmp_path):
     ctx.push()
     database.connect(reuse_if_open=True)
     isps = build_isps()
-    snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+    flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
     irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
     irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
     acme, globex = isps['acme'], isps['globex']
-    r1 = requests.submit(acme, isps['circuits']['acme'], '192.0.2.0/24\n2001:db8:1::/48',
+    r1 = flow.submit(acme, isps['circuits']['acme'], '192.0.2.0/24\n2001:db8:1::/48',
                          actor='t')
-    r2 = requests.submit(acme, isps['circuits']['acme'], '203.0.113.0/24', actor='t')
-    r3 = requests.submit(globex, isps['circuits']['globex'], '198.51.100.0/24', actor='t')
-    requests.check_pending()
+    r2 = flow.submit(acme, isps['circuits']['acme'], '203.0.113.0/24', actor='t')
+    r3 = flow.submit(globex, isps['circuits']['globex'], '198.51.100.0/24', actor='t')
+    flow.check_pending()
     OutboxMessage.delete().execute()           # the notices of the checks
     yield SimpleNamespace(app=app, r1=r1, r2=r2, r3=r3, **isps)
     database.close()
@@ -622,7 +621,7 @@ def test_a_bad_mailbox_address_stops_start_up_naming_the_key(tmp_path):
 
 
 def test_prefix_notices_ask_for_replies_at_the_bgp_mailbox(world):
-    requests.act([world.r3.prefixes[0].id], 'configure', 'eng')
+    flow.act([world.r3.prefixes[0].id], 'configure', 'eng')
     notice = sent('prefix')[-1]
     headers = email.message_from_string(notice.raw, policy=email.policy.default)
     assert headers['Reply-To'] == BGP

@@ -8,6 +8,7 @@ import email.policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import db, prepared_app
 from helpers import inbound_fixtures as fixtures
@@ -16,8 +17,6 @@ from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from noc.core.db import database
 from noc.models import InboundMessage, OutboxMessage, utcnow
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import workflow as requests
-from noc.routing.rpki import snapshots
 from noc.worker import Worker
 
 BGP = 'bgp@janela.example.net'
@@ -34,16 +33,16 @@ def mail_app(db_url, imap_server, smtp_server, tmp_path):
               'timeout_seconds': 5})
     with db(app):
         world = build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'v.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'v.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
         irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
-        world['r1'] = requests.submit(world['acme'], world['circuits']['acme'],
+        world['r1'] = flow.submit(world['acme'], world['circuits']['acme'],
                                       '192.0.2.0/24\n2001:db8:1::/48', actor='t')
-        world['r2'] = requests.submit(world['acme'], world['circuits']['acme'],
+        world['r2'] = flow.submit(world['acme'], world['circuits']['acme'],
                                       '203.0.113.0/24', actor='t')
-        world['r3'] = requests.submit(world['globex'], world['circuits']['globex'],
+        world['r3'] = flow.submit(world['globex'], world['circuits']['globex'],
                                       '198.51.100.0/24', actor='t')
-        requests.check_pending()
+        flow.check_pending()
         world['ids'] = {k: [p.id for p in world[k].prefixes] for k in ('r1', 'r2', 'r3')}
         OutboxMessage.delete().execute()          # the notices of the checks
     yield app, world

@@ -3,6 +3,7 @@ ripe-2016 files as one consistent world of ROAs, route objects and
 announcements validated end to end."""
 import socket
 
+import helpers.routing_fixtures as flow
 import netaddr
 import pytest
 from conftest import prepared_app
@@ -11,8 +12,6 @@ from helpers.shared_data import path as shared
 from noc.core.db import database
 from noc.routing.irr import store as irr_store
 from noc.routing.irr.lookup import IrrLookup
-from noc.routing.prefix_requests import validation
-from noc.routing.rpki import snapshots
 
 
 def server_app(db_url, irrd, **irr):
@@ -31,7 +30,7 @@ def irr_ctx(db_url, irrd_server):
 
 
 def test_route_objects_come_from_every_source_of_the_server(irr_ctx):
-    with IrrLookup(irr_ctx.config['NOC']) as lookup:
+    with IrrLookup(irr_ctx.config["NOC"]["irr"]) as lookup:
         routes = lookup.routes(['192.0.2.0/24', '193.254.30.0/24', '203.0.113.0/24',
                                 '2001:db8:100::/48', '3fff:1::/48'])
         assert lookup.failed == {}
@@ -42,7 +41,7 @@ def test_route_objects_come_from_every_source_of_the_server(irr_ctx):
 
 
 def test_as_set_expansion_across_sources_ends_despite_the_loop(irr_ctx):
-    with IrrLookup(irr_ctx.config['NOC']) as lookup:
+    with IrrLookup(irr_ctx.config["NOC"]["irr"]) as lookup:
         members = lookup.as_set_members('AS-JANELA-A')
         assert members == {64500, 64501, 64502, 64503}
         assert lookup.as_set_members('as-janela-c') == {64502, 64503}
@@ -54,7 +53,7 @@ def test_server_and_local_dump_combine(irr_ctx, tmp_path):
     dump.write_text('route6: 3fff:1::/48\norigin: AS64500\nsource: RADB\n\n'
                     'as-set: AS-LOCAL\nmembers: AS-JANELA-C, AS64509\nsource: RADB\n')
     irr_store.load_dump(str(dump), 'RADB-DUMP')
-    with IrrLookup(irr_ctx.config['NOC']) as lookup:
+    with IrrLookup(irr_ctx.config["NOC"]["irr"]) as lookup:
         assert lookup.routes(['3fff:1::/48'])['3fff:1::/48'] == [('RADB-DUMP', 64500)]
         # A local set naming a set only the server knows: the local part is
         # expanded here; the server knows nothing of AS-LOCAL.
@@ -65,7 +64,7 @@ def test_the_verdict_reads_the_registry_of_the_address_space(irr_ctx):
     """203.0.113.0/24 is documentation space (no RIR); 193.254.30.0/24 is RIPE
     space registered in RIPE: no wrong-registry finding. Checked with the
     expected sources of LACNIC forced for a RIPE prefix's origin below."""
-    results = validation.validate([
+    results = flow.validate([
         ('doc', '192.0.2.0/24', 64500, 'AS-JANELA-A'),
         ('ripe', '193.254.30.0/24', 12726, ''),
         ('other', '192.0.2.0/24', 64511, ''),
@@ -86,7 +85,7 @@ def test_an_object_only_outside_the_rirs_registry_is_reported(db_url, irrd_serve
     with app.test_request_context():
         database.connect(reuse_if_open=True)
         try:
-            result = validation.validate([('x', '193.254.30.0/24', 12726, '')])['x']
+            result = flow.validate([('x', '193.254.30.0/24', 12726, '')])['x']
         finally:
             database.close()
     finding = [f for f in result['findings'] if f['code'] == 'irr_wrong_registry'][0]
@@ -104,7 +103,7 @@ def test_an_unreachable_server_makes_irr_unknown_not_missing(db_url):
     with app.test_request_context():
         database.connect(reuse_if_open=True)
         try:
-            result = validation.validate([('x', '192.0.2.0/24', 64500, '')])['x']
+            result = flow.validate([('x', '192.0.2.0/24', 64500, '')])['x']
         finally:
             database.close()
     assert result['irr_state'] == 'unknown'
@@ -180,8 +179,8 @@ def test_ripe_2016_as_one_world(db_url, irrd_server):
     with app.test_request_context():
         database.connect(reuse_if_open=True)
         try:
-            assert snapshots.load('ripe-2016', shared('ripe-2016', 'roas.csv')).good
-            results = validation.validate([((p, o), p, o, '') for p, o in announcements])
+            assert flow.load_vrps('ripe-2016', shared('ripe-2016', 'roas.csv')).good
+            results = flow.validate([((p, o), p, o, '') for p, o in announcements])
         finally:
             database.close()
     assert len(results) == len(announcements) > 150
@@ -227,9 +226,9 @@ def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, mon
     with app.test_request_context():
         database.connect(reuse_if_open=True)
         try:
-            single = validation.validate(items)
+            single = flow.validate(items)
             monkeypatch.setattr(irr_lookup, 'BATCH_FROM', 1)
-            batch = validation.validate(items)
+            batch = flow.validate(items)
         finally:
             database.close()
     assert len(batch) == len(items)

@@ -3,16 +3,10 @@ import pytest
 from flask_babel.speaklater import LazyString
 from helpers.shared_data import path
 
-from noc.routing.prefix_requests.input import (
-    Entry,
-    canonical_prefix,
-    check,
-    parse_asn,
-    parse_lines,
-    parse_prefix,
-    valid_as_set,
-)
+from noc.routing.prefix_requests.input import Entry, parse_lines
+from noc.routing.prefix_requests.numbers import canonical_prefix, parse_asn, parse_prefix
 from noc.routing.prefix_requests.prefix_lists import FORMATS, render
+from noc.routing.prefix_requests.sanity import check, valid_as_set
 
 
 def pairs(parsed):

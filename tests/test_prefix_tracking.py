@@ -4,6 +4,7 @@ import email
 import json
 from types import SimpleNamespace
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import prepared_app
 from helpers.routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
@@ -19,7 +20,7 @@ from noc.models.routing import (
     VrpSnapshot,
 )
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import filters, revalidate
+from noc.routing.prefix_requests import filters
 from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
 
@@ -37,7 +38,7 @@ def make_world(db_url, tmp_path, **prefixes):
     ctx.push()
     database.connect(reuse_if_open=True)
     isps = build_isps()
-    snapshots.load('test', write_vrps(tmp_path / 'vrps.json'))
+    flow.load_vrps('test', write_vrps(tmp_path / 'vrps.json'))
     irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
     irr_store.load_dump(write_rpsl(tmp_path / 'radb.rpsl', RADB), 'RADB')
     return SimpleNamespace(app=app, ctx=ctx, tmp=tmp_path, **isps)
@@ -52,7 +53,7 @@ def world(db_url, tmp_path):
 
 
 def submit(world, text, circuit='acme', customer='acme', **kw):
-    return requests.submit(world.__dict__[customer], world.circuits[circuit], text,
+    return flow.submit(world.__dict__[customer], world.circuits[circuit], text,
                            actor='tester', **kw)
 
 
@@ -138,9 +139,9 @@ def test_length_limits_can_be_overridden_by_the_noc(world):
 
 
 def test_overlap_with_another_customers_accepted_prefix_is_refused(world):
-    globex = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+    globex = flow.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
                              actor='tester')
-    requests.check_pending()
+    flow.check_pending()
     assert globex.prefixes[0].state == 'approved'
     with pytest.raises(requests.RequestRefused) as caught:
         submit(world, '198.51.100.0/25 AS64500', allow_length=True)
@@ -158,7 +159,7 @@ def test_the_same_prefix_twice_on_a_session_is_refused(world):
 
 def test_check_gives_each_prefix_its_verdict_and_auto_approves_accepts(world):
     request = submit(world, ALL)
-    assert requests.check_pending() == 5
+    assert flow.check_pending() == 5
     rows = by_prefix(request)
     expect = {
         '192.0.2.0/24': ('valid', 'match', 'accept', 'approved'),
@@ -188,7 +189,7 @@ def test_auto_approval_can_be_turned_off(db_url, tmp_path):
     w = make_world(db_url, tmp_path, auto_approve=False)
     try:
         request = submit(w, '192.0.2.0/24')
-        requests.check_pending()
+        flow.check_pending()
         assert request.prefixes[0].state == 'checked'
         assert request.prefixes[0].verdict == 'accept'
     finally:
@@ -198,12 +199,12 @@ def test_auto_approval_can_be_turned_off(db_url, tmp_path):
 
 def test_as_set_membership_is_recursive_and_survives_a_loop(world):
     request = submit(world, '192.0.2.0/24\n2001:db8:1::/48 AS64502', as_set='AS-ACME')
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
     for row in rows.values():
         assert 'as_set_member' in [f['code'] for f in row.findings]
     unknown = submit(world, '3fff:100::/48', as_set='AS-NOWHERE')
-    requests.check_pending()
+    flow.check_pending()
     finding = [f for f in unknown.prefixes[0].findings if f['code'] == 'as_set_unknown']
     assert finding and finding[0]['outcome'] == 'attention'
 
@@ -213,7 +214,7 @@ def test_without_vrps_nothing_is_accepted_blindly(db_url, tmp_path):
     try:
         snapshots.forget('test')
         request = submit(w, '192.0.2.0/24')
-        requests.check_pending()
+        flow.check_pending()
         row = request.prefixes[0]
         assert row.verdict == 'attention'
         assert 'rpki_no_data' in [f['code'] for f in row.findings]
@@ -226,14 +227,14 @@ def test_without_vrps_nothing_is_accepted_blindly(db_url, tmp_path):
 
 def test_workflow_approve_configure_withdraw_with_audit_history_and_notices(world):
     request = submit(world, ALL)
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
     attention = rows['3fff:100::/48']
-    requests.act([attention.id], 'approve', 'eng')
-    requests.act([attention.id, rows['192.0.2.0/24'].id], 'configure', 'eng')
+    flow.act([attention.id], 'approve', 'eng')
+    flow.act([attention.id, rows['192.0.2.0/24'].id], 'configure', 'eng')
     with pytest.raises(requests.ActionRefused):
-        requests.act([attention.id], 'withdraw', 'eng')          # needs a reason
-    requests.act([attention.id], 'withdraw', 'eng', reason='customer returned the block')
+        flow.act([attention.id], 'withdraw', 'eng')          # needs a reason
+    flow.act([attention.id], 'withdraw', 'eng', reason='customer returned the block')
     attention = TrackedPrefix.get_by_id(attention.id)
     assert attention.state == 'withdrawn'
     events = [h.event for h in requests.history(attention)]
@@ -248,21 +249,21 @@ def test_workflow_approve_configure_withdraw_with_audit_history_and_notices(worl
 
 def test_actions_refuse_wrong_states_and_unexplained_overrides(world):
     request = submit(world, ALL)
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['192.0.2.0/24'].id], 'approve', 'eng')     # already approved
+        flow.act([rows['192.0.2.0/24'].id], 'approve', 'eng')     # already approved
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['203.0.113.0/24'].id], 'configure', 'eng')  # not approved
+        flow.act([rows['203.0.113.0/24'].id], 'configure', 'eng')  # not approved
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['203.0.113.0/24'].id], 'approve', 'eng')    # verdict reject
-    requests.act([rows['203.0.113.0/24'].id], 'approve', 'eng',
+        flow.act([rows['203.0.113.0/24'].id], 'approve', 'eng')    # verdict reject
+    flow.act([rows['203.0.113.0/24'].id], 'approve', 'eng',
                  reason='ROA being fixed, agreed with the customer')
     assert TrackedPrefix.get_by_id(rows['203.0.113.0/24'].id).state == 'approved'
     with pytest.raises(requests.ActionRefused):
-        requests.act([rows['3fff:200::/48'].id], 'reject', 'eng')      # needs a reason
-    requests.act([rows['3fff:200::/48'].id], 'reject', 'eng', reason='no ROA, no route object')
-    requests.act([rows['3fff:200::/48'].id], 'recheck', 'eng')
+        flow.act([rows['3fff:200::/48'].id], 'reject', 'eng')      # needs a reason
+    flow.act([rows['3fff:200::/48'].id], 'reject', 'eng', reason='no ROA, no route object')
+    flow.act([rows['3fff:200::/48'].id], 'recheck', 'eng')
     assert TrackedPrefix.get_by_id(rows['3fff:200::/48'].id).state == 'received'
 
 
@@ -270,16 +271,16 @@ def test_actions_refuse_wrong_states_and_unexplained_overrides(world):
 
 def _live(world):
     request = submit(world, '192.0.2.0/24\n2001:db8:1::/48')
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
-    requests.act([r.id for r in rows.values()], 'configure', 'eng')
+    flow.act([r.id for r in rows.values()], 'configure', 'eng')
     return request
 
 
 def test_revalidation_without_change_raises_nothing(world):
     _live(world)
     before = OutboxMessage.select().count()
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert (outcome.checked, outcome.changed) == (2, 0)
     assert OutboxMessage.select().count() == before
     sample = RpkiStateSample.get()
@@ -296,7 +297,7 @@ def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, pref
     vrps = list(VRPS)
     if change == 'origin':
         vrps[0] = ('192.0.2.0/24', 24, 64509)
-        snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))
+        flow.load_vrps('test', write_vrps(world.tmp / 'v2.json', vrps))
     elif change == 'expired':
         # The same ROAs, the one for 192.0.2.0/24 now past its expiry, the rest valid.
         good = write_vrps(world.tmp / 'keep.json', vrps[1:])
@@ -307,11 +308,11 @@ def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, pref
         data['roas'].append({'prefix': '198.18.0.0/15', 'maxLength': 15, 'asn': 64500,
                              'ta': 'lacnic'})
         (world.tmp / 'v2.json').write_text(json.dumps(data))
-        snapshots.load('test', str(world.tmp / 'v2.json'))
+        flow.load_vrps('test', str(world.tmp / 'v2.json'))
     else:
         vrps[3] = ('2001:db8::/32', 32, 64500)
-        snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))
-    outcome = revalidate.run()
+        flow.load_vrps('test', write_vrps(world.tmp / 'v2.json', vrps))
+    outcome = flow.revalidate()
     assert outcome.changed == 1
     row = by_prefix(PrefixRequest.get_by_id(request.id))[prefix]
     assert (row.rpki_state, row.verdict) == expect[:2]
@@ -330,7 +331,7 @@ def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, pref
 def test_a_deleted_route_object_is_noticed(world):
     request = _live(world)
     irr_store.load_dump(write_rpsl(world.tmp / 'tc2.rpsl', RPSL.split('\n\n', 1)[1]), 'TC')
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert outcome.changed == 1
     row = by_prefix(PrefixRequest.get_by_id(request.id))['192.0.2.0/24']
     assert row.irr_state == 'none'
@@ -342,35 +343,35 @@ def test_a_deleted_route_object_is_noticed(world):
 def test_a_bad_load_never_replaces_the_last_good_snapshot(world):
     good = snapshots.last_good('test')
     (world.tmp / 'broken.json').write_text('{"roas": [ {"prefix": "192.0.2.0/24", ')
-    result = snapshots.load('test', str(world.tmp / 'broken.json'))
+    result = flow.load_vrps('test', str(world.tmp / 'broken.json'))
     assert not result.good and result.snapshot.status == 'refused'
     alert = RoutingAlert.get(RoutingAlert.kind == 'rpki-source')
     assert alert.source == 'test' and alert.closed_at is None
-    assert snapshots.current_snapshots()[0].id == good.id
+    assert flow.current_snapshots()[0].id == good.id
     # Empty, and shrunk by more than 20%: refused too; one open alert per source.
-    result = snapshots.load('test', write_vrps(world.tmp / 'empty.json', []))
+    result = flow.load_vrps('test', write_vrps(world.tmp / 'empty.json', []))
     assert not result.good and 'no VRPs' in result.snapshot.error
-    result = snapshots.load('test', write_vrps(world.tmp / 'small.json', VRPS[:2]))
+    result = flow.load_vrps('test', write_vrps(world.tmp / 'small.json', VRPS[:2]))
     assert not result.good and '20%' in result.snapshot.error
-    result = snapshots.load('test', str(world.tmp / 'missing.json'))
+    result = flow.load_vrps('test', str(world.tmp / 'missing.json'))
     assert not result.good
     assert RoutingAlert.select().where(RoutingAlert.closed_at.is_null()).count() == 1
-    index, _ = snapshots.current_index()
+    index, _ = flow.current_index()
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'
     # A good load closes the alert.
-    assert snapshots.load('test', write_vrps(world.tmp / 'again.json', VRPS + [
+    assert flow.load_vrps('test', write_vrps(world.tmp / 'again.json', VRPS + [
         ('198.18.0.0/15', 15, 64500)])).good
     assert RoutingAlert.get_by_id(alert.id).closed_at is not None
 
 
 def test_an_unchanged_load_adds_no_snapshot_and_old_ones_lose_their_vrps(world):
     count = VrpSnapshot.select().count()
-    result = snapshots.load('test', write_vrps(world.tmp / 'same.json'))
+    result = flow.load_vrps('test', write_vrps(world.tmp / 'same.json'))
     assert result.good and not result.changed
     assert VrpSnapshot.select().count() == count
     world.app.config['NOC']['rpki']['keep_snapshots'] = 2
     for n in range(3):
-        snapshots.load('test', write_vrps(world.tmp / f'n{n}.json',
+        flow.load_vrps('test', write_vrps(world.tmp / f'n{n}.json',
                                           VRPS + [(f'198.51.100.{n * 8}/29', 29, 64501)]))
     kept = [s.vrps is not None for s in VrpSnapshot.select().where(
         VrpSnapshot.status == 'good').order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc())]
@@ -378,9 +379,9 @@ def test_an_unchanged_load_adds_no_snapshot_and_old_ones_lose_their_vrps(world):
 
 
 def test_several_sources_make_one_set(world):
-    assert snapshots.load('second', write_vrps(world.tmp / 'second.json',
+    assert flow.load_vrps('second', write_vrps(world.tmp / 'second.json',
                                                [('3fff:100::/32', 48, 64500)])).good
-    index, current = snapshots.current_index()
+    index, current = flow.current_index()
     assert {s.source for s in current} == {'test', 'second'}
     assert index.validate('3fff:100::/48', 64500).state == 'valid'
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'
@@ -390,15 +391,15 @@ def test_several_sources_make_one_set(world):
 
 def test_prefix_list_holds_only_configured_prefixes(world):
     request = submit(world, '192.0.2.0/24\n2001:db8:1::/48\n3fff:100::/48')
-    requests.check_pending()
+    flow.check_pending()
     rows = by_prefix(request)
-    requests.act([rows['192.0.2.0/24'].id], 'configure', 'eng')
+    flow.act([rows['192.0.2.0/24'].id], 'configure', 'eng')
     text = filters.render(world.acme, 'cisco')
     assert 'permit 192.0.2.0/24' in text
     assert '2001:db8:1::/48' not in text and '3fff:100::/48' not in text
     juniper = filters.render(world.acme, 'juniper', circuit=world.circuits['acme'])
     assert '192.0.2.0/24;' in juniper
-    with pytest.raises(filters.FilterError):
+    with pytest.raises(filters.FilterRefused):
         filters.render(world.acme, 'nonsense')
     assert filters.find_customer('AS64500').id == world.acme.id
     assert filters.find_customer('GLOBEX-7').id == world.globex.id
@@ -408,18 +409,18 @@ def test_prefix_list_holds_only_configured_prefixes(world):
 
 def test_two_customers_asking_for_the_same_space_get_it_once(world):
     # ROAs for both origins (a space moving between them): both verdicts are accept.
-    snapshots.load('test', write_vrps(world.tmp / 'both.json',
+    flow.load_vrps('test', write_vrps(world.tmp / 'both.json',
                                       VRPS + [('198.51.100.0/24', 24, 64500)]))
     acme = submit(world, '198.51.100.0/24 AS64500')
-    globex = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+    globex = flow.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
                              actor='tester')
-    requests.check_pending()
+    flow.check_pending()
     states = {r.customer_id: r.state for r in TrackedPrefix.select()}
     assert sorted(states.values()) == ['approved', 'checked']
     held = acme.prefixes[0] if states[world.acme.id] == 'checked' else globex.prefixes[0]
     assert requests.history(held)[0].event == 'held'
     with pytest.raises(requests.ActionRefused) as caught:
-        requests.act([held.id], 'approve', 'eng')
+        flow.act([held.id], 'approve', 'eng')
     assert 'already accepted for another customer' in str(caught.value)
 
 
@@ -432,7 +433,7 @@ def test_an_irr_outage_is_not_a_change_of_the_customers_prefixes(world):
     world.app.config['NOC']['irr']['servers'] = [f'127.0.0.1:{port}']
     world.app.config['NOC']['irr']['timeout_seconds'] = 2
     mails_before = len(mails())
-    outcome = revalidate.run()
+    outcome = flow.revalidate()
     assert (outcome.checked, outcome.changed, outcome.notices) == (2, 0, 0)
     assert len(mails()) == mails_before
     alert = RoutingAlert.get(RoutingAlert.kind == 'irr-source')
@@ -440,7 +441,7 @@ def test_an_irr_outage_is_not_a_change_of_the_customers_prefixes(world):
     assert {r.irr_state for r in TrackedPrefix.select()} == {'match'}
     # A new request meanwhile is not rejected for a missing route object: unknown.
     request = submit(world, '3fff:200::/48')
-    requests.check_pending()
+    flow.check_pending()
     row = request.prefixes[0]
     assert (row.irr_state, row.verdict) == ('unknown', 'attention')
 
@@ -448,18 +449,18 @@ def test_an_irr_outage_is_not_a_change_of_the_customers_prefixes(world):
 def test_a_malformed_vrp_record_is_refused_not_a_crash(world):
     data = json.dumps({'roas': [{'prefix': '192.0.2.0/24', 'maxLength': 24, 'asn': 64500,
                                  'ta': {'name': 'lacnic'}}]}).encode()
-    result = snapshots.load('test', 'bad.json', data=data)
+    result = flow.load_vrps('test', 'bad.json', data=data)
     assert not result.good and 'trust anchor' in result.snapshot.error
     assert RoutingAlert.get(RoutingAlert.kind == 'rpki-source').source == 'test'
 
 
 def test_only_configured_sources_make_the_current_set(world):
-    snapshots.load('manual', write_vrps(world.tmp / 'old.json',
+    flow.load_vrps('manual', write_vrps(world.tmp / 'old.json',
                                         [('203.0.113.0/24', 24, 64500)]))
-    index, _ = snapshots.current_index()
+    index, _ = flow.current_index()
     assert index.validate('203.0.113.0/24', 64500).state == 'valid'   # nothing configured
     world.app.config['NOC']['rpki']['sources'] = {'test': 'unused-here.json'}
-    index, current = snapshots.current_index()
+    index, current = flow.current_index()
     assert [s.source for s in current] == ['test']
     assert index.validate('203.0.113.0/24', 64500).state == 'invalid'
 
@@ -467,8 +468,8 @@ def test_only_configured_sources_make_the_current_set(world):
 def test_new_evidence_with_the_same_states_is_recorded_quietly(world):
     _live(world)
     vrps = [('192.0.0.0/22', 24, 64500)] + VRPS[1:]
-    snapshots.load('test', write_vrps(world.tmp / 'loose.json', vrps))
-    outcome = revalidate.run()
+    flow.load_vrps('test', write_vrps(world.tmp / 'loose.json', vrps))
+    outcome = flow.revalidate()
     assert outcome.changed == 0 and outcome.alerts == 0
     row = TrackedPrefix.get(TrackedPrefix.prefix == '192.0.2.0/24')
     assert row.evidence['rpki']['matched'] == ['192.0.0.0/22-24 AS64500']
@@ -477,25 +478,25 @@ def test_new_evidence_with_the_same_states_is_recorded_quietly(world):
 
 def test_shrinking_in_small_steps_is_refused_too(world):
     big = [(f'2001:db8:{n:x}::/48', 48, 64500) for n in range(100)]
-    assert snapshots.load('test', write_vrps(world.tmp / 'big.json', big)).good
+    assert flow.load_vrps('test', write_vrps(world.tmp / 'big.json', big)).good
     for step, size in enumerate((85, 72)):
-        result = snapshots.load('test', write_vrps(world.tmp / f's{step}.json', big[:size]))
+        result = flow.load_vrps('test', write_vrps(world.tmp / f's{step}.json', big[:size]))
         assert result.good is (size == 85), result.snapshot.error
     assert 'against 100' in result.snapshot.error
-    assert snapshots.load('test', write_vrps(world.tmp / 's.json', big[:72]), force=True).good
+    assert flow.load_vrps('test', write_vrps(world.tmp / 's.json', big[:72]), force=True).good
 
 
 def test_each_contact_reads_the_change_in_their_own_language(world):
     from flask_babel import force_locale
-    request = requests.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
+    request = flow.submit(world.globex, world.circuits['globex'], '198.51.100.0/24',
                               actor='tester')
-    requests.check_pending()
-    requests.act([request.prefixes[0].id], 'configure', 'eng')
+    flow.check_pending()
+    flow.act([request.prefixes[0].id], 'configure', 'eng')
     vrps = list(VRPS)
     vrps[1] = ('198.51.100.0/24', 24, 64999)
-    snapshots.load('test', write_vrps(world.tmp / 'v3.json', vrps))
+    flow.load_vrps('test', write_vrps(world.tmp / 'v3.json', vrps))
     with force_locale('pt_BR'):                   # the worker's own language
-        revalidate.run()
+        flow.revalidate()
     text = body(mails()[-1])
     assert mails()[-1].recipient == 'peering@globex.example.com'
     assert '(was accept)' in text and 'verdict: reject' in text
@@ -504,7 +505,7 @@ def test_each_contact_reads_the_change_in_their_own_language(world):
 def test_a_big_request_gets_one_checked_message(world):
     text = '\n'.join(f'2001:db8:{n:x}::/48' for n in range(1, 701))
     request = submit(world, text)
-    requests.check_pending()
+    flow.check_pending()
     assert requests.summary(request) == {'approved': 700}
     assert len(mails()) == 1
 
@@ -520,18 +521,18 @@ def test_vrps_expire_while_their_snapshot_stays_in_use(world):
     later = int((utcnow() + dt.timedelta(days=30)).timestamp())
     data = json.loads(open(write_vrps(world.tmp / 'exp.json', VRPS, expires=later)).read())
     data['roas'][0]['expires'] = soon                          # 192.0.2.0/24 AS64500
-    snapshots.load('test', 'exp.json', data=json.dumps(data).encode())
+    flow.load_vrps('test', 'exp.json', data=json.dumps(data).encode())
     _live(world)
     now = utcnow()
-    revalidate.run(now=now)
-    assert not tasks.revalidation_due(now + dt.timedelta(minutes=5))
-    index, _ = snapshots.current_index(now)
+    flow.revalidate(now=now)
+    assert not tasks.revalidation_due(flow.routing_settings(), now + dt.timedelta(minutes=5))
+    index, _ = flow.current_index(now)
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'
     after = now + dt.timedelta(hours=3)
-    index, _ = snapshots.current_index(after)
+    index, _ = flow.current_index(after)
     assert index.validate('192.0.2.0/24', 64500).state == 'not-found'
-    assert tasks.revalidation_due(after)
-    outcome = revalidate.run(now=after)
+    assert tasks.revalidation_due(flow.routing_settings(), after)
+    outcome = flow.revalidate(now=after)
     assert outcome.changed == 1
     row = TrackedPrefix.get(TrackedPrefix.prefix == '192.0.2.0/24')
     assert row.rpki_state == 'not-found'
@@ -543,8 +544,8 @@ def test_a_reload_that_renews_expiries_updates_the_stored_vrps(world):
     from noc.models import utcnow
     soon = int((utcnow() + dt.timedelta(hours=2)).timestamp())
     renewed = int((utcnow() + dt.timedelta(days=2)).timestamp())
-    first = snapshots.load('test', write_vrps(world.tmp / 'a.json', VRPS, expires=soon))
-    again = snapshots.load('test', write_vrps(world.tmp / 'b.json', VRPS, expires=renewed))
+    first = flow.load_vrps('test', write_vrps(world.tmp / 'a.json', VRPS, expires=soon))
+    again = flow.load_vrps('test', write_vrps(world.tmp / 'b.json', VRPS, expires=renewed))
     assert again.good and not again.changed and again.snapshot.id == first.snapshot.id
-    index, _ = snapshots.current_index(utcnow() + dt.timedelta(hours=3))
+    index, _ = flow.current_index(utcnow() + dt.timedelta(hours=3))
     assert index.validate('192.0.2.0/24', 64500).state == 'valid'

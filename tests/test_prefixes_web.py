@@ -12,6 +12,7 @@ import datetime
 import json
 import re
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import db, prepared_app
 from helpers.shared_data import path as shared_path
@@ -21,7 +22,6 @@ from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, Outbox
 from noc.models.routing import PrefixHistory, PrefixRequest, RoutingAlert, TrackedPrefix
 from noc.routing import alerts
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import revalidate
 from noc.routing.rpki import snapshots
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
@@ -95,7 +95,7 @@ def world(app, tmp_path):
         globex = Customer.create(account_id='GLOBEX-7', name='Globex Corp', kind='enterprise')
         l2 = Circuit.create(circuit_id='JAN-L2-009', customer=globex, service='l2-transport',
                             a_site=site)
-        assert snapshots.load('test', vrp_file(tmp_path, ROAS)).good
+        assert flow.load_vrps('test', vrp_file(tmp_path, ROAS)).good
         dump = tmp_path / 'tc.db'
         dump.write_text(RPSL)
         load, _ = irr_store.load_dump(str(dump), 'TC')
@@ -377,8 +377,8 @@ def test_the_prefix_page_shows_evidence_history_and_alerts(app, world, as_role, 
     act(engineer, req_id, 'approve', [good.id])
     with db(app):
         moved = [(64499, '192.0.2.0/24', 24)] + ROAS[1:]
-        assert snapshots.load('test', vrp_file(tmp_path, moved, 'moved.json')).good
-        outcome = revalidate.run()
+        assert flow.load_vrps('test', vrp_file(tmp_path, moved, 'moved.json')).good
+        outcome = flow.revalidate()
         assert outcome.changed == 1
     page = engineer.get(f'/prefixes/{good.id}').get_data(as_text=True)
     assert '192.0.2.0/24 AS64500: RPKI valid → invalid' in page
@@ -456,9 +456,9 @@ def test_the_routing_page_shows_sources_and_the_chart_after_revalidation(app, wo
     stayrtr = shared_path('rpki', 'stayrtr-test.rpki.json')
     with db(app):
         # As if loaded when StayRTR's export was new: old enough to be stale now.
-        assert snapshots.load('stayrtr', stayrtr,
+        assert flow.load_vrps('stayrtr', stayrtr,
                               now=datetime.datetime(2023, 7, 28, tzinfo=UTC)).good
-        refused = snapshots.load('broken', '/nonexistent/vrps.json')
+        refused = flow.load_vrps('broken', '/nonexistent/vrps.json')
         assert not refused.good
     page = engineer.get('/routing/').get_data(as_text=True)
     assert '<svg' not in page and 'No revalidation has run yet' in page
@@ -475,8 +475,8 @@ def test_the_routing_page_shows_sources_and_the_chart_after_revalidation(app, wo
     act(engineer, req_id, 'approve', [rows['192.0.2.0/24'].id, rows['2001:db8:1::/48'].id])
     act(engineer, req_id, 'approve', [rows['198.51.100.0/24'].id], 'customer insists')
     with db(app):
-        revalidate.run(now=datetime.datetime.now(UTC) - datetime.timedelta(hours=2))
-        revalidate.run()
+        flow.revalidate(now=datetime.datetime.now(UTC) - datetime.timedelta(hours=2))
+        flow.revalidate()
     page = engineer.get('/routing/').get_data(as_text=True)
     assert '<svg' in page and page.count('<polyline') == 3
     assert 'class="series invalid"' in page and '<title id="chart-title">' in page
@@ -490,7 +490,7 @@ def test_the_routing_page_shows_sources_and_the_chart_after_revalidation(app, wo
 
 def test_an_engineer_closes_an_alert(app, world, as_role):
     with db(app):
-        snapshots.load('broken', '/nonexistent/vrps.json')
+        flow.load_vrps('broken', '/nonexistent/vrps.json')
         alert = RoutingAlert.get(RoutingAlert.source == 'broken')
     engineer = as_role('engineer')
     dashboard = engineer.get('/').get_data(as_text=True)
@@ -521,3 +521,14 @@ def test_the_dashboard_counts_prefixes_waiting_for_a_decision(app, world, as_rol
     assert re.search(r'<strong>0</strong> Open routing alerts', page)
     with db(app):
         assert PrefixHistory.select().count() == 8        # submitted and checked, each
+
+
+def test_an_over_long_reason_is_refused_by_the_command_not_cut(app, world, as_role):
+    from noc.core.limits import MAX_REASON
+    engineer = as_role('engineer')
+    req_id = request_id(submit(engineer, world, text='192.0.2.0/24'))
+    row = rows_by_prefix(app)['192.0.2.0/24']
+    refused = act(engineer, req_id, 'reject', [row.id], 'r' * (MAX_REASON + 1))
+    assert refused.status_code == 400
+    assert 'The reason is too long (at most 2000 characters).' in refused.get_data(as_text=True)
+    assert rows_by_prefix(app)['192.0.2.0/24'].state == row.state

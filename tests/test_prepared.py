@@ -3,6 +3,7 @@ gives, on both engines, for every shape the API uses; and they really skip
 composing the SQL after the first time."""
 import itertools
 
+import helpers.routing_fixtures as flow
 import peewee as pw
 import pytest
 from conftest import db, prepared_app
@@ -14,7 +15,6 @@ from noc.core.db import database
 from noc.core.prepared import Prepared, slot
 from noc.models import ApiToken, Customer
 from noc.models.routing import TrackedPrefix
-from noc.routing.prefix_requests import workflow as requests
 
 
 def _as_data(row):
@@ -35,10 +35,10 @@ def world(app):
     with db(app):
         made = build_isps()
         acme, globex = made['acme'], made['globex']
-        requests.submit(acme, made['circuits']['acme'],
+        flow.submit(acme, made['circuits']['acme'],
                         '192.0.2.0/24\n203.0.113.0/24 AS64500\n2001:db8:1::/48\n3fff:100::/48',
                         actor='t')
-        requests.submit(globex, made['circuits']['globex'], '198.51.100.0/24', actor='t')
+        flow.submit(globex, made['circuits']['globex'], '198.51.100.0/24', actor='t')
         secret = tokens.create({'name': 'acme', 'kind': 'provider', 'customer': acme}, 'admin')[1]
         noc_secret = tokens.create({'name': 'n', 'kind': 'noc', 'role': 'viewer'}, 'admin')[1]
     made.update(secret=secret, noc_secret=noc_secret)
@@ -148,7 +148,7 @@ def test_on_postgresql_a_read_is_prepared_once_per_connection(pg_url, caplog):
                      .order_by(TrackedPrefix.prefix))
     with db(app):
         made = build_isps()
-        requests.submit(made['acme'], made['circuits']['acme'], '192.0.2.0/24\n2001:db8:1::/48',
+        flow.submit(made['acme'], made['circuits']['acme'], '192.0.2.0/24\n2001:db8:1::/48',
                         actor='t')
         caplog.set_level('DEBUG', logger='peewee')
         assert [r.prefix for r in reads.rows(origin=64500)] == ['192.0.2.0/24', '2001:db8:1::/48']

@@ -215,10 +215,10 @@ def test_a_bounced_address_is_flagged_in_the_contact_list_until_it_changes(app, 
         as_text=True)
 
 
-def test_the_queue_moved_from_requests_and_old_addresses_follow(app):
+def test_the_queue_moved_from_requests_and_old_addresses_follow(as_role):
     """Reschedule requests are under /reschedules/ (prefix requests have /prefixes/requests/);
     the old addresses answer with a permanent redirect."""
-    client = app.test_client()
+    client = as_role('viewer')
     assert client.get('/requests/').headers['Location'].endswith('/reschedules/')
     moved = client.get('/requests/7')
     assert moved.status_code == 301 and moved.headers['Location'].endswith('/reschedules/7')

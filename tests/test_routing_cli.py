@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import prepared_app
 from helpers.routing_fixtures import RPSL, build_isps, write_rpsl, write_vrps
@@ -13,8 +14,6 @@ from helpers.shared_data import path as shared
 
 from noc.core.db import database
 from noc.models.routing import IrrLoad, TrackedPrefix, VrpSnapshot
-from noc.routing.prefix_requests import workflow as requests
-from noc.routing.rpki import snapshots
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -67,7 +66,7 @@ def test_irr_load_and_revalidate(cli_app, tmp_path):
     with cli_app.test_request_context(), database.connection_context():
         from noc.models import Circuit, Customer
         acme = Customer.get(Customer.account_id == 'ACME-1')
-        requests.submit(acme, Circuit.get(Circuit.circuit_id == 'JAN-IPT-001'),
+        flow.submit(acme, Circuit.get(Circuit.circuit_id == 'JAN-IPT-001'),
                         '192.0.2.0/24\n3fff:100::/48', actor='tester')
     result = invoke(cli_app, 'revalidate')
     assert result.exit_code == 0, result.output
@@ -84,10 +83,10 @@ def test_prefix_list_for_a_customer(cli_app, tmp_path):
     with cli_app.test_request_context(), database.connection_context():
         from noc.models import Circuit, Customer
         acme = Customer.get(Customer.account_id == 'ACME-1')
-        request = requests.submit(acme, Circuit.get(Circuit.circuit_id == 'JAN-IPT-001'),
+        request = flow.submit(acme, Circuit.get(Circuit.circuit_id == 'JAN-IPT-001'),
                                   '192.0.2.0/24\n2001:db8:1::/48', actor='tester')
-        requests.check_pending()
-        requests.act([p.id for p in request.prefixes], 'configure', 'eng')
+        flow.check_pending()
+        flow.act([p.id for p in request.prefixes], 'configure', 'eng')
     for fmt, expected in (('cisco', 'permit 192.0.2.0/24'), ('juniper', '2001:db8:1::/48;'),
                           ('bird', '192.0.2.0/24'), ('cisco-xr', '192.0.2.0/24')):
         result = invoke(cli_app, 'prefix-list', 'AS64500', '--format', fmt)
@@ -131,7 +130,7 @@ def test_rov_reads_lines_and_writes_csv(cli_app, db_url, tmp_path):
     assert 'AS64510' in rows[3][3]
     # Against the current snapshot of the database.
     with cli_app.app_context(), database.connection_context():
-        snapshots.load('lab', vrps)
+        flow.load_vrps('lab', vrps)
     result = _rov([], '203.0.113.0/24 64510\n', db_url)
     assert result.returncode == 0, result.stderr
     assert list(csv.reader(io.StringIO(result.stdout)))[1][2] == 'valid'

@@ -4,6 +4,7 @@ prefixes revalidated when data changes."""
 import datetime
 import os
 
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import prepared_app
 from helpers.routing_fixtures import RPSL, VRPS, build_isps, write_rpsl, write_vrps
@@ -12,7 +13,6 @@ from helpers.stayrtr_server import start_stayrtr
 from noc.core.db import database
 from noc.models import OutboxMessage, utcnow
 from noc.models.routing import IrrLoad, RoutingAlert, TrackedPrefix, VrpSnapshot
-from noc.routing.prefix_requests import workflow as requests
 from noc.worker import Worker
 
 MINUTES = datetime.timedelta(minutes=1)
@@ -46,7 +46,7 @@ def test_worker_loads_stayrtr_over_http_checks_and_revalidates(db_url, tmp_path)
             'good', 4, 'rpki-client')
         # A request made now is checked at the next pass.
         isps = in_db(app, build_isps)
-        in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+        in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                            '192.0.2.0/24\n2001:db8:1::/48', actor='t'))
         done = worker.run_once(now=start + MINUTES)
         assert done.get('prefixes_checked') == 2
@@ -75,10 +75,10 @@ def test_changed_dump_triggers_revalidation_and_a_notice(db_url, tmp_path):
     start = utcnow()
     worker.run_once(now=start)
     isps = in_db(app, build_isps)
-    request = in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    request = in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                                  '192.0.2.0/24', actor='t'))
     worker.run_once(now=start + MINUTES)
-    in_db(app, lambda: requests.act([p.id for p in request.prefixes], 'configure', 'eng'))
+    in_db(app, lambda: flow.act([p.id for p in request.prefixes], 'configure', 'eng'))
     # The same file again: not reloaded, nothing revalidated.
     done = worker.run_once(now=start + 6 * MINUTES)
     assert in_db(app, lambda: IrrLoad.select().count()) == 1
@@ -105,7 +105,7 @@ def test_daily_revalidation_happens_without_new_data(engine, db_url, tmp_path):
     start = utcnow()
     worker.run_once(now=start)
     isps = in_db(app, build_isps)
-    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                        '192.0.2.0/24', actor='t'))
     done = worker.run_once(now=start + MINUTES)
     assert done.get('prefixes_revalidated') == 1           # the first run ever
@@ -116,20 +116,19 @@ def test_daily_revalidation_happens_without_new_data(engine, db_url, tmp_path):
 
 
 def test_data_loaded_by_hand_is_revalidated_at_the_next_pass(db_url, tmp_path):
-    from noc.routing.rpki import snapshots
     app = worker_app(db_url, {}, {'TC': write_rpsl(tmp_path / 'tc.rpsl')})
     worker = Worker(app)
     start = utcnow()
-    in_db(app, lambda: snapshots.load('manual', write_vrps(tmp_path / 'v.json')))
+    in_db(app, lambda: flow.load_vrps('manual', write_vrps(tmp_path / 'v.json')))
     worker.run_once(now=start)
     isps = in_db(app, build_isps)
-    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                        '192.0.2.0/24', actor='t'))
     worker.run_once(now=start + MINUTES)
     assert 'prefixes_revalidated' not in worker.run_once(now=start + 2 * MINUTES)
     # `noc vrps load` of a set where the ROA names another origin: next pass, not tomorrow.
     moved = [('192.0.2.0/24', 24, 64999)] + VRPS[1:]
-    in_db(app, lambda: snapshots.load('manual', write_vrps(tmp_path / 'v2.json', moved)))
+    in_db(app, lambda: flow.load_vrps('manual', write_vrps(tmp_path / 'v2.json', moved)))
     done = worker.run_once(now=start + 3 * MINUTES)
     assert done.get('prefixes_changed') == 1
 
@@ -157,7 +156,7 @@ def test_a_bad_vrp_source_does_not_stop_the_checks(db_url, tmp_path):
                    '"ta": ["x"]}]}')
     app = worker_app(db_url, {'broken': str(bad)}, {'TC': write_rpsl(tmp_path / 'tc.rpsl')})
     isps = in_db(app, build_isps)
-    in_db(app, lambda: requests.submit(isps['acme'], isps['circuits']['acme'],
+    in_db(app, lambda: flow.submit(isps['acme'], isps['circuits']['acme'],
                                        '192.0.2.0/24', actor='t'))
     done = Worker(app).run_once(now=utcnow())
     assert done.get('prefixes_checked') == 1 and 'routing_error' not in done

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from noc.routing.rpki import rov_csv
 from noc.routing.rpki.formats import parse
+from noc.routing.rpki.prefix_columns import parse_prefixes
 from noc.routing.rpki.rov import (
     CODE_INVALID,
     CODE_NOT_FOUND,
@@ -32,7 +33,7 @@ from noc.routing.rpki.rov import (
     VALID,
     RovIndex,
 )
-from noc.routing.rpki.vrps import Vrp, VrpTable, parse_prefixes
+from noc.routing.rpki.vrps import Vrp, VrpTable
 
 
 def index_of(*vrps):

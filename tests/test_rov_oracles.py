@@ -25,8 +25,8 @@ from helpers.stayrtr_server import start_stayrtr
 
 from noc.routing.rpki.fetch import fetch
 from noc.routing.rpki.formats import parse
+from noc.routing.rpki.prefix_columns import parse_prefixes
 from noc.routing.rpki.rov import STATES, RovIndex
-from noc.routing.rpki.vrps import parse_prefixes
 
 pytestmark = pytest.mark.external    # StayRTR and rtrlib's rpki-rov
 

@@ -1,21 +1,21 @@
 """Ad hoc checks over the API: what RPKI and the IRR say about prefixes and
-origins, without making a request (routing/adhoc.py). Answered at once when
+origins, without making a request (commands.create_check). Answered at once when
 only loaded data is read; otherwise 202 and the worker answers within a pass."""
 from flask import current_app, url_for
 
 from noc.api import bp, docs, is_provider, json_body, localised, require_role, token
-from noc.api.prefixes import pasted_prefixes, refusal
+from noc.api.prefixes import pasted_prefixes, refusal, routing_settings
 from noc.api.problems import ApiProblem, field_errors
+from noc.core.limits import MAX_CHECK_PREFIXES, MAX_ID
 from noc.models.routing import PrefixCheck
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
 from noc.routing.policy.verdict import message
-from noc.routing.prefix_requests import adhoc
-
-MAX_ID = 2 ** 63 - 1
+from noc.routing.prefix_requests import adhoc, commands
 
 
 def _result_json(result):
-    problems = adhoc.problems(result['prefix'], result['origin'])
+    lab = current_app.config['NOC']['prefixes']['lab']
+    problems = adhoc.problems(result['prefix'], result['origin'], lab)
     reasons = [{'code': 'not_routable', 'severity': 'error', 'outcome': 'reject',
                 'message': text} for text in problems]
     reasons += [{'code': f['code'], 'severity': f['severity'], 'outcome': f['outcome'],
@@ -59,11 +59,12 @@ def create_check():
 
     def work():
         try:
-            return adhoc.create(text, customer=token().customer if is_provider() else None,
-                                token_id=token().id, as_set=body.get('as_set') or '',
-                                origin=origin)
-        except adhoc.CheckRefused as exc:
-            raise refusal('the check was not made', exc.errors, exc.lines) from exc
+            return commands.create_check(
+                text, settings=routing_settings(),
+                customer_id=token().customer_id if is_provider() else None,
+                token_id=token().id, as_set=body.get('as_set') or '', origin=origin)
+        except commands.CheckRefused as exc:
+            raise refusal(exc, 'the check was not made') from exc
     check = localised(work)
     headers = {'Location': url_for('api.get_check', check_id=check.id)}
     if check.state == 'pending':
@@ -114,7 +115,7 @@ docs.describe({
         'type': 'object', 'required': ['prefixes'],
         'properties': {
             'prefixes': {'oneOf': [{'type': 'array', 'items': {'type': 'string'},
-                                    'maxItems': adhoc.MAX_ITEMS},
+                                    'maxItems': MAX_CHECK_PREFIXES},
                                    {'type': 'string'}],
                          'description': '"192.0.2.0/24 AS64500" per item or line (any format '
                                         'a request takes); without an origin, `origin` or '

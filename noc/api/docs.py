@@ -10,6 +10,7 @@ import copy
 from flask import current_app, render_template
 
 from noc.api import bp
+from noc.core import limits
 
 PROBLEM = {'$ref': '#/components/responses/Problem'}
 ID = {'type': 'integer', 'minimum': 1}
@@ -176,23 +177,24 @@ DOCUMENT = {
                     'circuit': {'type': 'string', 'description': 'The BGP session: the '
                                 'circuit id of an IP transit circuit of the customer'},
                     'prefixes': {'oneOf': [{'type': 'array', 'items': {'type': 'string'},
-                                            'maxItems': 2000},
+                                            'maxItems': limits.MAX_PREFIXES},
                                            {'type': 'string'}],
                                  'description': '"192.0.2.0/24" or "192.0.2.0/24 AS64500" '
                                                 'per item or line; the session\'s ASN when '
                                                 'none is given'},
-                    'as_set': {'type': 'string', 'maxLength': 128}, 'note': {'type': 'string'}}},
+                    'as_set': {'type': 'string', 'maxLength': limits.MAX_AS_SET},
+                    'note': {'type': 'string', 'maxLength': limits.MAX_NOTE}}},
             'PrefixAction': {
                 'type': 'object', 'required': ['action'],
                 'properties': {
                     'action': {'type': 'string', 'enum': ['approve', 'configure', 'withdraw',
                                                           'reject', 'recheck']},
-                    'prefixes': {'type': 'array', 'minItems': 1, 'maxItems': 5000,
+                    'prefixes': {'type': 'array', 'minItems': 1, 'maxItems': limits.MAX_CHOSEN,
                                  'items': {'type': 'integer', 'minimum': 1},
                                  'description': 'Ids of prefixes of this request'},
                     'all': {'type': 'boolean', 'description': 'Instead of `prefixes`: every '
                             'prefix of the request the action applies to'},
-                    'reason': {'type': 'string', 'maxLength': 2000,
+                    'reason': {'type': 'string', 'maxLength': limits.MAX_REASON,
                                'description': 'Required to withdraw, reject, or approve a '
                                               'prefix whose verdict is reject; the customer '
                                               'reads it'}}},

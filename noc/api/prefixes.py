@@ -1,21 +1,30 @@
-"""Prefix requests and tracked prefixes over the API: the same domain functions
-as the NOC's pages (routing/requests.py), scoped to the token's customer."""
+"""Prefix requests and tracked prefixes over the API: the same commands as the
+NOC's pages (routing/prefix_requests/commands.py), scoped to the token's
+customer. JSON becomes the commands' typed values; a Refused becomes
+problem+json (refusal())."""
 from flask import current_app, request, url_for
 from netaddr import AddrFormatError, IPNetwork
 
 from noc.api import bp, is_provider, json_body, localised, paginated, require_noc, require_role, token
 from noc.api.problems import ApiProblem, field_errors
+from noc.core.limits import MAX_ID
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
 from noc.models import Circuit, Customer
 from noc.models.routing import PrefixRequest, TrackedPrefix
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
 from noc.routing.policy.verdict import message
+from noc.routing.prefix_requests import commands
 from noc.routing.prefix_requests import workflow as prefix_requests
+from noc.routing.settings import RoutingSettings
 
-MAX_ID = 2 ** 63 - 1
-# As long as a reason may be on the request page.
-MAX_REASON = 2000
+# A Refused's kind as an HTTP status: the body's fault, the row's state, no such row.
+STATUS = {'invalid': 422, 'conflict': 409, 'not-found': 404}
+
+
+def routing_settings():
+    """The routing settings the commands take, from this app's configuration."""
+    return RoutingSettings.of(current_app.config['NOC'])
 
 
 def _time(value):
@@ -66,12 +75,13 @@ def pasted_prefixes(body, errors):
     return ''
 
 
-def refusal(detail, errors, lines):
-    """A 422 from the domain's refusal: its fields, then each bad line of the paste."""
-    problems = field_errors(errors)
+def refusal(exc, detail=None):
+    """A command's Refused as problem+json: its fields, then each bad line of
+    the paste; 422, 409 for a row's state, 404 for no such row."""
+    problems = field_errors(exc.errors)
     problems += [{'field': 'prefixes', 'line': line, 'text': raw, 'message': str(reason)}
-                 for line, raw, reason in lines]
-    return ApiProblem(422, detail, problems)
+                 for line, raw, reason in exc.lines]
+    return ApiProblem(STATUS.get(exc.kind, 422), detail or str(exc), problems)
 
 
 def _owned(model):
@@ -169,27 +179,17 @@ def submit_request():
 
     def work():
         try:
-            made = prefix_requests.submit(
-                circuit.customer, circuit, text, actor=f'api:{token().prefix}',
+            # No AS-SET in the body is none, not the session's (as the API always did).
+            return commands.submit(
+                circuit.id, text, settings=routing_settings(), actor=f'api:{token().prefix}',
                 as_set=body.get('as_set') or '', via='api', note=body.get('note') or '',
-                discreet=is_provider(),
-                requested_by=f'token {token().name}'[:254])
-        except prefix_requests.RequestRefused as exc:
-            raise refusal('the request was not stored; nothing was', exc.errors, exc.lines) from exc
-        return made
+                discreet=is_provider(), requested_by=f'token {token().name}')
+        except commands.RequestRefused as exc:
+            raise refusal(exc, 'the request was not stored; nothing was') from exc
     made = localised(work)
-    _check_now()
+    commands.check_now(routing_settings())
     result = localised(lambda: request_json(made))
     return result, 201, {'Location': url_for('api.get_request', request_id=made.id)}
-
-
-def _check_now():
-    """Verdicts at once when the domain may check in place (loaded data only);
-    otherwise the worker checks within a pass. The request is stored already."""
-    try:
-        prefix_requests.check_locally()
-    except Exception:
-        current_app.logger.exception('checking new prefixes failed')
 
 
 @bp.route('/prefix-requests/<int:request_id>/actions', methods=['POST'])
@@ -204,8 +204,8 @@ def act_on_request(request_id):
     if not isinstance(action, str) or action not in prefix_requests.ACTIONS:
         errors['action'] = 'one of ' + ', '.join(prefix_requests.ACTIONS)
     reason = body.get('reason', '')
-    if not isinstance(reason, str) or len(reason) > MAX_REASON:
-        errors['reason'] = f'a text of at most {MAX_REASON} characters'
+    if not isinstance(reason, str):
+        errors['reason'] = 'a text'
     chosen = body.get('prefixes')
     every = body.get('all', False)
     if not isinstance(every, bool):
@@ -213,35 +213,23 @@ def act_on_request(request_id):
     elif every == (chosen is not None):
         errors['prefixes'] = 'the ids of prefixes of this request, or "all": true (not both)'
     elif chosen is not None and not (
-            isinstance(chosen, list) and 0 < len(chosen) <= 5000
-            and all(isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_ID
-                    for n in chosen)):
-        errors['prefixes'] = 'a list of 1 to 5000 prefix ids'
+            isinstance(chosen, list) and chosen
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in chosen)):
+        errors['prefixes'] = 'a list of prefix ids'
     if errors:
         raise ApiProblem(422, 'the action was not taken', field_errors(errors))
-    query = TrackedPrefix.select(TrackedPrefix.id).where(TrackedPrefix.request == found)
-    if every:
-        query = query.where(TrackedPrefix.state.in_(list(prefix_requests.ACTIONS[action][0])))
-    else:
-        ids = set(chosen)
-        query = query.where(TrackedPrefix.id.in_(list(ids)))
-        strangers = ids - {row.id for row in query}
-        if strangers:
-            raise ApiProblem(422, 'the action was not taken', field_errors(
-                {'prefixes': 'not prefixes of this request: '
-                             + ', '.join(map(str, sorted(strangers)))}))
 
     def work():
         try:
-            return prefix_requests.act([row.id for row in query], action,
-                                       f'api:{token().prefix}', clean_text(reason))
-        except prefix_requests.ActionRefused as exc:
-            # A missing reason is the body's fault; a prefix in the wrong state, a conflict.
-            raise ApiProblem(422 if exc.field == 'reason' else 409, str(exc),
-                             field_errors({exc.field: str(exc)})) from exc
+            return commands.act(found.id, action, settings=routing_settings(),
+                                prefix_ids=None if every else chosen,
+                                actor=f'api:{token().prefix}', reason=clean_text(reason))
+        except commands.ActionRefused as exc:
+            # A missing reason is the body's fault (422); a prefix in the wrong state, 409.
+            raise refusal(exc) from exc
     rows = localised(work)
     if action == 'recheck':
-        _check_now()
+        commands.check_now(routing_settings())
     changed = {row.id for row in rows}
     return localised(lambda: {'changed': sorted(changed), 'request': request_json(found)})
 
@@ -324,6 +312,6 @@ def prefix_list():
         raise ApiProblem(400, 'bad parameters', field_errors(errors))
     try:
         text = filters.render(customer, fmt, circuit, request.args.get('name') or None, family)
-    except filters.FilterError as exc:
-        raise ApiProblem(400, str(exc), field_errors({'name': str(exc)})) from None
+    except filters.FilterRefused as exc:
+        raise ApiProblem(400, str(exc), field_errors(exc.errors)) from None
     return text, 200, {'Content-Type': 'text/plain; charset=utf-8'}

@@ -22,14 +22,15 @@ def vrps_load_command(source, name, force):
     from flask import current_app
 
     from noc.routing.rpki import snapshots
-    configured = current_app.config['NOC']['rpki']['sources']
+    conf = current_app.config['NOC']['rpki']
+    configured = conf['sources']
     if source in configured:
         name, location = source, configured[source]
     else:
         name, location = name or 'manual', source
     with database.connection_context():
-        result = snapshots.load(name, location, force=force)
-        used = name in snapshots.current_names()
+        result = snapshots.load(name, location, conf, force=force)
+        used = name in snapshots.current_names(configured)
     snapshot = result.snapshot
     if not result.good:
         click.echo(f'{name}: refused: {snapshot.error}', err=True)
@@ -45,9 +46,12 @@ def vrps_load_command(source, name, force):
 @vrps_cli.command('list')
 def vrps_list_command():
     """The current snapshot of every source."""
+    from flask import current_app
+
     from noc.routing.rpki import snapshots
+    configured = current_app.config['NOC']['rpki']['sources']
     with database.connection_context():
-        for s in snapshots.current_snapshots():
+        for s in snapshots.current_snapshots(configured):
             click.echo(f'{s.source:16} {s.loaded_at:%Y-%m-%d %H:%M} UTC {s.vrp_count:>9} VRPs '
                        f'{s.format:20} {s.location}')
 
@@ -86,11 +90,14 @@ def irr_load_command(file, source, force):
 @with_appcontext
 def revalidate_command():
     """Check new requests and revalidate every approved and configured prefix now."""
-    from noc.routing.prefix_requests import revalidate
-    from noc.routing.prefix_requests import workflow as requests
+    from flask import current_app
+
+    from noc.routing.prefix_requests import commands
+    from noc.routing.settings import RoutingSettings
+    settings = RoutingSettings.of(current_app.config['NOC'])
     with database.connection_context():
-        checked = requests.check_pending()
-        outcome = revalidate.run()
+        checked = commands.check_pending(settings)
+        outcome = commands.revalidate(settings)
     click.echo(f'{checked} new prefixes checked; {outcome.checked} revalidated, '
                f'{outcome.changed} changed, {outcome.alerts} alerts, '
                f'{outcome.notices} notices queued')
@@ -112,7 +119,7 @@ def prefix_list_command(customer, fmt, session, name, family):
     with database.connection_context():
         try:
             text = filters.for_cli(customer, fmt, session, name, family)
-        except filters.FilterError as exc:
+        except filters.FilterRefused as exc:
             click.echo(f'prefix-list: {exc}', err=True)
             sys.exit(2)
     click.echo(text, nl=not text.endswith('\n'))
@@ -126,6 +133,8 @@ def rov_command(vrps_file):
     """Route origin validation of `PREFIX ORIGIN` lines on standard input
     (e.g. "192.0.2.0/24 64500" or "… AS64500"), as CSV on standard output:
     prefix,origin,state,reason."""
+    from flask import current_app
+
     from noc.routing.rpki import rov_csv, snapshots
     from noc.routing.rpki.fetch import VrpFetchError
     from noc.routing.rpki.vrps import VrpFormatError
@@ -134,7 +143,8 @@ def rov_command(vrps_file):
             index = snapshots.index_from_file(vrps_file)
         else:
             with database.connection_context():
-                index, current = snapshots.current_index()
+                index, current = snapshots.current_index(
+                    current_app.config['NOC']['rpki']['sources'])
             if index is None:
                 click.echo('rov: no VRP snapshot loaded; run `noc vrps load` or give --vrps',
                            err=True)

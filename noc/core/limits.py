@@ -53,3 +53,16 @@ MAX_SOURCE = 64
 # A CSV upload in the browser, and the rows one import takes.
 MAX_UPLOAD = 14 * 1024 * 1024
 MAX_CSV_ROWS = 200_000
+
+# Prefix-origin pairs one ad hoc check takes ("would these be accepted?"):
+# answered in the caller's request when only loaded data is read.
+MAX_CHECK_PREFIXES = 100
+
+# Prefixes one engineer's action names by id (a request's whole list, ticked).
+MAX_CHOSEN = 5000
+
+# What the BGP mailbox reads of one message: the questions (requests,
+# prefixes) it answers, and the characters of text it reads. Past them the
+# answer says it stopped; a person reads the rest (a cut, not a refusal).
+MAX_MAIL_QUESTIONS = 100
+MAX_MAIL_TEXT = 1_000_000

@@ -18,50 +18,31 @@ Who gets what (the From header can be forged by anyone):
 - a reply to mail Janela sent that names nothing ("obrigado") gets no mail:
   the NOC reads it.
 Sets the InboundMessage's fields; the caller saves it in its transaction.
+This module decides whether and to whom to answer; bgp_answers.py writes
+the answers, from what routing/prefix_requests/mail_status.py finds.
 """
 import datetime
-import html
-import ipaddress
 import logging
 import re
-import zoneinfo
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 import peewee as pw
-from babel.dates import format_datetime
-from flask import current_app, has_app_context, render_template
-from flask_babel import force_locale, format_decimal
-from flask_babel import gettext as _
+from flask import has_app_context
 
-from noc.mail import compose, outbox, reading
-from noc.models import Circuit, Contact, Customer, OutboxMessage
-from noc.models.routing import TrackedPrefix
-from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label
-from noc.routing.policy import verdict
-from noc.routing.prefix_requests import mail_query, notices
-from noc.routing.prefix_requests.workflow import reference
+from noc.inbound import bgp_answers
+from noc.inbound.bgp_answers import MARKER, settings
+from noc.mail import reading
+from noc.models import Contact, Customer, OutboxMessage
+from noc.routing.prefix_requests import mail_query
 
 log = logging.getLogger('janela.bgp_mailbox')
 
-MAX_ROWS = 200
-ANSWER, UNKNOWN = 'bgp-answer', 'bgp-unknown'          # OutboxMessage.kind
-# Only a plain address is answered: no header tricks through a From.
-PLAIN_ADDRESS = re.compile(r'[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+')
 # RFC 3834 §2: never answer these, whatever their headers say.
 ROBOT = re.compile(r'^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|listserv|majordomo|'
                    r'owner-.*|.*-request|.*-bounces?)@', re.IGNORECASE)
 # Addresses written in a free-text header such as X-Loop.
 ADDRESS_IN_TEXT = re.compile(r'[^\s<>()",;:]+@[^\s<>()",;:]+')
-REPLY_PREFIX = re.compile(r'^\s*(re|res|aw|sv|antw)\s*:', re.IGNORECASE)
-# On every answer: the question it answers. Coming back, it is our own mail.
-MARKER = 'X-Janela-Bgp-Query'
 # InboundMessage.outcome of messages left for the NOC without an answer.
 SUSPECTED, THANKS = 'auto-suspected', 'reply-nothing-asked'
-
-
-def settings():
-    return current_app.config['NOC']
 
 
 def addresses():
@@ -150,229 +131,6 @@ def customers_of(sender):
     return found
 
 
-# -- what the customer has ------------------------------------------------------
-
-@dataclass
-class Status:
-    """One customer's answer: matched rows, each with how the mail named it."""
-    rows: list = field(default_factory=list)       # [(TrackedPrefix, [(relation, text)])]
-    missing: list = field(default_factory=list)    # asked texts with nothing of theirs
-    more: int = 0                                  # rows past MAX_ROWS
-
-    @property
-    def requests(self):
-        return sorted({row.request_id for row, _ in self.rows})
-
-
-def _span(network):
-    return (network.version, int(network.network_address), int(network.broadcast_address))
-
-
-def _spans(customer_id, families):
-    """(id, span) of every tracked prefix of the customer in `families`: integer
-    ranges, since a customer may have thousands and a mail a hundred questions."""
-    query = (TrackedPrefix.select(TrackedPrefix.id, TrackedPrefix.prefix)
-             .where((TrackedPrefix.customer == customer_id)
-                    & TrackedPrefix.family.in_(list(families))).tuples())
-    return [(row_id, _span(ipaddress.ip_network(prefix))) for row_id, prefix in query]
-
-
-def _relation(asked, tracked):
-    """How a tracked prefix relates to an asked one (CIDR ranges nest or are apart)."""
-    if asked[0] != tracked[0]:
-        return None
-    if asked == tracked:
-        return 'exact'
-    if tracked[1] <= asked[1] and asked[2] <= tracked[2]:
-        return 'covers'            # the tracked prefix covers what was asked
-    if asked[1] <= tracked[1] and tracked[2] <= asked[2]:
-        return 'inside'
-    return None
-
-
-def _by_request(customer_id, items):
-    ids = [a.request_id for a in items if a.request_id is not None]
-    found = defaultdict(list)
-    if ids:
-        for row_id, request_id in (TrackedPrefix.select(TrackedPrefix.id, TrackedPrefix.request)
-                                   .where((TrackedPrefix.customer == customer_id)
-                                          & TrackedPrefix.request.in_(ids))
-                                   .order_by(TrackedPrefix.family, TrackedPrefix.prefix)
-                                   .tuples()):
-            found[request_id].append(row_id)
-    return found
-
-
-def lookup(customer_id, query):
-    """What the customer has of what `query` asks (never another customer's rows)."""
-    status, matched = Status(), {}
-    requests = _by_request(customer_id, query.items)
-    families = {a.network.version for a in query.items if a.network is not None}
-    spans = _spans(customer_id, families) if families else []
-    for item in query.items:
-        if item.request_id is not None:
-            hits = [(row_id, 'request') for row_id in requests.get(item.request_id, [])]
-        else:
-            asked = _span(item.network)
-            hits = [(row_id, relation) for row_id, span in spans
-                    if (relation := _relation(asked, span))]
-        if not hits:
-            status.missing.append(item.text)
-        for row_id, relation in hits:
-            matched.setdefault(row_id, []).append((relation, item.text))
-    ids = list(matched)
-    status.more = max(len(ids) - MAX_ROWS, 0)
-    rows = {row.id: row for row in TrackedPrefix.select(TrackedPrefix, Circuit)
-            .join(Circuit).where(TrackedPrefix.id.in_(ids[:MAX_ROWS] or [-1]))}
-    status.rows = [(rows[i], matched[i]) for i in ids[:MAX_ROWS]]
-    return status
-
-
-# -- the answer -----------------------------------------------------------------
-
-def asked_label(relation, text):
-    if relation == 'covers':
-        return _('covers %(asked)s', asked=text)
-    if relation == 'inside':
-        return _('inside %(asked)s', asked=text)
-    return text
-
-
-def asked_text(asked):
-    return ', '.join(asked_label(relation, text) for relation, text in asked)
-
-
-def _when(moment, contact):
-    zone = contact.time_zone if contact else settings()['app']['time_zone']
-    try:
-        tz = zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = datetime.timezone.utc
-    language = contact.language if contact else 'en'
-    return format_datetime(moment, "d MMM y HH:mm ZZZZ", tzinfo=tz,
-                           locale='pt_BR' if language == 'pt_BR' else 'en')
-
-
-def _subject(letter, fallback):
-    subject = ' '.join((letter.subject or '').split())[:300]
-    if not subject:
-        return fallback
-    return subject if REPLY_PREFIX.match(subject) else f'Re: {subject}'
-
-
-def _thread_headers(letter):
-    """In-Reply-To and References of an answer, only well-formed ASCII ids."""
-    ids = [i for i in letter.in_reply_to if i.isascii() and i.isprintable()][-9:]
-    own = letter.message_id.strip()
-    headers = {}
-    if reading.MESSAGE_ID.fullmatch(own) and own.isascii() and own.isprintable():
-        headers['In-Reply-To'] = own
-        ids.append(own)
-    if ids:
-        headers['References'] = ' '.join(dict.fromkeys(ids))
-    return headers
-
-
-def _mail(message, letter, contact, recipient, subject, text, body_html, language, kind,
-          customer_id, now):
-    conf = settings()
-    msgid = compose.message_id(conf['maintenance']['provider'])
-    mailbox = next((a for a in conf['inbound']['bgp_mailboxes']
-                    if a.lower() == message.mailbox.lower()), conf['mail']['from_address'])
-    headers = {**_thread_headers(letter), 'Reply-To': mailbox, 'X-Loop': mailbox,
-               'X-Auto-Response-Suppress': 'All', MARKER: str(message.id)}
-    raw = compose.build(sender=(conf['mail']['from_name'], conf['mail']['from_address']),
-                        recipient=recipient, subject=subject, text=text, html=body_html,
-                        ics='', method='', stamp=now, msgid=msgid, filename='',
-                        language='pt-BR' if language == 'pt_BR' else 'en', headers=headers,
-                        # RFC 3834 §5: an automatic answer to someone's message.
-                        auto_submitted='auto-replied')
-    return dict(window=None, customer=customer_id, contact=contact.id if contact else None,
-                recipient=recipient[1], kind=kind, method='', sequence=0,
-                subject=subject[:400], message_id=msgid, raw=raw, ics='',
-                next_attempt_at=now, created_at=now)
-
-
-def _api(path=''):
-    return settings()['app']['base_url'].rstrip('/') + '/api/v1' + path
-
-
-def _context(message, letter, customer, contact, query, status, sender_contact):
-    conf = settings()
-    return dict(
-        customer=customer, query=query, status=status, rows=status.rows,
-        nothing_asked=query.empty, sender=letter.sender,
-        asked_by=f'{sender_contact.name} <{letter.sender}>' if sender_contact else letter.sender,
-        received=_when(message.received_at, contact),
-        greeting=_('Hello, %(name)s,', name=contact.name), reference=reference,
-        asked_text=asked_text, message=verdict.message,
-        state_label=lambda v: label(STATE_LABELS, v),
-        verdict_label=lambda v: label(VERDICT_LABELS, v),
-        prefix_url=lambda row: _api(f'/prefixes/{row.id}'),
-        request_url=lambda request_id: _api(f'/prefix-requests/{request_id}'),
-        prefixes_url=_api('/prefixes'), docs_url=_api('/docs'),
-        max_items=mail_query.MAX_ITEMS, max_text=format_decimal(mail_query.MAX_TEXT),
-        language=contact.language,
-        operator=conf['app']['operator_name'], from_address=conf['mail']['from_address'])
-
-
-def answer(message, letter, customer, sender_contact, query, now):
-    """Queue the status answer to each BGP contact of `customer` -> count."""
-    status = lookup(customer.id, query)
-    rows = []
-    for contact in notices.contacts(customer.id):
-        with force_locale(contact.language):
-            context = _context(message, letter, customer, contact, query, status,
-                               sender_contact)
-            subject = _subject(letter, _('Status of your prefixes'))
-            text = render_template('email/bgp_status.txt', **context)
-            body_html = render_template('email/bgp_status.html', **context)
-        rows.append(_mail(message, letter, contact, (contact.name, contact.email), subject,
-                          text, body_html, contact.language, ANSWER, customer.id, now))
-    outbox.enqueue_many(rows)
-    return len(rows)
-
-
-def _generic_text():
-    """(subject, paragraphs) of the reply to an unknown sender, in both
-    languages: we do not know theirs. Nothing of what they wrote, not even
-    the subject: anyone can put a stranger's address in a From."""
-    subjects, parts = [], []
-    for language in ('pt_BR', 'en'):
-        with force_locale(language):
-            subjects.append(_('Our BGP mailbox: your address is not registered'))
-            parts.append(_('This mailbox answers questions about prefix requests only from '
-                           'the contacts our customers registered with us, and only to them. '
-                           'Your address is not one of them, so we sent no data. If you are '
-                           'a customer, ask your company to register this address as a BGP '
-                           'contact, or write to the NOC.'))
-    return ' / '.join(subjects), parts
-
-
-def _unknown_reply_allowed(sender, now):
-    conf = settings()['inbound']
-    hours, per_hour = conf['bgp_unknown_reply_hours'], conf['bgp_unknown_replies_per_hour']
-    if not hours or not per_hour or not PLAIN_ADDRESS.fullmatch(sender):
-        return False
-    recent = OutboxMessage.select().where(
-        (OutboxMessage.kind == UNKNOWN)
-        & (OutboxMessage.created_at > now - datetime.timedelta(hours=1)))
-    if recent.count() >= per_hour:
-        return False
-    return not OutboxMessage.select().where(
-        (OutboxMessage.kind == UNKNOWN) & (OutboxMessage.recipient == sender)
-        & (OutboxMessage.created_at > now - datetime.timedelta(hours=hours))).exists()
-
-
-def _generic_reply(message, letter, now):
-    conf = settings()
-    subject, texts = _generic_text()
-    text = '\n\n'.join(texts) + f'\n\n-- \n{conf["app"]["operator_name"]} · NOC\n'
-    body_html = ''.join(f'<p>{html.escape(t)}</p>\n' for t in texts)
-    outbox.enqueue_many([_mail(message, letter, None, ('', letter.sender), subject, text,
-                               body_html, 'pt_BR', UNKNOWN, None, now)])
-
-
 # -- the handler ----------------------------------------------------------------
 
 def _seen(message, now):
@@ -389,8 +147,8 @@ def _ignore(message, reason, now):
 
 def _unknown(message, letter, now, reply=True):
     message.state, message.outcome, message.verified = 'unmatched', 'unknown-sender', False
-    if reply and _unknown_reply_allowed(letter.sender, now):
-        _generic_reply(message, letter, now)
+    if reply and bgp_answers.unknown_reply_allowed(letter.sender, now):
+        bgp_answers.generic_reply(message, letter, now)
         message.outcome = 'unknown-sender-told'
 
 
@@ -399,7 +157,7 @@ def _answers_this_hour(customer_id, now):
     sent (one answer is one mail per BGP contact, written at one moment), not
     from the questions: a question can concern several customers."""
     return (OutboxMessage.select(pw.fn.COUNT(pw.fn.DISTINCT(OutboxMessage.created_at)))
-            .where((OutboxMessage.customer == customer_id) & (OutboxMessage.kind == ANSWER)
+            .where((OutboxMessage.customer == customer_id) & (OutboxMessage.kind == bgp_answers.ANSWER)
                    & (OutboxMessage.created_at > now - datetime.timedelta(hours=1)))
             .scalar()) or 0
 
@@ -419,7 +177,7 @@ def _answer_customers(message, letter, contacts, now):
         customer = Customer.get_by_id(customer_id)
         if _answers_this_hour(customer_id, now) >= limit:
             outcomes.append('rate-limited')
-        elif answer(message, letter, customer, contact, query, now):
+        elif bgp_answers.answer(message, letter, customer, contact, query, now):
             outcomes.append('nothing-asked' if query.empty else 'answered')
         else:
             outcomes.append('no-bgp-contact')

@@ -1,17 +1,15 @@
 """The worker's routing chores, each pass: load the RPKI sources and IRR dumps
 that are due, check new requests, and revalidate the tracked prefixes after
-new data or when the last run is older than the policy allows."""
+new data or when the last run is older than the policy allows. The worker
+passes the settings in (routing.settings.RoutingSettings)."""
 import datetime
 import logging
-
-from flask import current_app
 
 from noc.core.config import project_path
 from noc.models import utcnow
 from noc.models.routing import IrrLoad, VrpSnapshot
 from noc.routing.irr import store as irr_store
-from noc.routing.prefix_requests import adhoc, revalidate
-from noc.routing.prefix_requests import workflow as requests
+from noc.routing.prefix_requests import commands, revalidate
 from noc.routing.rpki import snapshots
 
 log = logging.getLogger('janela.routing')
@@ -27,14 +25,14 @@ def _last_attempt(model, source):
     return row.loaded_at if row else None
 
 
-def refresh_rpki(now):
+def refresh_rpki(settings, now):
     """Load every configured RPKI source that is due -> sources whose set changed."""
-    conf = current_app.config['NOC']['rpki']
+    conf = settings.rpki
     changed = []
     for name, location in sorted(conf['sources'].items()):
         if not _due(_last_attempt(VrpSnapshot, name), conf['refresh_minutes'], now):
             continue
-        result = snapshots.load(name, location, now=now)
+        result = snapshots.load(name, location, conf, now=now)
         if result.good:
             log.info('RPKI %s: %d VRPs%s', name, result.snapshot.vrp_count,
                      '' if result.changed else ' (unchanged)')
@@ -45,9 +43,9 @@ def refresh_rpki(now):
     return changed
 
 
-def refresh_irr(now):
+def refresh_irr(settings, now):
     """Reload every configured dump whose file changed -> sources reloaded."""
-    conf = current_app.config['NOC']['irr']
+    conf = settings.irr
     changed = []
     for source, path in sorted(conf['dumps'].items()):
         path = project_path(path)
@@ -62,10 +60,10 @@ def refresh_irr(now):
     return changed
 
 
-def revalidation_due(now):
+def revalidation_due(settings, now):
     """At least every revalidate_hours, and at once after data newer than the
     last run, whoever loaded it (the worker, `noc vrps load`, `noc irr load`)."""
-    hours = current_app.config['NOC']['prefixes']['revalidate_hours']
+    hours = settings.prefixes['revalidate_hours']
     last = revalidate.last_run()
     if last is None or now - last.at >= datetime.timedelta(hours=hours):
         return True
@@ -75,7 +73,7 @@ def revalidation_due(now):
         return True
     # A VRP of the current set expired since the last run (its source stopped
     # renewing it): the prefixes it validated must hear of it now.
-    return snapshots.expired_between(last.at, now) > 0
+    return snapshots.expired_between(settings.rpki['sources'], last.at, now) > 0
 
 
 def _chore(name, work, done, default):
@@ -89,20 +87,23 @@ def _chore(name, work, done, default):
         return default
 
 
-def run(now=None):
+def run(settings, now=None):
     """One pass of routing work -> counts for the worker's log."""
     now = now or utcnow()
     done = {}
-    changed = (_chore('RPKI refresh', lambda: refresh_rpki(now), done, [])
-               + _chore('IRR refresh', lambda: refresh_irr(now), done, []))
-    checked = _chore('checking requests', lambda: requests.check_pending(now=now), done, 0)
+    changed = (_chore('RPKI refresh', lambda: refresh_rpki(settings, now), done, [])
+               + _chore('IRR refresh', lambda: refresh_irr(settings, now), done, []))
+    checked = _chore('checking requests', lambda: commands.check_pending(settings, now=now),
+                     done, 0)
     if checked:
         done['prefixes_checked'] = checked
-    answered = _chore('ad hoc checks', lambda: adhoc.answer_pending(now=now), done, 0)
+    answered = _chore('ad hoc checks', lambda: commands.answer_checks(settings, now=now),
+                      done, 0)
     if answered:
         done['adhoc_checks'] = answered
-    if changed or revalidation_due(now):
-        outcome = _chore('revalidation', lambda: revalidate.run(now=now), done, None)
+    if changed or revalidation_due(settings, now):
+        outcome = _chore('revalidation', lambda: commands.revalidate(settings, now=now),
+                         done, None)
         if outcome and outcome.checked:
             done['prefixes_revalidated'] = outcome.checked
         if outcome and outcome.changed:

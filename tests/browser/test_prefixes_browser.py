@@ -1,13 +1,13 @@
 """A NOC engineer in Chromium: pastes a prefix list with a bad line, fixes it,
 reads the verdicts with their reasons, approves the one that needs attention,
 marks it configured and downloads the router prefix-list."""
+import helpers.routing_fixtures as flow
 import pytest
 from conftest import make_app
 from helpers.routing_fixtures import build_isps, write_rpsl, write_vrps
 
 from noc.core.db import database, init_db
 from noc.routing.irr import store as irr_store
-from noc.routing.rpki import snapshots
 
 from .conftest import LiveServer
 from .test_maintenance_browser import log_in
@@ -23,7 +23,7 @@ def lab_server(tmp_path):
 
     def world():
         build_isps()
-        snapshots.load('lab', write_vrps(tmp_path / 'vrps.json'))
+        flow.load_vrps('lab', write_vrps(tmp_path / 'vrps.json'))
         irr_store.load_dump(write_rpsl(tmp_path / 'tc.rpsl'), 'TC')
     server.db(world)
     server.thread.start()

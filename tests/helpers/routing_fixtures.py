@@ -96,3 +96,62 @@ def build_isps():
                                  service='ip-transit', a_site=site, bgp_asn=64501),
     }
     return dict(acme=acme, globex=globex, contacts=contacts, circuits=circuits, site=site)
+
+
+# -- the commands, as the tests call them ----------------------------------------
+
+def routing_settings():
+    """The settings of the app whose context is pushed, as adapters pass them."""
+    from flask import current_app
+
+    from noc.routing.settings import RoutingSettings
+    return RoutingSettings.of(current_app.config['NOC'])
+
+
+def submit(customer, circuit, text, *, actor='t', as_set='', settings=None, **kw):
+    """commands.submit from rows; no AS-SET unless named (not the session's)."""
+    from noc.routing.prefix_requests import commands
+    return commands.submit(circuit.id if circuit is not None else None, text,
+                           customer_id=customer.id, settings=settings or routing_settings(),
+                           actor=actor, as_set=as_set, **kw)
+
+
+def check_pending(settings=None, **kw):
+    from noc.routing.prefix_requests import commands
+    return commands.check_pending(settings or routing_settings(), **kw)
+
+
+def act(prefix_ids, action, actor, reason='', settings=None, **kw):
+    """commands.act on prefixes by id (of one request)."""
+    from noc.models.routing import TrackedPrefix
+    from noc.routing.prefix_requests import commands
+    ids = list(prefix_ids)
+    request_id = TrackedPrefix.get_by_id(ids[0]).request_id if ids else None
+    return commands.act(request_id, action, settings=settings or routing_settings(),
+                        prefix_ids=ids, actor=actor, reason=reason, **kw)
+
+
+def revalidate(settings=None, **kw):
+    from noc.routing.prefix_requests import commands
+    return commands.revalidate(settings or routing_settings(), **kw)
+
+
+def validate(items, settings=None, **kw):
+    from noc.routing.prefix_requests import validation
+    return validation.validate(items, settings or routing_settings(), **kw)
+
+
+def load_vrps(source, location, settings=None, **kw):
+    """snapshots.load with the [rpki] settings of the app whose context is pushed."""
+    from noc.routing.rpki import snapshots
+    return snapshots.load(source, location, (settings or routing_settings()).rpki, **kw)
+
+
+def current_index(now=None, settings=None):
+    from noc.routing.rpki import snapshots
+    return snapshots.current_index((settings or routing_settings()).rpki['sources'], now)
+
+
+def current_snapshots(settings=None):
+    from noc.routing.rpki import snapshots
+    return snapshots.current_snapshots((settings or routing_settings()).rpki['sources'])

@@ -16,6 +16,7 @@ import re
 import socket
 from dataclasses import dataclass
 
+from noc.core.errors import JanelaError
 from noc.routing.irr import rpsl
 from noc.routing.irr.rpsl import RouteObject, parse_asn
 
@@ -26,7 +27,7 @@ _SET_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.:-]*')
 _SOURCE_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]*')
 
 
-class IrrdError(Exception):
+class IrrdError(JanelaError):
     """The IRRd server could not answer: unreachable, silent, refused, or garbled."""
 
 

@@ -35,9 +35,8 @@ def _asn(member):
 
 
 class IrrLookup:
-    def __init__(self, conf):
-        self.conf = conf
-        irr = conf['irr']
+    def __init__(self, irr):
+        """`irr`: the [irr] settings (servers, their sources, timeout, registries)."""
         self.servers = [host_port(s) for s in irr['servers']]
         self.sources = list(irr['server_sources'])
         self.timeout = irr['timeout_seconds']

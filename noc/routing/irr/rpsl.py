@@ -24,8 +24,10 @@ from typing import BinaryIO, TextIO
 
 from flask_babel import lazy_gettext as _l
 
+from noc.core.errors import JanelaError
+from noc.core.limits import MAX_ASN
+
 GZIP_MAGIC = b'\x1f\x8b'
-MAX_ASN = 2 ** 32 - 1
 # Kept per ParseErrors: enough to show an operator what went wrong.
 MAX_SAMPLES = 20
 _CONTINUATION = frozenset(' \t+')
@@ -33,7 +35,7 @@ _ASN = re.compile(r'(?:AS)?([0-9]+)(?:\.([0-9]+))?', re.IGNORECASE)
 _SEPARATORS = re.compile(r'[\s,]+')
 
 
-class RpslError(ValueError):
+class RpslError(JanelaError, ValueError):
     """The input cannot be read as an RPSL dump (e.g. a truncated gzip file)."""
 
 

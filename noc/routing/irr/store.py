@@ -9,6 +9,7 @@ recorded as refused and changes nothing.
 import hashlib
 
 from noc.core.db import database, next_ids
+from noc.core.errors import JanelaError
 from noc.models import utcnow
 from noc.models.routing import IrrAsSet, IrrLoad, IrrRoute
 from noc.routing import alerts
@@ -20,7 +21,7 @@ CHUNK = 500
 SHRINK_PERCENT = 50
 
 
-class IrrLoadError(Exception):
+class IrrLoadError(JanelaError):
     """The dump could not be read; the message says why."""
 
 

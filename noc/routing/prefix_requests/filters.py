@@ -7,13 +7,17 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from noc.core.errors import Refused
 from noc.models import Circuit, Customer, CustomerAsn
 from noc.models.routing import TrackedPrefix
 from noc.routing.prefix_requests import prefix_lists
 
 
-class FilterError(Exception):
-    pass
+class FilterRefused(Refused):
+    """No prefix-list: `field` names what to change (format, name, customer, session)."""
+
+    def __init__(self, message, field):
+        super().__init__({field: message}, message=str(message))
 
 
 def find_customer(text):
@@ -46,8 +50,8 @@ def configured(customer, circuit=None):
 
 def render(customer, fmt, circuit=None, name=None, family='both'):
     if fmt not in prefix_lists.FORMATS:
-        raise FilterError(_l('unknown format %(format)s; use one of %(formats)s', format=fmt,
-                             formats=', '.join(prefix_lists.FORMATS)))
+        raise FilterRefused(_l('unknown format %(format)s; use one of %(formats)s', format=fmt,
+                               formats=', '.join(prefix_lists.FORMATS)), 'format')
     prefixes = configured(customer, circuit)
     if family in ('4', '6'):
         prefixes = [p for p in prefixes if (':' in p) == (family == '6')]
@@ -55,22 +59,22 @@ def render(customer, fmt, circuit=None, name=None, family='both'):
             return prefix_lists.render(fmt, name or default_name(customer, circuit), prefixes,
                                        int(family))
         except ValueError as exc:
-            raise FilterError(str(exc)) from None
+            raise FilterRefused(str(exc), 'name') from None
     try:
         return prefix_lists.render_all(fmt, name or default_name(customer, circuit), prefixes)
     except ValueError as exc:
-        raise FilterError(str(exc)) from None
+        raise FilterRefused(str(exc), 'name') from None
 
 
 def for_cli(customer_text, fmt, session=None, name=None, family='both'):
     customer = find_customer(customer_text)
     if customer is None:
-        raise FilterError(f'no customer {customer_text!r} (give an account id, an ASN or '
-                          'the exact name)')
+        raise FilterRefused(f'no customer {customer_text!r} (give an account id, an ASN or '
+                            'the exact name)', 'customer')
     circuit = None
     if session:
         circuit = Circuit.get_or_none((Circuit.circuit_id == session)
                                       & (Circuit.customer == customer))
         if circuit is None:
-            raise FilterError(f'{customer.account_id} has no circuit {session!r}')
+            raise FilterRefused(f'{customer.account_id} has no circuit {session!r}', 'session')
     return render(customer, fmt, circuit, name, family)

@@ -1,23 +1,18 @@
 """Prefixes as people paste them: one per line, CSV, RPSL route objects, router
-prefix-lists (Cisco, IOS XR, Junos, BIRD, bgpq4's JSON), and the sanity checks
-every accepted prefix goes through.
+prefix-lists (Cisco, IOS XR, Junos, BIRD, bgpq4's JSON). The sanity checks
+every accepted prefix goes through are in sanity.py.
 
-The web form, the API and inbound mail all call parse_lines() and check(), so a
-prefix is read and judged the same way whichever door it came through.
+The web form, the API and inbound mail all call parse_lines() and
+sanity.check(), so a prefix is read and judged the same way whichever door
+it came through.
 """
 import re
 from dataclasses import dataclass, field
 
-import netaddr
 from flask_babel import lazy_gettext as _l
 
-from noc.routing.policy import special
+from noc.routing.prefix_requests.numbers import ADDRESS_RE, FULL_LENGTH, PREFIX_RE, parse_asn, parse_prefix
 
-MAX_ASN = 4294967295
-# Longest prefixes most networks accept, shortest that RIRs hand out.
-MAX_LENGTH = {4: 24, 6: 48}
-MIN_LENGTH = {4: 8, 6: 16}
-_FULL_LENGTH = {4: 32, 6: 128}
 _ECHO_LIMIT = 200   # characters of a bad line repeated back in its error
 
 
@@ -42,83 +37,8 @@ class ParsedInput:
     errors: list = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Problem:
-    code: str
-    message: object
-    overridable: bool
-
-
 class _Skip(Exception):
     """The line says nothing to accept (a deny/reject rule)."""
-
-
-# ---- AS numbers -------------------------------------------------------------
-
-_ASN_RE = re.compile(r'(?:AS)?(\d+)(?:\.(\d+))?', re.IGNORECASE)
-
-
-def parse_asn(text):
-    """'AS64500', 'as64500', '64500' or asdot '1.10' (= 65546) -> int; ValueError(lazy message)."""
-    raw = str(text).strip()
-    match = _ASN_RE.fullmatch(raw)
-    if not match:
-        raise ValueError(_l('"%(text)s" is not an AS number (write it as AS64500 or 64500).',
-                            text=raw[:_ECHO_LIMIT]))
-    high, low = match.groups()
-    if low is not None:
-        if len(high) > 5 or len(low) > 5 or int(high) > 65535 or int(low) > 65535:
-            raise ValueError(_l('"%(text)s" is not a valid asdot AS number: both parts must be '
-                                'between 0 and 65535.', text=raw))
-        return int(high) * 65536 + int(low)
-    if len(high) > 10 or int(high) > MAX_ASN:
-        raise ValueError(_l('AS number %(text)s is out of range (0 to 4294967295).', text=raw))
-    return int(high)
-
-
-# ---- prefixes ---------------------------------------------------------------
-
-_PREFIX_RE = re.compile(r'([0-9A-Fa-f:.]+)/(\d{1,3})')
-_ADDRESS_RE = re.compile(r'\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*')
-
-
-def _address(text):
-    try:
-        return netaddr.IPAddress(text)
-    except (netaddr.AddrFormatError, ValueError, TypeError):
-        return None
-
-
-def parse_prefix(text):
-    """A prefix written as address/length -> netaddr.IPNetwork; ValueError(lazy message)."""
-    raw = str(text).strip()
-    match = _PREFIX_RE.fullmatch(raw)
-    if not match:
-        address = _address(raw) if _ADDRESS_RE.fullmatch(raw) else None
-        if address is not None:
-            example = '%s/%s' % (address, MAX_LENGTH[address.version])
-            raise ValueError(_l('%(text)s has no prefix length (for example %(example)s).',
-                                text=raw, example=example))
-        raise ValueError(_l('"%(text)s" is not a prefix (expected e.g. 192.0.2.0/24 or '
-                            '2001:db8::/32).', text=raw[:_ECHO_LIMIT]))
-    address = _address(match.group(1))
-    if address is None:
-        raise ValueError(_l('"%(text)s" is not a prefix: %(address)s is not an IP address.',
-                            text=raw, address=match.group(1)))
-    length = int(match.group(2))
-    if length > _FULL_LENGTH[address.version]:
-        raise ValueError(_l('%(text)s: the prefix length /%(length)s is too long for IPv%(version)s '
-                            '(at most /%(max)s).', text=raw, length=length,
-                            version=address.version, max=_FULL_LENGTH[address.version]))
-    net = netaddr.IPNetwork('%s/%d' % (address, length))
-    if net.ip != net.network:   # IPNetwork equality ignores host bits: compare addresses
-        raise ValueError(_l('%(text)s has host bits set; did you mean %(network)s?',
-                            text=raw, network=str(net.cidr)))
-    return net.cidr
-
-
-def canonical_prefix(text):
-    return str(parse_prefix(text))
 
 
 # ---- one line's words -------------------------------------------------------
@@ -139,7 +59,7 @@ class _Words:
 
 
 def _is_prefix_word(word):
-    return '/' in word or bool(_ADDRESS_RE.fullmatch(word))
+    return '/' in word or bool(ADDRESS_RE.fullmatch(word))
 
 
 def _modifier(word, following):
@@ -195,7 +115,7 @@ def _split_words(body):
 
 def _length_range(net, modifiers):
     """The (shortest, longest) lengths a router entry with these modifiers admits."""
-    full = _FULL_LENGTH[net.version]
+    full = FULL_LENGTH[net.version]
     low = high = net.prefixlen
     ge = le = None
     for kind, a, b in modifiers:
@@ -371,7 +291,7 @@ class _Reader:
             return
         attribute = _ATTRIBUTE_RE.match(line)
         if self.rpsl is not None and raw[:1] in (' ', '\t', '+') and not attribute \
-                and not _PREFIX_RE.fullmatch(line.split()[0].rstrip(',;')):
+                and not PREFIX_RE.fullmatch(line.split()[0].rstrip(',;')):
             return      # RPSL continuation line (descr, address ...)
         if attribute and line.lower() != 'replace:' and self.attribute(number, raw, *attribute.groups()):
             return
@@ -477,83 +397,3 @@ def parse_lines(text, default_origin=None):
         reader.feed(number, raw)
     reader.close_object()
     return reader.result
-
-
-# ---- sanity -----------------------------------------------------------------
-
-_ASN_KINDS = {
-    'zero': _l('AS 0, which never originates routes'),
-    'as_trans': _l('AS_TRANS, a placeholder for 4-byte AS numbers'),
-    'documentation': _l('reserved for documentation'),
-    'private': _l('reserved for private use'),
-    'reserved': _l('reserved'),
-}
-
-
-def _prefix_problems(net, lab):
-    if lab and special.is_documentation_prefix(net):
-        return []
-    block = special.special_use(net)
-    if block is None:
-        return []
-    values = dict(prefix=str(net), block=block.prefix, name=block.name, rfc=block.rfc)
-    if block.network.prefixlen <= net.prefixlen:
-        message = _l('%(prefix)s is special-use space: %(block)s, %(name)s (%(rfc)s), not '
-                     'routable on the Internet.', **values)
-    else:
-        message = _l('%(prefix)s covers %(block)s, %(name)s (%(rfc)s), which is not '
-                     'routable on the Internet.', **values)
-    return [Problem('special_use', message, False)]
-
-
-def _asn_problems(origin, lab):
-    entry = special.special_asn(origin)
-    if entry is None or (lab and entry.kind == 'documentation'):
-        return []
-    return [Problem('asn_' + entry.kind, _l('AS%(asn)s is %(kind)s (%(rfc)s) and cannot originate '
-                                            'routes on the Internet.', asn=origin,
-                                            kind=_ASN_KINDS[entry.kind], rfc=entry.rfc), False)]
-
-
-def _length_problems(net, limits):
-    longest = limits.get('max_v%d' % net.version, MAX_LENGTH[net.version])
-    shortest = limits.get('min_v%d' % net.version, MIN_LENGTH[net.version])
-    if net.prefixlen > longest:
-        return [Problem('too_long', _l('%(prefix)s is longer than /%(limit)s; most networks '
-                                       'filter such routes.', prefix=str(net), limit=longest),
-                        True)]
-    if net.prefixlen < shortest:
-        return [Problem('too_short', _l('%(prefix)s is shorter than /%(limit)s; no customer holds '
-                                        'so large a block.', prefix=str(net), limit=shortest),
-                        True)]
-    return []
-
-
-def check(prefix, origin, *, lab=False, limits=None):
-    """Problems with announcing `prefix` from `origin`; empty when it is sane.
-
-    Special-use space and reserved AS numbers cannot be overridden; unusual
-    lengths can (the NOC may accept a /25 for a customer that needs it).
-    lab=True admits documentation prefixes and AS numbers (demos and tests).
-    `limits` ({'max_v4', 'max_v6', 'min_v4', 'min_v6'}, from the configuration)
-    replaces the default lengths: longest /24 and /48, shortest /8 and /16.
-    Raises ValueError(lazy message) when `prefix` is not a prefix at all.
-    """
-    net = prefix if isinstance(prefix, netaddr.IPNetwork) else parse_prefix(prefix)
-    return (_prefix_problems(net, lab) + _asn_problems(int(origin), lab)
-            + _length_problems(net, limits or {}))
-
-
-# RPSL set names (RFC 2622 section 5, hierarchical names RFC 2725 section 10):
-# AS-NAME, or components joined by ':' of which at least one is a set name.
-_AS_SET_PART = re.compile(r'AS-[A-Z0-9_-]*[A-Z0-9]|AS\d{1,10}', re.IGNORECASE)
-
-
-def valid_as_set(name):
-    """True for an AS-SET name such as AS-EXAMPLE or AS64500:AS-CUSTOMERS (at most 128
-    characters, as the columns that keep one)."""
-    if not isinstance(name, str) or not 3 < len(name) <= 128:
-        return False
-    parts = name.split(':')
-    return (all(_AS_SET_PART.fullmatch(part) for part in parts)
-            and any(part.upper().startswith('AS-') for part in parts))

@@ -10,11 +10,8 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-MAX_ITEMS = 100
-# Characters of a message's text read: enough for any question a person
-# writes (the patterns are linear: a few megabytes take a fraction of a
-# second), a bound for what a machine sends. The answer says when it cut.
-MAX_TEXT = 1_000_000
+from noc.core.limits import MAX_MAIL_QUESTIONS as MAX_ITEMS
+from noc.core.limits import MAX_MAIL_TEXT as MAX_TEXT
 
 # Only ASCII digits are numbers here: int() and ipaddress read other scripts'
 # digits differently ("２００", "٠"), and nobody writes a prefix in them. The

@@ -4,9 +4,9 @@ One message per request and event (checked, approved, configured, withdrawn,
 rejected, changed by revalidation) to every contact with the BGP role, in
 that contact's language, written to the outbox in the transaction of the
 change. A customer without BGP contacts gets nothing (the NOC sees it on the
-request page).
+request page). Who the mail comes from is a routing.settings.Sender, passed in.
 """
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -30,17 +30,15 @@ def _subject(event):
             'changed': _('Validation of your prefixes changed')}[event]
 
 
-def _headers(ref, conf):
+def _headers(ref, sender):
     headers = {'X-Janela-Prefix-Request': ref}
-    mailboxes = conf['inbound']['bgp_mailboxes']
-    if mailboxes:
+    if sender.reply_to:
         # A reply ("what is the state now?") reaches the BGP mailbox, which answers it.
-        headers['Reply-To'] = mailboxes[0]
+        headers['Reply-To'] = sender.reply_to
     return headers
 
 
-def _message(request, rows, event, contact, customer, now, conf, reason, changes):
-    sender = (conf['mail']['from_name'], conf['mail']['from_address'])
+def _message(request, rows, event, contact, customer, now, sender, reason, changes):
     language = contact.language
     ref = reference(request.id)
     with force_locale(language):
@@ -49,27 +47,28 @@ def _message(request, rows, event, contact, customer, now, conf, reason, changes
                        circuit=request.circuit, message=verdict.message,
                        verdict_label=lambda v: label(VERDICT_LABELS, v),
                        state_label=lambda v: label(STATE_LABELS, v),
-                       language=language, operator=conf['app']['operator_name'],
-                       from_address=sender[1],
+                       language=language, operator=sender.operator,
+                       from_address=sender.address,
                        greeting=_('Hello, %(name)s,', name=contact.name))
         subject = f'[{ref}] {_subject(event)}'
         text = render_template('email/prefixes.txt', **context)
         html = render_template('email/prefixes.html', **context)
-    msgid = compose.message_id(conf['maintenance']['provider'])
-    raw = compose.build(sender=sender, recipient=(contact.name, contact.email), subject=subject,
+    msgid = compose.message_id(sender.provider)
+    raw = compose.build(sender=(sender.name, sender.address),
+                        recipient=(contact.name, contact.email), subject=subject,
                         text=text, html=html, ics='', method='', stamp=now, msgid=msgid,
                         filename='', language='pt-BR' if language == 'pt_BR' else 'en',
-                        headers=_headers(ref, conf))
+                        headers=_headers(ref, sender))
     return dict(window=None, customer=customer.id, contact=contact.id, recipient=contact.email,
                 kind='prefix', method='', sequence=0, subject=subject[:400], message_id=msgid,
                 raw=raw, ics='', next_attempt_at=now, created_at=now)
 
 
-def queue(request, rows, event, now, reason='', changes=None):
-    """Write the message about `rows` (TrackedPrefix of `request`) -> count."""
-    conf = current_app.config['NOC']
+def queue(request, rows, event, now, sender, reason='', changes=None):
+    """Write the message about `rows` (TrackedPrefix of `request`) from
+    `sender` (routing.settings.Sender) -> count."""
     customer = Customer.get_by_id(request.customer_id)
-    messages = [_message(request, rows, event, contact, customer, now, conf, reason, changes)
+    messages = [_message(request, rows, event, contact, customer, now, sender, reason, changes)
                 for contact in contacts(customer.id)]
     outbox.enqueue_many(messages)
     return len(messages)

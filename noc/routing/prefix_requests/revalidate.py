@@ -8,7 +8,6 @@ prefixes are in each RPKI state, for the chart.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from flask import current_app
 from peewee import fn
 
 from noc.core.db import database, lock_rows, next_ids
@@ -118,13 +117,13 @@ def _save_changed(changes, now, outcome):
     return by_request, befores
 
 
-def _notify(by_request, befores, now, outcome):
+def _notify(by_request, befores, now, outcome, sender):
     """One notice per request, naming every prefix of it that changed."""
     requests_by_id = {r.id: r for r in PrefixRequest.select().where(
         PrefixRequest.id.in_(list(by_request) or [-1]))}
     for request_id, rows in by_request.items():
         outcome.notices += notices.queue(requests_by_id[request_id], rows, 'changed', now,
-                                         changes={row.id: befores[row.id] for row in rows})
+                                         sender, changes={row.id: befores[row.id] for row in rows})
 
 
 def _chunks():
@@ -141,8 +140,9 @@ def _chunks():
         yield rows
 
 
-def run(now=None, index=None, lookup=None):
+def run(settings, now=None, index=None, lookup=None):
     """Revalidate every approved and configured prefix -> Outcome.
+    `settings`: RoutingSettings.
 
     Validation is one batch over one IRR lookup (one connection per server,
     AS-SETs expanded once); unchanged rows only get their check time;
@@ -154,16 +154,16 @@ def run(now=None, index=None, lookup=None):
     changes = []
     seen = data_seen()
     if index is None:
-        index, _ = snapshots.current_index(now)
+        index, _ = snapshots.current_index(settings.rpki['sources'], now)
     own = lookup is None
-    lookup = lookup or IrrLookup(current_app.config['NOC'])
+    lookup = lookup or IrrLookup(settings.irr)
     try:
         # All of them in one batch: the IRR is asked once per origin, not once
         # per origin and chunk (20,000 rows are a few MB).
         rows = [row for chunk in _chunks() for row in chunk]
         results = validation.validate(
             [(r.id, r.prefix, r.origin, r.request.as_set) for r in rows],
-            index=index, lookup=lookup) if rows else {}
+            settings, index=index, lookup=lookup) if rows else {}
     finally:
         if own:
             lookup.close()
@@ -195,7 +195,7 @@ def run(now=None, index=None, lookup=None):
         return total        # nothing tracked yet: no sample, so the chart starts with data
     # The changes and the notices they cause commit together.
     with database.atomic():
-        _notify(*_save_changed(changes, now, total), now, total)
+        _notify(*_save_changed(changes, now, total), now, total, settings.sender)
     with database.atomic():
         RpkiStateSample.create(at=now, valid=counts['valid'], invalid=counts['invalid'],
                                not_found=counts['not-found'], **seen)

@@ -4,30 +4,24 @@ Shared by the first check of a request, the revalidation of every tracked
 prefix, and (later) the providers' ad hoc check: one VRP index, one IRR
 lookup (one connection per server) for the whole batch.
 """
-from flask import current_app
-
 from noc.routing import alerts
 from noc.routing.irr.lookup import IrrLookup
 from noc.routing.policy import checks
 from noc.routing.rpki import snapshots
 
 
-def policy():
-    return current_app.config['NOC']['prefixes']
-
-
-def validate(items, index=None, lookup=None, previous=None):
+def validate(items, settings, index=None, lookup=None, previous=None):
     """items: [(key, prefix, origin, as_set)] -> {key: checks.evaluate result}.
 
+    `settings`: RoutingSettings (the policy, the IRR servers, the RPKI sources).
     `index` defaults to the current VRP set (None when no VRPs were ever
     loaded); `lookup` to a fresh IrrLookup, closed afterwards. `previous`
     ({key: evidence of the last check}, for revalidation) fills in what a
     batch did not look up, and stands in for IRR sources that failed."""
-    conf = current_app.config['NOC']
     if index is None:
-        index, _ = snapshots.current_index()
+        index, _ = snapshots.current_index(settings.rpki['sources'])
     own = lookup is None
-    lookup = lookup or IrrLookup(conf)
+    lookup = lookup or IrrLookup(settings.irr)
     try:
         origins = {}
         for _, prefix, origin, _ in items:
@@ -44,7 +38,7 @@ def validate(items, index=None, lookup=None, previous=None):
                 found = sorted(set(found) | {tuple(r) for r in before['irr'].get('routes', [])
                                              if r[1] not in origins[prefix]})
             facts = lookup.facts(prefix, found, as_set, previous=before)
-            results[key] = checks.evaluate(prefix, origin, validation, facts, conf['prefixes'])
+            results[key] = checks.evaluate(prefix, origin, validation, facts, settings.prefixes)
         alerts.note_servers(lookup)
         return results
     finally:

@@ -14,11 +14,13 @@ from urllib.parse import unquote, urlsplit
 import requests
 from flask_babel import lazy_gettext as _l
 
+from noc.core.errors import JanelaError
+
 GZIP_MAGIC = b'\x1f\x8b'
 CHUNK = 1 << 20
 
 
-class VrpFetchError(Exception):
+class VrpFetchError(JanelaError):
     """The location could not be read; the message names it and the cause."""
 
 

@@ -23,7 +23,8 @@ import numpy as np
 import orjson
 from flask_babel import lazy_gettext as _l
 
-from noc.routing.rpki.vrps import VrpFormatError, VrpTable, _show
+from noc.routing.rpki.prefix_columns import shown
+from noc.routing.rpki.vrps import VrpFormatError, VrpTable
 
 _LEADING_SPACE = re.compile(rb'\s*(.?)', re.DOTALL)
 
@@ -127,7 +128,7 @@ def _optional(roas, key):
 def _name_bad_record(roas):
     for row, roa in enumerate(roas):
         if not isinstance(roa, dict):
-            _fail(row, _l('expected an object, found %(value)s', value=_show(roa)))
+            _fail(row, _l('expected an object, found %(value)s', value=shown(roa)))
         for key in ('prefix', 'asn'):
             if key not in roa:
                 _fail(row, _l("'%(key)s' is missing", key=key))
@@ -148,7 +149,7 @@ def _asn_text(value, row, fail=_fail):
         digits = value[2:] if value[:2].upper() == 'AS' else value
         if digits.isascii() and digits.isdigit() and len(digits) <= 10:
             return int(digits)
-    fail(row, _l('ASN %(value)s is not an AS number', value=_show(value)))
+    fail(row, _l('ASN %(value)s is not an AS number', value=shown(value)))
 
 
 def _finish(columns, now, metadata):
@@ -176,7 +177,7 @@ def _unexpired(expires, now):
     if not kinds <= {int, type(None)}:
         row = next(row for row, value in enumerate(expires)
                    if value is not None and type(value) is not int)
-        _fail(row, _l('expires %(value)s is not a Unix time', value=_show(expires[row])))
+        _fail(row, _l('expires %(value)s is not a Unix time', value=shown(expires[row])))
     if type(None) in kinds:
         expires = [np.nan if value is None else value for value in expires]
     moments = np.array(expires, dtype=np.float64)   # floats: a far-future time beyond int64 still compares
@@ -264,7 +265,7 @@ def _check_header(fields, number):
     if fields[0].strip().lower() != 'asn':
         raise VrpFormatError(str(_l(
             "%(where)s: expected JSON or a CSV header 'ASN,IP Prefix,Max Length[,Trust Anchor]', "
-            "found %(value)s", where=_line(number), value=_show(','.join(fields)))))
+            "found %(value)s", where=_line(number), value=shown(','.join(fields)))))
 
 
 def _csv_fail(number, problem):
@@ -278,6 +279,6 @@ def _csv_row(fields, number):
     asn = _asn_text(fields[0].strip(), number, fail=_csv_fail)
     text = fields[2].strip()
     if text and not (text.isascii() and text.isdigit()):
-        _csv_fail(number, _l('max length %(value)s is not a number', value=_show(fields[2])))
+        _csv_fail(number, _l('max length %(value)s is not a number', value=shown(fields[2])))
     ta = fields[3].strip() if len(fields) == 4 else None
     return fields[1].strip(), int(text) if text else None, asn, ta or None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from flask_babel import lazy_gettext as _l
 
-from noc.routing.rpki.vrps import ALL_ONES, MASK64, parse_prefix
+from noc.routing.rpki.prefix_columns import ALL_ONES, MASK64, parse_prefix
 
 VALID, INVALID, NOT_FOUND = 'valid', 'invalid', 'not-found'
 # Batch state codes, numbered as rtrlib numbers them.
@@ -172,7 +172,7 @@ class RovIndex:
         return texts
 
     def validate_column(self, parsed, origins):
-        """validate_many over a vrps.PrefixColumn (both families); rows that are
+        """validate_many over a prefix_columns.PrefixColumn (both families); rows that are
         not prefixes get CODE_ERROR. origins: int64 with AS_SET for AS_SETs."""
         states = np.full(len(parsed.family), CODE_ERROR, np.uint8)
         reasons = np.full(len(parsed.family), CODE_ERROR, np.uint8)

@@ -29,6 +29,8 @@ from itertools import islice
 import numpy as np
 from flask_babel import lazy_gettext as _l
 
+from noc.core.limits import MAX_ASN
+from noc.routing.rpki.prefix_columns import parse_prefixes
 from noc.routing.rpki.rov import (
     AS_SET,
     CODE_ERROR,
@@ -40,7 +42,6 @@ from noc.routing.rpki.rov import (
     REASONS,
     STATES,
 )
-from noc.routing.rpki.vrps import MAX_ASN, parse_prefixes
 
 HEADER = ('prefix', 'origin', 'state', 'reason')
 ERROR = 'error'

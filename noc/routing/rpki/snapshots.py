@@ -5,12 +5,12 @@ configured share never replaces the last good snapshot: it is kept as
 refused, with why, and raises an alert (a validator that lost a trust anchor
 must not make half the tracked prefixes invalid). The current set is the
 latest good snapshot of every source, combined; every process builds its
-index once per set and keeps it.
+index once per set and keeps it. The [rpki] settings come in as values
+(`conf`, `configured`: the sources named in config.toml).
 """
 import datetime
 import threading
 
-from flask import current_app
 from peewee import fn
 
 from noc.core.config import project_path
@@ -35,10 +35,6 @@ class LoadResult:
     @property
     def good(self):
         return self.snapshot.status == 'good'
-
-
-def settings():
-    return current_app.config['NOC']['rpki']
 
 
 def _without_vrps():
@@ -78,11 +74,11 @@ def _resolved(location):
     return project_path(location)
 
 
-def load(source, location, now=None, data=None, force=False):
-    """Fetch and parse `location` as source `source` -> LoadResult. `force`
+def load(source, location, conf, now=None, data=None, force=False):
+    """Fetch and parse `location` as source `source` -> LoadResult. `conf`: the
+    [rpki] settings (timeout, CA file, shrink limit, snapshots kept). `force`
     accepts a set that shrank (an operator who knows why)."""
     now = now or utcnow()
-    conf = settings()
     try:
         if data is None:
             data = fetch(_resolved(location), timeout=conf['timeout_seconds'],
@@ -138,19 +134,20 @@ def _prune(source, keep):
         VrpSnapshot.update(vrps=None).where(VrpSnapshot.id.in_(old)).execute()
 
 
-def current_names():
-    """The sources of the current set: those in config.toml's [rpki] sources; only
-    when none is configured (the demo, a lab), every source loaded by hand. A
-    file loaded once by hand must not keep a revoked ROA valid for ever."""
-    configured = sorted(settings()['sources'])
+def current_names(configured):
+    """The sources of the current set: those in config.toml's [rpki] sources
+    (`configured`); only when none is configured (the demo, a lab), every
+    source loaded by hand. A file loaded once by hand must not keep a revoked
+    ROA valid for ever."""
+    configured = sorted(configured)
     if configured:
         return configured
     return sorted(r[0] for r in VrpSnapshot.select(VrpSnapshot.source).distinct().tuples())
 
 
-def current_snapshots():
+def current_snapshots(configured):
     """The latest good snapshot of every current source (without their VRPs)."""
-    names = current_names()
+    names = current_names(configured)
     found = [last_good(name) for name in sorted(names)]
     return [s for s in found if s is not None]
 
@@ -164,9 +161,9 @@ def _combined(ids):
     return VrpTable.union(tables)
 
 
-def expired_between(since, now):
+def expired_between(configured, since, now):
     """How many VRPs of the current set expired after `since` and by `now`."""
-    index, _ = current_index(now)
+    index, _ = current_index(configured, now)
     if index is None:
         return 0
     low, high = int(since.timestamp()), int(now.timestamp())
@@ -174,13 +171,13 @@ def expired_between(since, now):
                    for c in (_cache['whole'].v4, _cache['whole'].v6)))
 
 
-def current_index(now=None):
+def current_index(configured, now=None):
     """(RovIndex of the current set, its snapshots), or (None, []) without any
     VRP data. Built once per set in each process, and again when a VRP in it
     expires: a snapshot still in use after its source stopped answering loses
     its VRPs as they expire, as a router's RTR cache would."""
     now = now or utcnow()
-    snapshots = current_snapshots()
+    snapshots = current_snapshots(configured)
     if not snapshots:
         return None, []
     # The digest is part of the key: ids alone repeat across databases (tests,

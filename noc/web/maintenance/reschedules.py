@@ -118,8 +118,15 @@ def register(app):
     app.jinja_env.filters['request_via_label'] = lambda v: VIA_LABELS.get(v, v)
     # The queue lived at /requests/ before prefix requests had theirs: old
     # bookmarks still arrive.
-    app.add_url_rule('/requests/', 'reschedules_moved_queue',
-                     lambda: redirect(url_for('reschedules.queue'), 301))
-    app.add_url_rule('/requests/<int:request_id>', 'reschedules_moved',
-                     lambda request_id: redirect(url_for('reschedules.show', request_id=request_id),
-                                                 301))
+    app.add_url_rule('/requests/', 'reschedules_moved_queue', _moved_queue)
+    app.add_url_rule('/requests/<int:request_id>', 'reschedules_moved', _moved)
+
+
+@require('viewer')
+def _moved_queue():
+    return redirect(url_for('reschedules.queue'), 301)
+
+
+@require('viewer')
+def _moved(request_id):
+    return redirect(url_for('reschedules.show', request_id=request_id), 301)

@@ -2,9 +2,9 @@
 the request form, the request and prefix pages with their evidence, and the
 router prefix-lists of a customer.
 
-Every change goes through noc.routing.prefix_requests.workflow (submit, act), the door the CLI,
-the API and the BGP mailbox use too; this module reads forms and shows what
-the domain decided.
+Every change goes through noc.routing.prefix_requests.commands (submit, act,
+check_now), the door the CLI, the API and the BGP mailbox use too; this
+module turns form text into their values and shows what they decided.
 """
 import re
 from collections import defaultdict
@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from noc.core.errors import NotFound
+from noc.core.limits import MAX_ID, MAX_REASON
 from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.models import Circuit, Customer
@@ -23,22 +25,16 @@ from noc.models.routing import PrefixRequest, TrackedPrefix
 from noc.routing import alerts
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
 from noc.routing.policy import verdict
-from noc.routing.prefix_requests import filters, notices, prefix_lists
+from noc.routing.prefix_requests import commands, filters, notices, prefix_lists
 from noc.routing.prefix_requests import workflow as requests
 from noc.web.access import require
+from noc.web.routing import form_errors, settings
 
 bp = Blueprint('prefixes', __name__, url_prefix='/prefixes')
 
-MAX_ID = 2 ** 63 - 1
 QUEUE_SIZE = 50
 RECENT_REQUESTS = 20
 HISTORY_ROWS = 500
-# Far beyond MAX_PREFIXES lines of router configuration, far below what would
-# slow the parser down: a bigger paste is a mistake, said so, not parsed.
-MAX_TEXT = 400_000
-MAX_NOTE = 2000
-MAX_REASON = 2000
-MAX_AS_SET = 128
 VERDICTS = ('reject', 'attention', 'accept')
 FAMILIES = {'both': _l('IPv4 and IPv6'), '4': _l('IPv4 only'), '6': _l('IPv6 only')}
 ACTION_LABELS = {'approve': _l('Approve'), 'configure': _l('Mark configured'),
@@ -64,10 +60,10 @@ def _number(raw):
 
 
 def _get_or_404(model, row_id):
-    found = model.get_or_none(model.id == row_id) if row_id <= MAX_ID else None
-    if found is None:
+    try:
+        return commands.find(model, row_id)
+    except NotFound:
         abort(404)
-    return found
 
 
 def _get(model, raw):
@@ -175,22 +171,6 @@ def _form_values(form):
             'allow_length': form.get('allow_length') == '1'}
 
 
-def _form_problems(values, customer, circuit):
-    """Errors the web form catches before the domain sees the request."""
-    errors = {}
-    if customer is None and circuit is None:
-        errors['customer'] = _('Choose the customer.')
-    if len(values['as_set']) > MAX_AS_SET:
-        errors['as_set'] = _('An AS-SET name has at most %(max)d characters.', max=MAX_AS_SET)
-    if len(values['prefixes']) > MAX_TEXT:
-        errors['prefixes'] = _('The text is too long (%(size)d characters, at most %(max)d); '
-                               'split it into several requests.',
-                               size=len(values['prefixes']), max=MAX_TEXT)
-    if len(values['note']) > MAX_NOTE:
-        errors['note'] = _('The note is too long (at most %(max)d characters).', max=MAX_NOTE)
-    return errors
-
-
 def _render_form(values, errors=None, lines=(), status=200):
     return render_template('prefixes/new.html', values=values, errors=errors or {},
                            lines=lines, choices=session_choices(), placeholder=PLACEHOLDER,
@@ -198,13 +178,12 @@ def _render_form(values, errors=None, lines=(), status=200):
 
 
 def check_now():
-    """The verdicts at once when the domain may check in place; else say when."""
-    try:
-        if requests.check_locally() is None:
-            flash(_('The worker checks the prefixes against RPKI and the IRR within a '
-                    'minute.'), 'info')
-    except Exception:  # stored already: the worker checks it on its next pass
-        current_app.logger.exception('checking new prefixes failed')
+    """The verdicts at once when the command may check in place; else say when."""
+    done = commands.check_now(settings())
+    if done == commands.BY_WORKER:
+        flash(_('The worker checks the prefixes against RPKI and the IRR within a '
+                'minute.'), 'info')
+    elif done == commands.FAILED:
         flash(_('The prefixes could not be checked now; the worker checks them on its '
                 'next pass.'), 'error')
 
@@ -217,20 +196,16 @@ def new():
                              'circuit': '', 'as_set': '', 'prefixes': '', 'note': '',
                              'allow_length': False})
     values = _form_values(request.form)
-    customer, circuit = _get(Customer, values['customer']), _get(Circuit, values['circuit'])
-    errors = _form_problems(values, customer, circuit)
-    if errors:
-        return _render_form(values, errors, status=400)
     try:
-        created = requests.submit(
-            customer or circuit.customer, circuit, values['prefixes'],
+        created = commands.submit(
+            _number(values['circuit']), values['prefixes'], settings=settings(),
+            customer_id=_number(values['customer']),
             actor=current_user._get_current_object(),
-            as_set=values['as_set'] or (circuit.bgp_as_set if circuit else ''),
+            as_set=values['as_set'] or None,        # none typed: the session's
             via='web', requested_by=current_user.username, note=values['note'],
             allow_length=values['allow_length'])
-    except requests.RequestRefused as exc:
-        return _render_form(values, {k: str(v) for k, v in exc.errors.items()},
-                            [(n, text, str(message)) for n, text, message in exc.lines], 400)
+    except commands.RequestRefused as exc:
+        return _render_form(values, *form_errors(exc), 400)
     count = TrackedPrefix.select().where(TrackedPrefix.request == created).count()
     flash(ngettext('Request %(reference)s stored with %(num)d prefix.',
                    'Request %(reference)s stored with %(num)d prefixes.', count,
@@ -258,17 +233,12 @@ def show_request(request_id):
     return _render_request(_get_or_404(PrefixRequest, request_id))
 
 
-def _chosen_ids(found, action):
-    """The ticked prefixes of this request; with "every prefix" ticked, those
-    of the request the action applies to."""
-    query = TrackedPrefix.select(TrackedPrefix.id).where(TrackedPrefix.request == found)
+def _ticked():
+    """The ticked prefix ids; None with "every prefix" ticked (the command
+    takes those the action applies to)."""
     if request.form.get('all') == '1':
-        states = requests.ACTIONS[action][0] if action in requests.ACTIONS else ()
-        query = query.where(TrackedPrefix.state.in_(list(states) or ['']))
-    else:
-        ticked = {n for n in map(_number, request.form.getlist('prefix')[:5000]) if n}
-        query = query.where(TrackedPrefix.id.in_(list(ticked) or [-1]))
-    return [row.id for row in query]
+        return None
+    return sorted({n for n in map(_number, request.form.getlist('prefix')) if n})
 
 
 @bp.route('/requests/<int:request_id>/act', methods=['POST'])
@@ -276,14 +246,11 @@ def _chosen_ids(found, action):
 def act(request_id):
     found = _get_or_404(PrefixRequest, request_id)
     action = request.form.get('action', '')
-    reason = clean_text(request.form.get('reason'))
-    if len(reason) > MAX_REASON:
-        return _render_request(found, _('The reason is too long (at most %(max)d characters).',
-                                        max=MAX_REASON), 400)
     try:
-        rows = requests.act(_chosen_ids(found, action), action,
-                            current_user._get_current_object(), reason)
-    except requests.ActionRefused as exc:
+        rows = commands.act(found.id, action, settings=settings(), prefix_ids=_ticked(),
+                            actor=current_user._get_current_object(),
+                            reason=clean_text(request.form.get('reason')))
+    except commands.ActionRefused as exc:
         return _render_request(found, str(exc), 400)
     flash(ngettext('%(num)d prefix: %(state)s.', '%(num)d prefixes: %(state)s.', len(rows),
                    state=label(STATE_LABELS, rows[0].state)), 'info')
@@ -357,7 +324,7 @@ def prefix_list(customer_id):
     if not error:
         try:
             text = filters.render(customer, args['format'], circuit, name, args['family'])
-        except filters.FilterError as exc:
+        except filters.FilterRefused as exc:
             error = str(exc)
     if text is not None and request.args.get('download') == '1':
         return _download(text, name, args['format'])

@@ -15,20 +15,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from noc.core.db import database
-from noc.models import audit, utcnow
+from noc.core.errors import NotFound
+from noc.core.limits import MAX_SOURCE
+from noc.models import utcnow
 from noc.models.routing import RoutingAlert, VrpSnapshot
 from noc.routing import alerts
 from noc.routing.irr import store as irr_store
 from noc.routing.irr.lookup import host_port
-from noc.routing.prefix_requests import revalidate
+from noc.routing.prefix_requests import commands, revalidate
 from noc.routing.rpki import snapshots
 from noc.web.access import require
 
 bp = Blueprint('routing', __name__, url_prefix='/routing')
 
-MAX_ID = 2 ** 63 - 1
-MAX_SOURCE = 64
 SEVERITY_LABELS = {'error': _l('error'), 'warning': _l('warning'), 'info': _l('information')}
 # Snapshot columns without the VRPs themselves (megabytes each).
 _SUMMARY_FIELDS = [f for f in VrpSnapshot._meta.sorted_fields if f.name != 'vrps']
@@ -247,15 +246,10 @@ def _safe_target(target):
 @bp.route('/alerts/<int:alert_id>/close', methods=['POST'])
 @require('engineer')
 def close_alert(alert_id):
-    alert = RoutingAlert.get_or_none(RoutingAlert.id == alert_id) if alert_id <= MAX_ID else None
-    if alert is None:
+    try:
+        closed = commands.close_alert(alert_id, actor=current_user._get_current_object())
+    except NotFound:
         abort(404)
-    user = current_user._get_current_object()
-    with database.atomic():
-        closed = alerts.close(alert.id, user.username)
-        if closed:
-            audit.record(user, 'close', 'routing_alert', alert.id, alert.code,
-                         before={'closed_at': None}, after={'closed_by': user.username})
     flash(_('Alert closed.') if closed else _('The alert was already closed.'), 'info')
     return redirect(_safe_target(request.form.get('next', '')))
 

@@ -1,0 +1,76 @@
+"""The first check of received prefixes (a new request, or "check again"):
+their verdicts, and the policy's approval when the verdict is accept.
+
+Whole requests at a time, so each request's contacts get one message.
+Validation runs outside the transaction (it may ask IRRd servers); the rows
+are then locked and updated only if nobody moved them meanwhile.
+"""
+from collections import defaultdict
+
+from noc.core.db import lock_rows, write_transaction
+from noc.models import audit, utcnow
+from noc.models.routing import PrefixRequest, TrackedPrefix
+from noc.routing.labels import reference
+from noc.routing.policy.claims import Claims
+from noc.routing.prefix_requests import notices, validation
+from noc.routing.prefix_requests.workflow import POLICY_ACTOR, apply_result, record_history
+
+
+def _pending(limit):
+    """Received rows of the first `limit` requests that have any."""
+    pending = [r[0] for r in TrackedPrefix.select(TrackedPrefix.request)
+               .where(TrackedPrefix.state == 'received').distinct()
+               .order_by(TrackedPrefix.request).limit(limit).tuples()]
+    return list(TrackedPrefix.select().where((TrackedPrefix.state == 'received')
+                                             & TrackedPrefix.request.in_(pending or [-1]))
+                .order_by(TrackedPrefix.id))
+
+
+def _approve_by_policy(row, claims, now):
+    """The policy approves an accept, unless it overlaps another customer's space."""
+    conflict = claims.overlapping(row.prefix, row.customer_id)
+    if conflict:
+        record_history(row, 'held', POLICY_ACTOR, now,
+                       note=f'not approved by the policy: overlaps {conflict[0].prefix} '
+                            f'of another customer ({reference(conflict[0].request_id)})')
+    elif row.verdict == 'accept':
+        row.state, row.decided_by = 'approved', POLICY_ACTOR
+        row.decision_reason = ''
+        row.save()
+        record_history(row, 'approved', POLICY_ACTOR, now,
+                       note='approved by the policy: verdict accept')
+        claims.add(row)
+        audit.record(POLICY_ACTOR, 'approve', 'tracked_prefix', row.id,
+                     f'{row.prefix} AS{row.origin}', before={'state': 'checked'},
+                     after={'state': 'approved'})
+
+
+def check_pending(settings, limit=50, now=None, index=None):
+    """Check received prefixes of up to `limit` requests -> count checked.
+    `settings`: RoutingSettings."""
+    now = now or utcnow()
+    rows = _pending(limit)
+    if not rows:
+        return 0
+    requests = {r.id: r for r in PrefixRequest.select().where(
+        PrefixRequest.id.in_({row.request_id for row in rows}))}
+    results = validation.validate([(row.id, row.prefix, row.origin,
+                                    requests[row.request_id].as_set) for row in rows],
+                                  settings, index=index)
+    auto = settings.prefixes['auto_approve']
+    done = defaultdict(list)
+    with write_transaction():
+        claims = Claims() if auto else None
+        # Rows read first: an update must not hand a row back to the scan.
+        for row in list(lock_rows(TrackedPrefix.select().where(
+                TrackedPrefix.id.in_(list(results)) & (TrackedPrefix.state == 'received')))):
+            apply_result(row, results[row.id])
+            row.state, row.checked_at, row.state_changed_at = 'checked', now, now
+            row.save()
+            record_history(row, 'checked', 'worker', now)
+            if auto:
+                _approve_by_policy(row, claims, now)
+            done[row.request_id].append(row)
+        for request_id, changed in done.items():
+            notices.queue(requests[request_id], changed, 'checked', now, settings.sender)
+    return sum(len(v) for v in done.values())
