@@ -7,7 +7,8 @@ from flask_babel import force_locale
 from maintenance_fixtures import build_network, confirmed, create, form, parse
 
 from noc.maintenance import input as window_input
-from noc.maintenance import windows
+from noc.maintenance import settings as maintenance_settings
+from noc.maintenance import window_commands, windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, WindowCircuit
 
 UTC = datetime.timezone.utc
@@ -257,18 +258,22 @@ def test_no_impact_windows_send_nothing_unless_configured(net, app):
         app.config['NOC']['maintenance']['notify_no_impact'] = False
 
 
-def test_the_worker_clock_moves_windows_unless_an_engineer_did(net):
+def test_the_worker_clock_moves_windows_unless_an_engineer_did(net, app):
     window = confirmed(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
     done_early = confirmed(starts_at='2030-10-11 22:00', ends_at='2030-10-11 23:00')
     windows.start(done_early, 'engineer')
     windows.complete(done_early, 'engineer')
     start = MaintenanceWindow.get_by_id(window.id).starts_at
-    assert windows.advance(start - datetime.timedelta(minutes=1)) == []
-    moved = windows.advance(start + datetime.timedelta(minutes=1))
+    settings = maintenance_settings.of_app(app)
+
+    def advance(delta):
+        return window_commands.advance(settings, start + delta)
+    assert advance(-datetime.timedelta(minutes=1)) == []
+    moved = advance(datetime.timedelta(minutes=1))
     assert [(w.reference, w.status) for w in moved] == [(window.reference, 'IN-PROCESS')]
-    moved = windows.advance(start + datetime.timedelta(hours=2))
+    moved = advance(datetime.timedelta(hours=2))
     assert [(w.reference, w.status) for w in moved] == [(window.reference, 'COMPLETED')]
-    assert windows.advance(start + datetime.timedelta(hours=3)) == []
+    assert advance(datetime.timedelta(hours=3)) == []
     assert AuditLog.select().where(AuditLog.username == 'worker').count() == 2
 
 

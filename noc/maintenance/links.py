@@ -8,10 +8,10 @@ link that went astray and issues a new one, which the next notice carries.
 """
 import secrets
 
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from noc.core.db import database
+from noc.maintenance.settings import given
 from noc.models import Customer, MaintenanceWindow, WindowCustomer, audit, utcnow
 
 SALT = 'janela.customer-page'
@@ -26,8 +26,8 @@ class LinkInvalid(Exception):
         super().__init__(reason)
 
 
-def _serializer():
-    return URLSafeSerializer(current_app.config['SECRET_KEY'], salt=SALT)
+def _serializer(settings):
+    return URLSafeSerializer(given(settings).secret_key, salt=SALT)
 
 
 def _nonce():
@@ -52,19 +52,19 @@ def state(window, customer_id):
     return states(window, [customer_id])[customer_id]
 
 
-def token(row):
-    return _serializer().dumps([row.window_id, row.customer_id, row.link_nonce])
+def token(row, settings=None):
+    return _serializer(settings).dumps([row.window_id, row.customer_id, row.link_nonce])
 
 
-def url(row):
-    base = current_app.config['NOC']['app']['base_url'].rstrip('/')
-    return base + PATH.format(token=token(row))
+def url(row, settings=None):
+    settings = given(settings)
+    return settings.base_url.rstrip('/') + PATH.format(token=token(row, settings))
 
 
-def resolve(text, now=None):
+def resolve(text, now=None, settings=None):
     """(window, customer, WindowCustomer) of a token, or LinkInvalid."""
     try:
-        window_id, customer_id, nonce = _serializer().loads(text)
+        window_id, customer_id, nonce = _serializer(settings).loads(text)
     except (BadSignature, ValueError, TypeError):
         raise LinkInvalid('unknown') from None
     row = WindowCustomer.get_or_none(window=window_id, customer=customer_id)

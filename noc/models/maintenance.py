@@ -13,6 +13,9 @@ class MaintenanceWindow(TimestampedModel):
     STATUSES = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS', 'COMPLETED', 'CANCELLED')
     # Windows that still hold their circuits (overlap and redundancy rules).
     LIVE = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS')
+    # Statuses that mean customers were told; a window cancelled while
+    # TENTATIVE (SEQUENCE 0) never was.
+    TOLD = ('CONFIRMED', 'IN-PROCESS', 'COMPLETED')
     reference = pw.CharField(max_length=20, unique=True)
     uid = pw.CharField(max_length=200)
     title_pt = pw.CharField(max_length=200)
@@ -51,7 +54,12 @@ class MaintenanceWindow(TimestampedModel):
     @property
     def published(self):
         """Whether customers have been told about this window."""
-        return self.status != 'TENTATIVE' or self.sequence > 0
+        return self.status in self.TOLD or self.sequence > 0
+
+    @classmethod
+    def is_published(cls):
+        """`published` as a query condition (one rule for rows and queries)."""
+        return cls.status.in_(cls.TOLD) | (cls.sequence > 0)
 
 
 class WindowCircuit(pw.Model):
