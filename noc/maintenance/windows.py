@@ -29,8 +29,13 @@ FIELDS = TEXT_FIELDS + ('internal_notes', 'starts_at', 'ends_at', 'outage_minute
 
 
 class WindowRefused(Refused):
-    """A window change refused: `errors` by field, `findings` the rule results
-    (warnings to acknowledge); kind 'conflict' when the window's status forbids it."""
+    """A window change refused: `errors` by field, `findings` the rule results,
+    `unacknowledged` the warnings among them still to acknowledge; kind
+    'conflict' when the window's status forbids it."""
+
+    def __init__(self, errors=None, findings=(), unacknowledged=None, **kwargs):
+        super().__init__(errors, findings, **kwargs)
+        self.unacknowledged = unacknowledged
 
 
 # The name callers outside this area still catch (reschedules).
@@ -97,7 +102,7 @@ def _enforce(findings, acknowledged):
     errors = [f for f in findings if f.is_error]
     missing = rules.unacknowledged(findings, acknowledged)
     if errors or missing:
-        raise WindowRefused({f.field: f.message for f in errors if f.field}, findings)
+        raise WindowRefused({f.field: f.message for f in errors if f.field}, findings, missing)
 
 
 def state(window, scope=None):
