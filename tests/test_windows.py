@@ -115,7 +115,7 @@ def test_time_rules(net, app):
     assert ('error', 'duration') in rule_codes(long)        # 24 h > 12 h default
     backwards = parse(starts_at='2030-12-10 10:00', ends_at='2030-12-10 09:00')
     assert ('error', 'order') in rule_codes(backwards)
-    with pytest.raises(windows.WindowInvalid) as exc:
+    with pytest.raises(windows.WindowRefused) as exc:
         windows.create(backwards, 'test')
     assert 'ends_at' in exc.value.errors
     assert MaintenanceWindow.select().count() == 0
@@ -125,7 +125,7 @@ def test_the_same_circuit_in_overlapping_windows_is_blocked(net):
     first = create(starts_at='2030-11-10 22:00', ends_at='2030-11-11 02:00')
     values = parse(starts_at='2030-11-11 01:00', ends_at='2030-11-11 04:00',
                    segments='', circuits='JAN-IPT-003')
-    with pytest.raises(windows.WindowInvalid) as exc:
+    with pytest.raises(windows.WindowRefused) as exc:
         windows.create(values, 'test')
     assert first.reference in str(exc.value.errors['circuits'])
     # Back to back is not an overlap; a cancelled window holds nothing.
@@ -146,7 +146,7 @@ def test_both_legs_down_across_windows_must_be_acknowledged(net):
     with force_locale('en'):
         text = str(warning[0].message)
     assert 'Acme Provedor' in text and 'JAN-IPT-001' in text and 'JAN-IPT-002' in text
-    with pytest.raises(windows.WindowInvalid):
+    with pytest.raises(windows.WindowRefused):
         windows.create(values, 'test')
     window = windows.create(values, 'test', acknowledged=[warning[0].key])
     assert json.loads(window.acknowledged_json) == [warning[0].key]
@@ -230,7 +230,7 @@ def test_start_complete_and_cancel_raise_sequence(net):
     windows.complete(window, 'test')
     seqs = sorted({(m.kind, m.sequence) for m in OutboxMessage.select()})
     assert seqs == [('completed', 2), ('new', 0), ('starting', 1)]
-    with pytest.raises(windows.WindowInvalid):
+    with pytest.raises(windows.WindowRefused):
         windows.cancel(window, 'test', 'too late')
     other = confirmed(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
     windows.cancel(other, 'test', 'Equipe indisponível')
@@ -292,7 +292,7 @@ def test_a_failed_change_leaves_the_window_as_it_was(net):
     before = (codes(window), MaintenanceWindow.get_by_id(window.id).sequence)
     create(starts_at='2030-09-10 22:00', ends_at='2030-09-10 23:00', segments='SPAN-B')
     clash = parse(segments='SPAN-B', starts_at='2030-09-10 22:30', ends_at='2030-09-10 23:30')
-    with pytest.raises(windows.WindowInvalid):
+    with pytest.raises(windows.WindowRefused):
         windows.update(window, clash, 'test')
     assert (codes(window), MaintenanceWindow.get_by_id(window.id).sequence) == before
 
@@ -312,7 +312,7 @@ def test_no_reminder_right_after_a_notice_inside_the_reminder_period(net):
 
 def test_cancel_needs_a_reason(net):
     window = confirmed()
-    with pytest.raises(windows.WindowInvalid) as exc:
+    with pytest.raises(windows.WindowRefused) as exc:
         windows.cancel(window, 'test', '  ')
     assert 'cancel_reason' in exc.value.errors
     assert MaintenanceWindow.get_by_id(window.id).status == 'CONFIRMED'
@@ -332,7 +332,7 @@ def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
             barrier.wait()
             try:
                 results.append(windows.create(v, 'test').reference)
-            except windows.WindowInvalid as exc:
+            except windows.WindowRefused as exc:
                 results.append(exc)
     threads = [threading.Thread(target=save, args=(v,)) for v in values]
     for t in threads:
@@ -341,5 +341,5 @@ def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
         t.join(30)
     database.connect(reuse_if_open=True)
     assert sum(isinstance(r, str) for r in results) == 1
-    assert sum(isinstance(r, windows.WindowInvalid) for r in results) == 1
+    assert sum(isinstance(r, windows.WindowRefused) for r in results) == 1
     assert MaintenanceWindow.select().count() == 1
