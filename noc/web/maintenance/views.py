@@ -1,8 +1,8 @@
 """Maintenance pages: the list, the calendar, the form with its preview, the window page.
 
-The views only translate: maintenance.windows decides; the form and the page
-live in maintenance_form and maintenance_page, the filters and the calendar's
-days in maintenance_filters and maintenance_calendar.
+The views only translate: maintenance.window_commands changes windows and
+maintenance.windows decides; the form and the page live in form.py and
+page.py, the filters and the calendar's days in filters.py and calendar.py.
 """
 import datetime
 import zoneinfo
