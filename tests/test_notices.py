@@ -121,7 +121,7 @@ def test_every_lifecycle_notice_parses_in_circuit_maintenance_parser(net, smtp_c
     subjects = [email.message_from_bytes(r, policy=email.policy.default)['Subject']
                 for r in raws]
     assert len(set(subjects)) == len(subjects)         # each update has its own subject
-    for (raw, start, end), parsed, (status, sequence), subject in zip(
+    for (_raw, start, end), parsed, (status, sequence), subject in zip(
             sent, parse_with_cmp(raws), expected, subjects):
         assert cmp_errors(parsed) == [], parsed
         main = [m for m in parsed if m['part'] == 0][0]
