@@ -2,14 +2,16 @@
 import datetime
 import json
 
+import flask
 import pytest
 from flask_babel import force_locale
 from maintenance_fixtures import build_network, confirmed, create, form, parse
 
+from noc.core.db import database
 from noc.maintenance import input as window_input
 from noc.maintenance import settings as maintenance_settings
 from noc.maintenance import window_commands, windows
-from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, WindowCircuit
+from noc.models import AuditLog, ChangeFreeze, MaintenanceWindow, OutboxMessage, WindowCircuit
 
 UTC = datetime.timezone.utc
 
@@ -17,6 +19,16 @@ UTC = datetime.timezone.utc
 @pytest.fixture
 def net(ctx):
     return build_network()
+
+
+@pytest.fixture
+def bare(app):
+    """The network without any Flask context: scope and rules need none once the
+    settings are passed in. Yields the settings."""
+    with database.connection_context():
+        assert not flask.has_app_context()
+        build_network()
+        yield maintenance_settings.of_app(app)
 
 
 def kinds(window):
@@ -31,13 +43,13 @@ def codes(window):
 
 # --- scope -------------------------------------------------------------------
 
-def test_a_ring_brings_every_live_circuit_over_its_spans(net):
+def test_a_ring_brings_every_live_circuit_over_its_spans(bare):
     values = parse(segments='RING-BH')
     assert len(values['scope']) == 4          # the decommissioned one is left out
     assert {via for _, via in values['scope'].values()} == {'segment:RING-BH'}
 
 
-def test_a_site_brings_the_circuits_ending_there(net):
+def test_a_site_brings_the_circuits_ending_there(bare):
     values = parse(segments='', sites='ctg01')
     assert len(values['scope']) == 4
 
@@ -61,14 +73,14 @@ def test_direct_circuits_carry_their_own_impact(net):
     ('outage_minutes', '-5', 'minutes'),
     ('title_pt', '', 'is required'),
 ])
-def test_bad_input_names_the_field(net, field, value, expected):
+def test_bad_input_names_the_field(bare, field, value, expected):
     raw = form(**{field: value})
     _, errors = window_input.parse(raw, 'America/Sao_Paulo')
     with force_locale('en'):
         assert expected in str(errors[field])
 
 
-def test_a_local_time_skipped_by_dst_is_refused(ctx):
+def test_a_local_time_skipped_by_dst_is_refused():
     # Lisbon jumps from 01:00 to 02:00 on the last Sunday of March 2031 (30 March).
     with pytest.raises(ValueError) as exc:
         window_input.parse_local_time('2031-03-30 01:30', 'Europe/Lisbon')
@@ -86,21 +98,21 @@ def test_times_are_stored_in_utc(net):
 
 # --- rules -------------------------------------------------------------------
 
-def rule_codes(values, **kw):
-    return {(f.severity, f.code) for f in windows.evaluate(values, **kw)}
+def rule_codes(values, settings=None, **kw):
+    return {(f.severity, f.code) for f in windows.evaluate(values, settings=settings, **kw)}
 
 
-def test_minimum_notice_unless_emergency_with_reason(net):
+def test_minimum_notice_unless_emergency_with_reason(bare):
     soon = parse(starts_at=form()['starts_at'][:0] + _in_days(3, 1),
                  ends_at=_in_days(3, 3))
-    assert ('error', 'notice') in rule_codes(soon)
+    assert ('error', 'notice') in rule_codes(soon, bare)
     raw = form(starts_at=_in_days(3, 1), ends_at=_in_days(3, 3), emergency='on')
     _, errors = window_input.parse(raw, 'America/Sao_Paulo')
     with force_locale('en'):
         assert 'reason' in str(errors['emergency_reason'])
     urgent = parse(starts_at=_in_days(3, 1), ends_at=_in_days(3, 3), emergency='on',
                    emergency_reason='Cabo rompido por obra')
-    assert ('error', 'notice') not in rule_codes(urgent)
+    assert ('error', 'notice') not in rule_codes(urgent, bare)
 
 
 def _in_days(days, hour):
@@ -108,15 +120,15 @@ def _in_days(days, hour):
     return moment.strftime('%Y-%m-%d') + f' {hour:02d}:00'
 
 
-def test_time_rules(net, app):
+def test_time_rules(bare):
     past = parse(starts_at='2020-01-01 10:00', ends_at='2020-01-01 12:00')
-    assert ('error', 'past') in rule_codes(past)
+    assert ('error', 'past') in rule_codes(past, bare)
     long = parse(starts_at='2030-12-10 00:00', ends_at='2030-12-11 00:00')
-    assert ('error', 'duration') in rule_codes(long)        # 24 h > 12 h default
+    assert ('error', 'duration') in rule_codes(long, bare)        # 24 h > 12 h default
     backwards = parse(starts_at='2030-12-10 10:00', ends_at='2030-12-10 09:00')
-    assert ('error', 'order') in rule_codes(backwards)
+    assert ('error', 'order') in rule_codes(backwards, bare)
     with pytest.raises(windows.WindowRefused) as exc:
-        windows.create(backwards, 'test')
+        windows.create(backwards, 'test', settings=bare)
     assert 'ends_at' in exc.value.errors
     assert MaintenanceWindow.select().count() == 0
 
@@ -157,19 +169,19 @@ def test_both_legs_down_across_windows_must_be_acknowledged(net):
     assert 'redundancy' not in {f.code for f in windows.evaluate(values)}
 
 
-def test_both_legs_in_one_window_warn(net):
+def test_both_legs_in_one_window_warn(bare):
     values = parse(segments='RING-BH')
-    assert ('warning', 'redundancy') in rule_codes(values)
+    assert ('warning', 'redundancy') in rule_codes(values, bare)
 
 
-def test_a_change_freeze_must_be_acknowledged(net):
+def test_a_change_freeze_must_be_acknowledged(bare):
     # 5 Jan 2031 23:00 in Manaus is 6 Jan in UTC: the freeze is read in the customer's zone.
     values = parse(starts_at='2031-01-06 00:30', ends_at='2031-01-06 02:00')
-    findings = [f for f in windows.evaluate(values) if f.code == 'freeze']
+    findings = [f for f in windows.evaluate(values, settings=bare) if f.code == 'freeze']
     assert len(findings) == 1 and 'Globex Corp' in str(findings[0].message)
-    assert findings[0].key == f'freeze:{net["freeze"].id}'
+    assert findings[0].key == f'freeze:{ChangeFreeze.get().id}'
     after = parse(starts_at='2031-01-06 03:30', ends_at='2031-01-06 05:00')
-    assert not [f for f in windows.evaluate(after) if f.code == 'freeze']
+    assert not [f for f in windows.evaluate(after, settings=bare) if f.code == 'freeze']
 
 
 # --- lifecycle and notices -----------------------------------------------------
