@@ -334,7 +334,6 @@ def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
     """Two engineers saving at the same moment: the overlap rule still holds."""
     import threading
 
-    from noc.core.db import database
     values = [parse(segments='', circuits='JAN-IPT-003') for _ in range(2)]
     database.close()
     barrier, results = threading.Barrier(2), []
