@@ -115,9 +115,8 @@ def _notices_of(window_id):
 
 def act(window_id, action):
     """Run one lifecycle action; on refusal the page again, with the reasons."""
-    window = get_window(window_id)
     user = current_user._get_current_object()
-    before = _notices_of(window_id)
+    before = _notices_of(get_window(window_id).id)     # 404 before counting anything
     try:
         window = ACTIONS[action](window_id, user)
     except NotFound:
