@@ -112,3 +112,21 @@ def test_window_start_racing_the_worker_tells_each_contact_once(runner, app):
                             'noc@acme.example.com'], (attempt, starting)
         with app.app_context(), database.connection_context():
             window_commands.complete(window.id, 'test', settings)   # out of the next race
+
+
+def test_the_cli_keeps_the_limits_of_every_entry_point(runner):
+    """A cancel reason had no limit from the shell; now the command's MAX_REASON
+    holds here too, and an unknown reference is named."""
+    made = run(runner, 'window', 'create', '--title', 'Troca', '--start', local(12, 23),
+               '--end', local(13, 2), '--circuit', 'JAN-IPT-004', '--zone', 'America/Sao_Paulo')
+    assert made.exit_code == 0, made.output
+    reference = made.output.split()[0]
+    long = run(runner, 'window', 'cancel', reference, '--reason', 'x' * 2001)
+    assert long.exit_code == 1 and 'cancel_reason: ' in long.output
+    assert 'TENTATIVE' in run(runner, 'window', 'list').output
+    missing = run(runner, 'window', 'start', 'MW-2000-99999')
+    assert missing.exit_code == 1 and 'no window MW-2000-99999' in missing.output
+    title = run(runner, 'window', 'create', '--title', 'x' * 201, '--start', local(12, 23),
+                '--end', local(13, 2), '--circuit', 'JAN-IPT-004')
+    assert title.exit_code == 1 and 'title_pt: ' in title.output
+    assert count(MaintenanceWindow) == 1
