@@ -7,48 +7,62 @@ from noc.models.accounts import ApiToken, AuditLog, User
 from noc.models.answers import AttendeeAnswer, RescheduleProposal, RescheduleRequest
 from noc.models.base import UTC, BaseModel, IdSequence, TimestampedModel, UTCDateTimeField, utcnow
 from noc.models.inventory import (
-                             ChangeFreeze,
-                             Circuit,
-                             CircuitSegment,
-                             Contact,
-                             Customer,
-                             CustomerAsn,
-                             RedundancyGroup,
-                             Segment,
-                             Site,
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    CustomerAsn,
+    RedundancyGroup,
+    Segment,
+    Site,
 )
 from noc.models.mail import InboundMessage, OutboxMessage
-from noc.models.maintenance import IMPACTS, CalendarFeed, MaintenanceWindow, WindowCircuit, WindowCustomer
+from noc.models.maintenance import (
+    IMPACTS,
+    CalendarFeed,
+    Impact,
+    MaintenanceWindow,
+    WindowCircuit,
+    WindowCustomer,
+    WindowStatus,
+)
 from noc.models.routing import (
-                             ROUTING_MODELS,
-                             BytesField,
-                             IrrAsSet,
-                             IrrLoad,
-                             IrrRoute,
-                             JsonText,
-                             PrefixCheck,
-                             PrefixHistory,
-                             PrefixRequest,
-                             RoutingAlert,
-                             RpkiStateSample,
-                             TrackedPrefix,
-                             VrpSnapshot,
+    ROUTING_MODELS,
+    BytesField,
+    IrrAsSet,
+    IrrLoad,
+    IrrRoute,
+    IrrState,
+    JsonText,
+    PrefixCheck,
+    PrefixHistory,
+    PrefixRequest,
+    PrefixState,
+    RoutingAlert,
+    RpkiState,
+    RpkiStateSample,
+    TrackedPrefix,
+    Verdict,
+    VrpSnapshot,
 )
 
 # In the order of schema.sql: a table comes after those it refers to.
 ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
-              Contact, Site, Segment, RedundancyGroup, Circuit, CircuitSegment,
-              MaintenanceWindow, WindowCircuit, OutboxMessage, CalendarFeed,
-              InboundMessage, WindowCustomer, AttendeeAnswer, RescheduleRequest,
-              RescheduleProposal, ApiToken, *ROUTING_MODELS]
+    Contact, Site, Segment, RedundancyGroup, Circuit, CircuitSegment,
+    MaintenanceWindow, WindowCircuit, OutboxMessage, CalendarFeed,
+    InboundMessage, WindowCustomer, AttendeeAnswer, RescheduleRequest,
+    RescheduleProposal, ApiToken, *ROUTING_MODELS]
 
 __all__ = [
     'UTC', 'BaseModel', 'IdSequence', 'TimestampedModel', 'UTCDateTimeField', 'utcnow',
     'ChangeFreeze', 'Circuit', 'CircuitSegment', 'Contact', 'Customer', 'CustomerAsn',
     'RedundancyGroup', 'Segment', 'Site', 'ApiToken', 'AuditLog', 'User', 'IMPACTS',
-    'CalendarFeed', 'MaintenanceWindow', 'WindowCircuit', 'WindowCustomer', 'InboundMessage',
+    'CalendarFeed', 'Impact', 'MaintenanceWindow', 'WindowStatus', 'WindowCircuit',
+    'WindowCustomer', 'InboundMessage',
     'OutboxMessage', 'AttendeeAnswer', 'RescheduleProposal', 'RescheduleRequest',
     'ROUTING_MODELS', 'BytesField', 'IrrAsSet', 'IrrLoad', 'IrrRoute', 'JsonText',
     'PrefixCheck', 'PrefixHistory', 'PrefixRequest', 'RoutingAlert', 'RpkiStateSample',
-    'TrackedPrefix', 'VrpSnapshot', 'ALL_MODELS',
+    'TrackedPrefix', 'VrpSnapshot', 'ALL_MODELS', 'PrefixState', 'Verdict', 'RpkiState',
+    'IrrState',
 ]

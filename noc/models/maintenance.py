@@ -1,21 +1,50 @@
 """Maintenance windows, the circuits they take down and the customers they concern."""
 import peewee as pw
+from flask_babel import lazy_gettext as _l
 
+from noc.core.choices import ChoiceSet
 from noc.core.db import database
 from noc.models.base import BaseModel, TimestampedModel, UTCDateTimeField, utcnow
 from noc.models.inventory import Circuit, Customer
 
-IMPACTS = ('NO-IMPACT', 'REDUCED-REDUNDANCY', 'DEGRADED', 'OUTAGE')
+
+class WindowStatus(ChoiceSet):
+    """A window's lifecycle; the values are MAINTNOTE's STATUS (iCalendar's, uppercase)."""
+    TENTATIVE = 'TENTATIVE'
+    CONFIRMED = 'CONFIRMED'
+    IN_PROCESS = 'IN-PROCESS'
+    COMPLETED = 'COMPLETED'
+    CANCELLED = 'CANCELLED'
+    CHOICES = ((TENTATIVE, _l('Tentative')), (CONFIRMED, _l('Confirmed')),
+               (IN_PROCESS, _l('In progress')), (COMPLETED, _l('Completed')),
+               (CANCELLED, _l('Cancelled')))
+    # Windows that still hold their circuits (overlap and redundancy rules),
+    # which are also the ones that can still be changed.
+    LIVE = (TENTATIVE, CONFIRMED, IN_PROCESS)
+    # Statuses that mean customers were told; a window cancelled while
+    # TENTATIVE (SEQUENCE 0) never was.
+    TOLD = (CONFIRMED, IN_PROCESS, COMPLETED)
+
+
+class Impact(ChoiceSet):
+    """MAINTNOTE's IMPACT, for a window and for each circuit in it."""
+    NO_IMPACT = 'NO-IMPACT'
+    REDUCED_REDUNDANCY = 'REDUCED-REDUNDANCY'
+    DEGRADED = 'DEGRADED'
+    OUTAGE = 'OUTAGE'
+    CHOICES = ((NO_IMPACT, _l('No impact')), (REDUCED_REDUNDANCY, _l('Reduced redundancy')),
+               (DEGRADED, _l('Degraded')), (OUTAGE, _l('Outage')))
+    # Circuits that are down or nearly so: two of one redundancy group at once is a warning.
+    DOWN = (DEGRADED, OUTAGE)
+
+
+IMPACTS = Impact.values()
 
 
 class MaintenanceWindow(TimestampedModel):
     IMPACTS = IMPACTS
-    STATUSES = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS', 'COMPLETED', 'CANCELLED')
-    # Windows that still hold their circuits (overlap and redundancy rules).
-    LIVE = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS')
-    # Statuses that mean customers were told; a window cancelled while
-    # TENTATIVE (SEQUENCE 0) never was.
-    TOLD = ('CONFIRMED', 'IN-PROCESS', 'COMPLETED')
+    STATUSES = WindowStatus.values()
+    LIVE = WindowStatus.LIVE
     reference = pw.CharField(max_length=20, unique=True)
     uid = pw.CharField(max_length=200)
     title_pt = pw.CharField(max_length=200)
@@ -27,7 +56,7 @@ class MaintenanceWindow(TimestampedModel):
     ends_at = UTCDateTimeField()
     outage_minutes = pw.IntegerField(default=0)
     impact = pw.CharField(max_length=24)
-    status = pw.CharField(max_length=16, default='TENTATIVE')
+    status = pw.CharField(max_length=16, default=WindowStatus.TENTATIVE)
     emergency = pw.BooleanField(default=False)
     emergency_reason = pw.TextField(default='')
     cancel_reason = pw.TextField(default='')
@@ -54,12 +83,12 @@ class MaintenanceWindow(TimestampedModel):
     @property
     def published(self):
         """Whether customers have been told about this window."""
-        return self.status in self.TOLD or self.sequence > 0
+        return self.status in WindowStatus.TOLD or self.sequence > 0
 
     @classmethod
     def is_published(cls):
         """`published` as a query condition (one rule for rows and queries)."""
-        return cls.status.in_(cls.TOLD) | (cls.sequence > 0)
+        return cls.status.in_(WindowStatus.TOLD) | (cls.sequence > 0)
 
 
 class WindowCircuit(pw.Model):

@@ -2,9 +2,62 @@
 import json
 
 import peewee as pw
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
+from noc.core.choices import ChoiceSet
 from noc.models.base import BaseModel, UTCDateTimeField, utcnow
 from noc.models.inventory import Circuit, Customer
+
+
+class PrefixState(ChoiceSet):
+    """Where a requested prefix stands; labels in their own context, since the
+    same English words are audit verbs and other objects' states elsewhere."""
+    RECEIVED = 'received'
+    CHECKED = 'checked'
+    APPROVED = 'approved'
+    CONFIGURED = 'configured'
+    WITHDRAWN = 'withdrawn'
+    REJECTED = 'rejected'
+    CHOICES = ((RECEIVED, lazy_pgettext('prefix state', 'received')),
+               (CHECKED, lazy_pgettext('prefix state', 'checked')),
+               (APPROVED, lazy_pgettext('prefix state', 'approved')),
+               (CONFIGURED, lazy_pgettext('prefix state', 'configured')),
+               (WITHDRAWN, lazy_pgettext('prefix state', 'withdrawn')),
+               (REJECTED, lazy_pgettext('prefix state', 'rejected')))
+    # Accepted (or already configured): revalidated, claiming their space.
+    LIVE = (APPROVED, CONFIGURED)
+    # Waiting for the NOC's decision.
+    OPEN = (RECEIVED, CHECKED)
+
+
+class Verdict(ChoiceSet):
+    """What the operator's policy draws from RPKI and the IRR; '' before any check."""
+    ACCEPT = 'accept'
+    ATTENTION = 'attention'
+    REJECT = 'reject'
+    CHOICES = ((ACCEPT, _l('accept')), (ATTENTION, _l('needs attention')),
+               (REJECT, _l('reject')), ('', _l('not checked yet')))
+
+
+class RpkiState(ChoiceSet):
+    """Route origin validation's outcome (RFC 6811)."""
+    VALID = 'valid'
+    INVALID = 'invalid'
+    NOT_FOUND = 'not-found'
+    CHOICES = ((VALID, _l('valid')), (INVALID, _l('invalid')), (NOT_FOUND, _l('not found')),
+               ('', _l('not checked yet')))
+
+
+class IrrState(ChoiceSet):
+    """What the IRR's route objects say about a prefix and its origin."""
+    MATCH = 'match'
+    OTHER = 'other'
+    NONE = 'none'
+    UNKNOWN = 'unknown'
+    CHOICES = ((MATCH, _l('route object matches')), (OTHER, _l('other origins only')),
+               (NONE, _l('no route object')), (UNKNOWN, _l('IRR unavailable')),
+               ('', _l('not checked yet')))
 
 
 class BytesField(pw.BlobField):
@@ -101,11 +154,11 @@ class PrefixRequest(BaseModel):
 
 
 class TrackedPrefix(BaseModel):
-    STATES = ('received', 'checked', 'approved', 'configured', 'withdrawn', 'rejected')
+    STATES = PrefixState.values()
     # The prefixes the operator has agreed to accept (or already does): these
     # are revalidated, claim their space, and go into prefix-lists (configured).
-    LIVE = ('approved', 'configured')
-    OPEN = ('received', 'checked')
+    LIVE = PrefixState.LIVE
+    OPEN = PrefixState.OPEN
     request = pw.ForeignKeyField(PrefixRequest, on_delete='CASCADE', backref='+')
     customer = pw.ForeignKeyField(Customer, on_delete='RESTRICT', backref='+', index=False)
     circuit = pw.ForeignKeyField(Circuit, on_delete='RESTRICT', backref='+')
