@@ -13,6 +13,7 @@ from noc.api.problems import ApiProblem, field_errors
 from noc.core.text import clean_text
 from noc.maintenance import scope
 from noc.maintenance.input import FIELDS, TEXTS
+from noc.models import Impact
 
 UTC = datetime.timezone.utc
 ACCEPTED = FIELDS + ('acknowledge',)
@@ -27,7 +28,7 @@ SHAPES = {
     'emergency': 'true or false',
 }
 # What a new window is when the body leaves a field out.
-NEW = {**dict.fromkeys(TEXTS, ''), 'starts_at': None, 'ends_at': None, 'impact': 'OUTAGE',
+NEW = {**dict.fromkeys(TEXTS, ''), 'starts_at': None, 'ends_at': None, 'impact': Impact.OUTAGE,
        'outage_minutes': 0, 'emergency': False, 'circuits': [], 'sites': [], 'segments': []}
 
 

@@ -15,7 +15,7 @@ from noc.core.errors import Refused
 from noc.maintenance import input as window_input
 from noc.maintenance import settings as maintenance_settings
 from noc.maintenance import window_commands, windows
-from noc.models import MaintenanceWindow, utcnow
+from noc.models import Impact, MaintenanceWindow, utcnow
 
 window_cli = AppGroup('window', help='Maintenance windows: list, create, confirm, '
                                         'start, complete, cancel.')
@@ -51,7 +51,7 @@ def list_command(status, show_all):
 @click.option('--start', required=True, help='Local start, YYYY-MM-DD HH:MM.')
 @click.option('--end', required=True, help='Local end, YYYY-MM-DD HH:MM.')
 @click.option('--zone', default=None, help='Zone of --start/--end (app.time_zone).')
-@click.option('--impact', default='OUTAGE', show_default=True)
+@click.option('--impact', default=Impact.OUTAGE, show_default=True)
 @click.option('--outage-minutes', default='0', show_default=True)
 @click.option('--circuit', 'circuits', multiple=True, help='CIRCUIT-ID [IMPACT]; repeat.')
 @click.option('--site', 'sites', multiple=True)

@@ -14,6 +14,7 @@ from noc.core.db import lock_rows, write_transaction
 from noc.maintenance import ical
 from noc.maintenance.settings import given
 from noc.models import CalendarFeed, Circuit, Customer, MaintenanceWindow, WindowCircuit, audit, utcnow
+from noc.models import WindowStatus as S
 
 # How long finished and cancelled windows stay in the feed.
 KEEP_DAYS = 90
@@ -81,10 +82,10 @@ def windows_of(customer, now):
     """[(window, [(circuit, effective impact)])] the customer's feed shows, by start."""
     since = now - datetime.timedelta(days=KEEP_DAYS)
     W = MaintenanceWindow
-    shown = (W.status.in_(('CONFIRMED', 'IN-PROCESS'))
-             | ((W.status == 'COMPLETED') & (W.ends_at >= since))
+    shown = (W.status.in_((S.CONFIRMED, S.IN_PROCESS))
+             | ((W.status == S.COMPLETED) & (W.ends_at >= since))
              # A window cancelled while TENTATIVE (SEQUENCE 0) was never published.
-             | ((W.status == 'CANCELLED') & (W.ends_at >= since) & (W.sequence > 0)))
+             | ((W.status == S.CANCELLED) & (W.ends_at >= since) & (W.sequence > 0)))
     links = (WindowCircuit.select(WindowCircuit, W, Circuit)
              .join(W).switch(WindowCircuit).join(Circuit)
              .where((Circuit.customer == customer) & shown)

@@ -17,7 +17,8 @@ from markupsafe import escape
 from noc.mail import compose, outbox
 from noc.maintenance import links
 from noc.maintenance import settings as area_settings
-from noc.models import Contact, Customer, OutboxMessage, Site
+from noc.models import Contact, Customer, Impact, OutboxMessage, Site
+from noc.models import WindowStatus as S
 
 # Stands for the personal greeting in a body rendered once for many contacts.
 GREETING = '\x00greeting\x00'
@@ -28,9 +29,9 @@ KINDS = {
     'updated': ('REQUEST', None),
     'rescheduled': ('REQUEST', None),
     'reminder': ('REQUEST', None),
-    'starting': ('REQUEST', 'IN-PROCESS'),
-    'completed': ('REQUEST', 'COMPLETED'),
-    'cancelled': ('CANCEL', 'CANCELLED'),
+    'starting': ('REQUEST', S.IN_PROCESS),
+    'completed': ('REQUEST', S.COMPLETED),
+    'cancelled': ('CANCEL', S.CANCELLED),
     # Asks the customers that have not acknowledged to do so; nothing changed.
     'ack_request': ('REQUEST', None),
 }
@@ -67,7 +68,7 @@ def audience(window_circuits):
 
 
 def should_notify(window, settings=None):
-    return window.impact != 'NO-IMPACT' or area_settings.given(settings).notify_no_impact
+    return window.impact != Impact.NO_IMPACT or area_settings.given(settings).notify_no_impact
 
 
 def when(moment, zone_name, language):

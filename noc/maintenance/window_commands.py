@@ -17,7 +17,7 @@ from noc.core.errors import NotFound
 from noc.maintenance import input as window_input
 from noc.maintenance import windows
 from noc.maintenance.windows import WindowRefused
-from noc.models import MaintenanceWindow, utcnow
+from noc.models import MaintenanceWindow, WindowStatus, utcnow
 
 WHAT = 'maintenance window'
 
@@ -131,7 +131,7 @@ def remind(window_id, settings, now=None):
     now = now or utcnow()
     with write_transaction():
         window = _locked(window_id)
-        if window.status != 'CONFIRMED' or window.reminder_queued_at is not None:
+        if window.status != WindowStatus.CONFIRMED or window.reminder_queued_at is not None:
             return 0
         return windows.remind(window, now, settings=settings)
 
@@ -153,7 +153,7 @@ def advance(settings, now=None, actor='worker'):
     now = now or utcnow()
     moved = []
     due = (MaintenanceWindow.select(MaintenanceWindow.id)
-           .where(MaintenanceWindow.status.in_(('CONFIRMED', 'IN-PROCESS'))
+           .where(MaintenanceWindow.status.in_(windows.IN_PROGRESS)
                   & (MaintenanceWindow.starts_at <= now)))
     for window_id in [row.id for row in due]:
         with write_transaction():

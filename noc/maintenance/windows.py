@@ -21,8 +21,10 @@ from noc.core.text import search_key
 from noc.maintenance import notices, rules
 from noc.maintenance.settings import given
 from noc.models import Circuit, MaintenanceWindow, RescheduleRequest, WindowCircuit, audit, utcnow
+from noc.models import WindowStatus as S
 
-EDITABLE = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS')
+# Confirmed and not over: what the clock moves, and what can be completed.
+IN_PROGRESS = (S.CONFIRMED, S.IN_PROCESS)
 TEXT_FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en')
 FIELDS = TEXT_FIELDS + ('internal_notes', 'starts_at', 'ends_at', 'outage_minutes', 'impact',
                         'emergency', 'emergency_reason')
@@ -81,7 +83,7 @@ def findings_for_update(window, values, now=None, check_notice=True, settings=No
     customers affected asked for these times themselves."""
     moved_start = values['starts_at'] != window.starts_at
     added_circuits = bool(set(values['scope']) - set(scope_of(window)))
-    in_process = window.status == 'IN-PROCESS'
+    in_process = window.status == S.IN_PROCESS
     return evaluate(values, window, now,
                     check_notice=check_notice and not in_process
                     and (moved_start or added_circuits),
@@ -138,7 +140,7 @@ def create(values, actor, acknowledged=(), now=None, check_notice=True, settings
         serialize('maintenance_window')     # the overlap rule holds under concurrency
         findings = evaluate(values, None, now, check_notice=check_notice, settings=settings)
         _enforce(findings, acknowledged)
-        window = MaintenanceWindow(status='TENTATIVE', sequence=0,
+        window = MaintenanceWindow(status=S.TENTATIVE, sequence=0,
                                    created_by=audit.actor_name(actor))
         window.reference = new_reference(now)
         window.uid = f'{window.reference.lower()}-{secrets.token_hex(4)}@{settings.provider}'
@@ -193,7 +195,7 @@ def _notify_change(window, before, old_scope, new_scope, now, settings):
         window.times_sequence = window.sequence    # acknowledgements are asked again
     window.save()
     if removed:
-        notices.queue(_copy(window, status='CANCELLED'), 'cancelled', removed, now,
+        notices.queue(_copy(window, status=S.CANCELLED), 'cancelled', removed, now,
                       settings=settings)
     notices.queue(window, 'new', added, now, settings=settings)
     previous = {'starts_at': before.starts_at, 'ends_at': before.ends_at} if moved else None
@@ -221,7 +223,7 @@ def _copy(window, **changes):
 
 
 def check_editable(window):
-    if window.status not in EDITABLE:
+    if window.status not in S.LIVE:
         raise _conflict('status', _l('a %(status)s window cannot be changed',
                                      status=window.status))
 
@@ -232,7 +234,7 @@ def update(window, values, actor, acknowledged=(), now=None, check_notice=True, 
     settings = given(settings)
     check_editable(window)
     old_scope = scope_of(window)
-    if window.status == 'IN-PROCESS' and values['starts_at'] != window.starts_at:
+    if window.status == S.IN_PROCESS and values['starts_at'] != window.starts_at:
         raise WindowRefused({'starts_at': _l('the work has started; only its end can move')})
     with write_transaction():
         serialize('maintenance_window')
@@ -261,7 +263,7 @@ def _transition(window, actor, status, kind, now, action, settings, **changes):
     if told and kind:
         window.sequence += 1
     window.save()
-    if status in ('COMPLETED', 'CANCELLED'):
+    if status in (S.COMPLETED, S.CANCELLED):
         # Nothing left to move: open requests are closed, and their page says so.
         (RescheduleRequest.update(state='closed', decided_at=now)
          .where((RescheduleRequest.window == window) & (RescheduleRequest.state == 'open'))
@@ -277,7 +279,7 @@ def confirm(window, actor, acknowledged=(), now=None, check_notice=True, setting
     """TENTATIVE -> CONFIRMED: the rules again, then every customer is told."""
     now = now or utcnow()
     settings = given(settings)
-    if window.status != 'TENTATIVE':
+    if window.status != S.TENTATIVE:
         raise _conflict('status', _l('only a TENTATIVE window can be confirmed'))
     values = values_of(window)
     scope = values['scope']
@@ -290,7 +292,7 @@ def confirm(window, actor, acknowledged=(), now=None, check_notice=True, setting
             acknowledged | {f.key for f in findings if not f.is_error}))
         # The first notice goes out with SEQUENCE 0 (nothing was published before).
         before = state(window, scope)
-        window.status = 'CONFIRMED'
+        window.status = S.CONFIRMED
         _reset_reminder(window, now, settings)
         window.save()
         notices.queue(window, 'new', by_customer(window, scope), now, settings=settings)
@@ -301,18 +303,18 @@ def confirm(window, actor, acknowledged=(), now=None, check_notice=True, setting
 
 def start(window, actor, now=None, settings=None):
     """CONFIRMED -> IN-PROCESS; customers are told the work has started."""
-    if window.status != 'CONFIRMED':
+    if window.status != S.CONFIRMED:
         raise _conflict('status', _l('only a CONFIRMED window can start'))
     with database.atomic():
-        return _transition(window, actor, 'IN-PROCESS', 'starting', now or utcnow(), 'start',
+        return _transition(window, actor, S.IN_PROCESS, 'starting', now or utcnow(), 'start',
                            given(settings))
 
 
 def complete(window, actor, now=None, settings=None):
-    if window.status not in ('CONFIRMED', 'IN-PROCESS'):
+    if window.status not in IN_PROGRESS:
         raise _conflict('status', _l('only a window in progress can be completed'))
     with database.atomic():
-        return _transition(window, actor, 'COMPLETED', 'completed', now or utcnow(),
+        return _transition(window, actor, S.COMPLETED, 'completed', now or utcnow(),
                            'complete', given(settings))
 
 
@@ -331,12 +333,12 @@ def check_cancel_reason(reason):
 def cancel(window, actor, reason, now=None, settings=None):
     """Cancel with the reason customers will read (required)."""
     reason = check_cancel_reason(reason)
-    if window.status not in EDITABLE:
+    if window.status not in S.LIVE:
         raise _conflict('status', _l('a %(status)s window cannot be cancelled',
                                      status=window.status))
     with database.atomic():
         kind = 'cancelled' if window.published else None
-        return _transition(window, actor, 'CANCELLED', kind, now or utcnow(), 'cancel',
+        return _transition(window, actor, S.CANCELLED, kind, now or utcnow(), 'cancel',
                            given(settings), cancel_reason=reason)
 
 
@@ -354,7 +356,7 @@ def due_reminders(now, hours):
     if not hours:
         return []
     return list(MaintenanceWindow.select().where(
-        (MaintenanceWindow.status == 'CONFIRMED')
+        (MaintenanceWindow.status == S.CONFIRMED)
         & MaintenanceWindow.reminder_queued_at.is_null()
         & (MaintenanceWindow.starts_at > now)
         & (MaintenanceWindow.starts_at <= now + datetime.timedelta(hours=hours))))
@@ -363,9 +365,9 @@ def due_reminders(now, hours):
 def clock_move(window, now):
     """Where the clock takes a window now: 'complete' at its end, 'start' at its
     start, None when an engineer already moved it (or it is not time)."""
-    if window.status in ('CONFIRMED', 'IN-PROCESS') and window.ends_at <= now:
+    if window.status in IN_PROGRESS and window.ends_at <= now:
         return 'complete'
-    if window.status == 'CONFIRMED' and window.starts_at <= now:
+    if window.status == S.CONFIRMED and window.starts_at <= now:
         return 'start'
     return None
 
@@ -373,5 +375,5 @@ def clock_move(window, now):
 def move_by_clock(window, move, actor, now, settings):
     """The worker's move on a locked row (see clock_move)."""
     if move == 'complete':
-        return _transition(window, actor, 'COMPLETED', 'completed', now, 'complete', settings)
-    return _transition(window, actor, 'IN-PROCESS', 'starting', now, 'start', settings)
+        return _transition(window, actor, S.COMPLETED, 'completed', now, 'complete', settings)
+    return _transition(window, actor, S.IN_PROCESS, 'starting', now, 'start', settings)

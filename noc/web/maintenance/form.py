@@ -13,7 +13,7 @@ from flask_login import current_user
 from noc.core.errors import NotFound, Refused
 from noc.maintenance import input as window_input
 from noc.maintenance import notices, window_commands, windows
-from noc.models import MaintenanceWindow
+from noc.models import Impact, MaintenanceWindow, WindowStatus
 from noc.web.maintenance.filters import acknowledgements
 from noc.web.maintenance.page import settings
 
@@ -25,7 +25,7 @@ SHOWN_CIRCUITS = 500
 
 
 def blank_form():
-    return dict.fromkeys(FIELDS, '') | {'impact': 'OUTAGE', 'outage_minutes': '0',
+    return dict.fromkeys(FIELDS, '') | {'impact': Impact.OUTAGE, 'outage_minutes': '0',
                                             'emergency': False}
 
 
@@ -69,7 +69,7 @@ def _preview(values, window, findings, errors=None):
 
 def edit_page(window):
     """GET shows the form; POST checks it (preview) or saves it."""
-    if window is not None and window.status not in windows.EDITABLE:
+    if window is not None and window.status not in WindowStatus.LIVE:
         flash(_('A %(status)s window cannot be changed.', status=window.status), 'error')
         return redirect(url_for('maintenance.show', window_id=window.id))
     if request.method == 'GET':

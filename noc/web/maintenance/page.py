@@ -16,7 +16,15 @@ from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.maintenance import answers, notices, window_commands, windows
 from noc.maintenance import settings as maintenance_settings
-from noc.models import AuditLog, InboundMessage, MaintenanceWindow, OutboxMessage, RescheduleRequest, audit
+from noc.models import (
+    AuditLog,
+    InboundMessage,
+    MaintenanceWindow,
+    OutboxMessage,
+    RescheduleRequest,
+    WindowStatus,
+    audit,
+)
 from noc.web.maintenance.filters import acknowledgements
 
 HISTORY_ROWS = 200
@@ -60,7 +68,7 @@ def render_page(window, errors=None, cancel_error='', status=200):
                                  settings=conf) if live else [])
     # Confirming checks everything again, notice period included.
     confirm_findings = windows.evaluate(values, window, settings=conf) \
-        if window.status == 'TENTATIVE' else []
+        if window.status == WindowStatus.TENTATIVE else []
     audience = notices.audience(windows.by_customer(window))
     messages = paginate(notices.messages_of(window),
                         current_app.config['NOC']['web']['page_size'])
@@ -72,7 +80,7 @@ def render_page(window, errors=None, cancel_error='', status=200):
         message_counts=message_counts(window), history=_history(window),
         acked=windows.acknowledged_of(window) | set(acknowledgements(request.form)),
         errors=errors or {}, cancel_error=cancel_error,
-        cancel_reason=request.form.get('reason', ''), editable=window.status in windows.EDITABLE,
+        cancel_reason=request.form.get('reason', ''), editable=window.status in WindowStatus.LIVE,
         zone=current_user.time_zone, answers=answers.overview(window) if window.published
         else [], requests=list(RescheduleRequest.select().where(RescheduleRequest.window == window)
                       .order_by(RescheduleRequest.created_at.desc())),
