@@ -1,30 +1,16 @@
-"""A command's Refused as RFC 9457 problem details: the API's one translator.
+"""A command's Refused with rule findings as RFC 9457 problem details.
 
-not-found -> 404; conflict (the row's state forbids it) -> 409 with the
-reason as detail; errors by field or rule -> 422, with the warnings still to
-acknowledge beside them so one round trip shows everything; only warnings
--> 409, each with the key to send back in "acknowledge".
+problems.refused is the API's translation of a Refused (its kind as the
+status, errors by field, line errors); this adds what rules with warnings
+need: errors found by a rule carry their code, and the warnings still to
+acknowledge are listed with the key to send back in "acknowledge" (beside
+the errors in a 422 so one round trip shows everything; alone, a 409).
 """
-from noc.api.problems import ApiProblem
+from noc.api.problems import ApiProblem, refused
+from noc.core.errors import Refused
 
 ACKNOWLEDGE = 'acknowledge these warnings: send the request again with "acknowledge": ' \
               '[their keys]'
-
-
-def _items(exc, fields, whole):
-    """Field errors, rule errors (with their code) and line errors as problem items;
-    `fields` renames a command's field to the one the caller sent."""
-    items, covered = [], set()
-    for finding in exc.findings:
-        if finding.is_error:
-            items.append({'field': fields.get(finding.field, finding.field) or whole,
-                          'code': finding.code, 'message': str(finding.message)})
-            covered.add(finding.field)
-    items += [{'field': fields.get(field, field), 'message': str(message)}
-              for field, message in exc.errors.items() if field not in covered]
-    items += [{'field': f'line {line}', 'message': str(message)}
-              for line, _, message in exc.lines]
-    return items
 
 
 def _warnings(exc):
@@ -36,11 +22,18 @@ def _warnings(exc):
 
 
 def problem(exc, invalid, fields=None, whole='body', not_found=None):
-    """The ApiProblem for a noc.core.errors.Refused. `invalid` is the detail of a
-    422; `not_found` that of a 404 (the exception's own words by default)."""
+    """The ApiProblem for a Refused. `invalid` is the detail of a 422, `not_found`
+    that of a 404; `fields` renames a command's field to the one the caller sent,
+    `whole` names a rule error about no field in particular."""
+    fields = fields or {}
     if exc.kind == 'not-found':
-        return ApiProblem(404, not_found or str(exc))
-    items = _items(exc, fields or {}, whole)
+        return refused(exc, not_found)
+    errors = [f for f in exc.findings if f.is_error]
+    covered = {f.field for f in errors}
+    plain = Refused({fields.get(name, name): message for name, message in exc.errors.items()
+                     if name not in covered}, lines=exc.lines, kind=exc.kind)
+    items = [{'field': fields.get(f.field, f.field) or whole, 'code': f.code,
+              'message': str(f.message)} for f in errors] + refused(plain).errors
     if exc.kind == 'conflict':
         return ApiProblem(409, next(iter(exc.errors.values()), str(exc)), items)
     if items:

@@ -1,20 +1,11 @@
-"""A command's Refused as the lines a shell user reads (one translator for the CLI).
-
-Field errors as `field: message`, findings as `error: …` or `warning KEY: …`
-(the key is what --ack takes back), line errors as `line N: …`; a not-found
-as one line. Exit status 1, no traceback.
-"""
-import click
+"""A command's Refused as the lines a person reads on a terminal: one
+translation for every CLI command."""
 
 
-def refused(exc, hint=''):
-    """A click.ClickException for a noc.core.errors.Refused."""
-    if exc.kind == 'not-found':
-        return click.ClickException(str(exc))
-    lines = [f'{field}: {message}' for field, message in exc.errors.items()]
-    for finding in exc.findings:
-        tag = 'error' if finding.is_error else f'warning {finding.key}'
-        lines.append(f'{tag}: {finding.message}')
-    lines += [f'line {line}: {message}' for line, _, message in exc.lines]
-    return click.ClickException('refused:\n  ' + '\n  '.join(lines or [str(exc)])
-                                + (f'\n{hint}' if hint else ''))
+def lines(exc):
+    """['field: message', 'line N: message', …] of a Refused, or its message."""
+    found = [f'{field}: {message}' for field, message in exc.errors.items()]
+    found += [str(f.message) for f in exc.findings]
+    found += [f'line {line}: ' + (f'{column}: ' if column else '') + str(message)
+              for line, column, message in exc.lines]
+    return found or [str(exc)]

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from noc.cli.refusals import refused
+from noc.cli.refusals import lines
 from noc.core.db import database
 from noc.core.errors import Refused
 from noc.maintenance import input as window_input
@@ -20,6 +20,17 @@ from noc.models import Impact, MaintenanceWindow, utcnow
 window_cli = AppGroup('window', help='Maintenance windows: list, create, confirm, '
                                         'start, complete, cancel.')
 ACK_HINT = 'Acknowledge warnings with --ack KEY (or --ack-all).'
+
+
+def refused(exc):
+    """A Refused as the CLI's lines (cli.refusals), the rule findings each with
+    its key: a warning is acknowledged by giving that key to --ack."""
+    found = [f'error: {f.message}' if f.is_error else f'warning {f.key}: {f.message}'
+             for f in exc.findings]
+    if exc.errors or exc.lines or not found:
+        found = lines(Refused(exc.errors, lines=exc.lines, kind=exc.kind,
+                              message=None if exc.errors or exc.lines else str(exc))) + found
+    return click.ClickException('refused:\n  ' + '\n  '.join(found) + '\n' + ACK_HINT)
 
 
 def _settings():
@@ -80,7 +91,7 @@ def create_command(title, title_en, description, description_en, notes, start, e
             if confirm_now:
                 window = window_commands.confirm(window.id, None, settings)
         except Refused as exc:
-            raise refused(exc, ACK_HINT) from None
+            raise refused(exc) from None
         click.echo(f'{window.reference} {window.status}: {len(windows.scope_of(window))} circuits')
 
 
@@ -97,7 +108,7 @@ def _lifecycle(name, run):
             except Refused as exc:
                 if exc.kind == 'not-found':
                     raise click.ClickException(f'no window {reference}') from None
-                raise refused(exc, ACK_HINT) from None
+                raise refused(exc) from None
             click.echo(f'{window.reference} {window.status} (SEQUENCE {window.sequence})')
     command.__doc__ = f'{name.capitalize()} a window.'
     window_cli.command(name)(command)
