@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test setup setup-dev translations messages db demo bench bench-maintenance clean
+.PHONY: run test test-fast lint setup setup-dev translations messages db demo bench bench-maintenance clean
 
 # Virtual environment with the pinned requirements (re-done when they change).
 $(BIN)/.installed: requirements.txt
@@ -47,6 +47,19 @@ test: setup-dev
 	bash scripts/setup-cmp-venv.sh
 	bash scripts/setup-irrd.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Style and layers: ruff (pyproject.toml) and import-linter's contracts (ARCHITECTURE.md).
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+# The quick loop while coding: SQLite only, no browser, nothing outside pytest's
+# process but the notices' parser oracle, no test slow by design (markers in
+# pytest.ini); no service to start. `make test` runs them all.
+FAST := not postgresql and not browser and not external and not slow
+test-fast: setup-dev
+	bash scripts/setup-cmp-venv.sh
+	$(BIN)/python -m pytest -m "$(FAST)" $(PYTEST_ARGS)
 
 bench: setup-dev
 	$(BIN)/python bench/run.py

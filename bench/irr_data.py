@@ -29,7 +29,7 @@ for folder in (PROJECT_DIR, os.path.join(PROJECT_DIR, 'tests')):
     if folder not in sys.path:
         sys.path.insert(0, folder)
 
-from shared_data import path as shared_path
+from helpers.shared_data import path as shared_path
 
 SOURCE = 'ARIN-OA'
 MAINTAINER = 'MAINT-JANELA-BENCH'
@@ -104,7 +104,7 @@ def pairs(n, seed=0, path=None):
 
 def time_irrd_load(rpsl_path, source=SOURCE):
     """Start a private IRRd with the file loaded -> (startup seconds, one reload seconds)."""
-    from irrd_server import start_irrd  # tests/irrd_server.py: needs .venv-irrd
+    from helpers.irrd_server import start_irrd  # tests/helpers/irrd_server.py: needs .venv-irrd
     handle = start_irrd(sources={source: [rpsl_path]})
     try:
         started = handle.startup_seconds
@@ -120,7 +120,7 @@ def main(argv=None):
     parser.add_argument('target', help='RPSL file to write (.gz for gzip)')
     parser.add_argument('--source', default=SOURCE, help='source: of every object')
     parser.add_argument('--load', action='store_true',
-                        help='also time loading it into a private IRRd (tests/irrd_server.py)')
+                        help='also time loading it into a private IRRd (tests/helpers/irrd_server.py)')
     args = parser.parse_args(argv)
     os.makedirs(os.path.dirname(os.path.abspath(args.target)), exist_ok=True)
     begin = time.perf_counter()

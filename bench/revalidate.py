@@ -7,7 +7,7 @@ The prefixes are real: 20,000 (prefix, origin) pairs of ARIN's OriginAS
 registry (bench/irr_data.py): 2,000 origins with 5 prefixes or more, about
 10 of each, one customer per origin (its ASN) with one IP transit session and
 one BGP contact, all prefixes in state configured. A real IRRd 4.5
-(tests/irrd_server.py: its own PostgreSQL database and Redis) holds them as
+(tests/helpers/irrd_server.py: its own PostgreSQL database and Redis) holds them as
 route objects of source ARIN-OA, except a tenth left out (no route object).
 The VRP set is derived from the same pairs (there is no real one offline):
 80% get a ROA of their origin, 5% a ROA of another origin, the rest none.
@@ -35,7 +35,7 @@ for folder in (PROJECT_DIR, os.path.join(PROJECT_DIR, 'tests'), BENCH_DIR):
 
 import irr_data
 import psycopg2
-from irrd_server import start_irrd
+from helpers.irrd_server import start_irrd
 
 from noc import create_app
 from noc.core.db import database, init_db, next_ids

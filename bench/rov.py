@@ -59,7 +59,7 @@ TARGETS = {'load': 1.5, 'rate': 1_000_000, 'rss_mb': 400, 'noc_rov': 3.0}
 
 def announcements():
     """(prefix, origin) of the table; a multi-origin line's origin is a tuple (an AS_SET)."""
-    from shared_data import path
+    from helpers.shared_data import path
     out = []
     with gzip.open(path(*TABLE.split('/')), 'rt') as handle:
         for line in handle:

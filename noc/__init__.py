@@ -81,13 +81,12 @@ def _register_blueprints(app):
     from noc.web.inventory import views as inventory
     from noc.web.mail import inbox, outbox
     from noc.web.maintenance import answers as window_answers
-    from noc.web.maintenance import feeds
-    from noc.web.maintenance import reschedules as requests
+    from noc.web.maintenance import feeds, reschedules
     from noc.web.maintenance import views as maintenance
     from noc.web.routing import prefixes
     from noc.web.routing import sources as routing_status
     for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
-                   public, requests, inbox, window_answers, prefixes, routing_status,
+                   public, reschedules, inbox, window_answers, prefixes, routing_status,
                    api_tokens):
         module.register(app)
     from noc import api

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real IRRd 4.5 for the tests (tests/irrd_server.py) in its own virtual
+# A real IRRd 4.5 for the tests (tests/helpers/irrd_server.py) in its own virtual
 # environment, .venv-irrd: IRRd pins every dependency (SQLAlchemy 1.4 among
 # them), which would clash with the project's .venv. Idempotent: a marker
 # naming the pin skips the work once it is done; a new pin re-installs.

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install and start what the test suite needs on this machine, when missing:
 # Debian's Chromium (browser tests), the local PostgreSQL server and Dovecot
-# (IMAP tests; tests/imap_server.py runs its own instance on a free port, so
+# (IMAP tests; tests/helpers/imap_server.py runs its own instance on a free port, so
 # the system-wide service is neither started nor needed here); the routing
 # peers: StayRTR (serves VRPs over RTR and HTTP), rtr-tools (rtrlib's
 # rpki-rov, an independent RFC 6811 oracle), bgpq4 (the reference for
 # prefix-list formats) and redis-server (IRRd's own Redis, started by
-# tests/irrd_server.py; IRRd itself is set up by scripts/setup-irrd.sh).
+# tests/helpers/irrd_server.py; IRRd itself is set up by scripts/setup-irrd.sh).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -8,20 +8,51 @@ import os
 import re
 import uuid
 
+import jinja2
 import peewee
 import psycopg2
 import pytest
-from imap_server import _imap_server_session, imap_server  # noqa: F401  (fixtures, as above)
-from redis_server import redis_url  # noqa: F401  (a fixture, as above)
-from smtp_server import smtp_server  # noqa: F401  (a fixture for every test module)
 
 from noc import create_app
 from noc.core.db import database, init_db
 from noc.models import ALL_MODELS
 
+# Fixture modules of tests/helpers/, for every test module (tests/ is on the
+# path through pytest.ini, so the package imports as `helpers`).
+pytest_plugins = [
+    'helpers.smtp_server',       # smtp_server: aiosmtpd on loopback
+    'helpers.imap_server',       # imap_server: a private dovecot
+    'helpers.redis_server',      # redis_url: a private redis-server
+    'helpers.irrd_server',       # irrd_server: a real IRRd 4.5
+    'helpers.stayrtr_server',    # stayrtr_server: StayRTR serving the shared VRPs
+    'helpers.context_census',    # --context-census: tests run without an app context
+]
+
 PG_SERVER = os.environ.get('NOC_TEST_PG', 'postgresql://postgres@127.0.0.1:5432')
 SECRET = 'test-secret-' + 'x' * 40
 PASSWORD = 'correct-horse-battery'
+
+# What a test needs beyond this process, read from the fixtures it uses, so
+# that `make test-fast` can leave it out (markers: see pytest.ini). Tests
+# that start such a server themselves carry the marker in their module.
+POSTGRESQL_FIXTURES = {'pg_url', 'irrd_server'}          # IRRd keeps its data in PostgreSQL
+EXTERNAL_FIXTURES = {'imap_server', 'irrd_server', 'stayrtr_server', 'redis_url'}
+BROWSER_FIXTURES = {'chromium'}                          # tests/browser/conftest.py
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        used = set(getattr(item, 'fixturenames', ()))
+        params = getattr(getattr(item, 'callspec', None), 'params', {})
+        # The engine fixture's postgresql half (and test_demo's shared demo database).
+        on_postgresql = any(isinstance(value, str) and value == 'postgresql'
+                            for value in params.values())
+        if on_postgresql or used & POSTGRESQL_FIXTURES:
+            item.add_marker(pytest.mark.postgresql)
+        if used & EXTERNAL_FIXTURES:
+            item.add_marker(pytest.mark.external)
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
 
 
 def _pg_admin(sql):
@@ -59,6 +90,25 @@ def _empty(db):
 _prepared = set()
 
 
+class SharedTemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole session: every test makes its own
+    app, whose Jinja environment would otherwise parse and compile each template
+    it renders again. Keyed by template and source checksum, as Jinja does."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code and self.code[bucket.key][0] == bucket.checksum:
+            bucket.bytecode_from_string(self.code[bucket.key][1])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = (bucket.checksum, bucket.bytecode_to_string())
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 def make_app(url, **sections):
     overrides = {'app': {'secret_key': SECRET}, 'database': {'url': url},
                  'web': {'login_rate_limit': '1000 per minute'}}
@@ -66,6 +116,7 @@ def make_app(url, **sections):
         overrides.setdefault(section, {}).update(values)
     app = create_app(overrides, environ={})
     app.config.update(TESTING=True)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     return app
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from conftest import db, prepared_app
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT

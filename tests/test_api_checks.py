@@ -3,8 +3,7 @@ origin, no request made; at once from loaded data, by the worker (against a
 real IRRd) when servers are configured; a provider sees only its own checks."""
 import pytest
 from conftest import db, prepared_app
-from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 from noc.accounts import tokens
 from noc.models.routing import PrefixCheck, PrefixRequest, TrackedPrefix

@@ -19,15 +19,17 @@ from pathlib import Path
 
 import pytest
 from conftest import db, prepared_app
-from maintenance_fixtures import confirmed, local
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers.maintenance_fixtures import confirmed, local
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from werkzeug.serving import make_server
 
 from noc.accounts import tokens
-from noc.maintenance import reschedules as reschedule
+from noc.maintenance import reschedule_commands
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import workflow as requests
 from noc.routing.rpki import snapshots
+
+pytestmark = pytest.mark.external    # the schemathesis CLI, minutes of fuzzing
 
 CHECKS = ('not_a_server_error,status_code_conformance,content_type_conformance,'
           'response_headers_conformance,response_schema_conformance')
@@ -55,8 +57,9 @@ def served(pg_url, tmp_path):
         window = confirmed(segments='', circuits='JAN-IPT-001', starts_at=local(12, 23),
                            ends_at=local(13, 3))
         start = window.starts_at + datetime.timedelta(days=7)
-        reschedule.submit(window, world['acme'], [(start, start + datetime.timedelta(hours=3))],
-                          'outro dia', 'page')
+        reschedule_commands.ask(window.id, world['acme'].id,
+                                [(start, start + datetime.timedelta(hours=3))], 'outro dia',
+                                'page', settings=app.config['NOC']['maintenance'])
         secrets = {
             'provider': tokens.create({'name': 'acme', 'kind': 'provider',
                                        'customer': world['acme']}, 'admin')[1],

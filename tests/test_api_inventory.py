@@ -3,7 +3,7 @@ and segments) through the same domain functions as the inventory pages, each
 provider token confined to its own customer, every answer as documented."""
 import pytest
 from conftest import db, prepared_app
-from routing_fixtures import build_isps
+from helpers.routing_fixtures import build_isps
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT

@@ -7,12 +7,11 @@ import re
 
 import pytest
 from conftest import db, prepared_app
-from maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import build_network, confirmed, create, local
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
-from noc.maintenance import reschedules as reschedule
-from noc.maintenance import windows
+from noc.maintenance import reschedule_commands, windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest
 
 PROBLEM = 'application/problem+json'
@@ -118,8 +117,9 @@ def api(db_url):
             'engineer': tokens.create({'name': 'e', 'kind': 'noc', 'role': 'engineer'},
                                       'admin')[1],
         }
-        globex_request = reschedule.submit(globex_only, net['globex'], [later(globex_only)],
-                                           'Congelamento', 'page')
+        globex_request = reschedule_commands.ask(
+            globex_only.id, net['globex'].id, [later(globex_only)], 'Congelamento', 'page',
+            settings=app.config['NOC']['maintenance'])
     client = app.test_client()
 
     def call(method, path, who=None, **kw):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import db, prepared_app
-from maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import build_network, confirmed, create, local
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT

@@ -10,10 +10,10 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from types import SimpleNamespace
 
-import inbound_fixtures as fixtures
 import pytest
 from conftest import prepared_app
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers import inbound_fixtures as fixtures
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 from noc.core.db import database
 from noc.inbound import receive as inbound

@@ -8,10 +8,10 @@ import email.policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-import inbound_fixtures as fixtures
 import pytest
 from conftest import db, prepared_app
-from routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
+from helpers import inbound_fixtures as fixtures
+from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 from noc.core.db import database
 from noc.models import InboundMessage, OutboxMessage, utcnow

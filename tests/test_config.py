@@ -100,6 +100,7 @@ def test_cli_start_up_reports_a_bad_setting(tmp_path):
     assert 'Traceback' not in result.stderr
 
 
-def test_prefix_length_limits_must_leave_room():
+def test_prefix_length_limits_must_leave_room(tmp_path):
     with pytest.raises(config.ConfigError, match='min_length_v4 = 25 is above'):
-        config.load({'prefixes': {'min_length_v4': 25}}, environ={})
+        config.load({'app': {'secret_key': SECRET}, 'prefixes': {'min_length_v4': 25}},
+                    environ={'NOC_CONFIG': str(_site(tmp_path, ''))})

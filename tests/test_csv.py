@@ -320,7 +320,7 @@ def test_a_database_refusal_is_reported_and_rolls_everything_back(ctx, monkeypat
         return original(self, *args, **kwargs)
     monkeypatch.setattr(Site, 'save', refuse_second)
     result = csvio.import_csv(ENTITIES['sites'], text, ACTOR)
-    assert not result.ok and [(l, c) for l, c, _ in result.errors] == [(3, '')]
+    assert not result.ok and [(line, col) for line, col, _ in result.errors] == [(3, '')]
     assert 'simulated refusal' in result.errors[0][2]
     monkeypatch.undo()
     assert snapshot() == before
@@ -408,7 +408,7 @@ def test_the_same_key_twice_in_one_file_is_refused(ctx):
             'new-1,Novo de novo,pop,Cidade,SP,\n')       # codes are upper-cased: the same key
     result = csvio.import_csv(ENTITIES['sites'], text, ACTOR)
     assert not result.ok
-    assert [(l, c) for l, c, _ in result.errors] == [(4, 'code')]
+    assert [(line, col) for line, col, _ in result.errors] == [(4, 'code')]
     assert 'repeats "NEW-1" of line 2' in result.errors[0][2]
     assert snapshot() == before
 
@@ -420,7 +420,7 @@ def test_the_same_contact_twice_in_one_file_is_refused(ctx):
             'C-1002,A,noc@gaucho.example,,,en,UTC,plain\n'   # another customer: fine
             'C-1001,B,noc@GAUCHO.example,,,en,UTC,plain\n')  # domains are case-blind
     result = csvio.import_csv(ENTITIES['contacts'], text, ACTOR)
-    assert [(l, c) for l, c, _ in result.errors] == [(4, 'email')]
+    assert [(line, col) for line, col, _ in result.errors] == [(4, 'email')]
     assert Contact.select().count() == 0
 
 
@@ -430,13 +430,13 @@ def test_an_asn_of_another_customer_is_refused(ctx):
     header = SAMPLE['customers'].split('\n', 1)[0]
     result = csvio.import_csv(ENTITIES['customers'],
                               header + '\nC-2000,Outro,isp,AS64501,en,UTC,,\n', ACTOR)
-    assert [(l, c) for l, c, _ in result.errors] == [(2, 'asns')]
+    assert [(line, col) for line, col, _ in result.errors] == [(2, 'asns')]
     assert 'AS64501 already belongs to Provedor Gaúcho Net' in result.errors[0][2]
     assert snapshot() == before
     # Two new customers in one file claiming the same ASN: the second is refused.
     result = csvio.import_csv(ENTITIES['customers'], header + '\nC-2000,A,isp,AS65100,en,UTC,,'
                               '\nC-2001,B,isp,AS65100,en,UTC,,\n', ACTOR)
-    assert [(l, c) for l, c, _ in result.errors] == [(3, 'asns')]
+    assert [(line, col) for line, col, _ in result.errors] == [(3, 'asns')]
     assert snapshot() == before
     # Moving an ASN between customers in one file is fine when the owner lets go first.
     result = csvio.import_csv(ENTITIES['customers'], header +
@@ -472,7 +472,7 @@ def test_rings_cannot_loop_or_stop_being_rings_while_holding_spans(ctx):
             ('RING-SUL,Anel Sul,span,,,,,', 'kind', 'a ring holding 3 spans'),
             ('RING-SUL,Anel Sul,device,,,,,', 'kind', 'a ring holding 3 spans')]:
         result = csvio.import_csv(ENTITIES['segments'], f'{header}\n{row}\n', ACTOR)
-        assert [(l, c) for l, c, _ in result.errors] == [(2, column)], (row, result.errors)
+        assert [(line, col) for line, col, _ in result.errors] == [(2, column)], (row, result.errors)
         assert reason in result.errors[0][2]
     assert snapshot() == before
     # A ring without spans may become a device.

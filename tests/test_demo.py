@@ -257,6 +257,7 @@ def test_every_row_is_written_through_the_domain_and_audited(loaded):
                        'redundancy_groups': groups}
 
 
+@pytest.mark.slow      # loads the whole demo again
 def test_the_same_seed_gives_the_same_data(ctx):
     demo.load(seed=7)
     first = _exports()
@@ -268,6 +269,7 @@ def test_the_same_seed_gives_the_same_data(ctx):
     assert _exports()['circuits'] != first['circuits']
 
 
+@pytest.mark.slow      # loads the whole demo again
 def test_loading_twice_changes_nothing(ctx):
     loaded = demo.load()
     before = _exports()
@@ -295,6 +297,7 @@ def test_a_failing_row_leaves_nothing_behind(ctx):
 
 # Users and the login hint ----------------------------------------------------------
 
+@pytest.mark.slow      # loads the whole demo again
 def test_demo_users_can_log_in(ctx):
     demo.load()
     expected = {'admin': ('admin', 'pt_BR'), 'engenheira': ('engineer', 'pt_BR'),
@@ -305,6 +308,7 @@ def test_demo_users_can_log_in(ctx):
         assert (user.role, user.language) == (role, language)
 
 
+@pytest.mark.slow      # loads the whole demo again
 def test_demo_login_works_in_the_browser(app):
     with app.app_context(), database.connection_context():
         demo.load()
@@ -314,6 +318,7 @@ def test_demo_login_works_in_the_browser(app):
     assert browser.get('/').status_code == 200
 
 
+@pytest.mark.slow      # loads the whole demo again
 def test_login_hint_follows_the_demo_password(ctx):
     assert 'create-user' in demo.login_hint()[0]
     demo.load()
@@ -325,6 +330,7 @@ def test_login_hint_follows_the_demo_password(ctx):
     assert 'create-user' in demo.login_hint()[0]
 
 
+@pytest.mark.slow      # loads the whole demo again
 def test_cli_demo_command(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=['noc', 'demo'])
@@ -339,7 +345,7 @@ def test_cli_demo_command(app):
 # Maintenance -------------------------------------------------------------------
 
 def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
-    from maintenance_oracle import cmp_errors, parse_with_cmp
+    from helpers.maintenance_oracle import cmp_errors, parse_with_cmp
     statuses = sorted(w.status for w in MaintenanceWindow.select())
     assert loaded['windows'] == 5
     assert statuses == ['CANCELLED', 'CONFIRMED', 'CONFIRMED', 'TENTATIVE', 'TENTATIVE']

@@ -6,7 +6,9 @@ import time
 from email.message import EmailMessage
 
 import pytest
-from imap_server import ImapServer
+from helpers.imap_server import ImapServer
+
+pytestmark = pytest.mark.external    # a real dovecot
 
 PROCESSED = 'Janela/Processed'
 

@@ -3,14 +3,14 @@
 Replies and proposals from Outlook/Exchange, Google Calendar and
 Thunderbird, plain replies in Portuguese and English quoting the notice,
 HTML-only replies, bounces, auto-replies, duplicates and garbage
-(tests/inbound_fixtures.py), through the same entry point as
+(tests/helpers/inbound_fixtures.py), through the same entry point as
 `noc mail-in` and the IMAP poll, on both engines.
 """
 import datetime
 
-import inbound_fixtures as mail
 import pytest
-from maintenance_fixtures import build_network, confirmed
+from helpers import inbound_fixtures as mail
+from helpers.maintenance_fixtures import build_network, confirmed
 
 from noc.inbound import receive as inbound
 from noc.maintenance import answers

@@ -8,8 +8,8 @@ import html
 import re
 
 import icalendar
-import inbound_fixtures as fx
 import pytest
+from helpers import inbound_fixtures as fx
 
 UTC = datetime.timezone.utc
 UID = 'mw-2026-00077-deadbeef@janela.example'

@@ -4,9 +4,9 @@ the columns, NUL bytes, impossible dates and charsets, on both engines."""
 import datetime
 import re
 
-import inbound_fixtures as mail
 import pytest
-from maintenance_fixtures import build_network, confirmed
+from helpers import inbound_fixtures as mail
+from helpers.maintenance_fixtures import build_network, confirmed
 
 from noc.inbound import receive as inbound
 from noc.maintenance import answers

@@ -6,8 +6,7 @@ import socket
 import netaddr
 import pytest
 from conftest import prepared_app
-from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
-from shared_data import path as shared
+from helpers.shared_data import path as shared
 
 from noc.core.db import database
 from noc.routing.irr import store as irr_store
@@ -237,7 +236,8 @@ def test_batch_lookup_per_origin_agrees_with_per_prefix(db_url, irrd_server, mon
     for key, result in single.items():
         assert batch[key]['irr_state'] == result['irr_state'], key
         assert batch[key]['verdict'] == result['verdict'], key
-        matched = lambda r: sorted(s for s, o in r['evidence']['irr']['routes'] if o == key[1])
+        def matched(r, origin=key[1]):
+            return sorted(s for s, o in r['evidence']['irr']['routes'] if o == origin)
         assert matched(batch[key]) == matched(result), key
     # 192.0.2.0/24 from AS64500: TC has it; LACNIC names AS64510 (seen per prefix only).
     assert batch[('192.0.2.0/24', 64500)]['evidence']['irr']['routes'] == [['TC', 64500]]

@@ -2,7 +2,7 @@
 
 Expected answers were read by hand from the files the fixture loads: the
 ripe-2016 route/route6 dumps (RIPE), irrexplorer's test file (RADB, ALTDB)
-and the TC/LACNIC objects in tests/irrd_server.py. Failures of the network
+and the TC/LACNIC objects in tests/helpers/irrd_server.py. Failures of the network
 (silence, refusal, dropped connections) use small loopback sockets.
 """
 import select
@@ -12,7 +12,7 @@ import time
 
 import psycopg2
 import pytest
-from irrd_server import PG_SERVER, IrrdServerError, free_port, irrd_server, start_irrd  # noqa: F401
+from helpers.irrd_server import PG_SERVER, IrrdServerError, free_port, start_irrd
 
 from noc.routing.irr.irrd import IrrdError, RouteObject, SourceSerials, WhoisClient
 
@@ -294,7 +294,7 @@ def eventually(read, expected, timeout=15.0):
     """read() until it returns expected or timeout passes; the last value.
 
     IRRd answers !g and !i from a copy each worker refreshes up to a second
-    after a load (see tests/irrd_server.py); !r answers change at once.
+    after a load (see tests/helpers/irrd_server.py); !r answers change at once.
     """
     deadline = time.monotonic() + timeout
     value = read()
@@ -304,6 +304,8 @@ def eventually(read, expected, timeout=15.0):
     return value
 
 
+@pytest.mark.external
+@pytest.mark.postgresql     # an IRRd of its own
 def test_reload_adds_and_deletes_routes(scratch_irrd):
     with client_for(scratch_irrd) as irr:
         assert irr.origins('198.18.1.0/24') == {64496}
@@ -321,6 +323,8 @@ def test_reload_adds_and_deletes_routes(scratch_irrd):
         assert irr.database_status()['JANELA']['rpsl_data_updated'] > before
 
 
+@pytest.mark.external
+@pytest.mark.postgresql     # an IRRd of its own
 def test_reload_changes_as_set_members(scratch_irrd, tmp_path):
     changed = tmp_path / 'janela.rpsl'
     changed.write_text(SCRATCH.replace('members:    AS64496', 'members:    AS64496, AS64498'))
@@ -330,6 +334,8 @@ def test_reload_changes_as_set_members(scratch_irrd, tmp_path):
         assert eventually(lambda: irr.as_set_members('AS-JANELA-SCRATCH'), expected) == expected
 
 
+@pytest.mark.external
+@pytest.mark.postgresql     # an IRRd of its own
 def test_load_refuses_an_unknown_source(scratch_irrd):
     with pytest.raises(ValueError, match='unknown source'):
         scratch_irrd.load('RADB', SCRATCH)
@@ -345,6 +351,8 @@ def _irrd_databases():
         conn.close()
 
 
+@pytest.mark.external
+@pytest.mark.postgresql     # an IRRd of its own
 def test_a_refused_load_fails_loudly_and_leaves_nothing():
     before = _irrd_databases()
     wrong_source = 'route: 192.0.2.0/24\norigin: AS64500\nsource: RADB\n'

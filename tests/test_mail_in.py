@@ -2,10 +2,10 @@
 pipe) and the worker polling a real IMAP server (dovecot on loopback)."""
 import datetime
 
-import inbound_fixtures as mail
 import pytest
 from conftest import db, make_app, prepared_app
-from maintenance_fixtures import build_network, confirmed
+from helpers import inbound_fixtures as mail
+from helpers.maintenance_fixtures import build_network, confirmed
 
 from noc.core.db import database
 from noc.inbound import receive as inbound

@@ -8,10 +8,16 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
-import maintenance_oracle
 import pytest
+from helpers import maintenance_oracle
+from helpers.maintenance_oracle import (
+    calendar_parts,
+    cmp_errors,
+    cmp_python,
+    parse_with_cmp,
+    parse_with_vobject,
+)
 from icalendar import Calendar, Event
-from maintenance_oracle import calendar_parts, cmp_errors, cmp_python, parse_with_cmp, parse_with_vobject
 
 UTC = datetime.timezone.utc
 START = datetime.datetime(2030, 5, 4, 1, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 import os
 
 import peewee
-from schema_check import describe, model_mismatches
+from helpers.schema_check import describe, model_mismatches
 
 from noc.core.db import apply_schema, database, init_db, migration_runner
 from noc.models import ALL_MODELS, Circuit, Customer, User

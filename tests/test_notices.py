@@ -12,8 +12,8 @@ import email.utils
 
 import icalendar
 import pytest
-from maintenance_fixtures import build_network, confirmed, create, parse
-from maintenance_oracle import calendar_parts, cmp_errors, parse_with_cmp, parse_with_vobject
+from helpers.maintenance_fixtures import build_network, confirmed, create, parse
+from helpers.maintenance_oracle import calendar_parts, cmp_errors, parse_with_cmp, parse_with_vobject
 
 from noc.maintenance import windows
 from noc.models import MaintenanceWindow, OutboxMessage

@@ -10,8 +10,8 @@ import email
 import threading
 
 import pytest
-from maintenance_fixtures import build_network, confirmed
-from smtp_server import SmtpServer
+from helpers.maintenance_fixtures import build_network, confirmed
+from helpers.smtp_server import SmtpServer
 
 from noc.core.db import database
 from noc.mail import outbox

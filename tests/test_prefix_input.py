@@ -1,7 +1,7 @@
 """Reading pasted prefixes (every accepted form, every error) and their sanity checks."""
 import pytest
 from flask_babel.speaklater import LazyString
-from shared_data import path
+from helpers.shared_data import path
 
 from noc.routing.prefix_requests.input import (
     Entry,

@@ -1,7 +1,7 @@
 """Router prefix-lists, byte for byte as bgpq4 prints them.
 
 The unit tests pin each layout; the integration tests run the real bgpq4
-(Debian package bgpq4) against the real IRRd of tests/irrd_server.py, loaded
+(Debian package bgpq4) against the real IRRd of tests/helpers/irrd_server.py, loaded
 with the ripe-2016 route objects, and compare its output with render() for
 the same prefixes read from the same files.
 """
@@ -9,8 +9,7 @@ import shutil
 import subprocess
 
 import pytest
-from irrd_server import irrd_server  # noqa: F401  (session fixture: a real IRRd)
-from shared_data import path
+from helpers.shared_data import path
 
 from noc.routing.prefix_requests.input import parse_lines
 from noc.routing.prefix_requests.prefix_lists import FORMATS, render, render_all

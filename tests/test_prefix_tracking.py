@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import prepared_app
-from routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import RADB, RPSL, VRPS, build_isps, write_rpsl, write_vrps
 
 from noc.core.db import database
 from noc.models import AuditLog, OutboxMessage
@@ -293,7 +293,7 @@ def test_revalidation_without_change_raises_nothing(world):
 ])
 def test_a_changed_roa_alerts_the_noc_and_tells_the_customer(world, change, prefix, expect):
     request = _live(world)
-    vrps = [v for v in VRPS]
+    vrps = list(VRPS)
     if change == 'origin':
         vrps[0] = ('192.0.2.0/24', 24, 64509)
         snapshots.load('test', write_vrps(world.tmp / 'v2.json', vrps))

@@ -14,7 +14,7 @@ import re
 
 import pytest
 from conftest import db, prepared_app
-from shared_data import path as shared_path
+from helpers.shared_data import path as shared_path
 
 from noc.core.db import database
 from noc.models import AuditLog, Circuit, Contact, Customer, CustomerAsn, OutboxMessage, Site

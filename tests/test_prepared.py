@@ -6,7 +6,7 @@ import itertools
 import peewee as pw
 import pytest
 from conftest import db, prepared_app
-from routing_fixtures import build_isps
+from helpers.routing_fixtures import build_isps
 
 from noc.accounts import tokens
 from noc.api import prefixes as api_prefixes

@@ -12,7 +12,12 @@ import pytest
 from conftest import csrf_token, db
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_csv import ACTOR, ctx, load_sample, snapshot  # noqa: F401  (ctx: in English)
+from test_csv import (
+    ACTOR,
+    ctx,  # noqa: F401  (a fixture: the app context, in English)
+    load_sample,
+    snapshot,
+)
 from test_inventory_web import CRUD, seed, state
 
 from noc.core.db import database
@@ -191,7 +196,7 @@ def check_import(entity, data):
 
 
 @pytest.fixture
-def stocked(ctx):
+def stocked(ctx):  # noqa: F811  (the fixture imported above, by name)
     """The sample operator, in English."""
     load_sample()
     return ctx
@@ -333,7 +338,7 @@ def test_every_field_takes_or_refuses_every_nasty_value(stocked):
     """
     for kind in IMPORT_ORDER:
         entity = ENTITIES[kind]
-        good_row = {k: v for k, v in CRUD[kind][0].items()}
+        good_row = dict(CRUD[kind][0].items())
         for fl in entity.fields:
             for value in NASTY + [v + '\x00' for v in good(kind, fl.name)]:
                 try:

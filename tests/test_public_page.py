@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import csrf_token, db
+from helpers.maintenance_fixtures import build_network, confirmed
 from itsdangerous import URLSafeSerializer
-from maintenance_fixtures import build_network, confirmed
 
-from noc.maintenance import answers, links, notices, windows
+from noc.maintenance import answers, links, notices, reschedule_commands, windows
 from noc.maintenance import reschedules as reschedule
 from noc.models import AuditLog, Contact, MaintenanceWindow, RescheduleRequest, WindowCustomer, utcnow
 
@@ -312,8 +312,9 @@ ERROR_CASES = {
                           'end1-error', ''),
     'missing reason': (lambda d: {'start1': f'{d}T22:00', 'end1': f'{d}T23:00',
                                   'reason': '  \r\n '}, 'reason-error', ''),
+    # One limit for a customer's reason, the command's (limits.MAX_COMMENT).
     'overlong reason': (lambda d: {'start1': f'{d}T22:00', 'end1': f'{d}T23:00',
-                                   'reason': 'x' * 2001}, 'reason-error', '2000'),
+                                   'reason': 'x' * 4001}, 'reason-error', '4000'),
     'no period': (lambda d: {'reason': 'r'}, 'proposals-error', ''),
     'too long a window': (lambda d: {'start1': f'{d}T08:00', 'end1': f'{d}T21:00',
                                      'reason': 'r'}, 'proposal1-error', '12'),
@@ -433,10 +434,12 @@ def test_decisions_show_on_the_page(app):
     [(globex_request, _)] = requests_of(app, t.globex)
     before = page(t).get_data(as_text=True)
     with db(app):
-        reschedule.decline(globex_request, 'Semana de congelamento do backbone', 'tester')
+        reschedule_commands.decline(globex_request.id, 'Semana de congelamento do backbone',
+                                    'tester', notice_settings=app.config['NOC'])
         option = reschedule.options(acme_request)[0]
         keys = [f.key for f in option.split if not f.is_error]
-        split = reschedule.split(acme_request, option.proposal.id, 'tester', acknowledged=keys)
+        split = reschedule_commands.split(acme_request.id, option.proposal.id, 'tester',
+                                          acknowledged=keys)
         new_reference = split.new_window.reference
     body = text(page(t, 'globex'))
     assert 'declined: Semana de congelamento do backbone' in body

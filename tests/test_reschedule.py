@@ -1,15 +1,18 @@
 """Reschedule requests and the NOC's decisions, acknowledgements and page links.
 
-Through the domain functions every way in uses (page, calendar, mail, NOC),
-on both engines, checking what lands in the outbox and the audit log.
+Through the commands every way in uses (page, calendar, mail, NOC), on both
+engines, checking what lands in the outbox and the audit log; those that
+write no notice run without an app context.
 """
 import datetime
 
 import icalendar
 import pytest
-from maintenance_fixtures import build_network, confirmed, create, local
+from flask import current_app, has_app_context
+from helpers.maintenance_fixtures import build_network, confirmed, create, local
 
-from noc.maintenance import answers, links, windows
+from noc.core.db import database
+from noc.maintenance import answer_commands, answers, links, reschedule_commands, windows
 from noc.maintenance import reschedules as reschedule
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest, WindowCustomer, utcnow
 
@@ -19,6 +22,21 @@ H = datetime.timedelta(hours=1)
 @pytest.fixture
 def net(ctx):
     return build_network()
+
+
+@pytest.fixture
+def bare(app):
+    """The network and a confirmed window, built in an app context and then left:
+    the test itself runs with no app or request context (settings are values)."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        net = build_network()
+        net['window'] = confirmed()
+        database.close()
+    database.connect(reuse_if_open=True)
+    assert not has_app_context()
+    yield net
+    database.close()
 
 
 def later(window, days=20, hours=3):
@@ -35,16 +53,29 @@ def last_id():
     return last.id if last else 0
 
 
+SETTINGS = {'max_duration_hours': 12}         # the maintenance section, as a value
+
+
+def ask(window, customer, periods, reason, via='page', **kw):
+    return reschedule_commands.ask(window.id, customer.id, periods, reason, via,
+                                   settings=SETTINGS, **kw)
+
+
+def decline(request, reason, actor):
+    return reschedule_commands.decline(request.id, reason, actor,
+                                       notice_settings=current_app.config['NOC'])
+
+
 def acks(request, kind):
     option = reschedule.options(request)[0]
     return [f.key for f in getattr(option, kind) if not f.is_error]
 
 
-def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(net):
-    window = confirmed()
-    first = reschedule.submit(window, net['acme'], [later(window)], 'Black Friday', 'page')
+def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(bare):
+    net, window = bare, bare['window']
+    first = ask(window, net['acme'], [later(window)], 'Black Friday', 'page')
     periods = [later(window, 21), later(window, 22), later(window, 23, 2)]
-    second = reschedule.submit(window, net['acme'], periods, 'or these', 'page')
+    second = ask(window, net['acme'], periods, 'or these', 'page')
     assert [(p.starts_at, p.ends_at) for p in second.proposals] == periods
     assert RescheduleRequest.get_by_id(first.id).state == 'withdrawn'
     assert second.state == 'open' and second.sequence == window.sequence
@@ -56,24 +87,25 @@ def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(ne
 @pytest.mark.parametrize('periods, field', [
     ([], 'proposals'),
     ([(24, 25)] * 4, 'proposals'),
-    ([(27, 25)], 'proposal1'),                 # end before start
-    ([(-40, -39)], 'proposal1'),               # in the past
-    ([(24, 26), (48, 80)], 'proposal2'),       # longer than the maximum duration
+    ([(27, 25)], 1),                           # end before start: the first period
+    ([(-40, -39)], 1),                         # in the past
+    ([(24, 26), (48, 80)], 2),                 # longer than the maximum duration
 ])
-def test_bad_proposals_are_refused_naming_the_period(net, periods, field):
-    window = confirmed()
+def test_bad_proposals_are_refused_naming_the_period(bare, periods, field):
+    net, window = bare, bare['window']
     base = window.starts_at if periods and periods[0][0] > 0 else utcnow()
-    with pytest.raises(reschedule.RequestInvalid) as refused:
-        reschedule.submit(window, net['acme'], [(base + a * H, base + b * H)
+    with pytest.raises(reschedule.RescheduleRefused) as refused:
+        ask(window, net['acme'], [(base + a * H, base + b * H)
                                                 for a, b in periods], 'x', 'page')
-    assert field in refused.value.errors
+    named = set(refused.value.errors) | {position for position, _, _ in refused.value.lines}
+    assert field in named
     assert RescheduleRequest.select().count() == 0
 
 
 def test_only_a_confirmed_window_takes_requests(net):
     window = create()                                   # TENTATIVE: nobody was told
-    with pytest.raises(reschedule.RequestInvalid) as refused:
-        reschedule.submit(window, net['acme'], [later(window)], 'x', 'page')
+    with pytest.raises(reschedule.RescheduleRefused) as refused:
+        ask(window, net['acme'], [later(window)], 'x', 'page')
     assert 'window' in refused.value.errors
 
 
@@ -82,7 +114,7 @@ def test_options_show_what_a_move_and_a_split_would_break(net):
     other = confirmed(segments='', circuits='JAN-IPT-002', starts_at=local(15, 23),
                       ends_at=local(16, 3))
     window = confirmed(segments='SPAN-A')               # ACME leg A + Globex
-    request = reschedule.submit(window, net['globex'],
+    request = ask(window, net['globex'],
                                 [(other.starts_at, other.ends_at)], 'busy', 'page')
     option = reschedule.options(request)[0]
     assert option.others == 1                           # ACME
@@ -94,9 +126,9 @@ def test_options_show_what_a_move_and_a_split_would_break(net):
 
 def test_moving_the_whole_window_updates_everyone_with_a_higher_sequence(net):
     window = confirmed()                                # ACME (2 contacts) + Globex
-    request = reschedule.submit(window, net['globex'], [later(window)], 'freeze', 'page')
+    request = ask(window, net['globex'], [later(window)], 'freeze', 'page')
     mark = last_id()
-    reschedule.move(request, request.proposals[0].id, 'eng', acks(request, 'move'))
+    reschedule_commands.move(request.id, request.proposals[0].id, 'eng', acks(request, 'move'))
     moved = MaintenanceWindow.get_by_id(window.id)
     assert (moved.starts_at, moved.ends_at) == later(window)
     assert moved.sequence == window.sequence + 1 and moved.times_sequence == moved.sequence
@@ -116,10 +148,10 @@ def test_a_move_needs_the_warnings_acknowledged(net):
     other = confirmed(segments='', circuits='JAN-IPT-002', starts_at=local(15, 23),
                       ends_at=local(16, 3))
     window = confirmed(segments='SPAN-A')
-    request = reschedule.submit(window, net['globex'], [(other.starts_at, other.ends_at)],
+    request = ask(window, net['globex'], [(other.starts_at, other.ends_at)],
                                 'x', 'page')
-    with pytest.raises(reschedule.RequestInvalid) as refused:
-        reschedule.move(request, request.proposals[0].id, 'eng')
+    with pytest.raises(reschedule.RescheduleRefused) as refused:
+        reschedule_commands.move(request.id, request.proposals[0].id, 'eng')
     assert any(f.code == 'redundancy' for f in refused.value.findings)
     assert RescheduleRequest.get_by_id(request.id).state == 'open'
     assert MaintenanceWindow.get_by_id(window.id).starts_at == window.starts_at
@@ -127,9 +159,9 @@ def test_a_move_needs_the_warnings_acknowledged(net):
 
 def test_splitting_moves_only_the_requesters_circuits_into_a_new_window(net):
     window = confirmed()
-    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
+    request = ask(window, net['globex'], [later(window)], 'x', 'page')
     mark = last_id()
-    reschedule.split(request, request.proposals[0].id, 'eng', acks(request, 'split'))
+    reschedule_commands.split(request.id, request.proposals[0].id, 'eng', acks(request, 'split'))
     request = RescheduleRequest.get_by_id(request.id)
     new = request.new_window
     assert request.state == 'split' and new.status == 'CONFIRMED'
@@ -145,21 +177,21 @@ def test_splitting_moves_only_the_requesters_circuits_into_a_new_window(net):
 
 def test_a_window_of_one_customer_cannot_be_split(net):
     window = confirmed(segments='', circuits='JAN-IPT-003')    # Globex only
-    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
+    request = ask(window, net['globex'], [later(window)], 'x', 'page')
     assert reschedule.options(request)[0].split is None
-    with pytest.raises(reschedule.RequestInvalid):
-        reschedule.split(request, request.proposals[0].id, 'eng')
+    with pytest.raises(reschedule.RescheduleRefused):
+        reschedule_commands.split(request.id, request.proposals[0].id, 'eng')
 
 
 def test_declining_a_counter_sends_declinecounter_with_the_reason(net):
     window = confirmed()
     carla = net['contacts']['carla']
-    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'calendar',
-                                contact=carla, attendee=carla.email, sequence=window.sequence)
+    request = reschedule_commands.counter(window.id, carla.id, later(window), 'x',
+                                          sequence=window.sequence)
     mark = last_id()
-    with pytest.raises(reschedule.RequestInvalid):
-        reschedule.decline(request, '  ', 'eng')                # a reason is required
-    reschedule.decline(request, 'Equipe já alocada', 'eng')
+    with pytest.raises(reschedule.RescheduleRefused):
+        decline(request, '  ', 'eng')                # a reason is required
+    decline(request, 'Equipe já alocada', 'eng')
     [message] = outbox_since(mark)
     assert (message.recipient, message.kind, message.method) == (carla.email, 'declined',
                                                                  'DECLINECOUNTER')
@@ -169,16 +201,16 @@ def test_declining_a_counter_sends_declinecounter_with_the_reason(net):
     assert event['sequence'] == window.sequence and str(event['comment']) == 'Equipe já alocada'
     assert 'method=DECLINECOUNTER' in message.raw.replace('"', '')
     assert RescheduleRequest.get_by_id(request.id).decision_reason == 'Equipe já alocada'
-    with pytest.raises(reschedule.RequestInvalid) as again:
-        reschedule.move(request, request.proposals[0].id, 'eng')
+    with pytest.raises(reschedule.RescheduleRefused) as again:
+        reschedule_commands.move(request.id, request.proposals[0].id, 'eng')
     assert 'state' in again.value.errors
 
 
 def test_declining_a_page_request_tells_every_maintenance_contact_in_their_language(net):
     window = confirmed()
-    request = reschedule.submit(window, net['acme'], [later(window)], 'x', 'page')
+    request = ask(window, net['acme'], [later(window)], 'x', 'page')
     mark = last_id()
-    reschedule.decline(request, 'Não é possível', 'eng')
+    decline(request, 'Não é possível', 'eng')
     sent = outbox_since(mark)
     assert {(m.recipient, m.method) for m in sent} == {('ana@acme.example.com', ''),
                                                         ('noc@acme.example.com', '')}
@@ -189,7 +221,7 @@ def test_declining_a_page_request_tells_every_maintenance_contact_in_their_langu
 
 def test_cancelling_the_window_closes_its_open_requests(net):
     window = confirmed()
-    request = reschedule.submit(window, net['acme'], [later(window)], 'x', 'page')
+    request = ask(window, net['acme'], [later(window)], 'x', 'page')
     windows.cancel(MaintenanceWindow.get_by_id(window.id), 'eng', 'Fornecedor atrasou')
     assert RescheduleRequest.get_by_id(request.id).state == 'closed'
 
@@ -200,27 +232,27 @@ def test_acknowledgement_from_the_page_or_an_acceptance_lasts_until_the_window_m
     assert answers.unacknowledged(window, answers.customers_of(window)) == sorted(
         [net['acme'].id, net['globex'].id])
     answers.acknowledge(window, net['acme'].id, 'page', 'page')
-    assert answers.record_reply(window, carla, 'ACCEPTED', window.sequence, utcnow())
+    assert answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence, utcnow())
     assert answers.unacknowledged(window, answers.customers_of(window)) == []
-    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
-    reschedule.move(request, request.proposals[0].id, 'eng', acks(request, 'move'))
+    request = ask(window, net['globex'], [later(window)], 'x', 'page')
+    reschedule_commands.move(request.id, request.proposals[0].id, 'eng', acks(request, 'move'))
     moved = MaintenanceWindow.get_by_id(window.id)
     # New times: the earlier acknowledgements were about other times.
     assert answers.unacknowledged(moved, answers.customers_of(moved)) == sorted(
         [net['acme'].id, net['globex'].id])
-    answers.record_reply(moved, ana, 'TENTATIVE', moved.sequence, utcnow())
+    answer_commands.record_reply(moved.id, ana.id, 'TENTATIVE', moved.sequence, utcnow())
     assert answers.unacknowledged(moved, answers.customers_of(moved)) == [net['globex'].id]
 
 
-def test_an_older_reply_never_overrides_a_newer_one(net):
-    window = confirmed()
+def test_an_older_reply_never_overrides_a_newer_one(bare):
+    net, window = bare, bare['window']
     carla = net['contacts']['carla']
     now = utcnow()
-    assert answers.record_reply(window, carla, 'DECLINED', 1, now, 'não pode')
-    assert not answers.record_reply(window, carla, 'ACCEPTED', 0, now + H)   # lower SEQUENCE
-    assert not answers.record_reply(window, carla, 'ACCEPTED', 1, now - H)   # older DTSTAMP
+    assert answer_commands.record_reply(window.id, carla.id, 'DECLINED', 1, now, 'não pode')
+    assert not answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', 0, now + H)   # lower SEQUENCE
+    assert not answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', 1, now - H)   # older DTSTAMP
     assert answers.answer_of(window, carla).partstat == 'DECLINED'
-    assert answers.record_reply(window, carla, 'ACCEPTED', 1, now + H)
+    assert answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', 1, now + H)
     answer = answers.answer_of(window, carla)
     assert (answer.partstat, answer.comment) == ('ACCEPTED', '')
 
@@ -293,18 +325,17 @@ def _decoded_text(raw):
 
 def test_a_customer_split_off_cannot_ask_to_move_the_old_window(net):
     window = confirmed()
-    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page')
-    reschedule.split(request, request.proposals[0].id, 'eng', acks(request, 'split'))
+    request = ask(window, net['globex'], [later(window)], 'x', 'page')
+    reschedule_commands.split(request.id, request.proposals[0].id, 'eng', acks(request, 'split'))
     old = MaintenanceWindow.get_by_id(window.id)
-    with pytest.raises(reschedule.RequestInvalid) as refused:
-        reschedule.submit(old, net['globex'], [later(window, 25)], 'again', 'page')
+    with pytest.raises(reschedule.RescheduleRefused) as refused:
+        ask(old, net['globex'], [later(window, 25)], 'again', 'page')
     assert 'window' in refused.value.errors
 
 
-def test_a_long_requester_address_fits_the_audit_log(net):
-    window = confirmed()
+def test_a_long_requester_address_fits_the_audit_log(bare):
+    net, window = bare, bare['window']
     address = 'a' * 70 + '@globex.example.com'
-    request = reschedule.submit(window, net['globex'], [later(window)], 'x', 'page',
-                                requested_by=address)
-    reschedule.withdraw(request)
+    request = ask(window, net['globex'], [later(window)], 'x', 'page', requester=address)
+    reschedule_commands.withdraw(request.id, customer_id=request.customer_id)
     assert RescheduleRequest.get_by_id(request.id).decided_by.startswith('customer:aaa')

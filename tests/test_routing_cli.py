@@ -8,8 +8,8 @@ import sys
 
 import pytest
 from conftest import prepared_app
-from routing_fixtures import RPSL, build_isps, write_rpsl, write_vrps
-from shared_data import path as shared
+from helpers.routing_fixtures import RPSL, build_isps, write_rpsl, write_vrps
+from helpers.shared_data import path as shared
 
 from noc.core.db import database
 from noc.models.routing import IrrLoad, TrackedPrefix, VrpSnapshot

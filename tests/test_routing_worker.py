@@ -6,8 +6,8 @@ import os
 
 import pytest
 from conftest import prepared_app
-from routing_fixtures import RPSL, VRPS, build_isps, write_rpsl, write_vrps
-from stayrtr_server import start_stayrtr
+from helpers.routing_fixtures import RPSL, VRPS, build_isps, write_rpsl, write_vrps
+from helpers.stayrtr_server import start_stayrtr
 
 from noc.core.db import database
 from noc.models import OutboxMessage, utcnow
@@ -30,6 +30,7 @@ def in_db(app, work):
         return work()
 
 
+@pytest.mark.external      # StayRTR
 def test_worker_loads_stayrtr_over_http_checks_and_revalidates(db_url, tmp_path):
     vrp_file = write_vrps(tmp_path / 'served.json', expires=4102444800)   # year 2100
     server = start_stayrtr(vrp_file)
@@ -145,7 +146,7 @@ def test_a_dump_moved_into_place_with_an_old_mtime_is_reloaded(db_url, tmp_path)
     os.utime(replacement, (1000, 1000))           # `mv`, `cp -p`, `rsync -t` keep it
     os.replace(replacement, dump)
     worker.run_once(now=start + 6 * MINUTES)
-    loads = in_db(app, lambda: [(l.status, l.route_count) for l in IrrLoad.select()
+    loads = in_db(app, lambda: [(load.status, load.route_count) for load in IrrLoad.select()
                                 .order_by(IrrLoad.id)])
     assert loads == [('good', 3), ('good', 2)]
 

@@ -10,9 +10,9 @@ import ipaddress
 import netaddr
 import numpy as np
 import pytest
+from helpers.shared_data import path
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shared_data import path
 
 from noc.routing.rpki import rov_csv
 from noc.routing.rpki.formats import parse

@@ -19,13 +19,16 @@ import random
 import subprocess
 
 import numpy as np
-from shared_data import path
-from stayrtr_server import start_stayrtr
+import pytest
+from helpers.shared_data import path
+from helpers.stayrtr_server import start_stayrtr
 
 from noc.routing.rpki.fetch import fetch
 from noc.routing.rpki.formats import parse
 from noc.routing.rpki.rov import STATES, RovIndex
 from noc.routing.rpki.vrps import parse_prefixes
+
+pytestmark = pytest.mark.external    # StayRTR and rtrlib's rpki-rov
 
 RTRLIB_STATES = {'0': 'valid', '1': 'not-found', '2': 'invalid'}
 

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from shared_data import path
+from helpers.shared_data import path
 
 from noc.routing.irr import rpsl
 from noc.routing.irr.rpsl import AsSet, ParseErrors, RouteObject, parse_asn

@@ -1,7 +1,7 @@
 """schema.sql is the source of truth: the models must mirror it on both engines,
 and init-db must be safe to run again."""
+from helpers.schema_check import describe, model_mismatches
 from playhouse.schema_diff import diff_models
-from schema_check import describe, model_mismatches
 
 from noc.core.db import database, init_db, migration_runner, schema_statements
 from noc.models import ALL_MODELS

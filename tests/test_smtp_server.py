@@ -4,7 +4,7 @@ import ssl
 from email.message import EmailMessage
 
 import pytest
-from smtp_server import SmtpServer, smtp_server  # noqa: F401 (fixture)
+from helpers.smtp_server import SmtpServer
 
 SENDER = 'noc@janela.test'
 

@@ -12,9 +12,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
-from shared_data import path
-from smtp_server import free_port, make_self_signed_cert
-from stayrtr_server import stayrtr_server  # noqa: F401  (fixture)
+from helpers.shared_data import path
+from helpers.smtp_server import free_port, make_self_signed_cert
 
 from noc.routing.rpki.fetch import VrpFetchError, fetch
 from noc.routing.rpki.formats import parse

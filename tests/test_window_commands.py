@@ -11,7 +11,7 @@ import pathlib
 
 import flask
 import pytest
-from maintenance_fixtures import build_network
+from helpers.maintenance_fixtures import build_network
 
 from noc.core import limits
 from noc.core.db import database

@@ -5,7 +5,7 @@ import json
 import flask
 import pytest
 from flask_babel import force_locale
-from maintenance_fixtures import build_network, confirmed, create, form, parse
+from helpers.maintenance_fixtures import build_network, confirmed, create, form, parse
 
 from noc.core.db import database
 from noc.maintenance import input as window_input

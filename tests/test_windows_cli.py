@@ -4,7 +4,7 @@ import re
 import threading
 
 import pytest
-from maintenance_fixtures import build_network, form, local
+from helpers.maintenance_fixtures import build_network, form, local
 
 from noc.core.db import database
 from noc.maintenance import input as window_input

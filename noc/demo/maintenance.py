@@ -9,10 +9,11 @@ import zoneinfo
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from flask import current_app
+
 from noc.inbound import receive as inbound
-from noc.maintenance import answers, notices, windows
+from noc.maintenance import answer_commands, notices, reschedule_commands, windows
 from noc.maintenance import input as window_input
-from noc.maintenance import reschedules as reschedule
 from noc.models import Circuit, CircuitSegment, MaintenanceWindow, Segment, utcnow
 
 ZONE = 'America/Sao_Paulo'
@@ -109,11 +110,12 @@ def _customers_answer(window, now):
     if len(with_contacts) < 3:
         return
     (first, _), (second, _), (third, third_contacts) = with_contacts[:3]
-    answers.acknowledge(window, first.id, 'page', 'page', now)
+    answer_commands.acknowledge(window.id, first.id, now=now)
     start = window.starts_at + datetime.timedelta(days=7)
-    reschedule.submit(window, second, [(start, start + datetime.timedelta(hours=5)),
-                                       (start + datetime.timedelta(days=1),
-                                        start + datetime.timedelta(days=1, hours=5))],
-                      'Temos evento de grande audiência nessa madrugada.', 'page', now=now)
+    reschedule_commands.ask(window.id, second.id, [(start, start + datetime.timedelta(hours=5)),
+                                                   (start + datetime.timedelta(days=1),
+                                                    start + datetime.timedelta(days=1, hours=5))],
+                            'Temos evento de grande audiência nessa madrugada.', 'page',
+                            settings=current_app.config['NOC']['maintenance'], now=now)
     inbound.receive(_plain_reply(window, third_contacts[0], 'Recebido. Podemos ter um técnico '
                                  'de plantão durante a janela?', now), 'stdin', now)

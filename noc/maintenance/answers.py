@@ -10,7 +10,10 @@ overrides a newer one (RFC 5546 §2.1.5).
 """
 import datetime
 
-from noc.core.db import database, serialize
+import peewee as pw
+
+from noc.core.db import database
+from noc.core.limits import MAX_EMAIL
 from noc.maintenance import links, notices, windows
 from noc.models import (
     AttendeeAnswer,
@@ -42,13 +45,26 @@ def why_not_acknowledge(window, customer_id):
 
 
 def acknowledge(window, customer_id, by, via, now=None):
-    """Record the customer's acknowledgement of the window as it is now."""
+    """Record the customer's acknowledgement of the window as it is now (inside the
+    caller's transaction: answer_commands.acknowledge and record_reply lock first)."""
     row = links.state(window, customer_id)
     (WindowCustomer.update(acknowledged_at=now or utcnow(), acknowledged_by=by[:254],
                            acknowledged_via=via, acknowledged_sequence=window.sequence)
      .where((WindowCustomer.window == window) & (WindowCustomer.customer == customer_id))
      .execute())
     return row
+
+
+def contact_by_email(customer_id, email):
+    """The customer's contact with this address (any case), or None; an address
+    longer than any stored one names nobody."""
+    if not email or len(email) > MAX_EMAIL:
+        return None
+    # Exact, case-insensitive: LIKE would read % and _ in an address as wildcards.
+    return (Contact.select()
+            .where((Contact.customer == customer_id)
+                   & (pw.fn.LOWER(Contact.email) == email.lower()))
+            .order_by(Contact.id).first())
 
 
 def answer_of(window, contact):
@@ -68,29 +84,6 @@ def newer(answer, sequence, stamp):
     if stamp is None:
         return answer.stamped_at is None
     return answer.stamped_at is None or stamp > answer.stamped_at
-
-
-def record_reply(window, contact, partstat, sequence, stamp, comment='', inbound=None,
-                 now=None):
-    """Apply an attendee's answer; returns False when an answer on record is newer."""
-    now = now or utcnow()
-    with database.atomic():
-        serialize('attendee_answer')    # two replies of one contact at once: the newer wins
-        answer = answer_of(window, contact)
-        if not newer(answer, sequence, stamp):
-            return False
-        values = dict(partstat=partstat, sequence=sequence, stamped_at=stamp,
-                      comment=(comment or '')[:4000], answered_at=now,
-                      inbound=inbound.id if inbound else None)
-        if answer is None:
-            AttendeeAnswer.insert(window=window.id, contact=contact.id, **values).execute()
-        else:
-            (AttendeeAnswer.update(**values)
-             .where((AttendeeAnswer.window == window) & (AttendeeAnswer.contact == contact))
-             .execute())
-        if partstat in ACKNOWLEDGING and sequence >= window.times_sequence:
-            acknowledge(window, contact.customer_id, contact.email, 'calendar', now)
-    return True
 
 
 def record_bounce(window, contact, reason, now=None):

@@ -13,8 +13,8 @@ import re
 
 import peewee as pw
 
-from noc.maintenance import answers
-from noc.maintenance import reschedules as reschedule
+from noc.core.errors import Refused
+from noc.maintenance import answer_commands, answers, reschedule_commands
 from noc.models import Contact, MaintenanceWindow, OutboxMessage, WindowCustomer, utcnow
 
 REFERENCE = re.compile(r'\bMW-\d{4}-\d{5}\b', re.IGNORECASE)
@@ -134,12 +134,16 @@ def _itip(message, letter, event, now):
 
 
 def _reply(message, window, contact, event, partstat, now):
-    if partstat not in ('ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED'):
+    if partstat not in answer_commands.ANSWERS:
         message.state, message.outcome = 'handled', 'reply-without-answer'
         return
-    applied = answers.record_reply(window, contact, partstat, event.sequence,
-                                   event.stamped_at, event.comment, message, now)
     message.state = 'handled'
+    try:
+        applied = answer_commands.record_reply(window.id, contact.id, partstat, event.sequence,
+                                               event.stamped_at, event.comment, message.id, now)
+    except Refused as exc:
+        message.outcome, message.error = 'answer-refused', str(exc)
+        return
     message.outcome = 'answer-applied' if applied else 'answer-older'
     if partstat == 'ACCEPTED' and not event.comment:
         _seen(message, now)
@@ -153,13 +157,11 @@ def _counter(message, window, contact, event, letter, now):
         message.outcome, message.error = 'counter-without-period', 'COUNTER without DTSTART/DTEND'
         return
     try:
-        reschedule.submit(window, contact.customer, [(event.starts_at, event.ends_at)],
-                          event.comment or letter.reply_text, 'calendar', contact=contact,
-                          attendee=contact.email, inbound=message, sequence=event.sequence,
-                          now=now, strict=False)
-    except reschedule.RequestInvalid as exc:
-        message.outcome = 'counter-refused'
-        message.error = '; '.join(f'{k}: {v}' for k, v in exc.errors.items())
+        reschedule_commands.counter(window.id, contact.id, (event.starts_at, event.ends_at),
+                                    event.comment or letter.reply_text, sequence=event.sequence,
+                                    inbound_id=message.id, now=now)
+    except Refused as exc:
+        message.outcome, message.error = 'counter-refused', str(exc)
         return
     message.outcome = 'request-opened'
     _seen(message, now)          # the request is what the NOC works from

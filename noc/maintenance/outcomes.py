@@ -61,8 +61,8 @@ def _message(request, contact, now, conf):
                 message_id=msgid, raw=raw, ics=ics, next_attempt_at=now, created_at=now)
 
 
-def queue_declined(request, now):
-    conf = notices.settings()
+def queue_declined(request, now, conf):
+    """Queue the refusal's letters; `conf` the NOC settings (mail, app, maintenance)."""
     rows = [_message(request, contact, now, conf) for contact in _recipients(request)]
     outbox.enqueue_many(rows)
     return len(rows)

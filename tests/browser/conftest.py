@@ -24,12 +24,6 @@ CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic'
 TIMEOUT_MS = 10_000
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        'markers', 'browser: drives headless Chromium (Debian package `chromium`, '
-                   'via Playwright) through the web interface')
-
-
 def chromium_path():
     """Debian's Chromium, or the executable named in $CHROMIUM."""
     return (os.environ.get('CHROMIUM') or shutil.which('chromium')

@@ -3,7 +3,7 @@ reads the verdicts with their reasons, approves the one that needs attention,
 marks it configured and downloads the router prefix-list."""
 import pytest
 from conftest import make_app
-from routing_fixtures import build_isps, write_rpsl, write_vrps
+from helpers.routing_fixtures import build_isps, write_rpsl, write_vrps
 
 from noc.core.db import database, init_db
 from noc.routing.irr import store as irr_store

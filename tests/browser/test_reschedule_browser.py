@@ -6,10 +6,10 @@ import datetime
 import email
 
 import icalendar
-import inbound_fixtures as mail
 import pytest
 from conftest import make_app
-from maintenance_fixtures import build_network, confirmed
+from helpers import inbound_fixtures as mail
+from helpers.maintenance_fixtures import build_network, confirmed
 from playwright.sync_api import expect
 
 from browser.conftest import LiveServer

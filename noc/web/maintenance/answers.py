@@ -4,61 +4,55 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from noc.maintenance import answers, links
-from noc.models import Customer
+from noc.core.errors import NotFound
+from noc.maintenance import answer_commands, links
 from noc.web.access import require
-from noc.web.maintenance.page import get_window
 
 bp = Blueprint('answers', __name__, url_prefix='/maintenance')
 
-MAX_ID = 2 ** 63 - 1
+
+def _back(window_id):
+    return redirect(url_for('maintenance.show', window_id=window_id) + '#answers')
 
 
-def _customer_of(window, customer_id):
-    if customer_id > MAX_ID or customer_id not in answers.customers_of(window):
+def _run(command, *args):
+    try:
+        return command(*args, current_user._get_current_object())
+    except NotFound:
         abort(404)
-    return Customer.get_by_id(customer_id)
-
-
-def _back(window):
-    return redirect(url_for('maintenance.show', window_id=window.id) + '#answers')
 
 
 @bp.route('/<int:window_id>/customers/<int:customer_id>/link/revoke', methods=['POST'])
 @require('engineer')
 def revoke_link(window_id, customer_id):
-    window = get_window(window_id)
-    customer = _customer_of(window, customer_id)
-    links.revoke(window, customer, current_user._get_current_object())
+    customer = _run(answer_commands.revoke_link, window_id, customer_id)
     flash(_("%(customer)s's link to this window no longer works.", customer=customer.name),
           'info')
-    return _back(window)
+    return _back(window_id)
 
 
 @bp.route('/<int:window_id>/customers/<int:customer_id>/link/new', methods=['POST'])
 @require('engineer')
 def reissue_link(window_id, customer_id):
-    window = get_window(window_id)
-    customer = _customer_of(window, customer_id)
-    links.reissue(window, customer, current_user._get_current_object())
+    customer = _run(answer_commands.issue_link, window_id, customer_id)
     flash(_('%(customer)s has a new link; earlier ones no longer work. The next notice '
             'carries it.', customer=customer.name), 'info')
-    return _back(window)
+    return _back(window_id)
 
 
 @bp.route('/<int:window_id>/remind', methods=['POST'])
 @require('engineer')
 def remind(window_id):
-    window = get_window(window_id)
-    if window.status != 'CONFIRMED':
-        flash(_('Only a confirmed window that has not started asks for acknowledgements.'),
-              'error')
-        return _back(window)
-    queued = answers.remind_unacknowledged(window, current_user._get_current_object())
+    try:
+        queued = _run(answer_commands.remind, window_id)
+    except answer_commands.AnswerRefused as exc:
+        for message in exc.errors.values():
+            flash(str(message), 'error')
+        return _back(window_id)
     flash(_('%(count)d reminders queued to the contacts of customers that have not '
             'acknowledged.', count=queued) if queued else
           _('Every customer has acknowledged; nobody was reminded.'), 'info')
-    return _back(window)
+    return _back(window_id)
 
 
 def register(app):

@@ -5,22 +5,23 @@ window moved there, and if only the customer's circuits moved into a new
 window, and with how many other customers a whole move would touch. The
 decision runs the rules again (warnings need ticks, as on the window form).
 """
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from noc.core.errors import NotFound
+from noc.core.limits import MAX_ID, MAX_REASON
 from noc.core.text import clean_text
+from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.models import RescheduleRequest
 from noc.web.access import require
 from noc.web.maintenance.filters import acknowledgements
 from noc.web.maintenance.page import problems
 
-bp = Blueprint('requests', __name__, url_prefix='/requests')
+bp = Blueprint('reschedules', __name__, url_prefix='/reschedules')
 
-MAX_ID = 2 ** 63 - 1
-MAX_REASON = 2000
 STATE_LABELS = {
     'open': _l('open'), 'moved': _l('window moved'), 'split': _l('customer moved to a new window'),
     'declined': _l('declined'), 'withdrawn': _l('withdrawn'), 'closed': _l('closed'),
@@ -47,15 +48,15 @@ def queue():
         query = query.where(RescheduleRequest.state == state)
     rows = list(query)
     options = {r.id: reschedule.options(r) for r in rows if r.state == 'open'}
-    return render_template('requests/queue.html', rows=rows, options=options, state=state,
+    return render_template('reschedules/queue.html', rows=rows, options=options, state=state,
                            states=STATE_LABELS)
 
 
 def render_request(found, errors=None, status=200):
     options = reschedule.options(found) if found.state == 'open' else []
-    return render_template('requests/show.html', req=found, options=options,
+    return render_template('reschedules/show.html', req=found, options=options,
                            errors=errors or {}, acked=set(acknowledgements(request.form)),
-                           reason=request.form.get('reason', '')), status
+                           reason=request.form.get('reason', ''), max_reason=MAX_REASON), status
 
 
 @bp.route('/<int:request_id>')
@@ -72,46 +73,53 @@ def _proposal_id():
 
 
 def _decide(request_id, decision):
-    found = _request(request_id)
+    """Run `decision(request id, user)`; a refusal shows the request again with why."""
     user = current_user._get_current_object()
     try:
-        decision(found, user)
-    except reschedule.RequestInvalid as exc:
+        decision(request_id, user)
+    except NotFound:
+        abort(404)
+    except reschedule.RescheduleRefused as exc:
         errors = problems(exc)
         for finding in exc.findings:
             if finding.is_error:
                 errors.setdefault(finding.field or finding.code, finding.message)
-        return render_request(_request(request_id), errors, 409 if 'state' in errors else 400)
+        return render_request(_request(request_id), errors, 409 if exc.kind == 'conflict' else 400)
     found = _request(request_id)
     flash(_('Request #%(id)d: %(state)s.', id=found.id, state=STATE_LABELS[found.state]), 'info')
-    return redirect(url_for('requests.show', request_id=found.id))
+    return redirect(url_for('reschedules.show', request_id=found.id))
 
 
 @bp.route('/<int:request_id>/move', methods=['POST'])
 @require('engineer')
 def move(request_id):
-    return _decide(request_id, lambda r, user: reschedule.move(
-        r, _proposal_id(), user, acknowledgements(request.form)))
+    return _decide(request_id, lambda request_id, user: commands.move(
+        request_id, _proposal_id(), user, acknowledgements(request.form)))
 
 
 @bp.route('/<int:request_id>/split', methods=['POST'])
 @require('engineer')
 def split(request_id):
-    return _decide(request_id, lambda r, user: reschedule.split(
-        r, _proposal_id(), user, acknowledgements(request.form)))
+    return _decide(request_id, lambda request_id, user: commands.split(
+        request_id, _proposal_id(), user, acknowledgements(request.form)))
 
 
 @bp.route('/<int:request_id>/decline', methods=['POST'])
 @require('engineer')
 def decline(request_id):
     reason = clean_text(request.form.get('reason'))
-    if len(reason) > MAX_REASON:
-        return render_request(_request(request_id), {'decision_reason': _(
-            'The reason is too long (at most %(max)d characters).', max=MAX_REASON)}, 400)
-    return _decide(request_id, lambda r, user: reschedule.decline(r, reason, user))
+    return _decide(request_id, lambda request_id, user: commands.decline(
+        request_id, reason, user, notice_settings=current_app.config['NOC']))
 
 
 def register(app):
     app.register_blueprint(bp)
     app.jinja_env.filters['request_state_label'] = lambda v: STATE_LABELS.get(v, v)
     app.jinja_env.filters['request_via_label'] = lambda v: VIA_LABELS.get(v, v)
+    # The queue lived at /requests/ before prefix requests had theirs: old
+    # bookmarks still arrive.
+    app.add_url_rule('/requests/', 'reschedules_moved_queue',
+                     lambda: redirect(url_for('reschedules.queue'), 301))
+    app.add_url_rule('/requests/<int:request_id>', 'reschedules_moved',
+                     lambda request_id: redirect(url_for('reschedules.show', request_id=request_id),
+                                                 301))

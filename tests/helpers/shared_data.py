@@ -7,7 +7,7 @@ suite must not pass by skipping its real-data cases.
 """
 import os
 
-_PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _CANDIDATES = [os.environ.get('NOC_SHARED_DATA', ''),
                os.path.join(_PROJECT, '..', 'shared', 'data'),
                '/work/shared/data']

@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 
 import pytest
-from smtp_server import free_port, make_self_signed_cert
+
+from helpers.smtp_server import free_port, make_self_signed_cert
 
 HOST = '127.0.0.1'
 USERNAME = 'janela'
@@ -151,7 +152,7 @@ class ImapServer:
         # Chrooting needs root; unprivileged, dovecot must not try it.
         chroot = '' if os.geteuid() == 0 else self._no_chroot()
         return f"""\
-# Written by tests/imap_server.py for one test server; not a production setup.
+# Written by tests/helpers/imap_server.py for one test server; not a production setup.
 protocols = imap
 listen = {HOST}
 base_dir = {tmp}/run

@@ -5,7 +5,7 @@ code: Network to Code's circuit-maintenance-parser (what NetBox/Nautobot
 shops run on their inbox) and vobject (a second iCalendar implementation).
 
 circuit-maintenance-parser pins icalendar<6, so it lives in .venv-cmp and
-runs as a subprocess (tests/cmp_parse.py); make it with
+runs as a subprocess (tests/helpers/cmp_parse.py); make it with
 scripts/setup-cmp-venv.sh.
 """
 import datetime
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import vobject
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]        # tests/helpers/ -> the project
 CMP_VENV = ROOT / '.venv-cmp'
 CMP_SCRIPT = Path(__file__).resolve().parent / 'cmp_parse.py'
 CALENDAR_TYPES = ('text/calendar', 'application/ics')
@@ -49,7 +49,7 @@ def parse_with_cmp(raw_messages, timeout=120):
     """Parse RFC 5322 messages with circuit-maintenance-parser.
 
     Returns one list per message of maintenance dicts and {'error': ...}
-    dicts; see tests/cmp_parse.py for the fields.
+    dicts; see tests/helpers/cmp_parse.py for the fields.
     """
     python = cmp_python()
     env = {k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'PYTHONHOME')}
@@ -145,5 +145,5 @@ def parse_with_vobject(ics_text, index=0):
 
 
 if __name__ == '__main__':
-    # Handy by hand: .venv/bin/python tests/maintenance_oracle.py notice.eml
+    # Handy by hand: .venv/bin/python tests/helpers/maintenance_oracle.py notice.eml
     print(json.dumps(parse_with_cmp([Path(p).read_bytes() for p in sys.argv[1:]]), indent=1))

@@ -44,11 +44,12 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from redis_server import RedisUnavailable, start_redis
-from shared_data import path as shared_path
+
+from helpers.redis_server import RedisUnavailable, start_redis
+from helpers.shared_data import path as shared_path
 
 HOST = '127.0.0.1'
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]     # tests/helpers/ -> the project
 IRRD_BIN = Path(os.environ.get('NOC_IRRD_VENV', PROJECT / '.venv-irrd')) / 'bin'
 PG_SERVER = os.environ.get('NOC_TEST_PG', 'postgresql://postgres@127.0.0.1:5432')
 # Whois workers: each open connection holds one until it closes or idles out.
@@ -487,7 +488,7 @@ def _write_config(handle, http_port):
     run = handle.workdir / 'run'
     config = handle.workdir / 'irrd.yaml'
     config.write_text(f"""\
-# Written by tests/irrd_server.py for one test instance; not a production setup.
+# Written by tests/helpers/irrd_server.py for one test instance; not a production setup.
 irrd:
   database_url: {PG_SERVER}/{handle._database}
   redis_url: redis://{HOST}:{handle._redis_port}/0

@@ -3,15 +3,14 @@ decisions, received mail, the window's answers (links, reminders) and the
 dashboard, on both engines."""
 import datetime
 
-import inbound_fixtures as mail
 import pytest
 from conftest import db
-from maintenance_fixtures import build_network, confirmed
+from helpers import inbound_fixtures as mail
+from helpers.maintenance_fixtures import build_network, confirmed
 from test_inventory_web import form_values
 
 from noc.inbound import receive as inbound
-from noc.maintenance import answers, links
-from noc.maintenance import reschedules as reschedule
+from noc.maintenance import answer_commands, answers, links, reschedule_commands
 from noc.models import (
     Contact,
     InboundMessage,
@@ -32,9 +31,10 @@ def world(app):
         net = build_network()
         window = confirmed()
         start = window.starts_at + 20 * 24 * H
-        request = reschedule.submit(window, net['globex'], [(start, start + 3 * H),
-                                                           (start + 24 * H, start + 27 * H)],
-                                    'Congelamento de mudanças', 'page')
+        request = reschedule_commands.ask(window.id, net['globex'].id,
+                                          [(start, start + 3 * H), (start + 24 * H, start + 27 * H)],
+                                          'Congelamento de mudanças', 'page',
+                                          settings=app.config['NOC']['maintenance'])
     return net, window, request
 
 
@@ -46,10 +46,10 @@ def proposals(app, request):
 def test_the_queue_lists_open_requests_with_what_each_proposal_would_break(app, world,
                                                                            as_role):
     net, window, request = world
-    page = as_role('viewer').get('/requests/').get_data(as_text=True)
+    page = as_role('viewer').get('/reschedules/').get_data(as_text=True)
     assert f'data-request="{request.id}"' in page and window.reference in page
     assert 'Globex Corp' in page and '1 other customers' in page
-    detail = as_role('viewer', username='v2').get(f'/requests/{request.id}').get_data(
+    detail = as_role('viewer', username='v2').get(f'/reschedules/{request.id}').get_data(
         as_text=True)
     assert 'Congelamento de mudanças' in detail and detail.count('class="proposal"') == 2
     assert 'Move the window here' not in detail          # a viewer cannot decide
@@ -59,16 +59,16 @@ def test_an_engineer_moves_the_window_from_the_request_page(app, world, as_role)
     net, window, request = world
     engineer = as_role('engineer')
     first = proposals(app, request)[0]
-    response = engineer.post_form(f'/requests/{request.id}/move', {'proposal': first.id},
-                                  page_url=f'/requests/{request.id}')
+    response = engineer.post_form(f'/reschedules/{request.id}/move', {'proposal': first.id},
+                                  page_url=f'/reschedules/{request.id}')
     assert response.status_code == 302
     with db(app):
         moved = MaintenanceWindow.get_by_id(window.id)
         assert moved.starts_at == first.starts_at and moved.sequence == window.sequence + 1
         assert RescheduleRequest.get_by_id(request.id).state == 'moved'
         assert OutboxMessage.select().where(OutboxMessage.kind == 'rescheduled').count() == 3
-    again = engineer.post_form(f'/requests/{request.id}/move', {'proposal': first.id},
-                               page_url=f'/requests/{request.id}')
+    again = engineer.post_form(f'/reschedules/{request.id}/move', {'proposal': first.id},
+                               page_url=f'/reschedules/{request.id}')
     assert again.status_code == 409
 
 
@@ -76,8 +76,8 @@ def test_a_viewer_cannot_decide(app, world, as_role):
     net, window, request = world
     viewer = as_role('viewer')
     first = proposals(app, request)[0]
-    response = viewer.post_form(f'/requests/{request.id}/move', {'proposal': first.id},
-                                page_url='/requests/')
+    response = viewer.post_form(f'/reschedules/{request.id}/move', {'proposal': first.id},
+                                page_url='/reschedules/')
     assert response.status_code == 403
     with db(app):
         assert RescheduleRequest.get_by_id(request.id).state == 'open'
@@ -86,7 +86,7 @@ def test_a_viewer_cannot_decide(app, world, as_role):
 def test_splitting_and_declining_from_the_page(app, world, as_role):
     net, window, request = world
     engineer = as_role('engineer')
-    url = f'/requests/{request.id}'
+    url = f'/reschedules/{request.id}'
     missing = engineer.post_form(url + '/decline', {'reason': ''}, page_url=url)
     assert missing.status_code == 400 and 'say why the request is declined' in \
         missing.get_data(as_text=True)
@@ -106,7 +106,7 @@ def test_splitting_and_declining_from_the_page(app, world, as_role):
 def test_declining_sends_the_reason(app, world, as_role):
     net, window, request = world
     engineer = as_role('engineer')
-    url = f'/requests/{request.id}'
+    url = f'/reschedules/{request.id}'
     response = engineer.post_form(url + '/decline', {'reason': 'Equipe alocada'}, page_url=url)
     assert response.status_code == 302
     with db(app):
@@ -151,8 +151,8 @@ def test_received_mail_views_and_review(app, world, as_role):
 def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, as_role):
     net, window, _ = world
     with db(app):
-        answers.record_reply(window, net['contacts']['carla'], 'DECLINED', window.sequence,
-                             utcnow(), 'Sem equipe')
+        answer_commands.record_reply(window.id, net['contacts']['carla'].id, 'DECLINED',
+                                     window.sequence, utcnow(), 'Sem equipe')
         old = links.token(links.state(window, net['acme'].id))
     engineer = as_role('engineer')
     page = engineer.get(f'/maintenance/{window.id}').get_data(as_text=True)
@@ -213,3 +213,12 @@ def test_a_bounced_address_is_flagged_in_the_contact_list_until_it_changes(app, 
         assert Contact.get_by_id(ana.id).bounced_at is None
     assert ana.email not in engineer.get('/inventory/contacts/?delivery=failing').get_data(
         as_text=True)
+
+
+def test_the_queue_moved_from_requests_and_old_addresses_follow(app):
+    """Reschedule requests are under /reschedules/ (prefix requests have /prefixes/requests/);
+    the old addresses answer with a permanent redirect."""
+    client = app.test_client()
+    assert client.get('/requests/').headers['Location'].endswith('/reschedules/')
+    moved = client.get('/requests/7')
+    assert moved.status_code == 301 and moved.headers['Location'].endswith('/reschedules/7')

@@ -27,8 +27,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from shared_data import path
-from smtp_server import free_port
+
+from helpers.shared_data import path
+from helpers.smtp_server import free_port
 
 HOST = '127.0.0.1'
 READY_TIMEOUT = 20.0

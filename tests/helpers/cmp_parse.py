@@ -3,7 +3,7 @@
 Runs in .venv-cmp (scripts/setup-cmp-venv.sh), never in the project venv:
 the library pins icalendar<6. So this file imports nothing from the project.
 
-    .venv-cmp/bin/python tests/cmp_parse.py a.eml b.eml   # or one message on stdin
+    .venv-cmp/bin/python tests/helpers/cmp_parse.py a.eml b.eml   # or one message on stdin
 
 Output: a JSON list with one entry per message, itself a list of
 maintenances and errors. Each calendar part (text/calendar, and

@@ -1,0 +1,165 @@
+"""Commands on customers' answers about a window: an acknowledgement from the
+customer page, an attendee's calendar answer (iTIP REPLY), the NOC's
+reminder to those that have not acknowledged, and the customer page link
+(revoke it, issue a new one).
+
+Each finds its rows (NotFound for an id that names none, or a customer the
+window is not about), locks what it changes inside one write transaction,
+applies the limits and the rules, and writes the change with its audit and
+outbox rows; a refusal is one AnswerRefused.
+"""
+from flask_babel import lazy_gettext as _l
+
+from noc.core.db import lock_rows, serialize, write_transaction
+from noc.core.errors import NotFound, Refused
+from noc.core.limits import MAX_COMMENT, MAX_ID
+from noc.maintenance import answers, links
+from noc.models import AttendeeAnswer, Contact, Customer, MaintenanceWindow, WindowCustomer, utcnow
+
+# iTIP PARTSTATs that answer an invitation (the rest are not answers to record).
+ANSWERS = ('ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')
+
+
+class AnswerRefused(Refused):
+    """An answer or a link change refused. `reason` says why in one word for
+    pages that explain it their own way: 'not-affected' (the customer's
+    circuits left the window), 'over' (cancelled or done), 'changed' (the
+    window changed since the customer read it), or '' (a field is wrong)."""
+
+    def __init__(self, errors=None, reason='', kind='invalid'):
+        self.reason = reason
+        super().__init__(errors, kind=kind)
+
+
+def _find(model, row_id, what, lock=False):
+    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
+        raise NotFound(what)
+    query = model.select().where(model.id == row_id)
+    row = (lock_rows(query) if lock else query).first()
+    if row is None:
+        raise NotFound(what)
+    return row
+
+
+def _locked_state(window, customer_id):
+    """The customer's WindowCustomer row of the window (made if missing), locked."""
+    links.state(window, customer_id)
+    return lock_rows(WindowCustomer.select().where(
+        (WindowCustomer.window == window.id) & (WindowCustomer.customer == customer_id))).get()
+
+
+def acknowledge(window_id, customer_id, *, seen_sequence=None, contact_id=None, via='page',
+                now=None):
+    """The customer acknowledges the window as it is now; True when recorded,
+    False when it had already acknowledged these times.
+
+    `seen_sequence` the SEQUENCE of the window the customer read (None: not
+    checked): a window that changed since is refused, as what was read is not
+    it. `contact_id` the customer's contact who acknowledged, else 'page'.
+    """
+    now = now or utcnow()
+    with write_transaction():
+        # The window locked: a NOC move in between would change what is acknowledged.
+        window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
+        contact = None
+        if contact_id is not None:
+            contact = _find(Contact, contact_id, 'contact')
+            if contact.customer_id != customer_id:
+                raise NotFound('contact')
+        why = answers.why_not_acknowledge(window, customer_id)
+        if why == 'not-affected':
+            raise AnswerRefused({'acknowledge': _l(
+                'Your circuits are no longer in this maintenance; there is nothing to '
+                'acknowledge.')}, why, 'conflict')
+        if why == 'over':
+            raise AnswerRefused({'acknowledge': _l(
+                'There is nothing to acknowledge: this maintenance is %(status)s.',
+                status=window.status)}, why, 'conflict')
+        row = _locked_state(window, customer_id)
+        if answers.acknowledged(row, window):
+            return False
+        if seen_sequence is not None and seen_sequence != window.sequence:
+            raise AnswerRefused({'acknowledge': _l(
+                'This maintenance changed while the page was open; read it again, then '
+                'acknowledge.')}, 'changed', 'conflict')
+        answers.acknowledge(window, customer_id, contact.email if contact else 'page', via, now)
+    return True
+
+
+def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', inbound_id=None,
+                 now=None):
+    """An attendee's iTIP answer (SEQUENCE, DTSTAMP as the reply has them); False when
+    the answer on record is newer (RFC 5546 §2.1.5). An acceptance of the window's
+    current times acknowledges it for the attendee's customer."""
+    now = now or utcnow()
+    comment = (comment or '').replace('\r\n', '\n').strip()
+    errors = {}
+    if partstat not in ANSWERS:
+        errors['partstat'] = _l('one of %(values)s', values=', '.join(ANSWERS))
+    if len(comment) > MAX_COMMENT:
+        errors['comment'] = _l('is too long (%(length)d characters; at most %(max)d)',
+                               length=len(comment), max=MAX_COMMENT)
+    if errors:
+        raise AnswerRefused(errors)
+    with write_transaction():
+        serialize('attendee_answer')    # two replies of one contact at once: the newer wins
+        window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
+        contact = _find(Contact, contact_id, 'contact')
+        answer = answers.answer_of(window, contact)
+        if not answers.newer(answer, sequence, stamp):
+            return False
+        values = dict(partstat=partstat, sequence=sequence, stamped_at=stamp, comment=comment,
+                      answered_at=now, inbound=inbound_id)
+        if answer is None:
+            AttendeeAnswer.insert(window=window.id, contact=contact.id, **values).execute()
+        else:
+            (AttendeeAnswer.update(**values)
+             .where((AttendeeAnswer.window == window) & (AttendeeAnswer.contact == contact))
+             .execute())
+        if partstat in answers.ACKNOWLEDGING and sequence >= window.times_sequence:
+            _locked_state(window, contact.customer_id)
+            answers.acknowledge(window, contact.customer_id, contact.email, 'calendar', now)
+    return True
+
+
+def remind(window_id, actor, now=None):
+    """Ask the customers that have not acknowledged the window, and only them, to
+    do so; returns how many notices were queued (0 when everyone had)."""
+    now = now or utcnow()
+    with write_transaction():
+        window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
+        if window.status != 'CONFIRMED':
+            raise AnswerRefused({'window': _l(
+                'Only a confirmed window that has not started asks for acknowledgements.')},
+                kind='conflict')
+        return answers.remind_unacknowledged(window, actor, now)
+
+
+def _customer_link(window_id, customer_id):
+    """(window, customer, its link row locked) for a customer the window is or was
+    about; any other customer reads as missing."""
+    window = _find(MaintenanceWindow, window_id, 'maintenance window')
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int) \
+            or customer_id not in answers.customers_of(window):
+        raise NotFound('customer')
+    customer = Customer.get_by_id(customer_id)
+    _locked_state(window, customer_id)
+    return window, customer
+
+
+def revoke_link(window_id, customer_id, actor, now=None):
+    """Kill the customer's page link to the window; `issue_link` makes a new one.
+    Returns the customer."""
+    with write_transaction():
+        window, customer = _customer_link(window_id, customer_id)
+        links.revoke(window, customer, actor, now or utcnow())
+    return customer
+
+
+def issue_link(window_id, customer_id, actor):
+    """A new page link for the customer (the next notice carries it); earlier ones
+    stop working. Returns the customer."""
+    with write_transaction():
+        window, customer = _customer_link(window_id, customer_id)
+        links.reissue(window, customer, actor)
+    return customer

@@ -1,0 +1,376 @@
+"""The commands of reschedule requests and customers' answers, called as every
+entry point calls them: ids, typed values, the actor, settings as values.
+
+Most run with no Flask app or request context at all (the world is built in
+one, then left): the commands read neither `current_app` nor a request. The
+decisions that write notices (templates) run in one. On both engines.
+"""
+import ast
+import datetime
+import pathlib
+import threading
+import time
+from types import SimpleNamespace
+
+import pytest
+from flask import has_app_context
+from helpers.maintenance_fixtures import build_network, confirmed
+
+from noc.core.db import database, lock_rows, write_transaction
+from noc.core.errors import NotFound, Refused
+from noc.core.limits import MAX_COMMENT, MAX_ID, MAX_REASON
+from noc.maintenance import answer_commands, answers, links, reschedule_commands, reschedules
+from noc.maintenance.reschedules import RescheduleRefused
+from noc.models import (
+    AttendeeAnswer,
+    AuditLog,
+    MaintenanceWindow,
+    OutboxMessage,
+    RescheduleRequest,
+    utcnow,
+)
+
+H = datetime.timedelta(hours=1)
+SETTINGS = {'max_duration_hours': 12}          # the maintenance section, as a value
+
+
+@pytest.fixture
+def world(app):
+    """A window over ACME and Globex, built in an app context, then left."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        net = build_network()
+        window = confirmed()
+        database.close()
+    database.connect(reuse_if_open=True)
+    assert not has_app_context()
+    yield SimpleNamespace(app=app, window=window, **net)
+    database.close()
+
+
+def later(window, days=20, hours=3):
+    start = window.starts_at + datetime.timedelta(days=days)
+    return start, start + hours * H
+
+
+def ask(w, customer='acme', periods=None, reason='Black Friday', **kw):
+    return reschedule_commands.ask(w.window.id, getattr(w, customer).id,
+                                   periods or [later(w.window)], reason, 'page',
+                                   settings=SETTINGS, **kw)
+
+
+def requests_stored():
+    return RescheduleRequest.select().count()
+
+
+# Asking.
+
+def test_ask_stores_the_request_its_proposals_and_audit_without_an_app(world):
+    ana = world.contacts['ana']
+    made = ask(world, periods=[later(world.window), later(world.window, 21)],
+               reason='  Black\r\nFriday  ', contact_id=ana.id)
+    stored = RescheduleRequest.get_by_id(made.id)
+    assert (stored.state, stored.via, stored.contact_id) == ('open', 'page', ana.id)
+    assert stored.reason == 'Black\nFriday' and stored.requested_by == ana.email
+    assert [(p.position, p.starts_at) for p in stored.proposals] == [
+        (1, later(world.window)[0]), (2, later(world.window, 21)[0])]
+    entry = AuditLog.get((AuditLog.entity == 'reschedule_request')
+                         & (AuditLog.entity_id == made.id))
+    assert entry.username == f'customer:{ana.email}' and entry.action == 'create'
+    # The next one replaces it, naming its successor.
+    again = ask(world, requester='api:jnl_abc')
+    assert again.requested_by == 'api:jnl_abc'
+    replaced = RescheduleRequest.get_by_id(made.id)
+    assert (replaced.state, replaced.decision_reason) == ('withdrawn', f'#{again.id}')
+
+
+def test_a_reason_over_the_limit_is_a_field_error_not_a_cut(world):
+    with pytest.raises(RescheduleRefused) as refused:
+        ask(world, reason='x' * (MAX_COMMENT + 1))
+    assert set(refused.value.errors) == {'reason'}
+    assert str(MAX_COMMENT) in str(refused.value.errors['reason'])
+    assert refused.value.kind == 'invalid' and requests_stored() == 0
+    kept = ask(world, reason='y' * MAX_COMMENT)
+    assert RescheduleRequest.get_by_id(kept.id).reason == 'y' * MAX_COMMENT   # whole
+    with pytest.raises(RescheduleRefused) as empty:
+        ask(world, reason=' \r\n ')
+    assert set(empty.value.errors) == {'reason'}
+
+
+def test_wrong_periods_are_named_by_position_with_every_error_at_once(world):
+    start, end = later(world.window)
+    past = utcnow() - 5 * H
+    with pytest.raises(RescheduleRefused) as refused:
+        ask(world, periods=[(start, end), (end, start), (past, past + H),
+                            (start, start + 13 * H)], reason='')
+    exc = refused.value
+    assert set(exc.errors) == {'proposals', 'reason'}           # four periods; no reason
+    assert [position for position, _, _ in exc.lines] == [2, 3, 4]
+    assert 'proposal 2: the end must be after the start' in str(exc)
+    assert requests_stored() == 0
+
+
+def test_check_ask_refuses_as_ask_would_and_stores_nothing(world):
+    start, end = later(world.window)
+    with pytest.raises(RescheduleRefused) as refused:
+        reschedule_commands.check_ask(world.window.id, world.acme.id, [(end, start)], 'r',
+                                      settings=SETTINGS)
+    assert [p for p, _, _ in refused.value.lines] == [1]
+    assert reschedule_commands.check_ask(world.window.id, world.acme.id, [(start, end)], 'r',
+                                         settings=SETTINGS) is None
+    assert requests_stored() == 0
+
+
+@pytest.mark.parametrize('window_id', [0, -1, MAX_ID, MAX_ID + 1, 10 ** 30, '1', True])
+def test_an_id_that_names_no_window_is_not_found(world, window_id):
+    with pytest.raises(NotFound):
+        reschedule_commands.ask(window_id, world.acme.id, [later(world.window)], 'r', 'page',
+                                settings=SETTINGS)
+
+
+def test_a_customer_outside_the_window_or_another_customers_contact_is_refused(world):
+    with pytest.raises(RescheduleRefused) as outside:
+        ask(world, customer='initech')
+    assert (set(outside.value.errors), outside.value.kind) == ({'window'}, 'conflict')
+    with pytest.raises(NotFound):
+        ask(world, contact_id=world.contacts['carla'].id)       # Globex's, not ACME's
+    assert requests_stored() == 0
+
+
+def test_a_calendar_counter_keeps_what_the_rules_flag_but_not_nonsense(world):
+    carla = world.contacts['carla']
+    start = world.window.starts_at + 24 * H
+    made = reschedule_commands.counter(world.window.id, carla.id, (start, start + 30 * H),
+                                       '', sequence=world.window.sequence)
+    stored = RescheduleRequest.get_by_id(made.id)
+    assert (stored.via, stored.attendee, stored.customer_id) == (
+        'calendar', carla.email, world.globex.id)
+    with pytest.raises(RescheduleRefused) as refused:
+        reschedule_commands.counter(world.window.id, carla.id, (start, start - H), 'x',
+                                    sequence=world.window.sequence)
+    assert [p for p, _, _ in refused.value.lines] == [1]
+
+
+# Withdrawing.
+
+def test_withdraw_answers_only_the_customer_and_only_once(world):
+    made = ask(world)
+    with pytest.raises(NotFound):
+        reschedule_commands.withdraw(made.id, customer_id=world.globex.id)
+    with pytest.raises(NotFound):
+        reschedule_commands.withdraw(made.id, customer_id=world.acme.id,
+                                     window_id=world.window.id + 1)
+    reschedule_commands.withdraw(made.id, customer_id=world.acme.id, window_id=world.window.id)
+    assert RescheduleRequest.get_by_id(made.id).state == 'withdrawn'
+    with pytest.raises(RescheduleRefused) as again:
+        reschedule_commands.withdraw(made.id, customer_id=world.acme.id)
+    assert (set(again.value.errors), again.value.kind) == ({'state'}, 'conflict')
+
+
+def test_a_decision_waits_for_the_lock_and_reads_the_request_again(world):
+    """Another transaction holds the request and decides it: withdrawing at that
+    moment waits, then finds it decided, instead of overwriting the decision."""
+    made = ask(world)
+    locked, done = threading.Event(), threading.Event()
+    outcome = {}
+
+    def other_decision():
+        database.connect(reuse_if_open=True)
+        try:
+            with write_transaction():
+                row = lock_rows(RescheduleRequest.select().where(
+                    RescheduleRequest.id == made.id)).get()
+                locked.set()
+                time.sleep(0.5)
+                row.state = 'declined'
+                row.save()
+        finally:
+            database.close()
+            done.set()
+
+    def withdraw():
+        database.connect(reuse_if_open=True)
+        try:
+            reschedule_commands.withdraw(made.id, customer_id=world.acme.id)
+            outcome['result'] = 'withdrawn'
+        except RescheduleRefused as exc:
+            outcome['result'] = exc.kind
+        finally:
+            database.close()
+
+    first = threading.Thread(target=other_decision)
+    first.start()
+    assert locked.wait(10)
+    second = threading.Thread(target=withdraw)
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert done.is_set() and outcome['result'] == 'conflict'
+    assert RescheduleRequest.get_by_id(made.id).state == 'declined'
+
+
+# Deciding (notices are written from templates: in an app context).
+
+def test_decline_takes_the_reason_whole_or_refuses_it(world):
+    made = ask(world)
+    with world.app.test_request_context():
+        settings = world.app.config['NOC']
+        with pytest.raises(RescheduleRefused) as refused:
+            reschedule_commands.decline(made.id, 'n' * (MAX_REASON + 1), 'eng',
+                                        notice_settings=settings)
+        assert set(refused.value.errors) == {'reason'}
+        assert RescheduleRequest.get_by_id(made.id).state == 'open'
+        assert OutboxMessage.select().where(OutboxMessage.kind == 'declined').count() == 0
+        reschedule_commands.decline(made.id, 'n' * MAX_REASON, 'eng', notice_settings=settings)
+        assert RescheduleRequest.get_by_id(made.id).decision_reason == 'n' * MAX_REASON
+        with pytest.raises(NotFound):
+            reschedule_commands.decline(MAX_ID + 1, 'x', 'eng', notice_settings=settings)
+
+
+def test_move_and_split_refuse_an_unknown_proposal_and_a_decided_request(world):
+    made = ask(world, customer='globex')
+    with world.app.test_request_context():
+        with pytest.raises(RescheduleRefused) as unknown:
+            reschedule_commands.move(made.id, -5, 'eng')
+        assert set(unknown.value.errors) == {'proposal'}
+        proposal = made.proposals[0]
+        keys = [f.key for f in reschedules.options(made)[0].split if not f.is_error]
+        reschedule_commands.split(made.id, proposal.id, 'eng', keys)
+        with pytest.raises(RescheduleRefused) as decided:
+            reschedule_commands.move(made.id, proposal.id, 'eng')
+        assert decided.value.kind == 'conflict'
+
+
+# Acknowledging and answering.
+
+def test_acknowledge_records_once_and_refuses_a_window_read_before_it_changed(world):
+    window = world.window
+    with pytest.raises(answer_commands.AnswerRefused) as changed:
+        answer_commands.acknowledge(window.id, world.acme.id, seen_sequence=window.sequence + 1)
+    assert (changed.value.reason, changed.value.kind) == ('changed', 'conflict')
+    ana = world.contacts['ana']
+    assert answer_commands.acknowledge(window.id, world.acme.id, seen_sequence=window.sequence,
+                                       contact_id=ana.id)
+    assert not answer_commands.acknowledge(window.id, world.acme.id)       # already
+    row = answers.customer_states(window, [world.acme.id])[world.acme.id]
+    assert (row.acknowledged_by, row.acknowledged_via) == (ana.email, 'page')
+    with pytest.raises(NotFound):
+        answer_commands.acknowledge(window.id, world.globex.id,
+                                    contact_id=ana.id)                     # not Globex's
+    with pytest.raises(answer_commands.AnswerRefused) as outside:
+        answer_commands.acknowledge(window.id, world.initech.id)
+    assert outside.value.reason == 'not-affected'
+
+
+def test_an_acknowledgement_waits_for_a_window_change_and_then_refuses_it(world):
+    """The NOC changes the window while the customer clicks "acknowledge" on the
+    page as it read it: the command waits on the window's lock, then sees the
+    new SEQUENCE and refuses, instead of acknowledging times nobody read."""
+    window = world.window
+    locked = threading.Event()
+    outcome = {}
+
+    def change():
+        database.connect(reuse_if_open=True)
+        try:
+            with write_transaction():
+                lock_rows(MaintenanceWindow.select().where(MaintenanceWindow.id == window.id)).get()
+                locked.set()
+                time.sleep(0.5)
+                (MaintenanceWindow.update(sequence=window.sequence + 1,
+                                          times_sequence=window.sequence + 1)
+                 .where(MaintenanceWindow.id == window.id).execute())
+        finally:
+            database.close()
+
+    def acknowledge():
+        database.connect(reuse_if_open=True)
+        try:
+            outcome['result'] = answer_commands.acknowledge(window.id, world.acme.id,
+                                                            seen_sequence=window.sequence)
+        except answer_commands.AnswerRefused as exc:
+            outcome['result'] = exc.reason
+        finally:
+            database.close()
+
+    first = threading.Thread(target=change)
+    first.start()
+    assert locked.wait(10)
+    second = threading.Thread(target=acknowledge)
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert outcome['result'] == 'changed'
+    assert answers.unacknowledged(window, [world.acme.id]) == [world.acme.id]
+
+
+def test_an_attendee_answer_over_the_limit_is_refused_and_an_older_one_loses(world):
+    carla, window = world.contacts['carla'], world.window
+    with pytest.raises(Refused) as refused:
+        answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence,
+                                     utcnow(), 'c' * (MAX_COMMENT + 1))
+    assert set(refused.value.errors) == {'comment'}
+    assert AttendeeAnswer.select().count() == 0
+    now = utcnow()
+    assert answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence, now,
+                                        'c' * MAX_COMMENT)
+    assert not answer_commands.record_reply(window.id, carla.id, 'DECLINED', window.sequence,
+                                            now - H)
+    answer = answers.answer_of(window, carla)
+    assert (answer.partstat, len(answer.comment)) == ('ACCEPTED', MAX_COMMENT)
+    assert answers.unacknowledged(window, [world.globex.id]) == []         # it accepted
+
+
+def test_links_change_only_for_a_customer_of_the_window(world):
+    window = world.window
+    old = links.state(window, world.acme.id).link_nonce
+    with pytest.raises(NotFound):
+        answer_commands.revoke_link(window.id, world.initech.id, 'eng')
+    with pytest.raises(NotFound):
+        answer_commands.issue_link(MAX_ID + 1, world.acme.id, 'eng')
+    assert answer_commands.revoke_link(window.id, world.acme.id, 'eng').id == world.acme.id
+    assert links.state(window, world.acme.id).link_revoked_at is not None
+    answer_commands.issue_link(window.id, world.acme.id, 'eng')
+    fresh = links.state(window, world.acme.id)
+    assert fresh.link_revoked_at is None and fresh.link_nonce != old
+    assert [e.action for e in AuditLog.select().where(AuditLog.entity == 'customer_link')
+            .order_by(AuditLog.id)] == ['revoke', 'issue']
+
+
+# The adapters of this area only translate.
+
+ADAPTERS = ('noc/web/public.py', 'noc/web/public_page.py', 'noc/web/public_forms.py',
+            'noc/web/maintenance/reschedules.py', 'noc/web/maintenance/answers.py',
+            'noc/api/reschedules.py', 'noc/api/reschedule_json.py', 'noc/api/reschedule_input.py',
+            'noc/api/reschedule_docs.py')
+DOMAIN = ('noc/maintenance/reschedules.py', 'noc/maintenance/reschedule_commands.py',
+          'noc/maintenance/answers.py', 'noc/maintenance/answer_commands.py',
+          'noc/maintenance/outcomes.py', 'noc/maintenance/inbox.py')
+PROJECT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _tree(path):
+    return ast.parse((PROJECT / path).read_text(encoding='utf-8'), path)
+
+
+@pytest.mark.parametrize('path', ADAPTERS)
+def test_an_adapter_neither_locks_nor_opens_a_transaction_nor_defines_a_limit(path):
+    tree = _tree(path)
+    called = {node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+              for node in ast.walk(tree) if isinstance(node, ast.Call)
+              and isinstance(node.func, (ast.Attribute, ast.Name))}
+    assert not called & {'lock_rows', 'write_transaction', 'atomic', 'serialize'}, path
+    limits = [target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+              for target in node.targets
+              if isinstance(target, ast.Name) and target.id.startswith('MAX_')]
+    assert limits == [], path
+
+
+@pytest.mark.parametrize('path', DOMAIN)
+def test_a_domain_module_reads_no_settings_from_the_app(path):
+    names = {node.attr if isinstance(node, ast.Attribute) else node.id
+             for node in ast.walk(_tree(path)) if isinstance(node, (ast.Attribute, ast.Name))}
+    assert 'current_app' not in names, path
+    assert 'settings' not in {n.attr for n in ast.walk(_tree(path))
+                              if isinstance(n, ast.Attribute)
+                              and getattr(n.value, 'id', '') == 'notices'}, path
