@@ -11,13 +11,12 @@ import pathlib
 
 import flask
 import pytest
+from helpers.bare_database import bare_database, maintenance_settings
 from helpers.maintenance_fixtures import build_network
 
 from noc.core import limits
-from noc.core.db import database
 from noc.core.errors import NotFound, Refused
 from noc.maintenance import window_commands, windows
-from noc.maintenance.settings import of_app
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, utcnow
 
 UTC = datetime.timezone.utc
@@ -25,13 +24,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def plain(app):
-    """An open connection and the settings, outside any Flask context."""
-    settings = of_app(app)
-    with database.connection_context():
+def plain(db_url):
+    """An open connection and the settings; no Flask app is ever made."""
+    with bare_database(db_url):
         assert not flask.has_app_context()
-        net = build_network()
-        yield settings, net
+        yield maintenance_settings(), build_network()
 
 
 def typed(days=12, hours=3, **changes):

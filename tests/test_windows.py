@@ -5,6 +5,8 @@ import json
 import flask
 import pytest
 from flask_babel import force_locale
+from helpers.bare_database import bare_database
+from helpers.bare_database import maintenance_settings as config_settings
 from helpers.maintenance_fixtures import build_network, confirmed, create, form, parse
 
 from noc.core.db import database
@@ -22,13 +24,13 @@ def net(ctx):
 
 
 @pytest.fixture
-def bare(app):
-    """The network without any Flask context: scope and rules need none once the
-    settings are passed in. Yields the settings."""
-    with database.connection_context():
+def bare(db_url):
+    """The network with no Flask app made at all: scope and rules need none once
+    the settings are passed in. Yields the settings."""
+    with bare_database(db_url):
         assert not flask.has_app_context()
         build_network()
-        yield maintenance_settings.of_app(app)
+        yield config_settings()
 
 
 def kinds(window):
