@@ -17,7 +17,8 @@ from noc.core.db import database
 from noc.inbound import imap
 from noc.inbound import receive as inbound
 from noc.mail import outbox, transport
-from noc.maintenance import windows
+from noc.maintenance import settings as maintenance_settings
+from noc.maintenance import window_commands
 from noc.models import utcnow
 from noc.routing import tasks as routing_tasks
 from noc.routing.settings import RoutingSettings
@@ -36,16 +37,13 @@ class Worker:
         return self.app.config['NOC']
 
     def advance_windows(self, now):
-        moved = windows.advance(now)
+        moved = window_commands.advance(maintenance_settings.of_app(self.app), now)
         for window in moved:
             log.info('%s is now %s', window.reference, window.status)
         return len(moved)
 
     def queue_reminders(self, now):
-        count = 0
-        for window in windows.due_reminders(now, self.conf['maintenance']['reminder_hours']):
-            count += windows.remind(window, now)
-        return count
+        return window_commands.remind_due(maintenance_settings.of_app(self.app), now)
 
     def fetch_mail(self, now=None):
         """Poll the maintenance mailbox (when configured) and handle what is stored

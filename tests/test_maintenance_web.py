@@ -428,6 +428,21 @@ def test_unknown_windows_are_not_found(engineer, path):
     assert engineer.get(path).status_code == 404
 
 
+@pytest.mark.parametrize('action', ['confirm', 'start', 'complete', 'cancel'])
+def test_actions_on_unknown_windows_are_not_found(engineer, action):
+    for window_id in ('424242', '99999999999999999999999'):
+        response = post(engineer, f'/maintenance/{window_id}/{action}', {'reason': 'x'})
+        assert response.status_code == 404, (window_id, action)
+
+
+def test_a_cancel_reason_over_the_limit_is_refused_whole(app, net, engineer):
+    window_id = new_window(engineer)
+    response = post(engineer, f'/maintenance/{window_id}/cancel', {'reason': 'x' * 2001})
+    assert response.status_code == 200
+    assert 'too long (at most 2000' in field_error(text(response), 'reason')
+    assert get_window(app, window_id).status == 'TENTATIVE'
+
+
 # --- list, calendar, dashboard ---------------------------------------------------
 
 def listed(response):

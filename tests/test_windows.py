@@ -2,13 +2,18 @@
 import datetime
 import json
 
+import flask
 import pytest
 from flask_babel import force_locale
+from helpers.bare_database import bare_database
+from helpers.bare_database import maintenance_settings as config_settings
 from helpers.maintenance_fixtures import build_network, confirmed, create, form, parse
 
+from noc.core.db import database
 from noc.maintenance import input as window_input
-from noc.maintenance import windows
-from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, WindowCircuit
+from noc.maintenance import settings as maintenance_settings
+from noc.maintenance import window_commands, windows
+from noc.models import AuditLog, ChangeFreeze, MaintenanceWindow, OutboxMessage, WindowCircuit
 
 UTC = datetime.timezone.utc
 
@@ -16,6 +21,16 @@ UTC = datetime.timezone.utc
 @pytest.fixture
 def net(ctx):
     return build_network()
+
+
+@pytest.fixture
+def bare(db_url):
+    """The network with no Flask app made at all: scope and rules need none once
+    the settings are passed in. Yields the settings."""
+    with bare_database(db_url):
+        assert not flask.has_app_context()
+        build_network()
+        yield config_settings()
 
 
 def kinds(window):
@@ -30,13 +45,13 @@ def codes(window):
 
 # --- scope -------------------------------------------------------------------
 
-def test_a_ring_brings_every_live_circuit_over_its_spans(net):
+def test_a_ring_brings_every_live_circuit_over_its_spans(bare):
     values = parse(segments='RING-BH')
     assert len(values['scope']) == 4          # the decommissioned one is left out
     assert {via for _, via in values['scope'].values()} == {'segment:RING-BH'}
 
 
-def test_a_site_brings_the_circuits_ending_there(net):
+def test_a_site_brings_the_circuits_ending_there(bare):
     values = parse(segments='', sites='ctg01')
     assert len(values['scope']) == 4
 
@@ -60,14 +75,14 @@ def test_direct_circuits_carry_their_own_impact(net):
     ('outage_minutes', '-5', 'minutes'),
     ('title_pt', '', 'is required'),
 ])
-def test_bad_input_names_the_field(net, field, value, expected):
+def test_bad_input_names_the_field(bare, field, value, expected):
     raw = form(**{field: value})
     _, errors = window_input.parse(raw, 'America/Sao_Paulo')
     with force_locale('en'):
         assert expected in str(errors[field])
 
 
-def test_a_local_time_skipped_by_dst_is_refused(ctx):
+def test_a_local_time_skipped_by_dst_is_refused():
     # Lisbon jumps from 01:00 to 02:00 on the last Sunday of March 2031 (30 March).
     with pytest.raises(ValueError) as exc:
         window_input.parse_local_time('2031-03-30 01:30', 'Europe/Lisbon')
@@ -85,21 +100,21 @@ def test_times_are_stored_in_utc(net):
 
 # --- rules -------------------------------------------------------------------
 
-def rule_codes(values, **kw):
-    return {(f.severity, f.code) for f in windows.evaluate(values, **kw)}
+def rule_codes(values, settings=None, **kw):
+    return {(f.severity, f.code) for f in windows.evaluate(values, settings=settings, **kw)}
 
 
-def test_minimum_notice_unless_emergency_with_reason(net):
+def test_minimum_notice_unless_emergency_with_reason(bare):
     soon = parse(starts_at=form()['starts_at'][:0] + _in_days(3, 1),
                  ends_at=_in_days(3, 3))
-    assert ('error', 'notice') in rule_codes(soon)
+    assert ('error', 'notice') in rule_codes(soon, bare)
     raw = form(starts_at=_in_days(3, 1), ends_at=_in_days(3, 3), emergency='on')
     _, errors = window_input.parse(raw, 'America/Sao_Paulo')
     with force_locale('en'):
         assert 'reason' in str(errors['emergency_reason'])
     urgent = parse(starts_at=_in_days(3, 1), ends_at=_in_days(3, 3), emergency='on',
                    emergency_reason='Cabo rompido por obra')
-    assert ('error', 'notice') not in rule_codes(urgent)
+    assert ('error', 'notice') not in rule_codes(urgent, bare)
 
 
 def _in_days(days, hour):
@@ -107,15 +122,15 @@ def _in_days(days, hour):
     return moment.strftime('%Y-%m-%d') + f' {hour:02d}:00'
 
 
-def test_time_rules(net, app):
+def test_time_rules(bare):
     past = parse(starts_at='2020-01-01 10:00', ends_at='2020-01-01 12:00')
-    assert ('error', 'past') in rule_codes(past)
+    assert ('error', 'past') in rule_codes(past, bare)
     long = parse(starts_at='2030-12-10 00:00', ends_at='2030-12-11 00:00')
-    assert ('error', 'duration') in rule_codes(long)        # 24 h > 12 h default
+    assert ('error', 'duration') in rule_codes(long, bare)        # 24 h > 12 h default
     backwards = parse(starts_at='2030-12-10 10:00', ends_at='2030-12-10 09:00')
-    assert ('error', 'order') in rule_codes(backwards)
-    with pytest.raises(windows.WindowInvalid) as exc:
-        windows.create(backwards, 'test')
+    assert ('error', 'order') in rule_codes(backwards, bare)
+    with pytest.raises(windows.WindowRefused) as exc:
+        windows.create(backwards, 'test', settings=bare)
     assert 'ends_at' in exc.value.errors
     assert MaintenanceWindow.select().count() == 0
 
@@ -124,7 +139,7 @@ def test_the_same_circuit_in_overlapping_windows_is_blocked(net):
     first = create(starts_at='2030-11-10 22:00', ends_at='2030-11-11 02:00')
     values = parse(starts_at='2030-11-11 01:00', ends_at='2030-11-11 04:00',
                    segments='', circuits='JAN-IPT-003')
-    with pytest.raises(windows.WindowInvalid) as exc:
+    with pytest.raises(windows.WindowRefused) as exc:
         windows.create(values, 'test')
     assert first.reference in str(exc.value.errors['circuits'])
     # Back to back is not an overlap; a cancelled window holds nothing.
@@ -145,7 +160,7 @@ def test_both_legs_down_across_windows_must_be_acknowledged(net):
     with force_locale('en'):
         text = str(warning[0].message)
     assert 'Acme Provedor' in text and 'JAN-IPT-001' in text and 'JAN-IPT-002' in text
-    with pytest.raises(windows.WindowInvalid):
+    with pytest.raises(windows.WindowRefused):
         windows.create(values, 'test')
     window = windows.create(values, 'test', acknowledged=[warning[0].key])
     assert json.loads(window.acknowledged_json) == [warning[0].key]
@@ -156,19 +171,19 @@ def test_both_legs_down_across_windows_must_be_acknowledged(net):
     assert 'redundancy' not in {f.code for f in windows.evaluate(values)}
 
 
-def test_both_legs_in_one_window_warn(net):
+def test_both_legs_in_one_window_warn(bare):
     values = parse(segments='RING-BH')
-    assert ('warning', 'redundancy') in rule_codes(values)
+    assert ('warning', 'redundancy') in rule_codes(values, bare)
 
 
-def test_a_change_freeze_must_be_acknowledged(net):
+def test_a_change_freeze_must_be_acknowledged(bare):
     # 5 Jan 2031 23:00 in Manaus is 6 Jan in UTC: the freeze is read in the customer's zone.
     values = parse(starts_at='2031-01-06 00:30', ends_at='2031-01-06 02:00')
-    findings = [f for f in windows.evaluate(values) if f.code == 'freeze']
+    findings = [f for f in windows.evaluate(values, settings=bare) if f.code == 'freeze']
     assert len(findings) == 1 and 'Globex Corp' in str(findings[0].message)
-    assert findings[0].key == f'freeze:{net["freeze"].id}'
+    assert findings[0].key == f'freeze:{ChangeFreeze.get().id}'
     after = parse(starts_at='2031-01-06 03:30', ends_at='2031-01-06 05:00')
-    assert not [f for f in windows.evaluate(after) if f.code == 'freeze']
+    assert not [f for f in windows.evaluate(after, settings=bare) if f.code == 'freeze']
 
 
 # --- lifecycle and notices -----------------------------------------------------
@@ -229,7 +244,7 @@ def test_start_complete_and_cancel_raise_sequence(net):
     windows.complete(window, 'test')
     seqs = sorted({(m.kind, m.sequence) for m in OutboxMessage.select()})
     assert seqs == [('completed', 2), ('new', 0), ('starting', 1)]
-    with pytest.raises(windows.WindowInvalid):
+    with pytest.raises(windows.WindowRefused):
         windows.cancel(window, 'test', 'too late')
     other = confirmed(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
     windows.cancel(other, 'test', 'Equipe indisponível')
@@ -257,18 +272,22 @@ def test_no_impact_windows_send_nothing_unless_configured(net, app):
         app.config['NOC']['maintenance']['notify_no_impact'] = False
 
 
-def test_the_worker_clock_moves_windows_unless_an_engineer_did(net):
+def test_the_worker_clock_moves_windows_unless_an_engineer_did(net, app):
     window = confirmed(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
     done_early = confirmed(starts_at='2030-10-11 22:00', ends_at='2030-10-11 23:00')
     windows.start(done_early, 'engineer')
     windows.complete(done_early, 'engineer')
     start = MaintenanceWindow.get_by_id(window.id).starts_at
-    assert windows.advance(start - datetime.timedelta(minutes=1)) == []
-    moved = windows.advance(start + datetime.timedelta(minutes=1))
+    settings = maintenance_settings.of_app(app)
+
+    def advance(delta):
+        return window_commands.advance(settings, start + delta)
+    assert advance(-datetime.timedelta(minutes=1)) == []
+    moved = advance(datetime.timedelta(minutes=1))
     assert [(w.reference, w.status) for w in moved] == [(window.reference, 'IN-PROCESS')]
-    moved = windows.advance(start + datetime.timedelta(hours=2))
+    moved = advance(datetime.timedelta(hours=2))
     assert [(w.reference, w.status) for w in moved] == [(window.reference, 'COMPLETED')]
-    assert windows.advance(start + datetime.timedelta(hours=3)) == []
+    assert advance(datetime.timedelta(hours=3)) == []
     assert AuditLog.select().where(AuditLog.username == 'worker').count() == 2
 
 
@@ -287,7 +306,7 @@ def test_a_failed_change_leaves_the_window_as_it_was(net):
     before = (codes(window), MaintenanceWindow.get_by_id(window.id).sequence)
     create(starts_at='2030-09-10 22:00', ends_at='2030-09-10 23:00', segments='SPAN-B')
     clash = parse(segments='SPAN-B', starts_at='2030-09-10 22:30', ends_at='2030-09-10 23:30')
-    with pytest.raises(windows.WindowInvalid):
+    with pytest.raises(windows.WindowRefused):
         windows.update(window, clash, 'test')
     assert (codes(window), MaintenanceWindow.get_by_id(window.id).sequence) == before
 
@@ -307,7 +326,7 @@ def test_no_reminder_right_after_a_notice_inside_the_reminder_period(net):
 
 def test_cancel_needs_a_reason(net):
     window = confirmed()
-    with pytest.raises(windows.WindowInvalid) as exc:
+    with pytest.raises(windows.WindowRefused) as exc:
         windows.cancel(window, 'test', '  ')
     assert 'cancel_reason' in exc.value.errors
     assert MaintenanceWindow.get_by_id(window.id).status == 'CONFIRMED'
@@ -317,7 +336,6 @@ def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
     """Two engineers saving at the same moment: the overlap rule still holds."""
     import threading
 
-    from noc.core.db import database
     values = [parse(segments='', circuits='JAN-IPT-003') for _ in range(2)]
     database.close()
     barrier, results = threading.Barrier(2), []
@@ -327,7 +345,7 @@ def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
             barrier.wait()
             try:
                 results.append(windows.create(v, 'test').reference)
-            except windows.WindowInvalid as exc:
+            except windows.WindowRefused as exc:
                 results.append(exc)
     threads = [threading.Thread(target=save, args=(v,)) for v in values]
     for t in threads:
@@ -336,5 +354,5 @@ def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
         t.join(30)
     database.connect(reuse_if_open=True)
     assert sum(isinstance(r, str) for r in results) == 1
-    assert sum(isinstance(r, windows.WindowInvalid) for r in results) == 1
+    assert sum(isinstance(r, windows.WindowRefused) for r in results) == 1
     assert MaintenanceWindow.select().count() == 1

@@ -1,10 +1,15 @@
 """`flask noc window …` and `flask noc worker --once` go through the same rules and outbox."""
+import datetime
 import re
+import threading
 
 import pytest
-from helpers.maintenance_fixtures import build_network, local
+from helpers.maintenance_fixtures import build_network, form, local
 
 from noc.core.db import database
+from noc.maintenance import input as window_input
+from noc.maintenance import window_commands
+from noc.maintenance.settings import of_app
 from noc.models import MaintenanceWindow, OutboxMessage
 
 
@@ -58,3 +63,70 @@ def test_worker_once_delivers_to_the_capture(runner, app, tmp_path):
     result = run(runner, 'worker', '--once')
     assert result.exit_code == 0 and 'sent: 3' in result.output
     assert len(list(tmp_path.glob('*.eml'))) == 3
+
+
+def _race(runner, app, window):
+    """`window start` (through the CLI) and the worker's pass at the window's start
+    time, let go at the same moment; returns (CLI result, windows the worker moved)."""
+    from noc.worker import Worker
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def engineer():
+        barrier.wait()
+        outcomes['cli'] = run(runner, 'window', 'start', window.reference)
+
+    def worker():
+        with app.app_context(), database.connection_context():
+            barrier.wait()
+            outcomes['worker'] = Worker(app).advance_windows(
+                window.starts_at + datetime.timedelta(minutes=1))
+    threads = [threading.Thread(target=engineer), threading.Thread(target=worker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes['cli'], outcomes['worker']
+
+
+def test_window_start_racing_the_worker_tells_each_contact_once(runner, app):
+    """`window start` and the worker's clock on the same window at the same moment:
+    the row lock makes them take turns, and the loser sees the window moved
+    (exactly one "starting" notice per maintenance contact), on both engines."""
+    settings = of_app(app)
+    for attempt in range(6):
+        day = 12 + 2 * attempt
+        with app.app_context(), database.connection_context():
+            typed, _ = window_input.from_text(
+                form(starts_at=local(day, 22), ends_at=local(day, 23), segments='SPAN-A'),
+                'America/Sao_Paulo')
+            window = window_commands.create(typed, 'test', settings)
+            window_commands.confirm(window.id, 'test', settings)
+        cli, moved = _race(runner, app, window)
+        assert cli.exit_code == 0 or 'refused:\n  status: ' in cli.output, cli.output
+        assert (cli.exit_code == 0) != (moved == 1)         # one of them started it
+        with database.connection_context():
+            starting = sorted(m.recipient for m in OutboxMessage.select().where(
+                (OutboxMessage.window == window.id) & (OutboxMessage.kind == 'starting')))
+            assert MaintenanceWindow.get_by_id(window.id).status == 'IN-PROCESS'
+        assert starting == ['ana@acme.example.com', 'carla@globex.example.com',
+                            'noc@acme.example.com'], (attempt, starting)
+        with app.app_context(), database.connection_context():
+            window_commands.complete(window.id, 'test', settings)   # out of the next race
+
+
+def test_the_cli_keeps_the_limits_of_every_entry_point(runner):
+    """A cancel reason had no limit from the shell; now the command's MAX_REASON
+    holds here too, and an unknown reference is named."""
+    made = run(runner, 'window', 'create', '--title', 'Troca', '--start', local(12, 23),
+               '--end', local(13, 2), '--circuit', 'JAN-IPT-004', '--zone', 'America/Sao_Paulo')
+    assert made.exit_code == 0, made.output
+    reference = made.output.split()[0]
+    long = run(runner, 'window', 'cancel', reference, '--reason', 'x' * 2001)
+    assert long.exit_code == 1 and 'cancel_reason: ' in long.output
+    assert 'TENTATIVE' in run(runner, 'window', 'list').output
+    missing = run(runner, 'window', 'start', 'MW-2000-99999')
+    assert missing.exit_code == 1 and 'no window MW-2000-99999' in missing.output
+    title = run(runner, 'window', 'create', '--title', 'x' * 201, '--start', local(12, 23),
+                '--end', local(13, 2), '--circuit', 'JAN-IPT-004')
+    assert title.exit_code == 1 and 'title_pt: ' in title.output
+    assert count(MaintenanceWindow) == 1

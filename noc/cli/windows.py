@@ -1,41 +1,40 @@
 """`flask --app app noc window …`: maintenance windows from a shell or a script.
 
-The same domain functions as the browser: the same rules, warnings that must
-be acknowledged (--ack KEY, or --ack-all after reading them) and notices.
+The same commands as the browser (maintenance.window_commands): the same
+rules, row locks, warnings that must be acknowledged (--ack KEY, or --ack-all
+after reading them) and notices. This module only reads the options and
+prints the outcome.
 """
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from noc.cli.refusals import lines
 from noc.core.db import database
+from noc.core.errors import Refused
 from noc.maintenance import input as window_input
-from noc.maintenance import windows
-from noc.models import MaintenanceWindow
+from noc.maintenance import settings as maintenance_settings
+from noc.maintenance import window_commands, windows
+from noc.models import Impact, MaintenanceWindow, utcnow
 
 window_cli = AppGroup('window', help='Maintenance windows: list, create, confirm, '
                                         'start, complete, cancel.')
+ACK_HINT = 'Acknowledge warnings with --ack KEY (or --ack-all).'
 
 
-def _find(reference):
-    window = MaintenanceWindow.get_or_none(MaintenanceWindow.reference == reference.upper())
-    if window is None:
-        raise click.ClickException(f'no window {reference}')
-    return window
+def refused(exc):
+    """A Refused as the CLI's lines (cli.refusals), the rule findings each with
+    its key: a warning is acknowledged by giving that key to --ack."""
+    found = [f'error: {f.message}' if f.is_error else f'warning {f.key}: {f.message}'
+             for f in exc.findings]
+    if exc.errors or exc.lines or not found:
+        found = lines(Refused(exc.errors, lines=exc.lines, kind=exc.kind,
+                              message=None if exc.errors or exc.lines else str(exc))) + found
+    return click.ClickException('refused:\n  ' + '\n  '.join(found) + '\n' + ACK_HINT)
 
 
-def _refused(exc):
-    lines = [f'{field}: {message}' for field, message in exc.errors.items()]
-    for finding in exc.findings:
-        tag = 'error' if finding.is_error else f'warning {finding.key}'
-        lines.append(f'{tag}: {finding.message}')
-    return click.ClickException('refused:\n  ' + '\n  '.join(lines)
-                                + '\nAcknowledge warnings with --ack KEY (or --ack-all).')
-
-
-def _acks(values, window, ack, ack_all):
-    if not ack_all:
-        return list(ack)
-    return [f.key for f in windows.evaluate(values, window) if not f.is_error] + list(ack)
+def _settings():
+    return maintenance_settings.of_app(current_app)
 
 
 @window_cli.command('list')
@@ -43,7 +42,6 @@ def _acks(values, window, ack, ack_all):
 @click.option('--all', 'show_all', is_flag=True, help='Past windows too.')
 def list_command(status, show_all):
     """Windows, soonest first (UTC times)."""
-    from noc.models import utcnow
     with database.connection_context():
         query = MaintenanceWindow.select().order_by(MaintenanceWindow.starts_at)
         if status:
@@ -64,7 +62,7 @@ def list_command(status, show_all):
 @click.option('--start', required=True, help='Local start, YYYY-MM-DD HH:MM.')
 @click.option('--end', required=True, help='Local end, YYYY-MM-DD HH:MM.')
 @click.option('--zone', default=None, help='Zone of --start/--end (app.time_zone).')
-@click.option('--impact', default='OUTAGE', show_default=True)
+@click.option('--impact', default=Impact.OUTAGE, show_default=True)
 @click.option('--outage-minutes', default='0', show_default=True)
 @click.option('--circuit', 'circuits', multiple=True, help='CIRCUIT-ID [IMPACT]; repeat.')
 @click.option('--site', 'sites', multiple=True)
@@ -83,44 +81,44 @@ def create_command(title, title_en, description, description_en, notes, start, e
            'circuits': '\n'.join(circuits), 'sites': '\n'.join(sites),
            'segments': '\n'.join(segments), 'emergency': bool(emergency_reason),
            'emergency_reason': emergency_reason}
-    zone = zone or current_app.config['NOC']['app']['time_zone']
+    settings = _settings()
+    typed, errors = window_input.from_text(raw, zone or settings.time_zone)
     with database.connection_context():
-        values, errors = window_input.parse(raw, zone)
-        if errors:
-            raise _refused(windows.WindowInvalid(errors))
         try:
-            window = windows.create(values, None, _acks(values, None, ack, ack_all))
+            if errors:       # with what the rules say of the rest, as the form shows
+                raise Refused({**window_input.check(typed)[1], **errors})
+            window = window_commands.create(typed, None, settings, ack, ack_all=ack_all)
             if confirm_now:
-                window = windows.confirm(window, None)
-        except windows.WindowInvalid as exc:
-            raise _refused(exc) from None
-        click.echo(f'{window.reference} {window.status}: {len(values["scope"])} circuits')
+                window = window_commands.confirm(window.id, None, settings)
+        except Refused as exc:
+            raise refused(exc) from None
+        click.echo(f'{window.reference} {window.status}: {len(windows.scope_of(window))} circuits')
 
 
-def _transition(name, action, needs_reason=False):
+def _lifecycle(name, run):
     @click.argument('reference')
     @click.option('--reason', default='', help='Why (required to cancel).')
-    @click.option('--ack', multiple=True)
-    @click.option('--ack-all', is_flag=True)
+    @click.option('--ack', multiple=True, help='Acknowledge the warning with this key.')
+    @click.option('--ack-all', is_flag=True, help='Acknowledge every warning.')
     def command(reference, reason, ack, ack_all):
         with database.connection_context():
-            window = _find(reference)
             try:
-                if name == 'confirm':
-                    window = action(window, None, _acks(windows.values_of(window), window,
-                                                        ack, ack_all))
-                elif needs_reason:
-                    window = action(window, None, reason)
-                else:
-                    window = action(window, None)
-            except windows.WindowInvalid as exc:
-                raise _refused(exc) from None
+                window_id = window_commands.id_of_reference(reference)
+                window = run(window_id, _settings(), reason=reason, ack=ack, ack_all=ack_all)
+            except Refused as exc:
+                if exc.kind == 'not-found':
+                    raise click.ClickException(f'no window {reference}') from None
+                raise refused(exc) from None
             click.echo(f'{window.reference} {window.status} (SEQUENCE {window.sequence})')
     command.__doc__ = f'{name.capitalize()} a window.'
     window_cli.command(name)(command)
 
 
-_transition('confirm', windows.confirm)
-_transition('start', windows.start)
-_transition('complete', windows.complete)
-_transition('cancel', windows.cancel, needs_reason=True)
+_lifecycle('confirm', lambda window_id, settings, ack, ack_all, **_: window_commands.confirm(
+    window_id, None, settings, ack, ack_all=ack_all))
+_lifecycle('start', lambda window_id, settings, **_: window_commands.start(
+    window_id, None, settings))
+_lifecycle('complete', lambda window_id, settings, **_: window_commands.complete(
+    window_id, None, settings))
+_lifecycle('cancel', lambda window_id, settings, reason, **_: window_commands.cancel(
+    window_id, None, reason, settings))

@@ -17,6 +17,14 @@ MAX_ASN = 2 ** 32 - 1
 MAX_REASON = 2000
 MAX_NOTE = 2000
 
+# A maintenance window's title, and its descriptions and internal notes (the
+# title is a mail's subject; a description may hold a whole work plan).
+MAX_TITLE = 200
+MAX_DESCRIPTION = 20000
+
+# The outage a window announces, in minutes: 30 days, far past any window.
+MAX_OUTAGE_MINUTES = 60 * 24 * 30
+
 # What a customer writes in a calendar reply or a request to move a window
 # (kept whole for the NOC to read).
 MAX_COMMENT = 4000

@@ -10,11 +10,11 @@ import datetime
 import re
 import secrets
 
-from flask import current_app
-
 from noc.core.db import lock_rows, write_transaction
 from noc.maintenance import ical
+from noc.maintenance.settings import given
 from noc.models import CalendarFeed, Circuit, Customer, MaintenanceWindow, WindowCircuit, audit, utcnow
+from noc.models import WindowStatus as S
 
 # How long finished and cancelled windows stay in the feed.
 KEEP_DAYS = 90
@@ -82,10 +82,10 @@ def windows_of(customer, now):
     """[(window, [(circuit, effective impact)])] the customer's feed shows, by start."""
     since = now - datetime.timedelta(days=KEEP_DAYS)
     W = MaintenanceWindow
-    shown = (W.status.in_(('CONFIRMED', 'IN-PROCESS'))
-             | ((W.status == 'COMPLETED') & (W.ends_at >= since))
+    shown = (W.status.in_((S.CONFIRMED, S.IN_PROCESS))
+             | ((W.status == S.COMPLETED) & (W.ends_at >= since))
              # A window cancelled while TENTATIVE (SEQUENCE 0) was never published.
-             | ((W.status == 'CANCELLED') & (W.ends_at >= since) & (W.sequence > 0)))
+             | ((W.status == S.CANCELLED) & (W.ends_at >= since) & (W.sequence > 0)))
     links = (WindowCircuit.select(WindowCircuit, W, Circuit)
              .join(W).switch(WindowCircuit).join(Circuit)
              .where((Circuit.customer == customer) & shown)
@@ -98,21 +98,21 @@ def windows_of(customer, now):
     return list(found.values())
 
 
-def feed_ics(customer, now=None):
+def feed_ics(customer, now=None, settings=None):
     """The customer's feed as text/calendar."""
     now = now or utcnow()
-    conf = current_app.config['NOC']
-    organizer = (conf['mail']['from_name'], conf['mail']['from_address'])
+    settings = given(settings)
+    organizer = tuple(settings.sender)
     language = customer.notice_language
     events = []
     for window, circuits in windows_of(customer, now):
         objects = [(c.customer_ref or c.circuit_id, impact) for c, impact in circuits]
         events.append(ical.vevent(
-            window, conf['maintenance']['provider'], customer.account_id, organizer, objects,
+            window, settings.provider, customer.account_id, organizer, objects,
             status=window.status, sequence=window.sequence, stamp=now,
             summary=f'{window.reference} {window.title(language)}',
             description=window.description(language)))
-    return ical.feed(events, f'{conf["app"]["operator_name"]} · {customer.name}')
+    return ical.feed(events, f'{settings.operator_name} · {customer.name}')
 
 
 def url(token, base_url):

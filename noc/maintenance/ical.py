@@ -10,6 +10,8 @@ import datetime
 
 import icalendar
 
+from noc.models import WindowStatus as S
+
 PRODID = '-//Janela//Maintenance notices//EN'
 UTC = datetime.timezone.utc
 
@@ -40,8 +42,8 @@ def vevent(window, provider, account, organizer, circuits, *, status, sequence, 
     event.add('description', description)
     # iCalendar's own STATUS has no IN-PROCESS or COMPLETED: the event stays
     # CONFIRMED in calendars until it is cancelled.
-    event.add('status', 'CANCELLED' if status == 'CANCELLED' else
-              'TENTATIVE' if status == 'TENTATIVE' else 'CONFIRMED')
+    event.add('status', S.CANCELLED if status == S.CANCELLED else
+              S.TENTATIVE if status == S.TENTATIVE else S.CONFIRMED)
     event.add('transp', 'TRANSPARENT')
     event.add('x-maintnote-provider', provider)
     event.add('x-maintnote-account', account)

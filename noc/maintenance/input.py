@@ -1,6 +1,10 @@
-"""A window as typed by a person (form, CLI, API) turned into plain values.
+"""A window as typed (form, CLI, API) turned into the values windows.py takes.
 
-Times arrive in the engineer's time zone and leave in UTC. A local time that
+Two steps: text -> typed values (from_text: what a form or the CLI needs;
+the API builds typed values from JSON itself), then typed values -> checked
+values (check: the limits and the rules of a window's own fields, which every
+entry point gets from the command). Times arrive in the engineer's time zone
+and leave in UTC. A local time that
 does not exist (the hour skipped when clocks go forward) is refused rather
 than guessed; a repeated one (clocks going back) means its first occurrence.
 """
@@ -10,6 +14,7 @@ import zoneinfo
 
 from flask_babel import lazy_gettext as _l
 
+from noc.core import limits
 from noc.core.text import clean_text
 from noc.maintenance import scope
 from noc.models import IMPACTS, Circuit, WindowCircuit
@@ -18,6 +23,11 @@ UTC = datetime.timezone.utc
 TIME_FORMATS = ('%Y-%m-%dT%H:%M', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S',
                 '%d/%m/%Y %H:%M', '%d/%m/%Y %Hh%M')
 TRUE = ('1', 'true', 'on', 'yes', 'sim', 'y', 's')
+# What a window is typed as, whichever way it comes in.
+TEXTS = ('title_pt', 'title_en', 'description_pt', 'description_en', 'internal_notes',
+         'emergency_reason')
+SCOPE = ('circuits', 'sites', 'segments')
+FIELDS = TEXTS + ('starts_at', 'ends_at', 'impact', 'outage_minutes', 'emergency') + SCOPE
 
 
 def parse_local_time(text, zone_name):
@@ -47,8 +57,9 @@ def parse_local_time(text, zone_name):
     return moment
 
 
-def _text(raw, name, errors, required=False, max_length=None):
-    value = clean_text(raw.get(name))
+def _text(typed, name, errors, required=False, max_length=None):
+    value = typed.get(name)
+    value = clean_text(value) if isinstance(value, str) else ''
     if required and not value:
         errors[name] = _l('is required')
     elif max_length and len(value) > max_length:
@@ -72,50 +83,124 @@ def _codes(raw, name):
     return [c for c in re.split(r'[\s,;]+', value) if c]
 
 
-def parse(raw, zone_name):
-    """{field: text} -> (values, errors by field). `values['scope']` maps circuit pk
-    to (impact override or None, how it was picked)."""
+def _outage_text(text):
+    """Minutes as typed: a whole number from 0, or the text itself for check() to name."""
+    text = clean_text(text) or '0'
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
+def from_text(raw, zone_name):
+    """{field: text} as a form or the CLI sends it -> (typed values, errors by field).
+
+    Only what text needs: times read in `zone_name`, minutes, the emergency box,
+    codes split and circuit lines read. check() applies the rules to the result.
+    """
+    errors = {}
+    typed = {name: raw.get(name) or '' for name in TEXTS}
+    typed.update(emergency=_flag(raw, 'emergency'), impact=clean_text(raw.get('impact')),
+                 outage_minutes=_outage_text(raw.get('outage_minutes')),
+                 sites=_codes(raw, 'sites'), segments=_codes(raw, 'segments'))
+    for name in ('starts_at', 'ends_at'):
+        try:
+            typed[name] = parse_local_time(raw.get(name), zone_name)
+        except ValueError as exc:
+            typed[name] = None
+            errors[name] = exc.args[0]
+    typed['circuits'], error = scope.parse_circuit_lines(raw.get('circuits') or '')
+    if error:
+        errors['circuits'] = error
+    return typed, errors
+
+
+def _outage(typed, errors):
+    value = typed.get('outage_minutes', 0)
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not 0 <= value <= limits.MAX_OUTAGE_MINUTES:
+        errors['outage_minutes'] = _l('"%(value)s" is not accepted; expected minutes, '
+                                      'a whole number from 0', value=value)
+        return None
+    return value
+
+
+def _scope(typed, errors):
+    lists = {name: list(typed.get(name) or ()) for name in SCOPE}
+    for name, items in lists.items():
+        if len(items) > limits.MAX_ITEMS:
+            errors[name] = _l('at most %(max)d items', max=limits.MAX_ITEMS)
+    if errors.keys() & set(SCOPE):
+        return {}
+    circuits = [(clean_text(code).upper(), clean_text(impact).upper() or None)
+                for code, impact in lists['circuits']]
+    picked, scope_errors = scope.resolve(
+        circuits, [clean_text(c) for c in lists['sites']],
+        [clean_text(c) for c in lists['segments']])
+    errors.update(scope_errors)
+    if not scope_errors and not picked:
+        errors['circuits'] = _l('pick at least one circuit, site or segment')
+    return picked
+
+
+def check(typed, stored_scope=None):
+    """Typed values (from any entry point) -> (values for windows, errors by field).
+
+    The limits and the rules a window's fields keep on their own; the rules
+    against other windows and the clock are maintenance.rules'. With
+    `stored_scope` (a change that leaves the circuits alone) the scope is kept.
+    """
     errors = {}
     values = {
-        'title_pt': _text(raw, 'title_pt', errors, required=True, max_length=200),
-        'title_en': _text(raw, 'title_en', errors, max_length=200),
-        'description_pt': _text(raw, 'description_pt', errors, max_length=20000),
-        'description_en': _text(raw, 'description_en', errors, max_length=20000),
-        'internal_notes': _text(raw, 'internal_notes', errors, max_length=20000),
-        'emergency': _flag(raw, 'emergency'),
-        'emergency_reason': _text(raw, 'emergency_reason', errors, max_length=2000),
+        'title_pt': _text(typed, 'title_pt', errors, required=True,
+                          max_length=limits.MAX_TITLE),
+        'title_en': _text(typed, 'title_en', errors, max_length=limits.MAX_TITLE),
+        'description_pt': _text(typed, 'description_pt', errors,
+                                max_length=limits.MAX_DESCRIPTION),
+        'description_en': _text(typed, 'description_en', errors,
+                                max_length=limits.MAX_DESCRIPTION),
+        'internal_notes': _text(typed, 'internal_notes', errors,
+                                max_length=limits.MAX_DESCRIPTION),
+        'emergency': typed.get('emergency') is True,
+        'emergency_reason': _text(typed, 'emergency_reason', errors,
+                                  max_length=limits.MAX_REASON),
     }
     values['title_en'] = values['title_en'] or values['title_pt']
     values['description_en'] = values['description_en'] or values['description_pt']
     if values['emergency'] and not values['emergency_reason']:
         errors['emergency_reason'] = _l('an emergency window needs its reason')
     for name in ('starts_at', 'ends_at'):
-        try:
-            values[name] = parse_local_time(raw.get(name), zone_name)
-        except ValueError as exc:
-            errors[name] = exc.args[0]
-    impact = clean_text(raw.get('impact')).upper()
+        values[name] = typed.get(name)
+        if values[name] is None:
+            errors.setdefault(name, _l('is required'))
+    impact = typed.get('impact')
+    impact = clean_text(impact).upper() if isinstance(impact, str) else ''
     if impact not in IMPACTS:
         errors['impact'] = _l('"%(value)s" is not accepted; expected one of: %(choices)s',
                               value=impact, choices=', '.join(IMPACTS))
     values['impact'] = impact
-    outage = clean_text(raw.get('outage_minutes')) or '0'
-    if not outage.isdigit() or int(outage) > 60 * 24 * 30:
-        errors['outage_minutes'] = _l('"%(value)s" is not accepted; expected minutes, '
-                                      'a whole number from 0', value=outage)
-    else:
-        values['outage_minutes'] = int(outage)
-    picked, scope_errors = scope.expand(raw.get('circuits') or '', _codes(raw, 'sites'),
-                                        _codes(raw, 'segments'))
-    errors.update(scope_errors)
-    if not scope_errors and not picked:
-        errors['circuits'] = _l('pick at least one circuit, site or segment')
-    values['scope'] = picked
+    values['outage_minutes'] = _outage(typed, errors)
+    values['scope'] = stored_scope if stored_scope is not None else _scope(typed, errors)
     length = (values['ends_at'] - values['starts_at']).total_seconds() / 60 \
         if not errors else 0
     if length > 0 and values['outage_minutes'] > length:
         errors['outage_minutes'] = _l('the expected outage is longer than the window')
     return values, errors
+
+
+def parse(raw, zone_name):
+    """{field: text} -> (values, errors by field): from_text, then check.
+    `values['scope']` maps circuit pk to (impact override or None, how it was picked)."""
+    typed, errors = from_text(raw, zone_name)
+    values, checked = check(typed)
+    # What text could not be read is named as read, not as check() saw its absence.
+    return values, {**checked, **errors}
+
+
+def typed_of(window):
+    """A stored window as typed values (what a change starts from)."""
+    typed = {name: getattr(window, name) for name in TEXTS + ('starts_at', 'ends_at',
+                                                              'impact', 'outage_minutes',
+                                                              'emergency')}
+    typed.update(circuits=[], sites=[], segments=[])
+    return typed
 
 
 def as_form(window, zone_name):

@@ -8,26 +8,32 @@ link that went astray and issues a new one, which the next notice carries.
 """
 import secrets
 
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from noc.core.db import database
+from noc.core.errors import NotFound
+from noc.maintenance.settings import given
 from noc.models import Customer, MaintenanceWindow, WindowCustomer, audit, utcnow
 
 SALT = 'janela.customer-page'
 PATH = '/c/{token}'
 
 
-class LinkInvalid(Exception):
-    """`reason`: 'unknown' (not ours or altered), 'revoked', 'expired'."""
+class LinkRefused(NotFound):
+    """A customer page link that opens nothing. `reason`: 'unknown' (not ours or
+    altered), 'revoked', 'expired'; the window and customer when the link was ours."""
 
     def __init__(self, reason, window=None, customer=None):
+        super().__init__('customer page link', message=reason)
         self.reason, self.window, self.customer = reason, window, customer
-        super().__init__(reason)
 
 
-def _serializer():
-    return URLSafeSerializer(current_app.config['SECRET_KEY'], salt=SALT)
+# The name the customer page and its tests catch.
+LinkInvalid = LinkRefused
+
+
+def _serializer(settings):
+    return URLSafeSerializer(given(settings).secret_key, salt=SALT)
 
 
 def _nonce():
@@ -52,31 +58,31 @@ def state(window, customer_id):
     return states(window, [customer_id])[customer_id]
 
 
-def token(row):
-    return _serializer().dumps([row.window_id, row.customer_id, row.link_nonce])
+def token(row, settings=None):
+    return _serializer(settings).dumps([row.window_id, row.customer_id, row.link_nonce])
 
 
-def url(row):
-    base = current_app.config['NOC']['app']['base_url'].rstrip('/')
-    return base + PATH.format(token=token(row))
+def url(row, settings=None):
+    settings = given(settings)
+    return settings.base_url.rstrip('/') + PATH.format(token=token(row, settings))
 
 
-def resolve(text, now=None):
-    """(window, customer, WindowCustomer) of a token, or LinkInvalid."""
+def resolve(text, now=None, settings=None):
+    """(window, customer, WindowCustomer) of a token, or LinkRefused."""
     try:
-        window_id, customer_id, nonce = _serializer().loads(text)
+        window_id, customer_id, nonce = _serializer(settings).loads(text)
     except (BadSignature, ValueError, TypeError):
-        raise LinkInvalid('unknown') from None
+        raise LinkRefused('unknown') from None
     row = WindowCustomer.get_or_none(window=window_id, customer=customer_id)
     if row is None:
-        raise LinkInvalid('unknown')
+        raise LinkRefused('unknown')
     window = MaintenanceWindow.get_by_id(window_id)
     customer = Customer.get_by_id(customer_id)
     # Signed by us but replaced (a new nonce) or revoked: say so, not "unknown".
     if row.link_revoked_at or not secrets.compare_digest(str(nonce), row.link_nonce):
-        raise LinkInvalid('revoked', window, customer)
+        raise LinkRefused('revoked', window, customer)
     if window.ends_at <= (now or utcnow()):
-        raise LinkInvalid('expired', window, customer)
+        raise LinkRefused('expired', window, customer)
     return window, customer, row
 
 

@@ -9,14 +9,16 @@ import zoneinfo
 from collections import defaultdict
 
 from babel.dates import format_datetime
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
 from noc.mail import compose, outbox
 from noc.maintenance import links
-from noc.models import Contact, Customer, OutboxMessage, Site
+from noc.maintenance import settings as area_settings
+from noc.models import Contact, Customer, Impact, OutboxMessage, Site
+from noc.models import WindowStatus as S
 
 # Stands for the personal greeting in a body rendered once for many contacts.
 GREETING = '\x00greeting\x00'
@@ -27,9 +29,9 @@ KINDS = {
     'updated': ('REQUEST', None),
     'rescheduled': ('REQUEST', None),
     'reminder': ('REQUEST', None),
-    'starting': ('REQUEST', 'IN-PROCESS'),
-    'completed': ('REQUEST', 'COMPLETED'),
-    'cancelled': ('CANCEL', 'CANCELLED'),
+    'starting': ('REQUEST', S.IN_PROCESS),
+    'completed': ('REQUEST', S.COMPLETED),
+    'cancelled': ('CANCEL', S.CANCELLED),
     # Asks the customers that have not acknowledged to do so; nothing changed.
     'ack_request': ('REQUEST', None),
 }
@@ -38,7 +40,9 @@ WITH_LINK = ('new', 'updated', 'rescheduled', 'reminder', 'ack_request')
 
 
 def settings():
-    return current_app.config['NOC']
+    """The app's whole config, for outcomes and the demo data, which still read
+    it; this area's own code passes a maintenance.settings.Settings instead."""
+    return area_settings.current_config()
 
 
 def recipients(customer_ids):
@@ -63,8 +67,8 @@ def audience(window_circuits):
                   key=lambda row: row[0].name.casefold())
 
 
-def should_notify(window):
-    return window.impact != 'NO-IMPACT' or settings()['maintenance']['notify_no_impact']
+def should_notify(window, settings=None):
+    return window.impact != Impact.NO_IMPACT or area_settings.given(settings).notify_no_impact
 
 
 def when(moment, zone_name, language):
@@ -114,15 +118,15 @@ def _sites(circuits):
 class Composer:
     """Builds the notices of one event (one kind, one moment) for many contacts."""
 
-    def __init__(self, window, kind, now, previous=None, page_urls=None):
+    def __init__(self, window, kind, now, previous=None, page_urls=None, settings=None):
         self.window, self.kind, self.now, self.previous = window, kind, now, previous
         self.page_urls = page_urls or {}
-        self.conf = settings()
+        settings = area_settings.given(settings)
         self.method, status = KINDS[kind]
         self.status = status or window.status
-        mail_conf = self.conf['mail']
-        self.sender = (mail_conf['from_name'], mail_conf['from_address'])
-        self.provider = self.conf['maintenance']['provider']
+        self.sender = tuple(settings.sender)
+        self.provider = settings.provider
+        self.operator = settings.operator_name
         self._cache, self._calendars = {}, {}
 
     def _bodies(self, customer, contact, circuits, sites):
@@ -136,7 +140,7 @@ class Composer:
         if key not in self._cache:
             language = contact.language
             with force_locale(language):
-                operator = self.conf['app']['operator_name']
+                operator = self.operator
                 context = dict(window=self.window, kind=self.kind, customer=customer,
                                circuits=circuits, sites=sites, status=self.status,
                                previous=self.previous, language=language, when=when,
@@ -188,18 +192,19 @@ class Composer:
         return subject, raw, ics, method, msgid
 
 
-def queue(window, kind, by_customer, now, previous=None):
+def queue(window, kind, by_customer, now, previous=None, settings=None):
     """Write the notices of `kind` for the customers in `by_customer` to the outbox.
 
     Called inside the transaction of the change; returns how many were queued.
     """
-    if not by_customer or not should_notify(window):
+    settings = area_settings.given(settings)
+    if not by_customer or not should_notify(window, settings):
         return 0
     page_urls = {}
     if kind in WITH_LINK:
-        page_urls = {cid: links.url(row)
+        page_urls = {cid: links.url(row, settings)
                      for cid, row in links.states(window, list(by_customer)).items()}
-    composer = Composer(window, kind, now, previous, page_urls)
+    composer = Composer(window, kind, now, previous, page_urls, settings)
     customers = {c.id: c for c in Customer.select()
                  .where(Customer.id.in_(list(by_customer)))}
     contacts = recipients(by_customer)

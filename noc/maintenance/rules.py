@@ -12,11 +12,19 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from noc.models import ChangeFreeze, Circuit, Customer, MaintenanceWindow, RedundancyGroup, WindowCircuit
+from noc.models import (
+    ChangeFreeze,
+    Circuit,
+    Customer,
+    Impact,
+    MaintenanceWindow,
+    RedundancyGroup,
+    WindowCircuit,
+)
 
 # Impacts that take a circuit's service down for the redundancy rule: a
 # REDUCED-REDUNDANCY or NO-IMPACT circuit still carries traffic.
-DOWN = ('OUTAGE', 'DEGRADED')
+DOWN = Impact.DOWN
 
 
 @dataclass(frozen=True)

@@ -61,11 +61,20 @@ def _live(query):
 
 
 def expand(circuit_text='', site_codes=(), segment_codes=()):
+    """resolve() with the circuits as typed in a form: 'CIRCUIT [IMPACT]' per line."""
+    picked, error = parse_circuit_lines(circuit_text)
+    if error:
+        return {}, {'circuits': error}
+    return resolve(picked, site_codes, segment_codes)
+
+
+def resolve(picked=(), site_codes=(), segment_codes=()):
     """Resolve a scope into ({circuit pk: (impact or None, via)}, errors by field).
 
-    A site brings the circuits that end there and those over devices located
-    there; a segment brings the circuits over it and, for a ring, over its
-    spans. Decommissioned circuits carry no traffic and are left out.
+    `picked` is [(circuit code, impact or None)]. A site brings the circuits
+    that end there and those over devices located there; a segment brings the
+    circuits over it and, for a ring, over its spans. Decommissioned circuits
+    carry no traffic and are left out.
     """
     errors, scope = {}, {}
     site_codes = [c.strip().upper() for c in site_codes if c.strip()]
@@ -73,11 +82,13 @@ def expand(circuit_text='', site_codes=(), segment_codes=()):
     sites, site_errors = _codes(Site, 'code', site_codes, 'sites')
     segments, segment_errors = _codes(Segment, 'code', segment_codes, 'segments')
     errors.update(site_errors, **segment_errors)
-    picked, error = parse_circuit_lines(circuit_text)
-    if error:
-        errors['circuits'] = error
+    bad = [f'{code} {impact}' for code, impact in picked if impact and impact not in IMPACTS]
+    if bad:
+        errors['circuits'] = _l('"%(value)s": the impact after a circuit must be one of '
+                                '%(choices)s', value=bad[0], choices=', '.join(IMPACTS))
     if errors:
         return {}, errors
+    picked = [(code, impact) for code, impact in picked if code]
     for code, site_id in sites.items():
         devices = [s.id for s in Segment.select(Segment.id)
                    .where((Segment.kind == 'device') & (Segment.a_site == site_id))]

@@ -1,40 +1,51 @@
-"""Maintenance windows: create, change, confirm, start, complete, cancel.
+"""Maintenance windows: the decisions, and the changes made on a row in hand.
 
-Every way in (form, CLI, API, worker) calls these functions. Each checks the
-rules, writes the window, its audit entry and the notices it causes in one
-transaction, so a change is never made without its mail or the other way
-round. SEQUENCE goes up on every change customers were told about.
+The entry points (form, CLI, API, worker) call window_commands, which finds
+and locks the row and then calls these. Each checks the rules, writes the
+window, its audit entry and the notices it causes in one transaction, so a
+change is never made without its mail or the other way round. SEQUENCE goes
+up on every change customers were told about. Settings are passed in
+(maintenance.settings); callers outside this area that do not pass them yet
+get the app's.
 """
 import datetime
 import json
 import secrets
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from noc.core.db import database, lock_rows, next_ids, serialize, write_transaction
+from noc.core import limits
+from noc.core.db import database, next_ids, serialize, write_transaction
+from noc.core.errors import Refused
 from noc.core.text import search_key
 from noc.maintenance import notices, rules
+from noc.maintenance.settings import given
 from noc.models import Circuit, MaintenanceWindow, RescheduleRequest, WindowCircuit, audit, utcnow
+from noc.models import WindowStatus as S
 
-EDITABLE = ('TENTATIVE', 'CONFIRMED', 'IN-PROCESS')
+# Confirmed and not over: what the clock moves, and what can be completed.
+IN_PROGRESS = (S.CONFIRMED, S.IN_PROCESS)
 TEXT_FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en')
 FIELDS = TEXT_FIELDS + ('internal_notes', 'starts_at', 'ends_at', 'outage_minutes', 'impact',
                         'emergency', 'emergency_reason')
 
 
-class WindowInvalid(Exception):
-    """Refused: `errors` by field, `findings` the rule results (warnings to acknowledge)."""
+class WindowRefused(Refused):
+    """A window change refused: `errors` by field, `findings` the rule results,
+    `unacknowledged` the warnings among them still to acknowledge; kind
+    'conflict' when the window's status forbids it."""
 
-    def __init__(self, errors=None, findings=()):
-        self.errors = dict(errors or {})
-        self.findings = list(findings)
-        super().__init__('; '.join(f'{k}: {v}' for k, v in self.errors.items())
-                         or '; '.join(str(f.message) for f in self.findings))
+    def __init__(self, errors=None, findings=(), unacknowledged=None, **kwargs):
+        super().__init__(errors, findings, **kwargs)
+        self.unacknowledged = unacknowledged
 
 
-def _settings():
-    return current_app.config['NOC']['maintenance']
+# The name callers outside this area still catch (reschedules).
+WindowInvalid = WindowRefused
+
+
+def _conflict(field, message):
+    return WindowRefused({field: message}, kind='conflict')
 
 
 def new_reference(now):
@@ -65,27 +76,27 @@ def values_of(window):
     return values
 
 
-def findings_for_update(window, values, now=None, check_notice=True):
+def findings_for_update(window, values, now=None, check_notice=True, settings=None):
     """The rules a change is held to: the notice period only when the start moves
     or circuits (customers) join, and never once the work has started; no start
     in the past only when the start moves. `check_notice=False`: the only
     customers affected asked for these times themselves."""
     moved_start = values['starts_at'] != window.starts_at
     added_circuits = bool(set(values['scope']) - set(scope_of(window)))
-    in_process = window.status == 'IN-PROCESS'
+    in_process = window.status == S.IN_PROCESS
     return evaluate(values, window, now,
                     check_notice=check_notice and not in_process
                     and (moved_start or added_circuits),
-                    check_past=moved_start)
+                    check_past=moved_start, settings=settings)
 
 
 def acknowledged_of(window):
     return set(json.loads(window.acknowledged_json or '[]')) if window else set()
 
 
-def evaluate(values, window=None, now=None, check_notice=True, check_past=True):
+def evaluate(values, window=None, now=None, check_notice=True, check_past=True, settings=None):
     """The rule findings for a window as it would be."""
-    return rules.check(proposal_for(values, window), now or utcnow(), _settings(),
+    return rules.check(proposal_for(values, window), now or utcnow(), given(settings).rules,
                        check_notice=check_notice, check_past=check_past)
 
 
@@ -93,7 +104,7 @@ def _enforce(findings, acknowledged):
     errors = [f for f in findings if f.is_error]
     missing = rules.unacknowledged(findings, acknowledged)
     if errors or missing:
-        raise WindowInvalid({f.field: f.message for f in errors if f.field}, findings)
+        raise WindowRefused({f.field: f.message for f in errors if f.field}, findings, missing)
 
 
 def state(window, scope=None):
@@ -121,17 +132,18 @@ def _apply(window, values):
     window.search_text = search_key(window.reference, window.title_pt, window.title_en)
 
 
-def create(values, actor, acknowledged=(), now=None, check_notice=True):
+def create(values, actor, acknowledged=(), now=None, check_notice=True, settings=None):
     """A new TENTATIVE window; nothing is sent until it is confirmed."""
     now = now or utcnow()
+    settings = given(settings)
     with write_transaction():
         serialize('maintenance_window')     # the overlap rule holds under concurrency
-        findings = evaluate(values, None, now, check_notice=check_notice)
+        findings = evaluate(values, None, now, check_notice=check_notice, settings=settings)
         _enforce(findings, acknowledged)
-        window = MaintenanceWindow(status='TENTATIVE', sequence=0,
+        window = MaintenanceWindow(status=S.TENTATIVE, sequence=0,
                                    created_by=audit.actor_name(actor))
         window.reference = new_reference(now)
-        window.uid = f'{window.reference.lower()}-{secrets.token_hex(4)}@{_settings()["provider"]}'
+        window.uid = f'{window.reference.lower()}-{secrets.token_hex(4)}@{settings.provider}'
         _apply(window, values)
         window.acknowledged_json = json.dumps(sorted(
             f.key for f in findings if not f.is_error))
@@ -160,7 +172,7 @@ def by_customer(window, scope=None):
     return grouped
 
 
-def _notify_change(window, before, old_scope, new_scope, now):
+def _notify_change(window, before, old_scope, new_scope, now, settings):
     """Notices for a change to a published window: who was added, removed, changed."""
     old = by_customer(before, old_scope)
     new = by_customer(window, new_scope)
@@ -177,23 +189,25 @@ def _notify_change(window, before, old_scope, new_scope, now):
     if not (removed or added or kept):
         return False
     if moved:
-        _reset_reminder(window, now)
+        _reset_reminder(window, now, settings)
     window.sequence += 1
     if moved:
         window.times_sequence = window.sequence    # acknowledgements are asked again
     window.save()
     if removed:
-        notices.queue(_copy(window, status='CANCELLED'), 'cancelled', removed, now)
-    notices.queue(window, 'new', added, now)
+        notices.queue(_copy(window, status=S.CANCELLED), 'cancelled', removed, now,
+                      settings=settings)
+    notices.queue(window, 'new', added, now, settings=settings)
     previous = {'starts_at': before.starts_at, 'ends_at': before.ends_at} if moved else None
-    notices.queue(window, 'rescheduled' if moved else 'updated', kept, now, previous)
+    notices.queue(window, 'rescheduled' if moved else 'updated', kept, now, previous,
+                  settings=settings)
     return True
 
 
-def _reset_reminder(window, now):
+def _reset_reminder(window, now, settings):
     """A notice that goes out inside the reminder period stands for the reminder;
     a window moved further out gets its reminder again."""
-    hours = current_app.config['NOC']['maintenance']['reminder_hours']
+    hours = settings.reminder_hours
     soon = window.starts_at - now <= datetime.timedelta(hours=hours)
     window.reminder_queued_at = now if soon else None
 
@@ -208,18 +222,23 @@ def _copy(window, **changes):
     return copy
 
 
-def update(window, values, actor, acknowledged=(), now=None, check_notice=True):
+def check_editable(window):
+    if window.status not in S.LIVE:
+        raise _conflict('status', _l('a %(status)s window cannot be changed',
+                                     status=window.status))
+
+
+def update(window, values, actor, acknowledged=(), now=None, check_notice=True, settings=None):
     """Change a window; customers already told get updates, cancellations, invitations."""
     now = now or utcnow()
-    if window.status not in EDITABLE:
-        raise WindowInvalid({'status': _l('a %(status)s window cannot be changed',
-                                          status=window.status)})
+    settings = given(settings)
+    check_editable(window)
     old_scope = scope_of(window)
-    if window.status == 'IN-PROCESS' and values['starts_at'] != window.starts_at:
-        raise WindowInvalid({'starts_at': _l('the work has started; only its end can move')})
+    if window.status == S.IN_PROCESS and values['starts_at'] != window.starts_at:
+        raise WindowRefused({'starts_at': _l('the work has started; only its end can move')})
     with write_transaction():
         serialize('maintenance_window')
-        findings = findings_for_update(window, values, now, check_notice)
+        findings = findings_for_update(window, values, now, check_notice, settings)
         _enforce(findings, acknowledged_of(window) | set(acknowledged))
         before_state = state(window, old_scope)
         before = _copy(window)
@@ -229,124 +248,132 @@ def update(window, values, actor, acknowledged=(), now=None, check_notice=True):
         window.save()
         _write_scope(window, values['scope'])
         if window.published:
-            _notify_change(window, before, old_scope, values['scope'], now)
+            _notify_change(window, before, old_scope, values['scope'], now, settings)
         audit.record(actor, 'update', 'maintenance_window', window.id, window.reference,
                      before_state, state(window, values['scope']))
     return window
 
 
-def _transition(window, actor, status, kind, now, action, **changes):
+def _transition(window, actor, status, kind, now, action, settings, **changes):
     before = state(window)
+    told = window.published
     window.status = status
     for name, value in changes.items():
         setattr(window, name, value)
-    if window.published and kind:
+    if told and kind:
         window.sequence += 1
     window.save()
-    if status in ('COMPLETED', 'CANCELLED'):
+    if status in (S.COMPLETED, S.CANCELLED):
         # Nothing left to move: open requests are closed, and their page says so.
         (RescheduleRequest.update(state='closed', decided_at=now)
          .where((RescheduleRequest.window == window) & (RescheduleRequest.state == 'open'))
          .execute())
     if kind:
-        notices.queue(window, kind, by_customer(window), now)
+        notices.queue(window, kind, by_customer(window), now, settings=settings)
     audit.record(actor, action, 'maintenance_window', window.id, window.reference,
                  before, state(window))
     return window
 
 
-def confirm(window, actor, acknowledged=(), now=None, check_notice=True):
+def confirm(window, actor, acknowledged=(), now=None, check_notice=True, settings=None):
     """TENTATIVE -> CONFIRMED: the rules again, then every customer is told."""
     now = now or utcnow()
-    if window.status != 'TENTATIVE':
-        raise WindowInvalid({'status': _l('only a TENTATIVE window can be confirmed')})
+    settings = given(settings)
+    if window.status != S.TENTATIVE:
+        raise _conflict('status', _l('only a TENTATIVE window can be confirmed'))
     values = values_of(window)
     scope = values['scope']
     with write_transaction():
         serialize('maintenance_window')
-        findings = evaluate(values, window, now, check_notice=check_notice)
+        findings = evaluate(values, window, now, check_notice=check_notice, settings=settings)
         acknowledged = acknowledged_of(window) | set(acknowledged)
         _enforce(findings, acknowledged)
         window.acknowledged_json = json.dumps(sorted(
             acknowledged | {f.key for f in findings if not f.is_error}))
         # The first notice goes out with SEQUENCE 0 (nothing was published before).
         before = state(window, scope)
-        window.status = 'CONFIRMED'
-        _reset_reminder(window, now)
+        window.status = S.CONFIRMED
+        _reset_reminder(window, now, settings)
         window.save()
-        notices.queue(window, 'new', by_customer(window, scope), now)
+        notices.queue(window, 'new', by_customer(window, scope), now, settings=settings)
         audit.record(actor, 'confirm', 'maintenance_window', window.id, window.reference,
                      before, state(window, scope))
     return window
 
 
-def start(window, actor, now=None):
-    if window.status != 'CONFIRMED':
-        raise WindowInvalid({'status': _l('only a CONFIRMED window can start')})
+def start(window, actor, now=None, settings=None):
+    """CONFIRMED -> IN-PROCESS; customers are told the work has started."""
+    if window.status != S.CONFIRMED:
+        raise _conflict('status', _l('only a CONFIRMED window can start'))
     with database.atomic():
-        return _transition(window, actor, 'IN-PROCESS', 'starting', now or utcnow(), 'start')
+        return _transition(window, actor, S.IN_PROCESS, 'starting', now or utcnow(), 'start',
+                           given(settings))
 
 
-def complete(window, actor, now=None):
-    if window.status not in ('CONFIRMED', 'IN-PROCESS'):
-        raise WindowInvalid({'status': _l('only a window in progress can be completed')})
+def complete(window, actor, now=None, settings=None):
+    if window.status not in IN_PROGRESS:
+        raise _conflict('status', _l('only a window in progress can be completed'))
     with database.atomic():
-        return _transition(window, actor, 'COMPLETED', 'completed', now or utcnow(),
-                           'complete')
+        return _transition(window, actor, S.COMPLETED, 'completed', now or utcnow(),
+                           'complete', given(settings))
 
 
-def cancel(window, actor, reason, now=None):
-    """Cancel with the reason customers will read (required)."""
-    if window.status not in EDITABLE:
-        raise WindowInvalid({'status': _l('a %(status)s window cannot be cancelled',
-                                          status=window.status)})
+def check_cancel_reason(reason):
+    """The reason customers read: required, and at most MAX_REASON (never cut)."""
     reason = (reason or '').strip()
     if not reason:
-        raise WindowInvalid({'cancel_reason': _l('say why the window is cancelled')})
+        raise WindowRefused({'cancel_reason': _l(
+            'Give the reason for cancelling; customers who were told read it.')})
+    if len(reason) > limits.MAX_REASON:
+        raise WindowRefused({'cancel_reason': _l(
+            'The reason is too long (at most %(max)d characters).', max=limits.MAX_REASON)})
+    return reason
+
+
+def cancel(window, actor, reason, now=None, settings=None):
+    """Cancel with the reason customers will read (required)."""
+    reason = check_cancel_reason(reason)
+    if window.status not in S.LIVE:
+        raise _conflict('status', _l('a %(status)s window cannot be cancelled',
+                                     status=window.status))
     with database.atomic():
         kind = 'cancelled' if window.published else None
-        return _transition(window, actor, 'CANCELLED', kind, now or utcnow(), 'cancel',
-                           cancel_reason=reason)
+        return _transition(window, actor, S.CANCELLED, kind, now or utcnow(), 'cancel',
+                           given(settings), cancel_reason=reason)
 
 
-def remind(window, now=None):
+def remind(window, now=None, settings=None):
     """The reminder before the start (the worker calls this once per window)."""
     now = now or utcnow()
     with database.atomic():
         window.reminder_queued_at = now
         window.save()
-        return notices.queue(window, 'reminder', by_customer(window), now)
+        return notices.queue(window, 'reminder', by_customer(window), now,
+                             settings=given(settings))
 
 
 def due_reminders(now, hours):
     if not hours:
         return []
     return list(MaintenanceWindow.select().where(
-        (MaintenanceWindow.status == 'CONFIRMED')
+        (MaintenanceWindow.status == S.CONFIRMED)
         & MaintenanceWindow.reminder_queued_at.is_null()
         & (MaintenanceWindow.starts_at > now)
         & (MaintenanceWindow.starts_at <= now + datetime.timedelta(hours=hours))))
 
 
-def advance(now=None, actor='worker'):
-    """Move windows along the clock: CONFIRMED -> IN-PROCESS at start, -> COMPLETED at end.
+def clock_move(window, now):
+    """Where the clock takes a window now: 'complete' at its end, 'start' at its
+    start, None when an engineer already moved it (or it is not time)."""
+    if window.status in IN_PROGRESS and window.ends_at <= now:
+        return 'complete'
+    if window.status == S.CONFIRMED and window.starts_at <= now:
+        return 'start'
+    return None
 
-    An engineer who already moved a window wins: only windows still in the
-    expected state are touched, and each in its own transaction.
-    """
-    now = now or utcnow()
-    moved = []
-    for window in MaintenanceWindow.select().where(
-            MaintenanceWindow.status.in_(('CONFIRMED', 'IN-PROCESS'))
-            & (MaintenanceWindow.starts_at <= now)):
-        with write_transaction():
-            fresh = lock_rows(MaintenanceWindow.select()
-                              .where(MaintenanceWindow.id == window.id)).get()
-            if fresh.ends_at <= now and fresh.status in ('CONFIRMED', 'IN-PROCESS'):
-                _transition(fresh, actor, 'COMPLETED', 'completed', now, 'complete')
-            elif fresh.status == 'CONFIRMED':
-                _transition(fresh, actor, 'IN-PROCESS', 'starting', now, 'start')
-            else:
-                continue
-            moved.append(fresh)
-    return moved
+
+def move_by_clock(window, move, actor, now, settings):
+    """The worker's move on a locked row (see clock_move)."""
+    if move == 'complete':
+        return _transition(window, actor, S.COMPLETED, 'completed', now, 'complete', settings)
+    return _transition(window, actor, S.IN_PROCESS, 'starting', now, 'start', settings)

@@ -21,6 +21,9 @@ class WindowStatus(ChoiceSet):
     # Windows that still hold their circuits (overlap and redundancy rules),
     # which are also the ones that can still be changed.
     LIVE = (TENTATIVE, CONFIRMED, IN_PROCESS)
+    # Statuses that mean customers were told; a window cancelled while
+    # TENTATIVE (SEQUENCE 0) never was.
+    TOLD = (CONFIRMED, IN_PROCESS, COMPLETED)
 
 
 class Impact(ChoiceSet):
@@ -80,7 +83,12 @@ class MaintenanceWindow(TimestampedModel):
     @property
     def published(self):
         """Whether customers have been told about this window."""
-        return self.status != 'TENTATIVE' or self.sequence > 0
+        return self.status in WindowStatus.TOLD or self.sequence > 0
+
+    @classmethod
+    def is_published(cls):
+        """`published` as a query condition (one rule for rows and queries)."""
+        return cls.status.in_(WindowStatus.TOLD) | (cls.sequence > 0)
 
 
 class WindowCircuit(pw.Model):

@@ -14,7 +14,7 @@ UTC = datetime.timezone.utc
 ONE_DAY = datetime.timedelta(days=1)
 # A month grid shows at most six weeks; past this many windows the page
 # would say nothing a person could read, so the rest are counted, not drawn.
-MAX_WINDOWS = 3000
+SHOWN_WINDOWS = 3000
 
 
 @dataclass
@@ -72,11 +72,11 @@ def bounds(first, last, zone):
 
 
 def overlapping(query, start, end):
-    """Windows of `query` overlapping [start, end), at most MAX_WINDOWS, and how many."""
+    """Windows of `query` overlapping [start, end), at most SHOWN_WINDOWS, and how many."""
     query = query.where((MaintenanceWindow.starts_at < end) & (MaintenanceWindow.ends_at > start))
     rows = list(query.order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id)
-                .limit(MAX_WINDOWS + 1))
-    return rows[:MAX_WINDOWS], len(rows) > MAX_WINDOWS
+                .limit(SHOWN_WINDOWS + 1))
+    return rows[:SHOWN_WINDOWS], len(rows) > SHOWN_WINDOWS
 
 
 def days(windows, first, last, shown, zone):

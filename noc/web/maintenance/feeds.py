@@ -7,13 +7,13 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from noc.core.limits import MAX_ID
 from noc.maintenance import feeds
+from noc.maintenance.settings import of_app
 from noc.models import Customer
 from noc.web.access import require
 
 bp = Blueprint('feeds', __name__)
-
-MAX_ID = 2 ** 63 - 1
 
 
 @bp.route('/feeds/<token>.ics')
@@ -22,7 +22,8 @@ def public_feed(token):
     feed = feeds.find(token)
     if feed is None:
         abort(404)
-    return Response(feeds.feed_ics(feed.customer), content_type='text/calendar; charset=utf-8',
+    return Response(feeds.feed_ics(feed.customer, settings=of_app(current_app)),
+                    content_type='text/calendar; charset=utf-8',
                     headers={'Cache-Control': 'private, max-age=300',
                              'X-Content-Type-Options': 'nosniff',
                              'Referrer-Policy': 'no-referrer'})

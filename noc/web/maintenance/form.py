@@ -3,17 +3,19 @@
 Nothing is stored until the engineer presses Save on a checked form; the
 preview shows every customer affected, who of them gets an invitation or
 a plain notice, who gets nothing, and the rule findings to acknowledge.
+Saving is the window commands' (create, update): the form's text becomes
+typed values here, and a refusal becomes the form again with its reasons.
 """
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from noc.core.db import write_transaction
+from noc.core.errors import NotFound, Refused
 from noc.maintenance import input as window_input
-from noc.maintenance import notices, windows
-from noc.models import MaintenanceWindow
+from noc.maintenance import notices, window_commands, windows
+from noc.models import Impact, MaintenanceWindow, WindowStatus
 from noc.web.maintenance.filters import acknowledgements
-from noc.web.maintenance.page import get_window
+from noc.web.maintenance.page import settings
 
 FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en', 'internal_notes',
           'starts_at', 'ends_at', 'outage_minutes', 'impact', 'emergency_reason',
@@ -23,7 +25,7 @@ SHOWN_CIRCUITS = 500
 
 
 def blank_form():
-    return dict.fromkeys(FIELDS, '') | {'impact': 'OUTAGE', 'outage_minutes': '0',
+    return dict.fromkeys(FIELDS, '') | {'impact': Impact.OUTAGE, 'outage_minutes': '0',
                                             'emergency': False}
 
 
@@ -37,8 +39,8 @@ def submitted():
 def findings_for(values, window):
     """The rules as saving will apply them."""
     if window is None:
-        return windows.evaluate(values)
-    return windows.findings_for_update(window, values)
+        return windows.evaluate(values, settings=settings())
+    return windows.findings_for_update(window, values, settings=settings())
 
 
 def audience_of(values):
@@ -46,7 +48,7 @@ def audience_of(values):
     for a scope not stored yet."""
     draft = MaintenanceWindow(impact=values['impact'], emergency=values['emergency'])
     return notices.audience(windows.audience_for(values)), \
-        notices.should_notify(draft)
+        notices.should_notify(draft, settings())
 
 
 def _render(window, raw, errors, preview=None):
@@ -67,7 +69,7 @@ def _preview(values, window, findings, errors=None):
 
 def edit_page(window):
     """GET shows the form; POST checks it (preview) or saves it."""
-    if window is not None and window.status not in windows.EDITABLE:
+    if window is not None and window.status not in WindowStatus.LIVE:
         flash(_('A %(status)s window cannot be changed.', status=window.status), 'error')
         return redirect(url_for('maintenance.show', window_id=window.id))
     if request.method == 'GET':
@@ -75,38 +77,44 @@ def edit_page(window):
                else blank_form())
         return _render(window, raw, {})
     raw = submitted()
-    values, errors = window_input.parse(raw, current_user.time_zone)
+    typed, errors = window_input.from_text(raw, current_user.time_zone)
+    if request.form.get('action') == 'save' and not errors:
+        return _save(window, raw, typed)
+    values, checked = window_input.check(typed)
+    errors = {**checked, **errors}      # what text could not be read, as it was read
     if errors:
         return _render(window, raw, errors)
+    # Rule errors about a field are shown beside it too, as saving would.
     findings = findings_for(values, window)
-    if request.form.get('action') != 'save':
-        # Rule errors about a field are shown beside it too, as saving would.
-        blocking = {f.field: f.message for f in findings if f.is_error and f.field}
-        return _render(window, raw, blocking, _preview(values, window, findings))
-    return _save(window, raw, values, findings)
+    blocking = {f.field: f.message for f in findings if f.is_error and f.field}
+    return _render(window, raw, blocking, _preview(values, window, findings))
 
 
-def _save(window, raw, values, findings):
+def _save(window, raw, typed):
     user = current_user._get_current_object()
     acknowledged = acknowledgements(request.form)
-    refused = None
-    # The window's row locked (SQLite: the write lock taken at once), so a
-    # change and the worker moving the same window are one after the other.
-    with write_transaction():
-        try:
-            if window is None:
-                saved = windows.create(values, user, acknowledged=acknowledged)
-            else:
-                window = get_window(window.id, lock=True)
-                saved = windows.update(window, values, user, acknowledged=acknowledged)
-        except windows.WindowInvalid as exc:
-            refused = exc
-    if refused is not None:
-        return _render(window, raw, refused.errors,
-                       _preview(values, window, refused.findings or findings, refused.errors))
+    try:
+        if window is None:
+            saved = window_commands.create(typed, user, settings(), acknowledged)
+        else:
+            saved = window_commands.update(window.id, typed, user, settings(), acknowledged)
+    except NotFound:
+        abort(404)
+    except Refused as refused:
+        return _refused(window, raw, typed, refused)
     if window is None:
         flash(_('Window %(reference)s created as TENTATIVE; confirm it to tell the '
                 'customers.', reference=saved.reference), 'info')
     else:
         flash(_('Window %(reference)s saved.', reference=saved.reference), 'info')
     return redirect(url_for('maintenance.show', window_id=saved.id))
+
+
+def _refused(window, raw, typed, refused):
+    """The form again: a field's own errors alone, the rules' with the preview."""
+    values, errors = window_input.check(typed)
+    if errors:
+        return _render(window, raw, errors)
+    findings = refused.findings or findings_for(values, window)
+    return _render(window, raw, refused.errors,
+                   _preview(values, window, findings, refused.errors))

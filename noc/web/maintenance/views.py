@@ -1,8 +1,8 @@
 """Maintenance pages: the list, the calendar, the form with its preview, the window page.
 
-The views only translate: maintenance.windows decides; the form and the page
-live in maintenance_form and maintenance_page, the filters and the calendar's
-days in maintenance_filters and maintenance_calendar.
+The views only translate: maintenance.window_commands changes windows and
+maintenance.windows decides; the form and the page live in form.py and
+page.py, the filters and the calendar's days in filters.py and calendar.py.
 """
 import datetime
 import zoneinfo
@@ -14,7 +14,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from noc.core.paging import paginate
-from noc.models import MaintenanceWindow, utcnow
+from noc.models import Impact, MaintenanceWindow, WindowStatus, utcnow
 from noc.web.access import require
 from noc.web.maintenance import calendar as cal
 from noc.web.maintenance import filters as filters
@@ -23,15 +23,9 @@ from noc.web.maintenance.page import act, get_window, render_page
 
 bp = Blueprint('maintenance', __name__, url_prefix='/maintenance')
 
-STATUS_LABELS = {
-    'TENTATIVE': _l('Tentative'), 'CONFIRMED': _l('Confirmed'),
-    'IN-PROCESS': _l('In progress'), 'COMPLETED': _l('Completed'),
-    'CANCELLED': _l('Cancelled'),
-}
-IMPACT_LABELS = {
-    'NO-IMPACT': _l('No impact'), 'REDUCED-REDUNDANCY': _l('Reduced redundancy'),
-    'DEGRADED': _l('Degraded'), 'OUTAGE': _l('Outage'),
-}
+# Declared once beside the model; named here for the templates and the customer page.
+STATUS_LABELS = WindowStatus.labels()
+IMPACT_LABELS = Impact.labels()
 # What a notice announced; a context of its own, since 'completed' here is
 # not the audit log's verb.
 KIND_LABELS = {

@@ -1,0 +1,65 @@
+"""The settings maintenance work runs on, as one value the entry points pass in.
+
+Commands and domain modules take a `Settings` instead of reading the Flask
+app: a command then runs the same under a request, the CLI, the worker or a
+test without an app, and what it depends on is in its signature. Adapters
+build it from the app's config with `of_app(app)`.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    provider: str               # X-MAINTNOTE-PROVIDER and the iCalendar UIDs' domain
+    min_notice_days: int
+    max_duration_hours: int
+    reminder_hours: int
+    notify_no_impact: bool
+    operator_name: str          # who "we" are in a notice
+    sender: tuple               # (name, address) notices come from
+    base_url: str               # Janela's public address, for the customer page links
+    secret_key: str             # signs the customer page links
+    time_zone: str = 'America/Sao_Paulo'    # the NOC's, for times typed without one
+
+    @property
+    def rules(self):
+        """What rules.check reads."""
+        return {'min_notice_days': self.min_notice_days,
+                'max_duration_hours': self.max_duration_hours}
+
+
+def of_config(noc, secret_key):
+    """From the validated config (`app.config['NOC']`) and the app's secret key."""
+    maintenance, mail, app = noc['maintenance'], noc['mail'], noc['app']
+    return Settings(
+        provider=maintenance['provider'], min_notice_days=maintenance['min_notice_days'],
+        max_duration_hours=maintenance['max_duration_hours'],
+        reminder_hours=maintenance['reminder_hours'],
+        notify_no_impact=maintenance['notify_no_impact'],
+        operator_name=app['operator_name'], sender=(mail['from_name'], mail['from_address']),
+        base_url=app['base_url'], secret_key=secret_key, time_zone=app['time_zone'])
+
+
+def of_app(app):
+    """What an adapter passes: read when called, so a changed config is seen."""
+    return of_config(app.config['NOC'], app.config['SECRET_KEY'])
+
+
+def current():
+    """The settings of the app in context, for the callers outside this area that
+    do not pass them yet (reschedules, answers, outcomes, the customer page,
+    demo data). The bridge is here, once, so no domain module reads the app;
+    it goes when those callers pass settings like the window commands do."""
+    from flask import current_app
+    return of_app(current_app)
+
+
+def current_config():
+    """The app's whole config (`app.config['NOC']`), for the same callers."""
+    from flask import current_app
+    return current_app.config['NOC']
+
+
+def given(settings):
+    """`settings`, or the app's when a caller gave none (see `current`)."""
+    return settings if settings is not None else current()
