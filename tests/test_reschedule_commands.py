@@ -151,6 +151,21 @@ def test_a_calendar_counter_keeps_what_the_rules_flag_but_not_nonsense(world):
     assert [p for p, _, _ in refused.value.lines] == [1]
 
 
+def test_a_period_ending_in_the_year_9999_is_refused_even_from_a_calendar(world):
+    # Past the year 9998 the rules' and the calendar's date arithmetic overflows:
+    # such a period makes no sense from any way in, a COUNTER included.
+    last = datetime.datetime(9999, 12, 31, 10, tzinfo=datetime.timezone.utc)
+    with pytest.raises(RescheduleRefused) as asked:
+        ask(world, periods=[(last, last + 2 * H)])
+    with pytest.raises(RescheduleRefused) as countered:
+        reschedule_commands.counter(world.window.id, world.contacts['carla'].id,
+                                    (last, last + 2 * H), '', sequence=world.window.sequence)
+    for refused in (asked, countered):
+        [(position, _, message)] = refused.value.lines
+        assert position == 1 and '9999' in str(message)
+    assert requests_stored() == 0
+
+
 # Withdrawing.
 
 def test_withdraw_answers_only_the_customer_and_only_once(world):
