@@ -248,8 +248,14 @@ def test_bad_periods_name_each_field_and_nothing_is_stored(api):
 def test_a_window_that_can_no_longer_move_is_a_conflict(api):
     with db(api.app):
         windows.cancel(MaintenanceWindow.get_by_id(api.shared.id), 'eng', 'Fornecedor')
-    refused = ask(api, 'acme', api.shared.reference, [period(*later(api.shared))])
-    assert refused.status_code == 409 and set(errors_of(refused)) == {'window'}
+    for proposals in ([period(*later(api.shared))], [{'start': 'x', 'end': 'y'}]):
+        refused = ask(api, 'acme', api.shared.reference, proposals)
+        assert refused.status_code == 409 and set(errors_of(refused)) == {'window'}
+        # It says why and which windows can move, as it did before the commands.
+        assert refused.get_json()['detail'] == 'this maintenance can no longer be moved'
+        assert errors_of(refused)['window'] == (
+            f'{api.shared.reference} is CANCELLED; only a confirmed window that has not '
+            'started can be moved')
 
 
 def test_noc_tokens_do_not_ask_on_a_customers_behalf(api):

@@ -149,7 +149,7 @@ def _submission(body, customer):
                                reason, settings=current_app.config['NOC']['maintenance'])
         except reschedule.RescheduleRefused as exc:
             if exc.kind == 'conflict':
-                raise _refused(exc, 'this maintenance can no longer be moved') from None
+                raise _ask_refused(exc, window) from None
             found = _field_errors(exc, periods)
             if not periods:
                 found.pop('proposals', None)    # the list's own error says what is wrong
@@ -163,6 +163,17 @@ def _refused(exc, detail, periods=()):
     """A refusal of the command as a problem: 409 when the row's state forbids it."""
     return ApiProblem(409 if exc.kind == 'conflict' else 422, detail,
                       field_errors(_field_errors(exc, periods)))
+
+
+def _ask_refused(exc, window, periods=()):
+    """A refused request as a problem; a window that can no longer move says its
+    status and which windows can (as the window was when the command refused)."""
+    window = MaintenanceWindow.get_by_id(window.id)
+    if exc.kind == 'conflict' and not reschedule.open_for_requests(window):
+        return ApiProblem(409, 'this maintenance can no longer be moved', field_errors(
+            {'window': f'{window.reference} is {window.status}; only a confirmed window '
+                       'that has not started can be moved'}))
+    return _refused(exc, 'the request was not stored', periods)
 
 
 @bp.route('/reschedule-requests', methods=['POST'])
@@ -179,7 +190,7 @@ def submit_reschedule_request():
                                 VIA, settings=current_app.config['NOC']['maintenance'],
                                 contact_id=contact.id if contact else None, requester=_actor())
         except reschedule.RescheduleRefused as exc:
-            raise _refused(exc, 'the request was not stored', periods) from None
+            raise _ask_refused(exc, window, periods) from None
     made = localised(work)
     return (one_json(_one(made.id)), 201,
             {'Location': url_for('api.get_reschedule_request', request_id=made.id)})
