@@ -27,6 +27,7 @@ from noc.models import (
     MaintenanceWindow,
     OutboxMessage,
     RescheduleRequest,
+    WindowCustomer,
     utcnow,
 )
 
@@ -334,6 +335,21 @@ def test_an_attendee_answer_over_the_limit_is_refused_and_an_older_one_loses(wor
     answer = answers.answer_of(window, carla)
     assert (answer.partstat, len(answer.comment)) == ('ACCEPTED', MAX_COMMENT)
     assert answers.unacknowledged(window, [world.globex.id]) == []         # it accepted
+
+
+def test_an_attendee_answer_of_a_customer_the_window_is_not_about_is_not_found(world):
+    # Initech's circuits are not in the window and it was never told: its contact's
+    # calendar answer records nothing, acknowledges nothing, makes it no page link.
+    ivo, window = world.contacts['ivo'], world.window
+    with pytest.raises(NotFound):
+        answer_commands.record_reply(window.id, ivo.id, 'ACCEPTED', window.sequence,
+                                     utcnow())
+    assert AttendeeAnswer.select().count() == 0
+    assert WindowCustomer.select().where(WindowCustomer.customer == world.initech.id).count() == 0
+    # Globex's contact still answers (Globex's circuit is in the window).
+    carla = world.contacts['carla']
+    assert answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence,
+                                        utcnow()) is True
 
 
 def test_links_change_only_for_a_customer_of_the_window(world):

@@ -41,6 +41,13 @@ def _find(model, row_id, what, lock=False):
     return row
 
 
+def _about(window, customer_id):
+    """Whether the window is about the customer: its circuits are in it now, or it
+    was told about it (then removed)."""
+    return customer_id in answers.customers_of(window) or WindowCustomer.select().where(
+        (WindowCustomer.window == window.id) & (WindowCustomer.customer == customer_id)).exists()
+
+
 def _locked_state(window, customer_id):
     """The customer's WindowCustomer row of the window (made if missing), locked."""
     links.state(window, customer_id)
@@ -105,6 +112,8 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
         serialize('attendee_answer')    # two replies of one contact at once: the newer wins
         window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
         contact = _find(Contact, contact_id, 'contact')
+        if not _about(window, contact.customer_id):
+            raise NotFound('contact')       # never an answer, or a link row, for a stranger
         answer = answers.answer_of(window, contact)
         if not answers.newer(answer, sequence, stamp):
             return False
