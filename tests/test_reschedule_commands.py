@@ -167,6 +167,28 @@ def test_a_period_ending_in_the_year_9999_is_refused_even_from_a_calendar(world)
     assert requests_stored() == 0
 
 
+def test_a_nul_in_a_reason_or_comment_is_a_field_error_and_other_controls_are_dropped(world):
+    # PostgreSQL refuses a NUL, and no person types one: refused, never stored or cut;
+    # a stray control character (a pasted bell) is cleaned as every text field is.
+    with pytest.raises(RescheduleRefused) as asked:
+        ask(world, reason='Black\x00Friday')
+    assert set(asked.value.errors) == {'reason'} and 'NUL' in str(asked.value.errors['reason'])
+    carla, window = world.contacts['carla'], world.window
+    with pytest.raises(Refused) as replied:
+        answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence,
+                                     utcnow(), comment='no\x00way')
+    assert set(replied.value.errors) == {'comment'}
+    assert requests_stored() == 0 and AttendeeAnswer.select().count() == 0
+    made = ask(world, reason='Black\x07 Friday')
+    assert RescheduleRequest.get_by_id(made.id).reason == 'Black Friday'
+    with world.app.test_request_context():
+        with pytest.raises(RescheduleRefused) as declined:
+            reschedule_commands.decline(made.id, 'no\x00', 'eng',
+                                        notice_settings=world.app.config['NOC'])
+    assert set(declined.value.errors) == {'reason'}
+    assert RescheduleRequest.get_by_id(made.id).state == 'open'
+
+
 # Withdrawing.
 
 def test_withdraw_answers_only_the_customer_and_only_once(world):

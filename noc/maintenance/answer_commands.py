@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from noc.core.db import lock_rows, serialize, write_transaction
 from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_COMMENT, MAX_ID
+from noc.core.text import clean_text
 from noc.maintenance import answers, links
 from noc.models import AttendeeAnswer, Contact, Customer, MaintenanceWindow, WindowCustomer, utcnow
 
@@ -99,8 +100,10 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
     the answer on record is newer (RFC 5546 §2.1.5). An acceptance of the window's
     current times acknowledges it for the attendee's customer."""
     now = now or utcnow()
-    comment = (comment or '').replace('\r\n', '\n').strip()
     errors = {}
+    if '\x00' in (comment or ''):
+        errors['comment'] = _l('contains a NUL character; send plain text')
+    comment = clean_text(comment).replace('\r\n', '\n')
     if partstat not in ANSWERS:
         errors['partstat'] = _l('one of %(values)s', values=', '.join(ANSWERS))
     if len(comment) > MAX_COMMENT:

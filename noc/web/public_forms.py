@@ -135,8 +135,9 @@ def ask(token):
     window, customer, row, language = open_token(token)
     with force_locale(language):
         periods, errors, form = _read_periods(request.form, zone_of(customer))
-        reason = clean_text(request.form.get('reason'))
-        form.update(reason=reason, email=clean_text(request.form.get('email'))[:MAX_EMAIL])
+        reason = request.form.get('reason', '')     # the command cleans it, or refuses a NUL
+        form.update(reason=clean_text(reason),
+                    email=clean_text(request.form.get('email'))[:MAX_EMAIL])
         contact = _contact(customer, request.form.get('email'))
         replaces = any(r.state == 'open' for r in reschedule.of_customer(window, customer.id))
         try:
