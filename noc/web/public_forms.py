@@ -18,6 +18,7 @@ from noc.maintenance import answer_commands, answers, windows
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.input import parse_local_time
+from noc.models import MaintenanceWindow
 from noc.web.public_page import (
     ROWS,
     bp,
@@ -64,7 +65,9 @@ def acknowledge(token):
                 window.id, customer.id, seen_sequence=_seen_sequence(),
                 contact_id=contact.id if contact else None, via='page')
         except answer_commands.AnswerRefused as exc:
-            # Why it cannot be acknowledged is said as the page says it when shown.
+            # Why it cannot be acknowledged is said as the page says it when shown,
+            # of the window as the command found it (it may have changed since it was read).
+            window = MaintenanceWindow.get_by_id(window.id)
             problem = cannot_acknowledge(window, customer) or exc.errors['acknowledge']
             return render(token, window, customer, row, language,
                           errors={'acknowledge': problem}, status=409)
@@ -150,7 +153,9 @@ def ask(token):
         except reschedule.RescheduleRefused as exc:
             errors = _form_errors(exc, periods)
             if exc.kind == 'conflict':
-                # Said as the page says it when shown.
+                # Said as the page says it when shown, of the window as the command
+                # found it (it may have changed since it was read).
+                window = MaintenanceWindow.get_by_id(window.id)
                 circuits = windows.by_customer(window).get(customer.id, [])
                 errors = {'window': cannot_request(window, circuits) or errors['window']}
             return render(token, window, customer, row, language, form, errors,
