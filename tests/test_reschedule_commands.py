@@ -12,9 +12,10 @@ import threading
 import time
 from types import SimpleNamespace
 
+import peewee
 import pytest
 from flask import has_app_context
-from helpers.maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import build_network, confirmed, local
 
 from noc.core.db import database, lock_rows, write_transaction
 from noc.core.errors import NotFound, Refused
@@ -357,6 +358,56 @@ def test_an_attendee_answer_over_the_limit_is_refused_and_an_older_one_loses(wor
     answer = answers.answer_of(window, carla)
     assert (answer.partstat, len(answer.comment)) == ('ACCEPTED', MAX_COMMENT)
     assert answers.unacknowledged(window, [world.globex.id]) == []         # it accepted
+
+
+def test_an_answer_waits_only_for_its_own_window(world):
+    """A reply waits while its window is locked (a NOC change in progress); a reply
+    about another window does not wait behind it. SQLite has one writer at a time
+    anyway; PostgreSQL locks rows."""
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        pytest.skip('SQLite serialises every writer')
+    with world.app.app_context():
+        other = confirmed(segments='', circuits='JAN-IPT-003', starts_at=local(30, 23),
+                          ends_at=local(31, 3))              # Globex's circuit only
+    carla, window = world.contacts['carla'], world.window
+    locked, release, first_done, second_done = (threading.Event() for _ in range(4))
+
+    def in_thread(work, done=None):
+        def run():
+            database.connect(reuse_if_open=True)
+            try:
+                work()
+            finally:
+                database.close()
+                if done:
+                    done.set()
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def hold_the_window():
+        with write_transaction():
+            lock_rows(MaintenanceWindow.select().where(MaintenanceWindow.id == window.id)).get()
+            locked.set()
+            release.wait(20)
+
+    def reply(window_id):
+        return lambda: answer_commands.record_reply(window_id, carla.id, 'ACCEPTED', 0, utcnow())
+
+    threads = [in_thread(hold_the_window)]
+    assert locked.wait(10)
+    threads.append(in_thread(reply(window.id), first_done))
+    time.sleep(0.5)                         # the first reply now waits on its window
+    threads.append(in_thread(reply(other.id), second_done))
+    try:
+        assert second_done.wait(5), 'a reply about another window waited'
+        assert not first_done.is_set()
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(20)
+    assert first_done.is_set()
+    assert AttendeeAnswer.select().where(AttendeeAnswer.contact == carla.id).count() == 2
 
 
 def test_an_attendee_answer_of_a_customer_the_window_is_not_about_is_not_found(world):

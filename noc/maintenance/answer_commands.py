@@ -10,7 +10,7 @@ outbox rows; a refusal is one AnswerRefused.
 """
 from flask_babel import lazy_gettext as _l
 
-from noc.core.db import lock_rows, serialize, write_transaction
+from noc.core.db import lock_rows, write_transaction
 from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_COMMENT, MAX_ID
 from noc.core.text import clean_text
@@ -112,7 +112,8 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
     if errors:
         raise AnswerRefused(errors)
     with write_transaction():
-        serialize('attendee_answer')    # two replies of one contact at once: the newer wins
+        # The window's lock makes two replies about it take turns (the newer wins),
+        # and only them: a reply about another window does not wait behind these.
         window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
         contact = _find(Contact, contact_id, 'contact')
         if not _about(window, contact.customer_id):
