@@ -100,7 +100,7 @@ def test_page_shows_only_the_customers_circuits_in_its_language_and_zone(app):
     # Times in the customer's zone and language (already translated words), and UTC.
     with db(app):
         starts = notices.when(t.window.starts_at, 'America/Sao_Paulo', 'pt_BR')
-    assert starts in body and re.search(r'\b[a-zç]{3}\., \d', starts)
+    assert starts in body and re.search(r'\b[^\W\d_]{3}\., \d', starts)  # any weekday: 'sáb.'
     assert t.window.starts_at.strftime('%Y-%m-%d %H:%M UTC') in body
     assert 'Horários em America/Sao_Paulo.' in body
     assert 'Confirmada' in body and '(CONFIRMED)' in body
