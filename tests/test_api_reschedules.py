@@ -624,3 +624,30 @@ def test_a_request_id_that_names_nothing_is_404_through_the_api_and_the_page(api
     assert _customer_page(api)(f'/requests/{other}/withdraw', {}).status_code == 404
     with db(api.app):
         assert RescheduleRequest.get_by_id(api.globex_request).state == 'open'
+
+
+def test_a_row_removed_between_reading_and_the_command_is_never_a_server_error(api,
+                                                                              monkeypatch):
+    # The contact named is found, then removed before the command locks its rows;
+    # the request decided is removed likewise: a field error and a 404, not a 500.
+    from noc.maintenance import answers
+    from noc.models import Contact
+    gone = Contact(id=987654321, customer=api.net['acme'].id, email='gone@acme.example.com')
+    monkeypatch.setattr(answers, 'contact_by_email', lambda customer_id, email: gone)
+    start, end = later(api.shared)
+    answer = ask(api, 'acme', api.shared.reference, [period(start, end)],
+                 contact='gone@acme.example.com')
+    assert answer.status_code == 422 and set(errors_of(answer)) == {'contact'}
+    shown = _customer_page(api)('/request', {'start1': _local(start), 'end1': _local(end),
+                                             'reason': 'r', 'email': 'gone@acme.example.com'})
+    assert shown.status_code == 404
+    acknowledged = _customer_page(api)('/acknowledge', {'email': 'gone@acme.example.com'})
+    assert acknowledged.status_code == 404
+    original = reschedule_commands.decline
+    monkeypatch.setattr(reschedule_commands, 'decline',
+                        lambda request_id, *a, **kw: original(10 ** 15, *a, **kw))
+    declined = api('POST', f'/reschedule-requests/{api.globex_request}/decline', 'engineer',
+                   json={'reason': 'Equipe alocada'})
+    assert declined.status_code == 404 and declined.mimetype == PROBLEM
+    with db(api.app):
+        assert stored() == 1

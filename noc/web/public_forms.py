@@ -64,6 +64,8 @@ def acknowledge(token):
             recorded = answer_commands.acknowledge(
                 window.id, customer.id, seen_sequence=_seen_sequence(),
                 contact_id=contact.id if contact else None, via='page')
+        except NotFound:            # the contact was removed since it was read
+            abort(404)
         except answer_commands.AnswerRefused as exc:
             # Why it cannot be acknowledged is said as the page says it when shown,
             # of the window as the command found it (it may have changed since it was read).
@@ -150,6 +152,8 @@ def ask(token):
             commands.ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason, 'page',
                          settings=current_app.config['NOC']['maintenance'],
                          contact_id=contact.id if contact else None, requester='page')
+        except NotFound:            # the contact was removed since it was read
+            abort(404)
         except reschedule.RescheduleRefused as exc:
             errors = _form_errors(exc, periods)
             if exc.kind == 'conflict':
