@@ -248,8 +248,14 @@ def test_bad_periods_name_each_field_and_nothing_is_stored(api):
 def test_a_window_that_can_no_longer_move_is_a_conflict(api):
     with db(api.app):
         windows.cancel(MaintenanceWindow.get_by_id(api.shared.id), 'eng', 'Fornecedor')
-    refused = ask(api, 'acme', api.shared.reference, [period(*later(api.shared))])
-    assert refused.status_code == 409 and set(errors_of(refused)) == {'window'}
+    for proposals in ([period(*later(api.shared))], [{'start': 'x', 'end': 'y'}]):
+        refused = ask(api, 'acme', api.shared.reference, proposals)
+        assert refused.status_code == 409 and set(errors_of(refused)) == {'window'}
+        # It says why and which windows can move, as it did before the commands.
+        assert refused.get_json()['detail'] == 'this maintenance can no longer be moved'
+        assert errors_of(refused)['window'] == (
+            f'{api.shared.reference} is CANCELLED; only a confirmed window that has not '
+            'started can be moved')
 
 
 def test_noc_tokens_do_not_ask_on_a_customers_behalf(api):
@@ -503,3 +509,145 @@ def test_hostile_input_is_a_problem_never_a_server_error(api):
     assert move.status_code == 422
     with db(api.app):
         assert stored() == 1 and RescheduleRequest.get_by_id(api.globex_request).state == 'open'
+
+
+# Every bad input, through both ways a customer asks: the API and the customer page.
+# Each is refused naming its field and what is accepted; nothing is stored, nothing
+# is cut, nothing is a 500.
+
+SAO_PAULO = datetime.timezone(-3 * H)
+
+
+def _local(moment):
+    return moment.astimezone(SAO_PAULO).strftime('%Y-%m-%dT%H:%M')
+
+
+# name: (page form or None, API body or None (from the window's later start and end),
+#        the page's error element, the API's field, a word both messages hold)
+BAD_INPUTS = {
+    'start in the past': (
+        lambda s, e: {'start1': '2001-01-10T22:00', 'end1': '2001-01-10T23:00', 'reason': 'r'},
+        lambda s, e: {'proposals': [{'start': '2001-01-10T22:00Z', 'end': '2001-01-10T23:00Z'}]},
+        'proposal1', 'proposals[0]', 'future'),
+    'end before start': (
+        lambda s, e: {'start1': _local(e), 'end1': _local(s), 'reason': 'r'},
+        lambda s, e: {'proposals': [period(e, s)]},
+        'proposal1', 'proposals[0]', 'after the start'),
+    'ten years long': (
+        lambda s, e: {'start1': _local(s), 'end1': _local(s + 3652 * 24 * H), 'reason': 'r'},
+        lambda s, e: {'proposals': [period(s, s + 3652 * 24 * H)]},
+        'proposal1', 'proposals[0]', '12 hours'),
+    'year 9999': (
+        lambda s, e: {'start1': '9999-12-31T10:00', 'end1': '9999-12-31T12:00', 'reason': 'r'},
+        lambda s, e: {'proposals': [{'start': '9999-12-31T10:00Z', 'end': '9999-12-31T12:00Z'}]},
+        'proposal1', 'proposals[0].start', '9999'),
+    'reason over the limit': (
+        lambda s, e: {'start1': _local(s), 'end1': _local(e), 'reason': 'x' * 4001},
+        lambda s, e: {'reason': 'x' * 4001},
+        'reason', 'reason', '4000'),
+    'no reason': (
+        lambda s, e: {'start1': _local(s), 'end1': _local(e), 'reason': ' \r\n '},
+        lambda s, e: {'reason': ' \r\n '},
+        'reason', 'reason', 'why'),
+    'a NUL in the reason': (
+        lambda s, e: {'start1': _local(s), 'end1': _local(e), 'reason': 'Black\x00Friday'},
+        lambda s, e: {'reason': 'Black\x00Friday'},
+        'reason', 'reason', 'NUL'),
+    'four proposals': (
+        None, lambda s, e: {'proposals': [period(s, e)] * 4}, None, 'proposals', '1 to 3'),
+    'proposals not a list': (
+        None, lambda s, e: {'proposals': {'start': s.isoformat()}}, None, 'proposals', 'list'),
+    'a time of the wrong type': (
+        None, lambda s, e: {'proposals': [{'start': 20270101, 'end': e.isoformat()}]},
+        None, 'proposals[0].start', 'ISO 8601'),
+    'a reason of the wrong type': (
+        None, lambda s, e: {'reason': ['Black', 'Friday']}, None, 'reason', 'string'),
+    'an address over the limit': (
+        None, lambda s, e: {'contact': 'a' * 300 + '@acme.example.com'}, None, 'contact',
+        'registered contacts'),
+    'a window id past BIGINT': (
+        None, lambda s, e: {'window': 2 ** 63}, None, 'window', 'maintenance window of yours'),
+    'a negative window id': (
+        None, lambda s, e: {'window': -1}, None, 'window', 'maintenance window of yours'),
+    'a window of the wrong type': (
+        None, lambda s, e: {'window': 1.5}, None, 'window', 'maintenance window of yours'),
+}
+
+
+def _customer_page(api, customer='acme'):
+    """A client on the customer's page of the shared window, in English."""
+    from conftest import csrf_token
+
+    from noc.maintenance import links
+    with db(api.app):
+        token = links.token(links.state(api.shared, api.net[customer].id))
+    client = api.app.test_client()
+
+    def post(path, data):
+        shown = client.get(f'/c/{token}?lang=en').get_data(as_text=True)
+        return client.post(f'/c/{token}{path}?lang=en',
+                           data={'csrf_token': csrf_token(shown), **data})
+    return post
+
+
+@pytest.mark.parametrize('case', list(BAD_INPUTS))
+def test_bad_input_is_a_field_error_through_the_api_and_the_customer_page(api, case):
+    form, body, element, field, word = BAD_INPUTS[case]
+    start, end = later(api.shared)
+    sent = {'window': api.shared.reference, 'proposals': [period(start, end)],
+            'reason': 'Black Friday', **body(start, end)}
+    answer = api('POST', '/reschedule-requests', 'acme', json=sent)
+    assert answer.status_code == 422 and answer.mimetype == PROBLEM, answer.get_json()
+    assert word in errors_of(answer).get(field, ''), errors_of(answer)
+    if form is not None:
+        shown = _customer_page(api)('/request', form(start, end))
+        assert shown.status_code == 400
+        html = shown.get_data(as_text=True)
+        message = re.search(rf'id="{element}-error">([^<]*)<', html)
+        assert message and word in message.group(1), re.findall(
+            r'class="field-error" id="([^"]+)">([^<]*)<', html)
+    with db(api.app):
+        assert stored() == 1                # the fixture's own request, nothing more
+
+
+@pytest.mark.parametrize('request_id', [str(2 ** 63), str(2 ** 63 - 1), '-1', 'x', '1e3'])
+def test_a_request_id_that_names_nothing_is_404_through_the_api_and_the_page(api, request_id):
+    if request_id.isdigit():
+        answer = api('POST', f'/reschedule-requests/{request_id}/withdraw', 'acme')
+    else:       # no route takes it: the oracle has no path to check it against
+        answer = api.app.test_client().post(f'/api/v1/reschedule-requests/{request_id}/withdraw')
+    assert answer.status_code == 404 and answer.mimetype == PROBLEM
+    assert _customer_page(api)(f'/requests/{request_id}/withdraw', {}).status_code == 404
+    # Another customer's request reads the same as none.
+    other = str(api.globex_request)
+    assert api('POST', f'/reschedule-requests/{other}/withdraw', 'acme').status_code == 404
+    assert _customer_page(api)(f'/requests/{other}/withdraw', {}).status_code == 404
+    with db(api.app):
+        assert RescheduleRequest.get_by_id(api.globex_request).state == 'open'
+
+
+def test_a_row_removed_between_reading_and_the_command_is_never_a_server_error(api,
+                                                                              monkeypatch):
+    # The contact named is found, then removed before the command locks its rows;
+    # the request decided is removed likewise: a field error and a 404, not a 500.
+    from noc.maintenance import answers
+    from noc.models import Contact
+    gone = Contact(id=987654321, customer=api.net['acme'].id, email='gone@acme.example.com')
+    monkeypatch.setattr(answers, 'contact_by_email', lambda customer_id, email: gone)
+    start, end = later(api.shared)
+    answer = ask(api, 'acme', api.shared.reference, [period(start, end)],
+                 contact='gone@acme.example.com')
+    assert answer.status_code == 422 and set(errors_of(answer)) == {'contact'}
+    shown = _customer_page(api)('/request', {'start1': _local(start), 'end1': _local(end),
+                                             'reason': 'r', 'email': 'gone@acme.example.com'})
+    assert shown.status_code == 404
+    acknowledged = _customer_page(api)('/acknowledge', {'email': 'gone@acme.example.com'})
+    assert acknowledged.status_code == 404
+    original = reschedule_commands.decline
+    monkeypatch.setattr(reschedule_commands, 'decline',
+                        lambda request_id, *a, **kw: original(10 ** 15, *a, **kw))
+    declined = api('POST', f'/reschedule-requests/{api.globex_request}/decline', 'engineer',
+                   json={'reason': 'Equipe alocada'})
+    assert declined.status_code == 404 and declined.mimetype == PROBLEM
+    with db(api.app):
+        assert stored() == 1

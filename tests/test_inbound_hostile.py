@@ -8,6 +8,7 @@ import pytest
 from helpers import inbound_fixtures as mail
 from helpers.maintenance_fixtures import build_network, confirmed
 
+from noc.core.limits import MAX_COMMENT
 from noc.inbound import receive as inbound
 from noc.maintenance import answers
 from noc.models import AttendeeAnswer, Contact, InboundMessage, RescheduleRequest, utcnow
@@ -95,6 +96,34 @@ def test_values_too_big_for_the_columns_are_tamed(net, window):
                                          partstat='DECLINED', comment='no\x00way'))
     assert nul.state == 'handled'
     assert '\x00' not in AttendeeAnswer.get().comment
+
+
+def test_a_counter_or_reply_the_commands_refuse_names_the_field_and_waits_for_a_person(
+        net, window):
+    # Nothing cut, nothing half-stored: the message says which field and what is
+    # accepted, and stays in the queue of messages to read.
+    carla = net['contacts']['carla']
+    moved = {**args(window, carla), 'starts_at': window.starts_at + 48 * H,
+             'ends_at': window.ends_at + 48 * H}
+    last = datetime.datetime(9999, 12, 31, 10, tzinfo=datetime.timezone.utc)
+    cases = [
+        (mail.thunderbird_counter(**moved, comment='x' * (MAX_COMMENT + 1)),
+         'counter-refused', ('reason', str(MAX_COMMENT))),
+        (mail.thunderbird_counter(**{**moved, 'starts_at': last, 'ends_at': last + 2 * H}),
+         'counter-refused', ('proposal 1', '9999')),
+        (mail.thunderbird_counter(**{**moved, 'ends_at': moved['starts_at'] - H}),
+         'counter-refused', ('proposal 1',)),
+        (mail.thunderbird_reply(**args(window, carla), dtstamp=utcnow(), partstat='ACCEPTED',
+                                comment='y' * (MAX_COMMENT + 1)),
+         'answer-refused', ('comment', str(MAX_COMMENT))),
+    ]
+    for raw, outcome, words in cases:
+        message = receive(raw)
+        assert (message.state, message.outcome) == ('handled', outcome), message.error
+        assert all(word in message.error for word in words), message.error
+        assert message.reviewed_at is None
+    assert RescheduleRequest.select().count() == 0 and AttendeeAnswer.select().count() == 0
+    assert answers.unacknowledged(window, [net['globex'].id]) == [net['globex'].id]
 
 
 def test_impossible_dates_and_charsets_do_not_stop_the_handler(net, window):

@@ -12,7 +12,7 @@ from conftest import csrf_token, db
 from helpers.maintenance_fixtures import build_network, confirmed
 from itsdangerous import URLSafeSerializer
 
-from noc.maintenance import answers, links, notices, reschedule_commands, windows
+from noc.maintenance import answer_commands, answers, links, notices, reschedule_commands, windows
 from noc.maintenance import reschedules as reschedule
 from noc.models import AuditLog, Contact, MaintenanceWindow, RescheduleRequest, WindowCustomer, utcnow
 
@@ -100,7 +100,7 @@ def test_page_shows_only_the_customers_circuits_in_its_language_and_zone(app):
     # Times in the customer's zone and language (already translated words), and UTC.
     with db(app):
         starts = notices.when(t.window.starts_at, 'America/Sao_Paulo', 'pt_BR')
-    assert starts in body and re.search(r'\b[a-zç]{3}\., \d', starts)
+    assert starts in body and re.search(r'\b[^\W\d_]{3}\., \d', starts)  # any weekday: 'sáb.'
     assert t.window.starts_at.strftime('%Y-%m-%d %H:%M UTC') in body
     assert 'Horários em America/Sao_Paulo.' in body
     assert 'Confirmada' in body and '(CONFIRMED)' in body
@@ -483,6 +483,38 @@ def test_a_cancelled_window_shows_why_and_takes_no_request(app):
     assert response.status_code == 409 and error_of(text(response), 'window-error')
     assert requests_of(app, t.acme) == []
     assert post(t, '/acknowledge', {}, shown=before).status_code == 409
+
+
+def test_a_window_cancelled_while_the_form_was_sent_is_said_as_the_page_says_it(app, monkeypatch):
+    # The NOC cancels between the moment the page's form opens the token and the
+    # moment the command locks the window: the refusal describes the window as the
+    # command found it (cancelled), in the page's own words, not the window as read.
+    t = setup(app)
+    day = local_day(t)
+    shown = page(t, query='?lang=en').get_data(as_text=True)
+
+    def cancelling_first(command):
+        def run(*args, **kwargs):
+            windows.cancel(MaintenanceWindow.get_by_id(t.window.id), 'tester', 'Chuva')
+            return command(*args, **kwargs)
+        return run
+    monkeypatch.setattr(reschedule_commands, 'ask', cancelling_first(reschedule_commands.ask))
+    asked = post(t, '/request', {'start1': f'{day}T22:00', 'end1': f'{day}T23:00',
+                                 'reason': 'r'}, query='?lang=en', shown=shown)
+    assert asked.status_code == 409
+    assert error_of(text(asked), 'window-error') == \
+        'This maintenance was cancelled; there is nothing to move.'
+    assert '(CANCELLED)' in text(asked)
+    with db(app):       # open again, to be cancelled again as the acknowledgement is sent
+        MaintenanceWindow.update(status='CONFIRMED').where(
+            MaintenanceWindow.id == t.window.id).execute()
+    monkeypatch.setattr(answer_commands, 'acknowledge',
+                        cancelling_first(answer_commands.acknowledge))
+    acknowledged = post(t, '/acknowledge', {}, query='?lang=en', shown=shown)
+    assert acknowledged.status_code == 409
+    assert 'There is nothing to acknowledge: this maintenance is cancelled.' in \
+        text(acknowledged)
+    assert requests_of(app, t.acme) == []
 
 
 def test_work_in_progress_is_acknowledged_but_not_moved(app):

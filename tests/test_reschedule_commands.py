@@ -12,9 +12,10 @@ import threading
 import time
 from types import SimpleNamespace
 
+import peewee
 import pytest
 from flask import has_app_context
-from helpers.maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import build_network, confirmed, local
 
 from noc.core.db import database, lock_rows, write_transaction
 from noc.core.errors import NotFound, Refused
@@ -27,6 +28,7 @@ from noc.models import (
     MaintenanceWindow,
     OutboxMessage,
     RescheduleRequest,
+    WindowCustomer,
     utcnow,
 )
 
@@ -149,6 +151,43 @@ def test_a_calendar_counter_keeps_what_the_rules_flag_but_not_nonsense(world):
         reschedule_commands.counter(world.window.id, carla.id, (start, start - H), 'x',
                                     sequence=world.window.sequence)
     assert [p for p, _, _ in refused.value.lines] == [1]
+
+
+def test_a_period_ending_in_the_year_9999_is_refused_even_from_a_calendar(world):
+    # Past the year 9998 the rules' and the calendar's date arithmetic overflows:
+    # such a period makes no sense from any way in, a COUNTER included.
+    last = datetime.datetime(9999, 12, 31, 10, tzinfo=datetime.timezone.utc)
+    with pytest.raises(RescheduleRefused) as asked:
+        ask(world, periods=[(last, last + 2 * H)])
+    with pytest.raises(RescheduleRefused) as countered:
+        reschedule_commands.counter(world.window.id, world.contacts['carla'].id,
+                                    (last, last + 2 * H), '', sequence=world.window.sequence)
+    for refused in (asked, countered):
+        [(position, _, message)] = refused.value.lines
+        assert position == 1 and '9999' in str(message)
+    assert requests_stored() == 0
+
+
+def test_a_nul_in_a_reason_or_comment_is_a_field_error_and_other_controls_are_dropped(world):
+    # PostgreSQL refuses a NUL, and no person types one: refused, never stored or cut;
+    # a stray control character (a pasted bell) is cleaned as every text field is.
+    with pytest.raises(RescheduleRefused) as asked:
+        ask(world, reason='Black\x00Friday')
+    assert set(asked.value.errors) == {'reason'} and 'NUL' in str(asked.value.errors['reason'])
+    carla, window = world.contacts['carla'], world.window
+    with pytest.raises(Refused) as replied:
+        answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence,
+                                     utcnow(), comment='no\x00way')
+    assert set(replied.value.errors) == {'comment'}
+    assert requests_stored() == 0 and AttendeeAnswer.select().count() == 0
+    made = ask(world, reason='Black\x07 Friday')
+    assert RescheduleRequest.get_by_id(made.id).reason == 'Black Friday'
+    with world.app.test_request_context():
+        with pytest.raises(RescheduleRefused) as declined:
+            reschedule_commands.decline(made.id, 'no\x00', 'eng',
+                                        notice_settings=world.app.config['NOC'])
+    assert set(declined.value.errors) == {'reason'}
+    assert RescheduleRequest.get_by_id(made.id).state == 'open'
 
 
 # Withdrawing.
@@ -319,6 +358,71 @@ def test_an_attendee_answer_over_the_limit_is_refused_and_an_older_one_loses(wor
     answer = answers.answer_of(window, carla)
     assert (answer.partstat, len(answer.comment)) == ('ACCEPTED', MAX_COMMENT)
     assert answers.unacknowledged(window, [world.globex.id]) == []         # it accepted
+
+
+def test_an_answer_waits_only_for_its_own_window(world):
+    """A reply waits while its window is locked (a NOC change in progress); a reply
+    about another window does not wait behind it. SQLite has one writer at a time
+    anyway; PostgreSQL locks rows."""
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        pytest.skip('SQLite serialises every writer')
+    with world.app.app_context():
+        other = confirmed(segments='', circuits='JAN-IPT-003', starts_at=local(30, 23),
+                          ends_at=local(31, 3))              # Globex's circuit only
+    carla, window = world.contacts['carla'], world.window
+    locked, release, first_done, second_done = (threading.Event() for _ in range(4))
+
+    def in_thread(work, done=None):
+        def run():
+            database.connect(reuse_if_open=True)
+            try:
+                work()
+            finally:
+                database.close()
+                if done:
+                    done.set()
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def hold_the_window():
+        with write_transaction():
+            lock_rows(MaintenanceWindow.select().where(MaintenanceWindow.id == window.id)).get()
+            locked.set()
+            release.wait(20)
+
+    def reply(window_id):
+        return lambda: answer_commands.record_reply(window_id, carla.id, 'ACCEPTED', 0, utcnow())
+
+    threads = [in_thread(hold_the_window)]
+    assert locked.wait(10)
+    threads.append(in_thread(reply(window.id), first_done))
+    time.sleep(0.5)                         # the first reply now waits on its window
+    threads.append(in_thread(reply(other.id), second_done))
+    try:
+        assert second_done.wait(5), 'a reply about another window waited'
+        assert not first_done.is_set()
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(20)
+    assert first_done.is_set()
+    assert AttendeeAnswer.select().where(AttendeeAnswer.contact == carla.id).count() == 2
+
+
+def test_an_attendee_answer_of_a_customer_the_window_is_not_about_is_not_found(world):
+    # Initech's circuits are not in the window and it was never told: its contact's
+    # calendar answer records nothing, acknowledges nothing, makes it no page link.
+    ivo, window = world.contacts['ivo'], world.window
+    with pytest.raises(NotFound):
+        answer_commands.record_reply(window.id, ivo.id, 'ACCEPTED', window.sequence,
+                                     utcnow())
+    assert AttendeeAnswer.select().count() == 0
+    assert WindowCustomer.select().where(WindowCustomer.customer == world.initech.id).count() == 0
+    # Globex's contact still answers (Globex's circuit is in the window).
+    carla = world.contacts['carla']
+    assert answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence,
+                                        utcnow()) is True
 
 
 def test_links_change_only_for_a_customer_of_the_window(world):

@@ -90,6 +90,8 @@ def test_splitting_and_declining_from_the_page(app, world, as_role):
     missing = engineer.post_form(url + '/decline', {'reason': ''}, page_url=url)
     assert missing.status_code == 400 and 'say why the request is declined' in \
         missing.get_data(as_text=True)
+    nul = engineer.post_form(url + '/decline', {'reason': 'Equipe\x00alocada'}, page_url=url)
+    assert nul.status_code == 400 and 'NUL' in nul.get_data(as_text=True)
     bad = engineer.post_form(url + '/split', {'proposal': 'x'}, page_url=url)
     assert bad.status_code == 400 and 'choose one of the proposed periods' in \
         bad.get_data(as_text=True)

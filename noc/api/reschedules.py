@@ -43,6 +43,8 @@ from noc.models import Customer, MaintenanceWindow, RescheduleProposal, Reschedu
 
 # How the request came; `requested_by` names the token.
 VIA = 'api'
+WINDOW_HINT = 'the reference (MW-2026-00042) or id of a maintenance window of yours'
+CONTACT_HINT = 'the e-mail address of one of your registered contacts'
 PROVIDERS_ONLY = ('only a provider token asks for or withdraws a request (customers ask; '
                   'the NOC decides)')
 
@@ -138,8 +140,7 @@ def _submission(body, customer):
     errors = {}
     window = visible_window(body.get('window'), customer.id)
     if window is None:
-        errors['window'] = ('the reference (MW-2026-00042) or id of a maintenance window '
-                            'of yours')
+        errors['window'] = WINDOW_HINT
     periods = read_periods(body.get('proposals'), errors)
     reason = read_reason(body.get('reason'), errors)
     contact = read_contact(body.get('contact'), customer, errors)
@@ -147,9 +148,11 @@ def _submission(body, customer):
         try:
             commands.check_ask(window.id, customer.id, [(s, e) for _, s, e in periods],
                                reason, settings=current_app.config['NOC']['maintenance'])
+        except NotFound:                # removed since it was read
+            errors['window'] = WINDOW_HINT
         except reschedule.RescheduleRefused as exc:
             if exc.kind == 'conflict':
-                raise _refused(exc, 'this maintenance can no longer be moved') from None
+                raise _ask_refused(exc, window) from None
             found = _field_errors(exc, periods)
             if not periods:
                 found.pop('proposals', None)    # the list's own error says what is wrong
@@ -163,6 +166,17 @@ def _refused(exc, detail, periods=()):
     """A refusal of the command as a problem: 409 when the row's state forbids it."""
     return ApiProblem(409 if exc.kind == 'conflict' else 422, detail,
                       field_errors(_field_errors(exc, periods)))
+
+
+def _ask_refused(exc, window, periods=()):
+    """A refused request as a problem; a window that can no longer move says its
+    status and which windows can (as the window was when the command refused)."""
+    window = MaintenanceWindow.get_or_none(MaintenanceWindow.id == window.id) or window
+    if exc.kind == 'conflict' and not reschedule.open_for_requests(window):
+        return ApiProblem(409, 'this maintenance can no longer be moved', field_errors(
+            {'window': f'{window.reference} is {window.status}; only a confirmed window '
+                       'that has not started can be moved'}))
+    return _refused(exc, 'the request was not stored', periods)
 
 
 @bp.route('/reschedule-requests', methods=['POST'])
@@ -179,7 +193,11 @@ def submit_reschedule_request():
                                 VIA, settings=current_app.config['NOC']['maintenance'],
                                 contact_id=contact.id if contact else None, requester=_actor())
         except reschedule.RescheduleRefused as exc:
-            raise _refused(exc, 'the request was not stored', periods) from None
+            raise _ask_refused(exc, window, periods) from None
+        except NotFound as exc:         # removed since it was read: as if never named
+            raise ApiProblem(422, 'the request was not stored', field_errors(
+                {'contact': CONTACT_HINT} if exc.what == 'contact' else {'window': WINDOW_HINT})
+            ) from None
     made = localised(work)
     return (one_json(_one(made.id)), 201,
             {'Location': url_for('api.get_reschedule_request', request_id=made.id)})
@@ -251,6 +269,8 @@ def _decide(request_id, decision):
         run, acknowledged = decision(found, body)
         try:
             run()
+        except NotFound:                # removed since it was read
+            raise ApiProblem(404, f'no reschedule request {request_id}') from None
         except reschedule.RescheduleRefused as exc:
             raise _decision_refused(exc, set(acknowledged)) from None
     localised(work)

@@ -10,9 +10,10 @@ outbox rows; a refusal is one AnswerRefused.
 """
 from flask_babel import lazy_gettext as _l
 
-from noc.core.db import lock_rows, serialize, write_transaction
+from noc.core.db import lock_rows, write_transaction
 from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_COMMENT, MAX_ID
+from noc.core.text import clean_text
 from noc.maintenance import answers, links
 from noc.models import AttendeeAnswer, Contact, Customer, MaintenanceWindow, WindowCustomer, utcnow
 
@@ -39,6 +40,13 @@ def _find(model, row_id, what, lock=False):
     if row is None:
         raise NotFound(what)
     return row
+
+
+def _about(window, customer_id):
+    """Whether the window is about the customer: its circuits are in it now, or it
+    was told about it (then removed)."""
+    return customer_id in answers.customers_of(window) or WindowCustomer.select().where(
+        (WindowCustomer.window == window.id) & (WindowCustomer.customer == customer_id)).exists()
 
 
 def _locked_state(window, customer_id):
@@ -92,8 +100,10 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
     the answer on record is newer (RFC 5546 §2.1.5). An acceptance of the window's
     current times acknowledges it for the attendee's customer."""
     now = now or utcnow()
-    comment = (comment or '').replace('\r\n', '\n').strip()
     errors = {}
+    if '\x00' in (comment or ''):
+        errors['comment'] = _l('contains a NUL character; send plain text')
+    comment = clean_text(comment).replace('\r\n', '\n')
     if partstat not in ANSWERS:
         errors['partstat'] = _l('one of %(values)s', values=', '.join(ANSWERS))
     if len(comment) > MAX_COMMENT:
@@ -102,9 +112,12 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
     if errors:
         raise AnswerRefused(errors)
     with write_transaction():
-        serialize('attendee_answer')    # two replies of one contact at once: the newer wins
+        # The window's lock makes two replies about it take turns (the newer wins),
+        # and only them: a reply about another window does not wait behind these.
         window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
         contact = _find(Contact, contact_id, 'contact')
+        if not _about(window, contact.customer_id):
+            raise NotFound('contact')       # never an answer, or a link row, for a stranger
         answer = answers.answer_of(window, contact)
         if not answers.newer(answer, sequence, stamp):
             return False

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from noc.core.db import lock_rows, write_transaction
 from noc.core.errors import NotFound
 from noc.core.limits import MAX_COMMENT, MAX_ID, MAX_REASON
+from noc.core.text import clean_text
 from noc.maintenance import outcomes, windows
 from noc.maintenance.reschedules import (
     RescheduleRefused,
@@ -49,9 +50,13 @@ def _locked(model, row_id, what, where=None, lock=True):
 
 
 def _reason(value, limit, required=None):
-    """(the reason as stored: one newline style, trimmed; its error or None). Missing
-    is an error when `required` (the message); longer than `limit` always: never cut."""
-    text = (value or '').replace('\r\n', '\n').strip()
+    """(the reason as stored: one newline style, trimmed, no control characters; its
+    error or None). Missing is an error when `required` (the message); longer than
+    `limit` always: never cut. A NUL is refused, not dropped: no person types one,
+    and PostgreSQL would refuse the row."""
+    if '\x00' in (value or ''):
+        return '', _l('The reason contains a NUL character; send it as plain text.')
+    text = clean_text(value).replace('\r\n', '\n')
     if not text and required:
         return text, required
     if len(text) > limit:

@@ -20,6 +20,9 @@ from noc.models import Circuit, MaintenanceWindow, RescheduleProposal, Reschedul
 
 # A window customers can still ask to move: published and not started.
 MOVABLE = ('CONFIRMED',)
+# Periods end before this year: past it the calendar's and the rules' date
+# arithmetic (a day's margin, a zone's offset) leaves what Python can represent.
+LAST_YEAR = 9998
 
 
 class RescheduleRefused(Refused):
@@ -54,6 +57,8 @@ def open_for_requests(window):
 def _period_error(start, end, window, now, max_hours):
     if end <= start:
         return _l('the end must be after the start')
+    if end.year > LAST_YEAR:
+        return _l('the period must end before the year %(year)d', year=LAST_YEAR + 1)
     if max_hours is None:           # a calendar's proposal: only what makes no sense
         return None
     if start <= now:
@@ -71,7 +76,8 @@ def check_periods(periods, window, now, max_hours):
 
     `max_hours` (the maintenance setting max_duration_hours) None: a calendar
     COUNTER, which the customer cannot correct, keeps what the rules will flag
-    anyway and is refused only what makes no sense (no period, end before start).
+    anyway and is refused only what makes no sense (no period, end before start,
+    an end in the year 9999).
     """
     errors = {}
     if not periods:

@@ -18,6 +18,7 @@ from noc.maintenance import answer_commands, answers, windows
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.input import parse_local_time
+from noc.models import MaintenanceWindow
 from noc.web.public_page import (
     ROWS,
     bp,
@@ -63,8 +64,12 @@ def acknowledge(token):
             recorded = answer_commands.acknowledge(
                 window.id, customer.id, seen_sequence=_seen_sequence(),
                 contact_id=contact.id if contact else None, via='page')
+        except NotFound:            # the contact was removed since it was read
+            abort(404)
         except answer_commands.AnswerRefused as exc:
-            # Why it cannot be acknowledged is said as the page says it when shown.
+            # Why it cannot be acknowledged is said as the page says it when shown,
+            # of the window as the command found it (it may have changed since it was read).
+            window = MaintenanceWindow.get_by_id(window.id)
             problem = cannot_acknowledge(window, customer) or exc.errors['acknowledge']
             return render(token, window, customer, row, language,
                           errors={'acknowledge': problem}, status=409)
@@ -135,8 +140,9 @@ def ask(token):
     window, customer, row, language = open_token(token)
     with force_locale(language):
         periods, errors, form = _read_periods(request.form, zone_of(customer))
-        reason = clean_text(request.form.get('reason'))
-        form.update(reason=reason, email=clean_text(request.form.get('email'))[:MAX_EMAIL])
+        reason = request.form.get('reason', '')     # the command cleans it, or refuses a NUL
+        form.update(reason=clean_text(reason),
+                    email=clean_text(request.form.get('email'))[:MAX_EMAIL])
         contact = _contact(customer, request.form.get('email'))
         replaces = any(r.state == 'open' for r in reschedule.of_customer(window, customer.id))
         try:
@@ -146,10 +152,14 @@ def ask(token):
             commands.ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason, 'page',
                          settings=current_app.config['NOC']['maintenance'],
                          contact_id=contact.id if contact else None, requester='page')
+        except NotFound:            # the contact was removed since it was read
+            abort(404)
         except reschedule.RescheduleRefused as exc:
             errors = _form_errors(exc, periods)
             if exc.kind == 'conflict':
-                # Said as the page says it when shown.
+                # Said as the page says it when shown, of the window as the command
+                # found it (it may have changed since it was read).
+                window = MaintenanceWindow.get_by_id(window.id)
                 circuits = windows.by_customer(window).get(customer.id, [])
                 errors = {'window': cannot_request(window, circuits) or errors['window']}
             return render(token, window, customer, row, language, form, errors,

@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from noc.core.errors import NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
-from noc.core.text import clean_text
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.models import RescheduleRequest
@@ -107,7 +106,7 @@ def split(request_id):
 @bp.route('/<int:request_id>/decline', methods=['POST'])
 @require('engineer')
 def decline(request_id):
-    reason = clean_text(request.form.get('reason'))
+    reason = request.form.get('reason', '')         # the command cleans it, or refuses a NUL
     return _decide(request_id, lambda request_id, user: commands.decline(
         request_id, reason, user, notice_settings=current_app.config['NOC']))
 
