@@ -81,7 +81,8 @@ def create(values, actor, now=None, secret=None):
                                 prefix=secret[:SHOWN_PREFIX], secret_hash=_hash(secret),
                                 created_at=now, created_by=audit.actor_name(actor),
                                 expires_at=expires_at)
-        audit.record(actor, 'create', 'api_token', token.id, token.prefix, after=_public(token))
+        audit.record(actor, audit.Action.CREATE, audit.Entity.API_TOKEN, token.id, token.prefix,
+                     after=_public(token))
     return token, secret
 
 
@@ -94,7 +95,7 @@ def revoke(token_id, actor, now=None):
             return token
         token.revoked_at, token.revoked_by = now, audit.actor_name(actor)
         token.save()
-        audit.record(actor, 'revoke', 'api_token', token.id, token.prefix,
+        audit.record(actor, audit.Action.REVOKE, audit.Entity.API_TOKEN, token.id, token.prefix,
                      before=_public(token), after={**_public(token), 'revoked': True})
     return token
 

@@ -73,7 +73,8 @@ def create_user(values, actor):
             time_zone=values.get('time_zone', 'America/Sao_Paulo'),
             password_hash=generate_password_hash(values['password']),
             session_token=secrets.token_hex(16))
-        audit.record(actor, 'created', 'users', user.id, user.username, after=_public(user))
+        audit.record(actor, audit.Action.CREATE, audit.Entity.USER, user.id, user.username,
+                     after=_public(user))
     return user
 
 
@@ -104,7 +105,7 @@ def update_user(user, values, actor):
             changed.append('password')
             after['password'] = before['password'] = '(hidden)'
         if changed:
-            audit.record(actor, 'updated', 'users', user.id, user.username,
+            audit.record(actor, audit.Action.UPDATE, audit.Entity.USER, user.id, user.username,
                          before={k: before.get(k) for k in changed},
                          after={k: after.get(k) for k in changed})
     return user
@@ -156,5 +157,5 @@ def _count_failure(user, now, attempts, minutes):
         if failures >= attempts:
             User.update(failed_logins=0, locked_until=now + datetime.timedelta(minutes=minutes)) \
                 .where(User.id == user.id).execute()
-            audit.record('security', 'locked', 'users', user.id, user.username,
+            audit.record('security', audit.Action.LOCK, audit.Entity.USER, user.id, user.username,
                          after={'failed_logins': failures, 'locked_minutes': minutes})

@@ -127,7 +127,8 @@ def _write_columns(entity, obj, values, actor):
         group = values['redundancy_group']
         if group.id is None:
             group.save()
-            audit.record(actor, 'created', 'redundancy_groups', group.id, group.name,
+            audit.record(actor, audit.Action.CREATE, audit.Entity.REDUNDANCY_GROUP, group.id,
+                         group.name,
                          after={'name': group.name})
 
 
@@ -158,13 +159,14 @@ def save(entity, values, actor, obj=None):
     if before == after:
         return obj, 'unchanged'
     action = 'created' if obj is None else 'updated'
+    audited = audit.Action.CREATE if obj is None else audit.Action.UPDATE
     with database.atomic():
         obj = obj if obj is not None else entity.model()
         _write_columns(entity, obj, values, actor)
         obj.save()
         _write_children(entity, obj, values)
         changed = audit.changed_fields(before, after)
-        audit.record(actor, action, entity.name, obj.id, entity.key_of(values),
+        audit.record(actor, audited, entity.audit_entity, obj.id, entity.key_of(values),
                      before={k: before[k] for k in changed} if before else None,
                      after={k: after[k] for k in changed} if before else after)
     return obj, action
@@ -225,7 +227,8 @@ def _audit_cascade(entity, obj, actor):
     contacts = ENTITIES['contacts']
     for contact in contacts.query().where(Contact.customer == obj):
         values = contacts.read(contact)
-        audit.record(actor, 'deleted', 'contacts', contact.id, contacts.key_of(values),
+        audit.record(actor, audit.Action.DELETE, audit.Entity.CONTACT, contact.id,
+                     contacts.key_of(values),
                      before=contacts.formatted(values))
 
 
@@ -238,7 +241,7 @@ def delete(entity, obj, actor):
     try:
         with database.atomic():
             _audit_cascade(entity, obj, actor)
-            audit.record(actor, 'deleted', entity.name, obj.id,
+            audit.record(actor, audit.Action.DELETE, entity.audit_entity, obj.id,
                          entity.key_of(entity.read(obj)), before=before)
             obj.delete_instance()
     except pw.IntegrityError:

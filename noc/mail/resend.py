@@ -58,7 +58,8 @@ def _requeue(message, actor, now):
     before = {'state': message.state, 'attempts': message.attempts,
               'next_attempt_at': message.next_attempt_at, 'last_error': message.last_error}
     outbox.requeue(message, now)
-    audit.record(actor, 'resend', 'outbox_message', message.id, message.subject[:200],
+    audit.record(actor, audit.Action.RESEND, audit.Entity.OUTBOX_MESSAGE, message.id,
+                 message.subject[:200],
                  before, {'state': 'queued', 'next_attempt_at': now})
     return OutboxMessage.get_by_id(message.id)
 
@@ -90,7 +91,8 @@ def _copy(message, actor, now):
                          else name) for name in COPIED}
     row.update(message_id=msgid, raw=raw, ics=ics, next_attempt_at=now, created_at=now)
     outbox.enqueue_many([row])
-    audit.record(actor, 'resend', 'outbox_message', message.id, message.subject[:200],
+    audit.record(actor, audit.Action.RESEND, audit.Entity.OUTBOX_MESSAGE, message.id,
+                 message.subject[:200],
                  {'state': message.state, 'message_id': message.message_id},
                  {'resent_as': row['id'], 'message_id': msgid})
     return OutboxMessage.get_by_id(row['id'])

@@ -77,9 +77,13 @@ def _day(text, end=False):
     return moment.astimezone(datetime.timezone.utc)
 
 
+_INVENTORY_BY_AUDIT = {e.audit_entity: e for e in ENTITIES.values()}
+
+
 def _labelled(entity, state):
     """Field names of a stored state as the reader's labels."""
-    fields = {fl.name: fl.label for fl in ENTITIES[entity].fields} if entity in ENTITIES else {}
+    kind = _INVENTORY_BY_AUDIT.get(entity)
+    fields = {fl.name: fl.label for fl in kind.fields} if kind else {}
     return [(fields.get(name, name), value) for name, value in state.items()]
 
 
@@ -92,9 +96,9 @@ def audit_log():
     if args['user']:
         query = query.where(AuditLog.username == args['user'])
     if args['entity']:
-        query = query.where(AuditLog.entity == args['entity'])
+        query = query.where(AuditLog.entity == audit.current_entity(args['entity']))
     if args['action']:
-        query = query.where(AuditLog.action == args['action'])
+        query = query.where(AuditLog.action == audit.current_action(args['action']))
     if args['key']:
         query = query.where(AuditLog.entity_key.contains(args['key']))
     if args['id'].isdigit() and int(args['id']) < 2 ** 63:

@@ -110,7 +110,8 @@ def review(message_id):
         # Only these columns: the handler may be writing the others right now.
         InboundMessage.update(reviewed_at=utcnow(), reviewed_by=user.username).where(
             InboundMessage.id == message.id).execute()
-        audit.record(user, 'review', 'inbound_message', message.id, message.subject[:200])
+        audit.record(user, audit.Action.REVIEW, audit.Entity.INBOUND_MESSAGE, message.id,
+                     message.subject[:200])
     flash(_('Marked as read.'), 'info')
     target = request.form.get('next') or ''
     if not target.startswith('/') or target.startswith('//'):
