@@ -7,7 +7,7 @@ from routing_fixtures import build_isps
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
-from noc.api.inventory import violations
+from noc.api.json_schema import violations
 from noc.models import (
     AuditLog,
     Circuit,

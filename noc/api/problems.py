@@ -41,3 +41,16 @@ def response(status, detail, errors=None, headers=None):
     for name, value in (headers or {}).items():
         result.headers[name] = value
     return result
+
+
+# A command's kind of refusal as the answer's status.
+REFUSED_STATUS = {'invalid': 422, 'conflict': 409, 'not-found': 404}
+
+
+def refused(exc, detail=None):
+    """A command's Refused (noc.core.errors) as the ApiProblem an endpoint raises:
+    its errors by field, its line errors as fields named 'line N'."""
+    errors = field_errors(exc.errors) + [
+        {'field': f'line {line}' + (f' {column}' if column else ''), 'message': str(text)}
+        for line, column, text in exc.lines]
+    return ApiProblem(REFUSED_STATUS.get(exc.kind, 422), detail or str(exc), errors)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.i18n import valid_time_zone
 from noc.core.text import clean_text
+from noc.models import ChangeFreeze
 
 EMAIL_RE = re.compile(r'^[^@\s<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
                       r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$')
@@ -245,7 +246,12 @@ def freeze_list(name, label, **kw):
             if end < start:
                 raise Invalid(_l('period "%(value)s" ends before it starts',
                                  value=part.strip()))
-            periods.append((start, end, (bits[2] if len(bits) > 2 else '').strip()[:200]))
+            reason = (bits[2] if len(bits) > 2 else '').strip()
+            width = ChangeFreeze.reason.max_length
+            if len(reason) > width:         # refused, not cut to the column's width
+                raise Invalid(_l('is too long (%(length)d characters; at most %(max)d)',
+                                 length=len(reason), max=width))
+            periods.append((start, end, reason))
         return sorted(periods)
     return Field(name, label, widget='textarea', parse_value=parse, max_length=5000,
                  show=lambda v: '; '.join(f'{s} {e} {r}'.strip() for s, e, r in v or []),

@@ -1,26 +1,28 @@
-"""Create, change and delete inventory rows: the one way every caller goes.
+"""The rules of inventory rows: parse a row's values with the entity's fields,
+check what spans fields, write the row with its audit entry, delete it.
 
-Forms, CSV import and the CLI hand text in; this module parses it with the
-entity's fields, applies the rules that span fields, writes the row and its
-audit entry in one transaction, and answers with errors per field.
+Callers outside the domain go through inventory.commands, which finds and
+locks the row and holds the transaction; CSV import and the demo loader
+call this module inside theirs.
 """
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from noc.core.db import database
+from noc.core.errors import Refused
 from noc.core.text import search_key
 from noc.inventory.entities import ENTITIES
 from noc.inventory.fields import Invalid
 from noc.models import ChangeFreeze, Circuit, CircuitSegment, Contact, Customer, CustomerAsn, Segment, audit
 
 
-class RowInvalid(Exception):
-    """The row was refused; `errors` maps field name to message."""
+class RowRefused(Refused):
+    """The row was refused; `errors` maps field name to message. Nothing was
+    stored. kind 'conflict': other rows still use it, or another writer won."""
 
-    def __init__(self, errors):
-        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
-        self.errors = errors
+
+RowInvalid = RowRefused     # the demo loader's name for it
 
 
 def parse(entity, raw, obj=None):
@@ -39,7 +41,7 @@ def parse(entity, raw, obj=None):
             errors[entity.key[-1]] = str(_l('"%(value)s" is already used by another record',
                                             value=entity.key_of(values)))
     if errors:
-        raise RowInvalid(errors)
+        raise RowRefused(errors)
     return values
 
 
@@ -180,7 +182,7 @@ def save_text(entity, raw, actor, obj=None):
     """
     values = parse(entity, raw, obj)
     if obj is None and entity.find(values) is not None:
-        raise RowInvalid({entity.key[-1]: str(_l('"%(value)s" already exists',
+        raise RowRefused({entity.key[-1]: str(_l('"%(value)s" already exists',
                                                  value=entity.key_of(values)))})
     return save(entity, values, actor, obj)
 
@@ -236,7 +238,7 @@ def delete(entity, obj, actor):
     """Delete the row, or raise RowInvalid saying what still uses it."""
     blockers = _blockers(entity, obj)
     if blockers:
-        raise RowInvalid({entity.key[0]: '; '.join(blockers)})
+        raise RowRefused({entity.key[0]: '; '.join(blockers)}, kind='conflict')
     before = entity.formatted(entity.read(obj))
     try:
         with database.atomic():
@@ -245,4 +247,5 @@ def delete(entity, obj, actor):
                          entity.key_of(entity.read(obj)), before=before)
             obj.delete_instance()
     except pw.IntegrityError:
-        raise RowInvalid({entity.key[0]: str(_l('still used by other records'))}) from None
+        raise RowRefused({entity.key[0]: str(_l('still used by other records'))},
+                         kind='conflict') from None
