@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from noc.core.db import database
+from noc.core.errors import Refused
 from noc.core.i18n import valid_time_zone
+from noc.core.limits import MAX_EMAIL
 from noc.core.text import clean_text
 from noc.models import User, audit, utcnow
 
@@ -18,10 +20,11 @@ USERNAME_RE = re.compile(r'^[a-z0-9][a-z0-9._-]{1,63}$')
 _DUMMY_HASH = generate_password_hash('janela-timing-equaliser')
 
 
-class UserInvalid(Exception):
-    def __init__(self, errors):
-        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
-        self.errors = errors
+class UserRefused(Refused):
+    """The user was not stored; `errors` by field."""
+
+
+UserInvalid = UserRefused       # the name the test suite's helpers catch
 
 
 def _public(user):
@@ -30,14 +33,28 @@ def _public(user):
             'active': user.active}
 
 
-LIMITS = {'full_name': 200, 'email': 254}
+# Free text as wide as its column: longer is refused, naming the field, never cut
+# (role, language and zone are checked against what they may be).
+LIMITS = {'username': User.username.max_length, 'full_name': User.full_name.max_length,
+          'email': MAX_EMAIL}
+
+
+def _too_long(values):
+    errors = {}
+    for name, limit in LIMITS.items():
+        if isinstance(values.get(name), str) and len(values[name]) > limit:
+            errors[name] = str(_l('is too long (%(length)d characters; at most %(max)d)',
+                                  length=len(values[name]), max=limit))
+    return errors
 
 
 def _check(values, user=None):
     for name, value in values.items():
         if isinstance(value, str) and name != 'password':
-            values[name] = clean_text(value)[:LIMITS.get(name, 64)]
-    errors = {}
+            values[name] = clean_text(value)
+    errors = _too_long(values)
+    if errors:
+        raise UserRefused(errors)
     if 'username' in values:
         username = values['username'].strip().lower()
         if not USERNAME_RE.match(username):
@@ -57,13 +74,13 @@ def _check(values, user=None):
     if values.get('password') is not None and len(values['password']) < MIN_PASSWORD:
         errors['password'] = str(_l('must have at least %(min)d characters', min=MIN_PASSWORD))
     if errors:
-        raise UserInvalid(errors)
+        raise UserRefused(errors)
 
 
 def create_user(values, actor):
     values = dict(values)
     if not values.get('password'):
-        raise UserInvalid({'password': str(_l('is required'))})
+        raise UserRefused({'password': str(_l('is required'))})
     _check(values)
     with database.atomic():
         user = User.create(
@@ -86,7 +103,7 @@ def update_user(user, values, actor):
             (values.get('role', user.role) != 'admin' and user.role == 'admin'
              or values.get('active') is False):
         # Someone must stay able to manage users: no admin locks themselves out.
-        raise UserInvalid({'role': str(_l('You cannot remove your own administrator '
+        raise UserRefused({'role': str(_l('You cannot remove your own administrator '
                                           'role or account.'))})
     before = _public(user)
     with database.atomic():

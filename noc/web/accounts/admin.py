@@ -7,8 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from noc.accounts import users
+from noc.accounts import commands
+from noc.accounts.users import UserRefused
+from noc.core.errors import NotFound
 from noc.core.i18n import LANGUAGES, common_time_zones
+from noc.core.limits import MAX_ID
 from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.inventory.entities import ENTITIES
@@ -41,8 +44,9 @@ def _user_values(form, creating):
 @bp.route('/users/<int:user_id>', methods=['GET', 'POST'])
 @require('admin')
 def user_edit(user_id=None):
-    user = User.get_or_none(User.id == user_id) if user_id and user_id < 2 ** 63 else None
-    if user_id and user is None:
+    try:
+        user = commands.find_user(user_id) if user_id else None
+    except NotFound:
         abort(404)
     form, errors = CsrfForm(), {}
     values = {'username': '', 'full_name': '', 'email': '', 'role': 'viewer',
@@ -53,12 +57,14 @@ def user_edit(user_id=None):
         values = _user_values(request.form, user is None)
         try:
             if user is None:
-                user = users.create_user(values, current_user._get_current_object())
+                user = commands.create_user(values, current_user._get_current_object())
             else:
-                users.update_user(user, values, current_user._get_current_object())
+                commands.update_user(user.id, values, current_user._get_current_object())
             flash(_('Saved.'), 'info')
             return redirect(url_for('.user_list'))
-        except users.UserInvalid as exc:
+        except NotFound:
+            abort(404)
+        except UserRefused as exc:
             errors = exc.errors
     return render_template('admin/user_form.html', user=user, values=values, errors=errors,
                            form=form, roles=User.ROLES, languages=LANGUAGES,
@@ -101,7 +107,7 @@ def audit_log():
         query = query.where(AuditLog.action == audit.current_action(args['action']))
     if args['key']:
         query = query.where(AuditLog.entity_key.contains(args['key']))
-    if args['id'].isdigit() and int(args['id']) < 2 ** 63:
+    if args['id'].isdigit() and int(args['id']) <= MAX_ID:
         query = query.where(AuditLog.entity_id == int(args['id']))
     if _day(args['since']):
         query = query.where(AuditLog.at >= _day(args['since']))
