@@ -141,3 +141,35 @@ def test_an_upload_larger_than_max_upload_is_refused_by_field(bare):  # noqa: F8
     assert list(refused.value.errors) == ['file'] and 'too large' in refused.value.errors['file']
     assert commands.import_upload(SITES, 'code,name,kind,city,state\nA-1,A,pop,C,RS\n',
                                   ACTOR).committed
+
+
+def test_typed_values_are_taken_as_they_are_with_the_same_rules(bare):  # noqa: F811
+    """What the API sends: numbers, lists and periods as objects, never turned into text."""
+    customer, _ = commands.create(CUSTOMERS, {
+        'account_id': 'C-1', 'name': 'Provedor', 'asns': [64501, 64500],
+        'freezes': [{'starts_on': '2026-12-20', 'ends_on': '2027-01-05', 'reason': 'Festas'}]},
+        ACTOR)
+    values = CUSTOMERS.read(customer)
+    assert values['asns'] == [64500, 64501]
+    assert [(str(s), str(e), r) for s, e, r in values['freezes']] == \
+        [('2026-12-20', '2027-01-05', 'Festas')]
+    site, _ = commands.create(SITES, SITE, ACTOR)
+    circuit, _ = commands.create(CIRCUITS, {
+        'circuit_id': 'J-1', 'customer': 'C-1', 'service': 'ip-transit', 'a_site': 'POA-01',
+        'bandwidth_mbps': 10000, 'bgp_asn': 64500, 'segments': []}, ACTOR)
+    assert (circuit.bandwidth_mbps, circuit.bgp_asn) == (10000, 64500)
+    for changes, field in (({'bandwidth_mbps': 0}, 'bandwidth_mbps'),
+                           ({'bandwidth_mbps': True}, 'bandwidth_mbps'),
+                           ({'bgp_asn': 2 ** 32}, 'bgp_asn'),
+                           ({'segments': ['NOPE']}, 'segments')):
+        with pytest.raises(RowRefused) as refused:
+            commands.update(CIRCUITS, circuit.id, changes, ACTOR)
+        assert list(refused.value.errors) == [field], changes
+    with pytest.raises(RowRefused) as refused:
+        commands.update(CUSTOMERS, customer.id, {'asns': [64500, 64500]}, ACTOR)
+    assert refused.value.errors == {'asns': 'lists an AS number twice'}
+    with pytest.raises(RowRefused) as refused:
+        commands.update(CUSTOMERS, customer.id, {'freezes': [
+            {'starts_on': '2027-01-05', 'ends_on': '2026-12-20'}]}, ACTOR)
+    assert 'ends before it starts' in refused.value.errors['freezes']
+    assert CUSTOMERS.read(Customer.get_by_id(customer.id))['asns'] == [64500, 64501]

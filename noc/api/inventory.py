@@ -100,7 +100,8 @@ def _body(kind, creating):
     if found:
         raise ApiProblem(422, f'the {kind.label} was not stored; nothing was',
                          field_errors(found))
-    return {name: kind.props[name].text(_plain(value)) for name, value in body.items()}
+    # Typed values straight to the command: no round trip through a form's text.
+    return {name: _plain(value) for name, value in body.items()}
 
 
 def _plain(value):

@@ -42,15 +42,6 @@ FREEZE = {'type': 'object', 'required': ['starts_on', 'ends_on'],
                          'reason': text(200, REASON, 'text without ";" or line breaks')}}
 
 
-def _joined(separator, value):
-    return separator.join(str(v) for v in value)
-
-
-def _freezes_text(value):
-    return '; '.join(f'{z["starts_on"]} {z["ends_on"]} {z.get("reason", "")}'.strip()
-                     for z in value)
-
-
 def _time(value):
     return value.isoformat() if value else None
 
@@ -108,14 +99,9 @@ def segment_json(obj, v):
 
 @dataclass
 class Prop:
+    """A field a body may hold: its schema. The value goes to the command as the
+    JSON has it (numbers, lists, periods as objects): the fields take typed values."""
     schema: dict
-    to_text: Callable = None     # JSON value -> the text a form would send
-
-    def text(self, value):
-        if value is None:
-            return ''
-        return self.to_text(value) if self.to_text else \
-            value if isinstance(value, (str, list)) else str(value)
 
 
 @dataclass
@@ -177,9 +163,9 @@ CUSTOMERS = Kind(
     name='customers', label='customer', schema='Customer',
     props={'account_id': Prop(ACCOUNT), 'name': Prop(text(200)),
            'kind': Prop(enum(KIND_CHOICES)),
-           'asns': Prop(array(ASN, 150, unique=True), lambda v: _joined(' ', v)),
+           'asns': Prop(array(ASN, 150, unique=True)),
            'notice_language': Prop(enum(LANGUAGE_CHOICES)), 'time_zone': Prop(TIME_ZONE),
-           'freezes': Prop(array(FREEZE, 20), _freezes_text),
+           'freezes': Prop(array(FREEZE, 20)),
            'notes': Prop(text(5000, pattern=None))},
     required=('account_id', 'name'), to_json=customer_json,
     output={'account_id': STRING, 'name': STRING, 'kind': enum(KIND_CHOICES),
@@ -229,8 +215,7 @@ CIRCUITS = Kind(
            'status': Prop(enum(STATUS_CHOICES)),
            'a_site': Prop(code(32, 'a site code')),
            'z_site': Prop(code(32, 'a site code', nullable=True)),
-           'segments': Prop(array(code(48, 'a segment code'), 100),
-                            lambda v: _joined(';', v)),
+           'segments': Prop(array(code(48, 'a segment code'), 100)),
            'redundancy_group': Prop(code(64, 'a group name: letters, digits and . _ / -',
                                          nullable=True)),
            'bgp_asn': Prop(integer(1, 4294967295, nullable=True)),
@@ -280,8 +265,7 @@ SEGMENTS = Kind(
            'a_site': Prop(code(32, 'a site code', nullable=True)),
            'z_site': Prop(code(32, 'a site code', nullable=True)),
            'parent': Prop(code(48, 'the code of a ring', nullable=True)),
-           'length_km': Prop({'type': ['number', 'null'], 'minimum': 0, 'maximum': 99999},
-                             lambda v: format(v, 'f')),
+           'length_km': Prop({'type': ['number', 'null'], 'minimum': 0, 'maximum': 99999}),
            'description': Prop(text(5000, pattern=None))},
     required=('code', 'name'), to_json=segment_json,
     output={'code': STRING, 'name': STRING, 'kind': enum(SEGMENT_KIND_CHOICES),
