@@ -92,3 +92,15 @@ def test_token_refusals_name_their_fields(bare):  # noqa: F811
         commands.create_token({'name': 'x', 'kind': 'provider', 'customer': 'NOPE'}, 'admin')
     assert list(refused.value.errors) == ['customer']
     assert ApiToken.select().count() == 0
+
+
+def test_lockout_takes_its_settings_and_clock_as_values(bare, cheap_hash):  # noqa: F811
+    _user()
+    now = utcnow()
+    for _ in range(3):
+        assert users.authenticate('maria', 'wrong', lockout_attempts=3, lockout_minutes=5,
+                                  now=now) is None
+    assert _audit('user')[-1] == ('lock', 'maria', 'security')
+    assert users.authenticate('maria', PASSWORD, 3, 5, now=now) is None
+    later = now + datetime.timedelta(minutes=6)
+    assert users.authenticate('maria', PASSWORD, 3, 5, now=later).last_login_at == later

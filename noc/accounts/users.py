@@ -128,7 +128,7 @@ def update_user(user, values, actor):
     return user
 
 
-def authenticate(username, password, lockout_attempts=10, lockout_minutes=15):
+def authenticate(username, password, lockout_attempts=10, lockout_minutes=15, now=None):
     """The active user with these credentials, or None.
 
     After `lockout_attempts` failures in a row the account refuses even the
@@ -139,7 +139,7 @@ def authenticate(username, password, lockout_attempts=10, lockout_minutes=15):
     if user is None:
         check_password_hash(_DUMMY_HASH, password or '')
         return None
-    now = utcnow()
+    now = now or utcnow()
     good = check_password_hash(user.password_hash, password or '')
     if user.locked_until is not None and user.locked_until > now:
         return None
