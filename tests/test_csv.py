@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from command_fixtures import bare  # noqa: F401  (a fixture)
 
 from noc.core.db import database
 from noc.inventory import csvio
@@ -75,12 +76,11 @@ SAMPLE_COUNTS = {'sites': 3, 'segments': 4, 'customers': 3, 'contacts': 3, 'circ
 
 
 @pytest.fixture
-def ctx(app):
-    """conftest's ctx, with messages in English (what the assertions quote)."""
-    with app.test_request_context(headers={'Accept-Language': 'en'}):
-        database.connect(reuse_if_open=True)
-        yield app
-        database.close()
+def ctx(bare):  # noqa: F811  (the imported fixture)
+    """Import and export are domain work: no app context, so messages are in
+    English (what the assertions quote), as the commands' callers get them
+    before they choose a language."""
+    return bare
 
 
 def snapshot():
@@ -552,8 +552,13 @@ def test_customer_update_audit_names_asns_and_freezes(ctx):
 # The command line --------------------------------------------------------------
 
 @pytest.fixture
-def runner(ctx):
-    return ctx.test_cli_runner()
+def runner(app):
+    """The CLI is an adapter: it runs in the app (messages in English), beside an
+    open connection."""
+    with app.test_request_context(headers={'Accept-Language': 'en'}):
+        database.connect(reuse_if_open=True)
+        yield app.test_cli_runner()
+        database.close()
 
 
 def _write(tmp_path, name, text, encoding='utf-8'):

@@ -9,10 +9,11 @@ import io
 import re
 
 import pytest
+from command_fixtures import bare  # noqa: F401  (a fixture, under ctx)
 from conftest import csrf_token, db
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_csv import ACTOR, ctx, load_sample, snapshot  # noqa: F401  (ctx: in English)
+from test_csv import ACTOR, ctx, load_sample, snapshot  # noqa: F401  (ctx: no app, English)
 from test_inventory_web import CRUD, seed, state
 
 from noc.core.db import database
