@@ -33,7 +33,14 @@ from noc.inventory.fields import LANGUAGE_CHOICES
 from noc.models import Circuit, Contact, Customer
 
 TIME_ZONE = {'$ref': REF + 'TimeZone'}
-ACCOUNT = text(32, expects='the account id of a customer')
+def _width(kind, name):
+    """The longest text a field takes: one declaration (inventory.entities) for
+    the pages, CSV files and this document."""
+    return ENTITIES[kind].field(name).max_length
+
+
+SITE_CODE, SEGMENT_CODE = _width('sites', 'code'), _width('segments', 'code')
+ACCOUNT = text(_width('customers', 'account_id'), expects='the account id of a customer')
 ASN = integer(1, 4294967295)
 FREEZE = {'type': 'object', 'required': ['starts_on', 'ends_on'],
           'additionalProperties': False,
@@ -161,12 +168,12 @@ STAMP = {'type': ['string', 'null'], 'format': 'date-time'}
 
 CUSTOMERS = Kind(
     name='customers', label='customer', schema='Customer',
-    props={'account_id': Prop(ACCOUNT), 'name': Prop(text(200)),
+    props={'account_id': Prop(ACCOUNT), 'name': Prop(text(_width('customers', 'name'))),
            'kind': Prop(enum(KIND_CHOICES)),
            'asns': Prop(array(ASN, 150, unique=True)),
            'notice_language': Prop(enum(LANGUAGE_CHOICES)), 'time_zone': Prop(TIME_ZONE),
            'freezes': Prop(array(FREEZE, 20)),
-           'notes': Prop(text(5000, pattern=None))},
+           'notes': Prop(text(_width('customers', 'notes'), pattern=None))},
     required=('account_id', 'name'), to_json=customer_json,
     output={'account_id': STRING, 'name': STRING, 'kind': enum(KIND_CHOICES),
             'asns': {'type': 'array', 'items': INTEGER},
@@ -186,9 +193,9 @@ CUSTOMERS = Kind(
 
 CONTACTS = Kind(
     name='contacts', label='contact', schema='Contact',
-    props={'customer': Prop(ACCOUNT), 'name': Prop(text(200)),
-           'email': Prop(text(254, EMAIL, 'an email address, name@domain.example')),
-           'phone': Prop(text(40, pattern=None)),
+    props={'customer': Prop(ACCOUNT), 'name': Prop(text(_width('contacts', 'name'))),
+           'email': Prop(text(_width('contacts', 'email'), EMAIL, 'an email address, name@domain.example')),
+           'phone': Prop(text(_width('contacts', 'phone'), pattern=None)),
            'roles': Prop(array(enum(ROLE_CHOICES), 4, unique=True)),
            'language': Prop(enum(LANGUAGE_CHOICES)), 'time_zone': Prop(TIME_ZONE),
            'notice_format': Prop(enum(FORMAT_CHOICES))},
@@ -208,20 +215,22 @@ CONTACTS = Kind(
 
 CIRCUITS = Kind(
     name='circuits', label='circuit', schema='Circuit',
-    props={'circuit_id': Prop(code(48)), 'customer': Prop(ACCOUNT),
-           'customer_ref': Prop(text(100, pattern=None)),
+    props={'circuit_id': Prop(code(_width('circuits', 'circuit_id'))), 'customer': Prop(ACCOUNT),
+           'customer_ref': Prop(text(_width('circuits', 'customer_ref'), pattern=None)),
            'service': Prop(enum(SERVICE_CHOICES)),
            'bandwidth_mbps': Prop(integer(1, 10_000_000, nullable=True)),
            'status': Prop(enum(STATUS_CHOICES)),
-           'a_site': Prop(code(32, 'a site code')),
-           'z_site': Prop(code(32, 'a site code', nullable=True)),
-           'segments': Prop(array(code(48, 'a segment code'), 100)),
-           'redundancy_group': Prop(code(64, 'a group name: letters, digits and . _ / -',
+           'a_site': Prop(code(SITE_CODE, 'a site code')),
+           'z_site': Prop(code(SITE_CODE, 'a site code', nullable=True)),
+           'segments': Prop(array(code(SEGMENT_CODE, 'a segment code'), 100)),
+           'redundancy_group': Prop(code(_width('circuits', 'redundancy_group'),
+                                         'a group name: letters, digits and . _ / -',
                                          nullable=True)),
            'bgp_asn': Prop(integer(1, 4294967295, nullable=True)),
-           'bgp_as_set': Prop(text(128, AS_SET, 'an AS-SET name such as AS-EXAMPLE or '
-                                   'AS64500:AS-CUSTOMERS', nullable=True)),
-           'notes': Prop(text(5000, pattern=None))},
+           'bgp_as_set': Prop(text(_width('circuits', 'bgp_as_set'), AS_SET,
+                                   'an AS-SET name such as AS-EXAMPLE or AS64500:AS-CUSTOMERS',
+                                   nullable=True)),
+           'notes': Prop(text(_width('circuits', 'notes'), pattern=None))},
     required=('circuit_id', 'customer', 'a_site'), to_json=circuit_json,
     output={'circuit_id': STRING, 'customer': STRING, 'customer_ref': STRING,
             'service': enum(SERVICE_CHOICES), 'bandwidth_mbps': {'type': ['integer', 'null']},
@@ -247,10 +256,10 @@ CIRCUITS = Kind(
 
 SITES = Kind(
     name='sites', label='site', schema='Site',
-    props={'code': Prop(code(32)), 'name': Prop(text(200)),
-           'kind': Prop(enum(SITE_KIND_CHOICES)), 'city': Prop(text(100)),
+    props={'code': Prop(code(SITE_CODE)), 'name': Prop(text(_width('sites', 'name'))),
+           'kind': Prop(enum(SITE_KIND_CHOICES)), 'city': Prop(text(_width('sites', 'city'))),
            'state': Prop({'type': 'string', 'enum': STATES}),
-           'address': Prop(text(300, pattern=None))},
+           'address': Prop(text(_width('sites', 'address'), pattern=None))},
     required=('code', 'name', 'city', 'state'), to_json=site_json,
     output={'code': STRING, 'name': STRING, 'kind': enum(SITE_KIND_CHOICES), 'city': STRING,
             'state': STRING, 'address': STRING},
@@ -260,13 +269,13 @@ SITES = Kind(
 
 SEGMENTS = Kind(
     name='segments', label='segment', schema='Segment',
-    props={'code': Prop(code(48)), 'name': Prop(text(200)),
+    props={'code': Prop(code(SEGMENT_CODE)), 'name': Prop(text(_width('segments', 'name'))),
            'kind': Prop(enum(SEGMENT_KIND_CHOICES)),
-           'a_site': Prop(code(32, 'a site code', nullable=True)),
-           'z_site': Prop(code(32, 'a site code', nullable=True)),
-           'parent': Prop(code(48, 'the code of a ring', nullable=True)),
+           'a_site': Prop(code(SITE_CODE, 'a site code', nullable=True)),
+           'z_site': Prop(code(SITE_CODE, 'a site code', nullable=True)),
+           'parent': Prop(code(SEGMENT_CODE, 'the code of a ring', nullable=True)),
            'length_km': Prop({'type': ['number', 'null'], 'minimum': 0, 'maximum': 99999}),
-           'description': Prop(text(5000, pattern=None))},
+           'description': Prop(text(_width('segments', 'description'), pattern=None))},
     required=('code', 'name'), to_json=segment_json,
     output={'code': STRING, 'name': STRING, 'kind': enum(SEGMENT_KIND_CHOICES),
             'a_site': NULLABLE, 'z_site': NULLABLE, 'parent': NULLABLE,
