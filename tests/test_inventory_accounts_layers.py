@@ -9,7 +9,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent / 'noc'
 ADAPTERS = ['web/inventory/views.py', 'web/inventory/related.py', 'web/accounts/admin.py',
             'web/accounts/api_tokens.py', 'web/accounts/auth.py', 'web/mail/inbox.py',
-            'web/mail/outbox.py', 'web/dashboard.py', 'api/inventory.py',
+            'web/mail/outbox.py', 'web/dashboard.py', 'web/form_errors.py', 'api/inventory.py',
             'api/inventory_kinds.py', 'api/inventory_document.py', 'api/json_schema.py',
             'cli/__init__.py', 'cli/database.py', 'cli/users.py', 'cli/inventory.py',
             'cli/run.py', 'cli/tokens.py', 'cli/refusals.py']

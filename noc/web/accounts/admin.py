@@ -17,6 +17,7 @@ from noc.core.text import clean_text
 from noc.inventory.entities import ENTITIES
 from noc.models import AuditLog, User, audit
 from noc.web.access import require
+from noc.web.form_errors import form_errors
 
 bp = Blueprint('admin', __name__, url_prefix='/admin')
 
@@ -65,7 +66,7 @@ def user_edit(user_id=None):
         except NotFound:
             abort(404)
         except UserRefused as exc:
-            errors = exc.errors
+            errors = form_errors(exc)
     return render_template('admin/user_form.html', user=user, values=values, errors=errors,
                            form=form, roles=User.ROLES, languages=LANGUAGES,
                            time_zones=common_time_zones()), 400 if errors else 200

@@ -14,6 +14,7 @@ from noc.core.i18n import select_time_zone
 from noc.core.text import clean_text
 from noc.models import Customer
 from noc.web.access import require
+from noc.web.form_errors import form_errors
 
 bp = Blueprint('api_tokens', __name__, url_prefix='/admin/tokens')
 
@@ -68,7 +69,7 @@ def index():
                 current_user._get_current_object())
             return _page({**values, 'name': '', 'expires': ''}, secret=(token, secret))
         except tokens.TokenRefused as exc:
-            errors = exc.errors
+            errors = form_errors(exc)
     return _page(values, errors, status=400)
 
 

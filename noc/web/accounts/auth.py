@@ -16,6 +16,7 @@ from noc.core.i18n import LANGUAGES, common_time_zones
 from noc.core.limits import MAX_ID
 from noc.core.text import clean_text
 from noc.models import User
+from noc.web.form_errors import form_errors
 
 bp = Blueprint('auth', __name__)
 
@@ -133,7 +134,7 @@ def preferences():
                 flash(_('Preferences saved.'), 'info')
                 return redirect(url_for('auth.preferences'))
             except users.UserRefused as exc:
-                errors = exc.errors
+                errors = form_errors(exc)
     status = 400 if request.method == 'POST' else 200
     return render_template('auth/preferences.html', form=form, errors=errors,
                            time_zones=common_time_zones()), status

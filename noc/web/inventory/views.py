@@ -32,6 +32,7 @@ from noc.inventory import commands, csvio
 from noc.inventory.entities import ENTITIES
 from noc.inventory.service import RowRefused
 from noc.web.access import require
+from noc.web.form_errors import form_errors
 from noc.web.inventory import related
 
 bp = Blueprint('inventory', __name__, url_prefix='/inventory')
@@ -179,7 +180,7 @@ def _edit(entity, obj):
             except NotFound:
                 abort(404)
             except RowRefused as exc:
-                errors = exc.errors or {'_form': str(exc)}
+                errors = form_errors(exc)
             else:
                 flash(_('Saved.') if action != 'unchanged' else _('Nothing changed.'), 'info')
                 return redirect(url_for('.show', kind=entity.name, row_id=saved.id))
