@@ -347,7 +347,7 @@ def test_every_field_takes_or_refuses_every_nasty_value(stocked):
                     try:
                         row, _ = service.save_text(entity, {**good_row, fl.name: value},
                                                    ACTOR)
-                    except service.RowInvalid as exc:
+                    except service.RowRefused as exc:
                         assert exc.errors and all(exc.errors.values())
                     else:
                         stored = entity.formatted(entity.read(entity.model.get_by_id(row.id)))

@@ -36,13 +36,13 @@ def test_a_provider_token_is_shown_once_and_stored_hashed(customer):
 def test_noc_tokens_carry_a_role_and_bad_values_are_named(customer):
     token, _ = tokens.create({'name': 'netbox sync', 'kind': 'noc', 'role': 'engineer'}, 'admin')
     assert (token.kind, token.role, token.customer_id) == ('noc', 'engineer', None)
-    with pytest.raises(tokens.TokenInvalid) as caught:
+    with pytest.raises(tokens.TokenRefused) as caught:
         tokens.create({'name': '', 'kind': 'provider', 'customer': 'NOPE'}, 'admin')
     assert set(caught.value.errors) == {'name', 'customer'}
-    with pytest.raises(tokens.TokenInvalid) as caught:
+    with pytest.raises(tokens.TokenRefused) as caught:
         tokens.create({'name': 'x', 'kind': 'noc', 'role': 'root'}, 'admin')
     assert 'role' in caught.value.errors
-    with pytest.raises(tokens.TokenInvalid) as caught:
+    with pytest.raises(tokens.TokenRefused) as caught:
         tokens.create({'name': 'x', 'kind': 'noc', 'role': 'viewer',
                        'expires_at': utcnow() - DAY}, 'admin')
     assert 'expires_at' in caught.value.errors

@@ -30,9 +30,6 @@ class TokenRefused(Refused):
     """The token was not made; `errors` by field."""
 
 
-TokenInvalid = TokenRefused     # the name the tests of other areas catch
-
-
 def _hash(secret):
     return hashlib.sha256(secret.encode('ascii')).hexdigest()
 

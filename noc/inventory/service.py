@@ -22,7 +22,7 @@ class RowRefused(Refused):
     stored. kind 'conflict': other rows still use it, or another writer won."""
 
 
-RowInvalid = RowRefused     # the demo loader's name for it
+RowInvalid = RowRefused     # noc/demo's name for it, until that area adopts RowRefused
 
 
 def parse(entity, raw, obj=None):
