@@ -102,10 +102,13 @@ def audit_log():
             ('user', 'entity', 'action', 'key', 'id', 'since', 'until')}
     if args['user']:
         query = query.where(AuditLog.username == args['user'])
+    # Spellings from before migration 0011 (old links, bookmarks) read as today's.
+    args['entity'] = audit.current_entity(args['entity'])
+    args['action'] = audit.current_action(args['action'])
     if args['entity']:
-        query = query.where(AuditLog.entity == audit.current_entity(args['entity']))
+        query = query.where(AuditLog.entity == args['entity'])
     if args['action']:
-        query = query.where(AuditLog.action == audit.current_action(args['action']))
+        query = query.where(AuditLog.action == args['action'])
     if args['key']:
         query = query.where(AuditLog.entity_key.contains(args['key']))
     if args['id'].isdigit() and int(args['id']) <= MAX_ID:
