@@ -1,5 +1,6 @@
 """Inventory commands, called as every entry point calls them, with no Flask app
 or request context around them (the `bare` database of each engine)."""
+import datetime
 import json
 
 import pytest
@@ -173,3 +174,18 @@ def test_typed_values_are_taken_as_they_are_with_the_same_rules(bare):  # noqa: 
             {'starts_on': '2027-01-05', 'ends_on': '2026-12-20'}]}, ACTOR)
     assert 'ends before it starts' in refused.value.errors['freezes']
     assert CUSTOMERS.read(Customer.get_by_id(customer.id))['asns'] == [64500, 64501]
+
+
+def test_the_time_of_a_change_is_the_callers_now(bare):  # noqa: F811
+    then = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    site, _ = commands.create(SITES, SITE, ACTOR, now=then)
+    later = then + datetime.timedelta(hours=5)
+    commands.update(SITES, site.id, {'city': 'Canoas'}, ACTOR, now=later)
+    stored = Site.get_by_id(site.id)
+    assert (stored.created_at, stored.updated_at) == (then, later)
+    commands.delete(SITES, site.id, ACTOR, now=later + datetime.timedelta(days=1))
+    result = commands.import_csv(SITES, 'code,name,kind,city,state\nA-1,A,pop,C,RS\n', ACTOR,
+                                 now=then)
+    assert result.committed and Site.get().created_at == then
+    assert [e.at for e in AuditLog.select().order_by(AuditLog.id)] == \
+        [then, later, later + datetime.timedelta(days=1), then]

@@ -157,7 +157,7 @@ def _with_stored(entity, raw, header):
     return {**{name: stored[name] for name in absent}, **raw}
 
 
-def _import_row(entity, line, cells, header, actor, seen, result):
+def _import_row(entity, line, cells, header, actor, seen, result, now):
     row = RowResult(line)
     result.rows.append(row)
     if len(cells) != len(header):
@@ -177,14 +177,14 @@ def _import_row(entity, line, cells, header, actor, seen, result):
     seen[row.key] = line
     try:
         with database.atomic():
-            row.action = save(entity, values, actor)[1]
+            row.action = save(entity, values, actor, now=now)[1]
     except (pw.IntegrityError, pw.DataError) as exc:
         row.errors.append(('', str(_l('refused by the database: %(error)s',
                                       error=str(exc).splitlines()[0]))))
     return row
 
 
-def import_csv(entity, data, actor, commit=True):
+def import_csv(entity, data, actor, commit=True, now=None):
     """Import CSV text or bytes; commit only when asked and every row is good.
     (inventory.commands.import_csv is the entry points' way in: it adds the
     upload's limit.)"""
@@ -194,7 +194,7 @@ def import_csv(entity, data, actor, commit=True):
     # Read, then write: the first row's lookups must not go stale before its write.
     with write_transaction() as transaction:
         for line, cells, header in _ordered(entity, rows):
-            row = _import_row(entity, line, cells, header, actor, seen, result)
+            row = _import_row(entity, line, cells, header, actor, seen, result, now)
             if row.errors:
                 row.action = 'error'
                 result.errors.extend((line, col, msg) for col, msg in row.errors)

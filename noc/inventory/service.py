@@ -26,7 +26,7 @@ RowInvalid = RowRefused     # noc/demo's name for it, until that area adopts Row
 
 
 def parse(entity, raw, obj=None):
-    """Parse {field: text} into {field: value}; raise RowInvalid on any error."""
+    """Parse {field: text or typed value} into {field: value}; raise RowRefused on any error."""
     values, errors = {}, {}
     for fl in entity.fields:
         try:
@@ -113,7 +113,7 @@ _CROSS_CHECKS = {'customers': _check_customer, 'segments': _check_segment,
 _CHILD_FIELDS = {'asns', 'freezes', 'roles', 'segments'}
 
 
-def _write_columns(entity, obj, values, actor):
+def _write_columns(entity, obj, values, actor, now):
     if entity.name == 'contacts' and obj.email != values['email']:
         # A new address has not bounced (yet).
         obj.bounced_at, obj.bounce_reason = None, ''
@@ -130,8 +130,7 @@ def _write_columns(entity, obj, values, actor):
         if group.id is None:
             group.save()
             audit.record(actor, audit.Action.CREATE, audit.Entity.REDUNDANCY_GROUP, group.id,
-                         group.name,
-                         after={'name': group.name})
+                         group.name, after={'name': group.name}, at=now)
 
 
 def _write_children(entity, obj, values):
@@ -152,8 +151,9 @@ def _write_children(entity, obj, values):
             CircuitSegment.insert_many(rows).execute()
 
 
-def save(entity, values, actor, obj=None):
-    """Create or update the row; returns (row, 'created'|'updated'|'unchanged')."""
+def save(entity, values, actor, obj=None, now=None):
+    """Create or update the row; returns (row, 'created'|'updated'|'unchanged').
+    `now`: the time of the change (the clock's when not given)."""
     if obj is None:
         obj = entity.find(values)
     before = entity.formatted(entity.read(obj)) if obj is not None else None
@@ -163,19 +163,20 @@ def save(entity, values, actor, obj=None):
     action = 'created' if obj is None else 'updated'
     audited = audit.Action.CREATE if obj is None else audit.Action.UPDATE
     with database.atomic():
-        obj = obj if obj is not None else entity.model()
-        _write_columns(entity, obj, values, actor)
-        obj.save()
+        if obj is None:
+            obj = entity.model(created_at=now) if now else entity.model()
+        _write_columns(entity, obj, values, actor, now)
+        obj.save(now=now)
         _write_children(entity, obj, values)
         changed = audit.changed_fields(before, after)
         audit.record(actor, audited, entity.audit_entity, obj.id, entity.key_of(values),
                      before={k: before[k] for k in changed} if before else None,
-                     after={k: after[k] for k in changed} if before else after)
+                     after={k: after[k] for k in changed} if before else after, at=now)
     return obj, action
 
 
-def save_text(entity, raw, actor, obj=None):
-    """Parse and save in one step (forms); raises RowInvalid.
+def save_text(entity, raw, actor, obj=None, now=None):
+    """Parse and save in one step (forms); raises RowRefused.
 
     Without `obj` this creates: a row with the same natural key is refused,
     not silently overwritten (only CSV import matches rows by key).
@@ -184,7 +185,7 @@ def save_text(entity, raw, actor, obj=None):
     if obj is None and entity.find(values) is not None:
         raise RowRefused({entity.key[-1]: str(_l('"%(value)s" already exists',
                                                  value=entity.key_of(values)))})
-    return save(entity, values, actor, obj)
+    return save(entity, values, actor, obj, now)
 
 
 # Deleting --------------------------------------------------------------------
@@ -222,7 +223,7 @@ def _blockers(entity, obj):
     return [message(count) for count, message in uses if count]
 
 
-def _audit_cascade(entity, obj, actor):
+def _audit_cascade(entity, obj, actor, now):
     """A customer takes its contacts with it: each gets its own audit copy."""
     if entity.name != 'customers':
         return
@@ -231,20 +232,20 @@ def _audit_cascade(entity, obj, actor):
         values = contacts.read(contact)
         audit.record(actor, audit.Action.DELETE, audit.Entity.CONTACT, contact.id,
                      contacts.key_of(values),
-                     before=contacts.formatted(values))
+                     before=contacts.formatted(values), at=now)
 
 
-def delete(entity, obj, actor):
-    """Delete the row, or raise RowInvalid saying what still uses it."""
+def delete(entity, obj, actor, now=None):
+    """Delete the row, or raise RowRefused saying what still uses it."""
     blockers = _blockers(entity, obj)
     if blockers:
         raise RowRefused({entity.key[0]: '; '.join(blockers)}, kind='conflict')
     before = entity.formatted(entity.read(obj))
     try:
         with database.atomic():
-            _audit_cascade(entity, obj, actor)
+            _audit_cascade(entity, obj, actor, now)
             audit.record(actor, audit.Action.DELETE, entity.audit_entity, obj.id,
-                         entity.key_of(entity.read(obj)), before=before)
+                         entity.key_of(entity.read(obj)), before=before, at=now)
             obj.delete_instance()
     except pw.IntegrityError:
         raise RowRefused({entity.key[0]: str(_l('still used by other records'))},

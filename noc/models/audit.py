@@ -10,7 +10,7 @@ import getpass
 import json
 from enum import StrEnum
 
-from noc.models import AuditLog, User
+from noc.models import AuditLog, User, utcnow
 
 
 class Action(StrEnum):
@@ -92,11 +92,12 @@ def actor_name(actor):
         return 'cli'
 
 
-def record(actor, action, entity, entity_id=None, key='', before=None, after=None):
+def record(actor, action, entity, entity_id=None, key='', before=None, after=None, at=None):
     """Write one audit row. `actor` is a User, a name (CLI, worker) or None;
-    `action` and `entity` an Action and an Entity (or their values)."""
+    `action` and `entity` an Action and an Entity (or their values); `at` the
+    time of the change (the clock's now when not given)."""
     return AuditLog.create(
-        user=actor if isinstance(actor, User) else None,
+        at=at or utcnow(), user=actor if isinstance(actor, User) else None,
         username=actor_name(actor), action=str(action), entity=str(entity),
         entity_id=entity_id, entity_key=str(key)[:200],
         before_json=_dump(before), after_json=_dump(after))
