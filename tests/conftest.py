@@ -25,6 +25,7 @@ pytest_plugins = [
     'helpers.redis_server',      # redis_url: a private redis-server
     'helpers.irrd_server',       # irrd_server: a real IRRd 4.5
     'helpers.stayrtr_server',    # stayrtr_server: StayRTR serving the shared VRPs
+    'helpers.bare_database',     # bare: the database with no Flask app made
     'helpers.context_census',    # --context-census: tests run without an app context
 ]
 

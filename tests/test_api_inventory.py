@@ -7,7 +7,7 @@ from helpers.routing_fixtures import build_isps
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
-from noc.api.inventory import violations
+from noc.api.json_schema import violations
 from noc.models import (
     AuditLog,
     Circuit,
@@ -226,9 +226,9 @@ def test_an_engineer_creates_changes_and_deletes_a_customer_with_audit(api):
     assert api('DELETE', f'/customers/{body["id"]}', 'engineer').status_code == 204
     assert api('GET', f'/customers/{body["id"]}', 'viewer').status_code == 404
     actor = api.actor['engineer']
-    assert [row for row in audit_rows(api) if row[2] == 'customers'] == [
-        (actor, 'created', 'customers', body['id']), (actor, 'updated', 'customers', body['id']),
-        (actor, 'deleted', 'customers', body['id'])]     # nothing for the empty change
+    assert [row for row in audit_rows(api) if row[2] == 'customer'] == [
+        (actor, 'create', 'customer', body['id']), (actor, 'update', 'customer', body['id']),
+        (actor, 'delete', 'customer', body['id'])]     # nothing for the empty change
     with db(api.app):
         assert not CustomerAsn.select().where(CustomerAsn.asn == 64510).exists()
 
@@ -260,10 +260,10 @@ def test_contacts_are_created_changed_and_deleted_with_audit(api):
     assert (moved['roles'], moved['phone'], moved['notice_format']) == (['bgp'], '', 'plain')
     assert api('DELETE', f'/contacts/{contact["id"]}', 'engineer').status_code == 204
     actor = api.actor['engineer']
-    assert [r for r in audit_rows(api) if r[2] == 'contacts'] == [
-        (actor, 'created', 'contacts', contact['id']),
-        (actor, 'updated', 'contacts', contact['id']),
-        (actor, 'deleted', 'contacts', contact['id'])]
+    assert [r for r in audit_rows(api) if r[2] == 'contact'] == [
+        (actor, 'create', 'contact', contact['id']),
+        (actor, 'update', 'contact', contact['id']),
+        (actor, 'delete', 'contact', contact['id'])]
 
 
 def test_circuits_ride_segments_and_refuse_deletion_of_what_they_use(api):
@@ -302,8 +302,8 @@ def test_circuits_ride_segments_and_refuse_deletion_of_what_they_use(api):
     assert problem(api('DELETE', f'/customers/{ids(api)["acme"]}', 'engineer'), 409)['errors'] \
         == [{'field': 'account_id', 'message': 'still used by 3 circuits'}]
     assert counts(api) == before
-    groups = [r for r in audit_rows(api) if r[2] == 'redundancy_groups']
-    assert [r[:2] for r in groups] == [(api.actor['engineer'], 'created')]
+    groups = [r for r in audit_rows(api) if r[2] == 'redundancy_group']
+    assert [r[:2] for r in groups] == [(api.actor['engineer'], 'create')]
 
 
 def test_deleting_a_customer_without_circuits_takes_its_contacts(api):
@@ -313,8 +313,8 @@ def test_deleting_a_customer_without_circuits_takes_its_contacts(api):
         'customer': 'GONE-1', 'name': 'Last', 'email': 'last@gone.example'}).get_json()['id']
     assert api('DELETE', f'/customers/{customer}', 'engineer').status_code == 204
     assert api('GET', f'/contacts/{contact}', 'viewer').status_code == 404
-    deleted = {(r[2], r[3]) for r in audit_rows(api) if r[1] == 'deleted'}
-    assert deleted == {('customers', customer), ('contacts', contact)}
+    deleted = {(r[2], r[3]) for r in audit_rows(api) if r[1] == 'delete'}
+    assert deleted == {('customer', customer), ('contact', contact)}
 
 
 def test_providers_and_viewers_cannot_write(api):

@@ -80,7 +80,7 @@ def test_account_lockout_after_repeated_failures(app):
         database.connect(reuse_if_open=True)
         user = User.get(User.username == 'engineer')
         assert user.locked_until is not None
-        assert AuditLog.select().where(AuditLog.action == 'locked').count() == 1
+        assert AuditLog.select().where(AuditLog.action == 'lock').count() == 1
         User.update(locked_until=None).execute()
         database.close()
     assert browser.login('engineer').status_code == 302
@@ -150,7 +150,7 @@ def test_admin_creates_user_and_change_is_audited(as_role, app):
         database.connect(reuse_if_open=True)
         maria = User.get(User.username == 'maria')
         assert maria.role == 'engineer' and maria.time_zone == 'America/Bahia'
-        entry = AuditLog.get((AuditLog.entity == 'users') & (AuditLog.entity_key == 'maria'))
+        entry = AuditLog.get((AuditLog.entity == 'user') & (AuditLog.entity_key == 'maria'))
         assert entry.username == 'admin' and 'long-enough-password' not in (entry.after_json or '')
         database.close()
     assert Browser(app).login('maria', 'long-enough-password').status_code == 302

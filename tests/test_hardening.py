@@ -121,8 +121,8 @@ def test_deleting_a_customer_keeps_its_contacts_in_the_audit_log(as_role, app):
         return Customer.get(Customer.account_id == 'C-1').id
     customer_id = _in_db(app, seed)
     assert browser.post_form(f'/inventory/customers/{customer_id}/delete', {}).status_code == 302
-    entry = _in_db(app, lambda: AuditLog.get((AuditLog.entity == 'contacts')
-                                             & (AuditLog.action == 'deleted')))
+    entry = _in_db(app, lambda: AuditLog.get((AuditLog.entity == 'contact')
+                                             & (AuditLog.action == 'delete')))
     assert 'ana@provedor.example.net' in entry.before_json and entry.username == 'engineer'
     assert _in_db(app, lambda: Contact.select().count()) == 0
 
@@ -144,7 +144,7 @@ def test_a_new_redundancy_group_is_audited(ctx):
     result = csvio.import_csv(ENTITIES['circuits'], 'circuit_id,customer,service,a_site,'
                               'redundancy_group,status\nJ-1,C-1,l2-transport,BHZ01,RG-1,active\n', 'test')
     assert result.ok
-    assert AuditLog.select().where((AuditLog.entity == 'redundancy_groups')
+    assert AuditLog.select().where((AuditLog.entity == 'redundancy_group')
                                    & (AuditLog.entity_key == 'RG-1')).count() == 1
 
 

@@ -12,12 +12,7 @@ import pytest
 from conftest import csrf_token, db
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_csv import (
-    ACTOR,
-    ctx,  # noqa: F401  (a fixture: the app context, in English)
-    load_sample,
-    snapshot,
-)
+from test_csv import ACTOR, ctx, load_sample, snapshot  # noqa: F401  (ctx: no app, English)
 from test_inventory_web import CRUD, seed, state
 
 from noc.core.db import database
@@ -196,7 +191,7 @@ def check_import(entity, data):
 
 
 @pytest.fixture
-def stocked(ctx):  # noqa: F811  (the fixture imported above, by name)
+def stocked(ctx):  # noqa: F811  (the imported fixture)
     """The sample operator, in English."""
     load_sample()
     return ctx
@@ -338,7 +333,7 @@ def test_every_field_takes_or_refuses_every_nasty_value(stocked):
     """
     for kind in IMPORT_ORDER:
         entity = ENTITIES[kind]
-        good_row = dict(CRUD[kind][0].items())
+        good_row = dict(CRUD[kind][0])
         for fl in entity.fields:
             for value in NASTY + [v + '\x00' for v in good(kind, fl.name)]:
                 try:
@@ -351,7 +346,7 @@ def test_every_field_takes_or_refuses_every_nasty_value(stocked):
                     try:
                         row, _ = service.save_text(entity, {**good_row, fl.name: value},
                                                    ACTOR)
-                    except service.RowInvalid as exc:
+                    except service.RowRefused as exc:
                         assert exc.errors and all(exc.errors.values())
                     else:
                         stored = entity.formatted(entity.read(entity.model.get_by_id(row.id)))

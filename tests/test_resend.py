@@ -31,6 +31,7 @@ from noc.models import (
 UTC = datetime.timezone.utc
 ZONE = 'America/Sao_Paulo'
 ACTOR = 'test-engineer'
+PROVIDER = 'janela.example.net'
 CALENDAR_TYPES = ('text/calendar', 'application/ics')
 
 
@@ -127,7 +128,7 @@ def test_sent_message_goes_again_as_a_new_restamped_copy(sent, recipient, method
     now = utcnow().replace(microsecond=0) + datetime.timedelta(minutes=3)
     before_count = OutboxMessage.select().count()
 
-    new = resend.resend(old, ACTOR, now=now)
+    new = resend.resend(old.id, ACTOR, PROVIDER, now=now)
 
     assert new.id != old.id and OutboxMessage.select().count() == before_count + 1
     assert OutboxMessage.get_by_id(old.id).state == 'sent'          # the original is kept
@@ -172,7 +173,7 @@ def test_failed_message_is_requeued_in_place(sent):
     now = utcnow().replace(microsecond=0)
     count = OutboxMessage.select().count()
 
-    again = resend.resend(OutboxMessage.get_by_id(message.id), ACTOR, now=now)
+    again = resend.resend(message.id, ACTOR, PROVIDER, now=now)
 
     assert again.id == message.id and OutboxMessage.select().count() == count
     assert (again.state, again.last_error, again.next_attempt_at) == ('queued', '', now)
@@ -191,7 +192,7 @@ def test_waiting_message_goes_now(ctx):
         minutes=1))
     assert OutboxMessage.get_by_id(message.id).next_attempt_at > utcnow()
     now = utcnow().replace(microsecond=0)
-    again = resend.resend(message, ACTOR, now=now)
+    again = resend.resend(message.id, ACTOR, PROVIDER, now=now)
     assert again.id == message.id and again.next_attempt_at == now
     assert AuditLog.select().where(AuditLog.action == 'resend').count() == 1
 
@@ -201,7 +202,7 @@ def test_message_being_sent_is_refused(ctx):
     window = make_window(['OUT-C1'])
     [claimed] = outbox.claim('worker-1', 10, 300)
     with pytest.raises(resend.ResendRefused):
-        resend.resend(claimed, ACTOR)
+        resend.resend(claimed.id, ACTOR, PROVIDER)
     assert OutboxMessage.get_by_id(claimed.id).state == 'sending'
     assert AuditLog.select().where(AuditLog.action == 'resend').count() == 0
     assert messages(window)['carla@outra.example'].id == claimed.id
@@ -215,7 +216,7 @@ def test_superseded_notice_is_not_sent_again(sent):
     assert latest.sequence == 1
     outbox.mark_sent(latest, '250 ok')
     with pytest.raises(resend.ResendRefused):
-        resend.resend(found['bob@acme.example'], ACTOR)
-    copy = resend.resend(OutboxMessage.get_by_id(latest.id), ACTOR)
+        resend.resend(found['bob@acme.example'].id, ACTOR, PROVIDER)
+    copy = resend.resend(latest.id, ACTOR, PROVIDER)
     assert copy.id != latest.id and copy.kind == 'cancelled' and copy.sequence == 1
     assert 'STATUS:CANCELLED' in copy.ics

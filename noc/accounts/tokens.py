@@ -15,6 +15,7 @@ import peewee as pw
 from flask_babel import lazy_gettext as _l
 
 from noc.core.db import database
+from noc.core.errors import Refused
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
 from noc.models import ApiToken, Customer, User, audit, utcnow
@@ -25,10 +26,8 @@ LAST_USED_EVERY = datetime.timedelta(minutes=1)
 _SECRET_RE = re.compile(r'^jnl_[A-Za-z0-9_-]{43}$')
 
 
-class TokenInvalid(Exception):
-    def __init__(self, errors):
-        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
-        self.errors = errors
+class TokenRefused(Refused):
+    """The token was not made; `errors` by field."""
 
 
 def _hash(secret):
@@ -49,9 +48,13 @@ def create(values, actor, now=None, secret=None):
     its own `secret` (printed by `noc serve`, like the demo password)."""
     now = now or utcnow()
     errors = {}
-    name = clean_text(values.get('name'))[:100]
+    name = clean_text(values.get('name'))
+    limit = ApiToken.name.max_length
     if not name:
         errors['name'] = str(_l('is required'))
+    elif len(name) > limit:
+        errors['name'] = str(_l('is too long (%(length)d characters; at most %(max)d)',
+                                length=len(name), max=limit))
     kind = values.get('kind')
     customer, role = None, ''
     if kind == 'provider':
@@ -72,16 +75,17 @@ def create(values, actor, now=None, secret=None):
     if expires_at is not None and expires_at <= now:
         errors['expires_at'] = str(_l('must be in the future'))
     if errors:
-        raise TokenInvalid(errors)
+        raise TokenRefused(errors)
     secret = secret or SCHEME + secrets.token_urlsafe(32)
     if not _SECRET_RE.match(secret):
-        raise TokenInvalid({'secret': 'jnl_ and 43 URL-safe characters'})
+        raise TokenRefused({'secret': 'jnl_ and 43 URL-safe characters'})
     with database.atomic():
         token = ApiToken.create(name=name, kind=kind, customer=customer, role=role,
                                 prefix=secret[:SHOWN_PREFIX], secret_hash=_hash(secret),
                                 created_at=now, created_by=audit.actor_name(actor),
                                 expires_at=expires_at)
-        audit.record(actor, 'create', 'api_token', token.id, token.prefix, after=_public(token))
+        audit.record(actor, audit.Action.CREATE, audit.Entity.API_TOKEN, token.id, token.prefix,
+                     after=_public(token))
     return token, secret
 
 
@@ -94,7 +98,7 @@ def revoke(token_id, actor, now=None):
             return token
         token.revoked_at, token.revoked_by = now, audit.actor_name(actor)
         token.save()
-        audit.record(actor, 'revoke', 'api_token', token.id, token.prefix,
+        audit.record(actor, audit.Action.REVOKE, audit.Entity.API_TOKEN, token.id, token.prefix,
                      before=_public(token), after={**_public(token), 'revoked': True})
     return token
 

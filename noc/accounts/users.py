@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from noc.core.db import database
+from noc.core.errors import Refused
 from noc.core.i18n import valid_time_zone
+from noc.core.limits import MAX_EMAIL
 from noc.core.text import clean_text
 from noc.models import User, audit, utcnow
 
@@ -18,10 +20,8 @@ USERNAME_RE = re.compile(r'^[a-z0-9][a-z0-9._-]{1,63}$')
 _DUMMY_HASH = generate_password_hash('janela-timing-equaliser')
 
 
-class UserInvalid(Exception):
-    def __init__(self, errors):
-        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
-        self.errors = errors
+class UserRefused(Refused):
+    """The user was not stored; `errors` by field."""
 
 
 def _public(user):
@@ -30,14 +30,28 @@ def _public(user):
             'active': user.active}
 
 
-LIMITS = {'full_name': 200, 'email': 254}
+# Free text as wide as its column: longer is refused, naming the field, never cut
+# (role, language and zone are checked against what they may be).
+LIMITS = {'username': User.username.max_length, 'full_name': User.full_name.max_length,
+          'email': MAX_EMAIL}
+
+
+def _too_long(values):
+    errors = {}
+    for name, limit in LIMITS.items():
+        if isinstance(values.get(name), str) and len(values[name]) > limit:
+            errors[name] = str(_l('is too long (%(length)d characters; at most %(max)d)',
+                                  length=len(values[name]), max=limit))
+    return errors
 
 
 def _check(values, user=None):
     for name, value in values.items():
         if isinstance(value, str) and name != 'password':
-            values[name] = clean_text(value)[:LIMITS.get(name, 64)]
-    errors = {}
+            values[name] = clean_text(value)
+    errors = _too_long(values)
+    if errors:
+        raise UserRefused(errors)
     if 'username' in values:
         username = values['username'].strip().lower()
         if not USERNAME_RE.match(username):
@@ -57,13 +71,13 @@ def _check(values, user=None):
     if values.get('password') is not None and len(values['password']) < MIN_PASSWORD:
         errors['password'] = str(_l('must have at least %(min)d characters', min=MIN_PASSWORD))
     if errors:
-        raise UserInvalid(errors)
+        raise UserRefused(errors)
 
 
 def create_user(values, actor):
     values = dict(values)
     if not values.get('password'):
-        raise UserInvalid({'password': str(_l('is required'))})
+        raise UserRefused({'password': str(_l('is required'))})
     _check(values)
     with database.atomic():
         user = User.create(
@@ -73,7 +87,8 @@ def create_user(values, actor):
             time_zone=values.get('time_zone', 'America/Sao_Paulo'),
             password_hash=generate_password_hash(values['password']),
             session_token=secrets.token_hex(16))
-        audit.record(actor, 'created', 'users', user.id, user.username, after=_public(user))
+        audit.record(actor, audit.Action.CREATE, audit.Entity.USER, user.id, user.username,
+                     after=_public(user))
     return user
 
 
@@ -85,7 +100,7 @@ def update_user(user, values, actor):
             (values.get('role', user.role) != 'admin' and user.role == 'admin'
              or values.get('active') is False):
         # Someone must stay able to manage users: no admin locks themselves out.
-        raise UserInvalid({'role': str(_l('You cannot remove your own administrator '
+        raise UserRefused({'role': str(_l('You cannot remove your own administrator '
                                           'role or account.'))})
     before = _public(user)
     with database.atomic():
@@ -104,13 +119,13 @@ def update_user(user, values, actor):
             changed.append('password')
             after['password'] = before['password'] = '(hidden)'
         if changed:
-            audit.record(actor, 'updated', 'users', user.id, user.username,
+            audit.record(actor, audit.Action.UPDATE, audit.Entity.USER, user.id, user.username,
                          before={k: before.get(k) for k in changed},
                          after={k: after.get(k) for k in changed})
     return user
 
 
-def authenticate(username, password, lockout_attempts=10, lockout_minutes=15):
+def authenticate(username, password, lockout_attempts=10, lockout_minutes=15, now=None):
     """The active user with these credentials, or None.
 
     After `lockout_attempts` failures in a row the account refuses even the
@@ -121,7 +136,7 @@ def authenticate(username, password, lockout_attempts=10, lockout_minutes=15):
     if user is None:
         check_password_hash(_DUMMY_HASH, password or '')
         return None
-    now = utcnow()
+    now = now or utcnow()
     good = check_password_hash(user.password_hash, password or '')
     if user.locked_until is not None and user.locked_until > now:
         return None
@@ -156,5 +171,5 @@ def _count_failure(user, now, attempts, minutes):
         if failures >= attempts:
             User.update(failed_logins=0, locked_until=now + datetime.timedelta(minutes=minutes)) \
                 .where(User.id == user.id).execute()
-            audit.record('security', 'locked', 'users', user.id, user.username,
+            audit.record('security', audit.Action.LOCK, audit.Entity.USER, user.id, user.username,
                          after={'failed_logins': failures, 'locked_minutes': minutes})

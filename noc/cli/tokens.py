@@ -5,7 +5,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from noc.cli.refusals import lines
 from noc.core.db import database
+from noc.core.errors import NotFound
 
 token_cli = AppGroup('token', help='Bearer tokens of the JSON API.')
 
@@ -18,7 +20,7 @@ token_cli = AppGroup('token', help='Bearer tokens of the JSON API.')
 @click.option('--expires', help='Last day it works (YYYY-MM-DD, UTC); default: no expiry.')
 def create_command(name, customer, role, expires):
     """Make a token; its secret is printed once, on standard output."""
-    from noc.accounts import tokens
+    from noc.accounts import commands, tokens
     if bool(customer) == bool(role):
         click.echo('token: give --customer (a provider token) or --role (a NOC token)', err=True)
         sys.exit(2)
@@ -33,12 +35,12 @@ def create_command(name, customer, role, expires):
                                                datetime.timezone.utc)
     with database.connection_context():
         try:
-            token, secret = tokens.create({'name': name, 'kind': 'provider' if customer else 'noc',
-                                           'customer': customer, 'role': role,
-                                           'expires_at': expires_at}, None)
-        except tokens.TokenInvalid as exc:
-            for field, message in exc.errors.items():
-                click.echo(f'token: {field}: {message}', err=True)
+            token, secret = commands.create_token(
+                {'name': name, 'kind': 'provider' if customer else 'noc',
+                 'customer': customer, 'role': role, 'expires_at': expires_at}, None)
+        except tokens.TokenRefused as exc:
+            for line in lines(exc):
+                click.echo(f'token: {line}', err=True)
             sys.exit(2)
     click.echo(f'token #{token.id} {token.name!r} made; it is shown only now:', err=True)
     click.echo(secret)
@@ -62,10 +64,11 @@ def list_command():
 @click.argument('token_id', type=int)
 def revoke_command(token_id):
     """Revoke token TOKEN_ID (see `token list`); it stops working at once."""
-    from noc.accounts import tokens
+    from noc.accounts import commands
     with database.connection_context():
-        token = tokens.revoke(token_id, None)
-    if token is None:
-        click.echo(f'token: no token #{token_id}', err=True)
-        sys.exit(2)
+        try:
+            token = commands.revoke_token(token_id, None)
+        except NotFound:
+            click.echo(f'token: no token #{token_id}', err=True)
+            sys.exit(2)
     click.echo(f'token #{token.id} {token.prefix}… revoked')

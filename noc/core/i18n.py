@@ -81,14 +81,13 @@ def register_filters(app):
     app.jinja_env.globals['page_url'] = page_url
 
 
-# Words the audit log stores in English, shown in the reader's language.
+# Words the audit log stores in English (declared in noc.models.audit), shown
+# in the reader's language.
 ACTION_LABELS = {
-    'created': lazy_gettext('created'),
-    'updated': lazy_gettext('updated'),
-    'deleted': lazy_gettext('deleted'),
-    'locked': lazy_gettext('locked'),
     'create': lazy_gettext('created'),
     'update': lazy_gettext('updated'),
+    'delete': lazy_gettext('deleted'),
+    'lock': lazy_gettext('locked'),
     'confirm': lazy_gettext('confirmed'),
     'start': lazy_gettext('started'),
     'complete': lazy_gettext('completed'),
@@ -107,13 +106,13 @@ ACTION_LABELS = {
     'close': lazy_pgettext('audit action', 'closed'),
 }
 ENTITY_LABELS = {
-    'customers': lazy_gettext('customer'),
-    'contacts': lazy_gettext('contact'),
-    'sites': lazy_gettext('site'),
-    'segments': lazy_gettext('segment'),
-    'circuits': lazy_gettext('circuit'),
-    'users': lazy_gettext('user'),
-    'redundancy_groups': lazy_gettext('redundancy group'),
+    'customer': lazy_gettext('customer'),
+    'contact': lazy_gettext('contact'),
+    'site': lazy_gettext('site'),
+    'segment': lazy_gettext('segment'),
+    'circuit': lazy_gettext('circuit'),
+    'user': lazy_gettext('user'),
+    'redundancy_group': lazy_gettext('redundancy group'),
     'maintenance_window': lazy_gettext('maintenance window'),
     'outbox_message': lazy_gettext('message'),
     'calendar_feed': lazy_gettext('calendar feed'),

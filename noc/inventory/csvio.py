@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 
-from noc.core.db import database
+from noc.core.db import database, write_transaction
+from noc.core.limits import MAX_CSV_ROWS
 from noc.inventory.fields import Invalid, clean_text
-from noc.inventory.service import RowInvalid, parse, save
-
-MAX_ROWS = 200_000
+from noc.inventory.service import RowRefused, parse, save
 
 
 @dataclass
@@ -97,9 +96,9 @@ def _read(entity, text, result):
                 count += 1
                 yield line, [_restore(c) for c in cells], header
             line = reader.line_num + 1
-            if count > MAX_ROWS:
+            if count > MAX_CSV_ROWS:
                 result.errors.append((line, '', str(_l('more than %(max)d rows; split '
-                                                       'the file', max=MAX_ROWS))))
+                                                       'the file', max=MAX_CSV_ROWS))))
                 return
     except csv.Error as exc:
         result.errors.append((line, '', str(_l('not a CSV file: %(error)s', error=exc))))
@@ -158,7 +157,7 @@ def _with_stored(entity, raw, header):
     return {**{name: stored[name] for name in absent}, **raw}
 
 
-def _import_row(entity, line, cells, header, actor, seen, result):
+def _import_row(entity, line, cells, header, actor, seen, result, now):
     row = RowResult(line)
     result.rows.append(row)
     if len(cells) != len(header):
@@ -167,7 +166,7 @@ def _import_row(entity, line, cells, header, actor, seen, result):
         return row
     try:
         values = parse(entity, _with_stored(entity, dict(zip(header, cells)), header))
-    except RowInvalid as exc:
+    except RowRefused as exc:
         row.errors.extend(exc.errors.items())
         return row
     row.key = entity.key_of(values)
@@ -178,21 +177,24 @@ def _import_row(entity, line, cells, header, actor, seen, result):
     seen[row.key] = line
     try:
         with database.atomic():
-            row.action = save(entity, values, actor)[1]
+            row.action = save(entity, values, actor, now=now)[1]
     except (pw.IntegrityError, pw.DataError) as exc:
         row.errors.append(('', str(_l('refused by the database: %(error)s',
                                       error=str(exc).splitlines()[0]))))
     return row
 
 
-def import_csv(entity, data, actor, commit=True):
-    """Import CSV text or bytes; commit only when asked and every row is good."""
+def import_csv(entity, data, actor, commit=True, now=None):
+    """Import CSV text or bytes; commit only when asked and every row is good.
+    (inventory.commands.import_csv is the entry points' way in: it adds the
+    upload's limit.)"""
     result = ImportResult()
     seen = {}
     rows = list(_read(entity, decode(data), result))
-    with database.atomic() as transaction:
+    # Read, then write: the first row's lookups must not go stale before its write.
+    with write_transaction() as transaction:
         for line, cells, header in _ordered(entity, rows):
-            row = _import_row(entity, line, cells, header, actor, seen, result)
+            row = _import_row(entity, line, cells, header, actor, seen, result, now)
             if row.errors:
                 row.action = 'error'
                 result.errors.extend((line, col, msg) for col, msg in row.errors)

@@ -22,6 +22,7 @@ from noc.models import (
     RedundancyGroup,
     Segment,
     Site,
+    audit,
 )
 
 KIND_CHOICES = [('isp', _l('ISP')), ('enterprise', _l('Enterprise')),
@@ -73,6 +74,11 @@ class Entity:
     narrow_query: Callable = None
     # Fields folded into the row's search_text (what the search box finds).
     search_fields: tuple = ()
+
+    @property
+    def audit_entity(self):
+        """What the audit log calls these rows: the table's singular name."""
+        return audit.Entity(self.model._meta.table_name)
 
     def field(self, name):
         return next(fl for fl in self.fields if fl.name == name)

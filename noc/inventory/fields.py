@@ -1,7 +1,10 @@
-"""Field types of the inventory: how a value is read from text and written back.
+"""Field types of the inventory: how a value is read and written back.
 
 Forms and CSV files both arrive as text, so one parser per field gives both
 the same rules and the same messages (naming the value and what is accepted).
+The API sends typed values (numbers, lists, periods as objects): fields that
+hold such values take them as they are (`take`), with the same rules, and
+never through text.
 """
 import datetime
 import decimal
@@ -14,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.i18n import valid_time_zone
 from noc.core.text import clean_text
+from noc.models import ChangeFreeze
 
 EMAIL_RE = re.compile(r'^[^@\s<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
                       r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$')
@@ -45,8 +49,17 @@ class Field:
     nullable: bool = True
     # For a reference: the model it names (CSV import orders rows by it).
     target: Any = None
+    # A typed value (a number, a list) -> value, raises Invalid; text goes to
+    # parse_value. A value of another shape raises TypeError (or a KeyError,
+    # AttributeError on the way) and is read as text, as it always was.
+    take: Callable = None
 
     def parse(self, raw):
+        if self.take is not None and raw not in (None, []) and not isinstance(raw, str):
+            try:
+                return self.take(raw)
+            except (TypeError, KeyError, AttributeError):
+                pass
         text = raw if self.multiple and isinstance(raw, (list, tuple)) else clean_text(raw)
         if not text and text != 0:
             if self.required:
@@ -103,7 +116,19 @@ def choice(name, label, choices, required=True, **kw):
                  parse_value=parse, max_length=64, **kw)
 
 
+def _whole_number(value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(value)          # not a number: read as text
+    return value
+
+
 def integer(name, label, low, high, required=False, **kw):
+    def in_range(number):
+        if not low <= number <= high:
+            raise Invalid(_l('%(value)s is out of range; expected %(low)s to %(high)s',
+                             value=number, low=low, high=high))
+        return number
+
     def parse(value):
         # '10.000' and '10 000' are ten thousand (pt-BR grouping); '2.5' is refused.
         grouped = re.fullmatch(r'\d{1,3}([. ]\d{3})+', value)
@@ -112,17 +137,16 @@ def integer(name, label, low, high, required=False, **kw):
             number = int(cleaned)
         except ValueError:
             raise Invalid(_l('"%(value)s" is not a whole number', value=value)) from None
-        if not low <= number <= high:
-            raise Invalid(_l('%(value)s is out of range; expected %(low)s to %(high)s',
-                             value=number, low=low, high=high))
-        return number
-    return Field(name, label, required=required, parse_value=parse, max_length=20, **kw)
+        return in_range(number)
+    return Field(name, label, required=required, parse_value=parse, max_length=20,
+                 take=lambda v: in_range(_whole_number(v)), **kw)
 
 
 def decimal_number(name, label, low, high, places=2, **kw):
     def parse(value):
         try:
-            number = decimal.Decimal(value.replace(',', '.'))
+            # str() of a JSON number is its shortest exact reading (0.1, not 0.1000…).
+            number = decimal.Decimal(str(value).replace(',', '.'))
         except decimal.InvalidOperation:
             raise Invalid(_l('"%(value)s" is not a number', value=value)) from None
         if not number.is_finite() or not low <= number <= high:
@@ -136,7 +160,11 @@ def decimal_number(name, label, low, high, places=2, **kw):
         if value is None:
             return ''
         return f'{decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-places)):f}'
-    return Field(name, label, parse_value=parse, max_length=20, show=show, **kw)
+    def take(value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(value)      # not a number: read as text
+        return parse(value)
+    return Field(name, label, parse_value=parse, max_length=20, show=show, take=take, **kw)
 
 
 def email(name, label, **kw):
@@ -188,20 +216,32 @@ def asn_value(value):
     return int(text_value)
 
 
+def asn_number(value):
+    """An AS number given as a number (the API's)."""
+    if not 1 <= _whole_number(value) <= 4294967295:
+        raise Invalid(_l('"%(value)s" is not an AS number; expected 1 to 4294967295, '
+                         'with or without "AS"', value=value))
+    return value
+
+
 def asn(name, label, **kw):
     return Field(name, label, parse_value=asn_value, max_length=12,
-                 show=lambda v: '' if v is None else f'AS{v}', **kw)
+                 show=lambda v: '' if v is None else f'AS{v}', take=asn_number, **kw)
+
+
+def _distinct_asns(numbers):
+    if len(set(numbers)) != len(numbers):
+        raise Invalid(_l('lists an AS number twice'))
+    return sorted(numbers)
 
 
 def asn_list(name, label, **kw):
     def parse(value):
-        numbers = [asn_value(part.strip()) for part in re.split(r'[\s;,]+', value)
-                   if part.strip()]
-        if len(set(numbers)) != len(numbers):
-            raise Invalid(_l('lists an AS number twice'))
-        return sorted(numbers)
+        return _distinct_asns([asn_value(part.strip()) for part in re.split(r'[\s;,]+', value)
+                               if part.strip()])
     return Field(name, label, parse_value=parse, max_length=2000, multiple=False,
-                 show=lambda v: ' '.join(f'AS{n}' for n in v or []), default=[], **kw)
+                 show=lambda v: ' '.join(f'AS{n}' for n in v or []), default=[],
+                 take=lambda v: _distinct_asns([asn_number(n) for n in v]), **kw)
 
 
 def as_set(name, label, **kw):
@@ -228,8 +268,22 @@ def date_value(value):
                      value=value))
 
 
+def _period(start, end, reason, shown):
+    """One freeze period from its parts (text or dates); `shown` names it in errors."""
+    start, end = date_value(start), date_value(end)
+    if end < start:
+        raise Invalid(_l('period "%(value)s" ends before it starts', value=shown))
+    reason = clean_text(reason)
+    width = ChangeFreeze.reason.max_length
+    if len(reason) > width:         # refused, not cut to the column's width
+        raise Invalid(_l('is too long (%(length)d characters; at most %(max)d)',
+                         length=len(reason), max=width))
+    return start, end, reason
+
+
 def freeze_list(name, label, **kw):
-    """Change-freeze periods: one per line (or ';'), 'START END [reason]'."""
+    """Change-freeze periods: one per line (or ';'), 'START END [reason]'; from
+    the API, a list of {starts_on, ends_on, reason}."""
     def parse(value):
         periods = []
         # Periods split on ';' or new lines only: a reason may hold commas.
@@ -241,15 +295,16 @@ def freeze_list(name, label, **kw):
                 raise Invalid(_l('"%(value)s" is not a period; expected START END '
                                  '[reason], e.g. 2026-12-20 2027-01-05 Holidays',
                                  value=part.strip()))
-            start, end = date_value(bits[0]), date_value(bits[1])
-            if end < start:
-                raise Invalid(_l('period "%(value)s" ends before it starts',
-                                 value=part.strip()))
-            periods.append((start, end, (bits[2] if len(bits) > 2 else '').strip()[:200]))
+            periods.append(_period(bits[0], bits[1], bits[2] if len(bits) > 2 else '',
+                                   part.strip()))
         return sorted(periods)
+
+    def take(value):
+        return sorted(_period(p['starts_on'], p['ends_on'], p.get('reason', ''),
+                              f'{p["starts_on"]} {p["ends_on"]}') for p in value)
     return Field(name, label, widget='textarea', parse_value=parse, max_length=5000,
                  show=lambda v: '; '.join(f'{s} {e} {r}'.strip() for s, e, r in v or []),
-                 default=[], **kw)
+                 default=[], take=take, **kw)
 
 
 def flag_set(name, label, choices, **kw):
@@ -319,7 +374,10 @@ def reference_list(name, label, model, key, **kw):
     column = getattr(model, key)
 
     def parse(value):
-        codes = [c.strip().upper() for c in LIST_SPLIT.split(value) if c.strip()]
+        return rows(LIST_SPLIT.split(value))
+
+    def rows(names):
+        codes = [c.strip().upper() for c in names if c.strip()]
         found = {getattr(m, key): m for m in model.select().where(column.in_(codes))}
         missing = [c for c in codes if c not in found]
         if missing:
@@ -329,5 +387,4 @@ def reference_list(name, label, model, key, **kw):
         return [found[c] for c in sorted(set(codes))]
     return Field(name, label, parse_value=parse, max_length=5000, widget='text',
                  show=lambda v: _shown(v, lambda ms: ';'.join(getattr(m, key) for m in ms)),
-                 default=[],
-                 **kw)
+                 default=[], take=rows, **kw)

@@ -1,30 +1,32 @@
-"""Create, change and delete inventory rows: the one way every caller goes.
+"""The rules of inventory rows: parse a row's values with the entity's fields,
+check what spans fields, write the row with its audit entry, delete it.
 
-Forms, CSV import and the CLI hand text in; this module parses it with the
-entity's fields, applies the rules that span fields, writes the row and its
-audit entry in one transaction, and answers with errors per field.
+Callers outside the domain go through inventory.commands, which finds and
+locks the row and holds the transaction; CSV import and the demo loader
+call this module inside theirs.
 """
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from noc.core.db import database
+from noc.core.errors import Refused
 from noc.core.text import search_key
 from noc.inventory.entities import ENTITIES
 from noc.inventory.fields import Invalid
 from noc.models import ChangeFreeze, Circuit, CircuitSegment, Contact, Customer, CustomerAsn, Segment, audit
 
 
-class RowInvalid(Exception):
-    """The row was refused; `errors` maps field name to message."""
+class RowRefused(Refused):
+    """The row was refused; `errors` maps field name to message. Nothing was
+    stored. kind 'conflict': other rows still use it, or another writer won."""
 
-    def __init__(self, errors):
-        super().__init__('; '.join(f'{k}: {v}' for k, v in errors.items()))
-        self.errors = errors
+
+RowInvalid = RowRefused     # noc/demo's name for it, until that area adopts RowRefused
 
 
 def parse(entity, raw, obj=None):
-    """Parse {field: text} into {field: value}; raise RowInvalid on any error."""
+    """Parse {field: text or typed value} into {field: value}; raise RowRefused on any error."""
     values, errors = {}, {}
     for fl in entity.fields:
         try:
@@ -39,7 +41,7 @@ def parse(entity, raw, obj=None):
             errors[entity.key[-1]] = str(_l('"%(value)s" is already used by another record',
                                             value=entity.key_of(values)))
     if errors:
-        raise RowInvalid(errors)
+        raise RowRefused(errors)
     return values
 
 
@@ -111,7 +113,7 @@ _CROSS_CHECKS = {'customers': _check_customer, 'segments': _check_segment,
 _CHILD_FIELDS = {'asns', 'freezes', 'roles', 'segments'}
 
 
-def _write_columns(entity, obj, values, actor):
+def _write_columns(entity, obj, values, actor, now):
     if entity.name == 'contacts' and obj.email != values['email']:
         # A new address has not bounced (yet).
         obj.bounced_at, obj.bounce_reason = None, ''
@@ -127,8 +129,8 @@ def _write_columns(entity, obj, values, actor):
         group = values['redundancy_group']
         if group.id is None:
             group.save()
-            audit.record(actor, 'created', 'redundancy_groups', group.id, group.name,
-                         after={'name': group.name})
+            audit.record(actor, audit.Action.CREATE, audit.Entity.REDUNDANCY_GROUP, group.id,
+                         group.name, after={'name': group.name}, at=now)
 
 
 def _write_children(entity, obj, values):
@@ -149,8 +151,9 @@ def _write_children(entity, obj, values):
             CircuitSegment.insert_many(rows).execute()
 
 
-def save(entity, values, actor, obj=None):
-    """Create or update the row; returns (row, 'created'|'updated'|'unchanged')."""
+def save(entity, values, actor, obj=None, now=None):
+    """Create or update the row; returns (row, 'created'|'updated'|'unchanged').
+    `now`: the time of the change (the clock's when not given)."""
     if obj is None:
         obj = entity.find(values)
     before = entity.formatted(entity.read(obj)) if obj is not None else None
@@ -158,29 +161,31 @@ def save(entity, values, actor, obj=None):
     if before == after:
         return obj, 'unchanged'
     action = 'created' if obj is None else 'updated'
+    audited = audit.Action.CREATE if obj is None else audit.Action.UPDATE
     with database.atomic():
-        obj = obj if obj is not None else entity.model()
-        _write_columns(entity, obj, values, actor)
-        obj.save()
+        if obj is None:
+            obj = entity.model(created_at=now) if now else entity.model()
+        _write_columns(entity, obj, values, actor, now)
+        obj.save(now=now)
         _write_children(entity, obj, values)
         changed = audit.changed_fields(before, after)
-        audit.record(actor, action, entity.name, obj.id, entity.key_of(values),
+        audit.record(actor, audited, entity.audit_entity, obj.id, entity.key_of(values),
                      before={k: before[k] for k in changed} if before else None,
-                     after={k: after[k] for k in changed} if before else after)
+                     after={k: after[k] for k in changed} if before else after, at=now)
     return obj, action
 
 
-def save_text(entity, raw, actor, obj=None):
-    """Parse and save in one step (forms); raises RowInvalid.
+def save_text(entity, raw, actor, obj=None, now=None):
+    """Parse and save in one step (forms); raises RowRefused.
 
     Without `obj` this creates: a row with the same natural key is refused,
     not silently overwritten (only CSV import matches rows by key).
     """
     values = parse(entity, raw, obj)
     if obj is None and entity.find(values) is not None:
-        raise RowInvalid({entity.key[-1]: str(_l('"%(value)s" already exists',
+        raise RowRefused({entity.key[-1]: str(_l('"%(value)s" already exists',
                                                  value=entity.key_of(values)))})
-    return save(entity, values, actor, obj)
+    return save(entity, values, actor, obj, now)
 
 
 # Deleting --------------------------------------------------------------------
@@ -218,28 +223,30 @@ def _blockers(entity, obj):
     return [message(count) for count, message in uses if count]
 
 
-def _audit_cascade(entity, obj, actor):
+def _audit_cascade(entity, obj, actor, now):
     """A customer takes its contacts with it: each gets its own audit copy."""
     if entity.name != 'customers':
         return
     contacts = ENTITIES['contacts']
     for contact in contacts.query().where(Contact.customer == obj):
         values = contacts.read(contact)
-        audit.record(actor, 'deleted', 'contacts', contact.id, contacts.key_of(values),
-                     before=contacts.formatted(values))
+        audit.record(actor, audit.Action.DELETE, audit.Entity.CONTACT, contact.id,
+                     contacts.key_of(values),
+                     before=contacts.formatted(values), at=now)
 
 
-def delete(entity, obj, actor):
-    """Delete the row, or raise RowInvalid saying what still uses it."""
+def delete(entity, obj, actor, now=None):
+    """Delete the row, or raise RowRefused saying what still uses it."""
     blockers = _blockers(entity, obj)
     if blockers:
-        raise RowInvalid({entity.key[0]: '; '.join(blockers)})
+        raise RowRefused({entity.key[0]: '; '.join(blockers)}, kind='conflict')
     before = entity.formatted(entity.read(obj))
     try:
         with database.atomic():
-            _audit_cascade(entity, obj, actor)
-            audit.record(actor, 'deleted', entity.name, obj.id,
-                         entity.key_of(entity.read(obj)), before=before)
+            _audit_cascade(entity, obj, actor, now)
+            audit.record(actor, audit.Action.DELETE, entity.audit_entity, obj.id,
+                         entity.key_of(entity.read(obj)), before=before, at=now)
             obj.delete_instance()
     except pw.IntegrityError:
-        raise RowInvalid({entity.key[0]: str(_l('still used by other records'))}) from None
+        raise RowRefused({entity.key[0]: str(_l('still used by other records'))},
+                         kind='conflict') from None

@@ -14,10 +14,11 @@ import re
 from email.mime.base import MIMEBase
 from email.utils import format_datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from noc.core.db import lock_rows, write_transaction
+from noc.core.errors import NotFound, Refused
+from noc.core.limits import MAX_ID
 from noc.mail import compose, outbox
 from noc.models import OutboxMessage, audit, utcnow
 
@@ -29,28 +30,43 @@ COPIED = ('window', 'customer', 'contact', 'recipient', 'kind', 'method', 'seque
           'subject')
 
 
-class ResendRefused(Exception):
-    """The message cannot be sent again; the message says why, for a person."""
+class ResendRefused(Refused):
+    """The message cannot be sent again now; str() says why, for a person."""
+
+    def __init__(self, message):
+        super().__init__(kind='conflict', message=str(message))
 
 
-def resend(message, actor, now=None):
-    """Send `message` again; returns the OutboxMessage that will go out.
+def find(message_id):
+    """The outbox message `message_id`, or NotFound."""
+    found = (OutboxMessage.get_or_none(OutboxMessage.id == message_id)
+             if 0 < message_id <= MAX_ID else None)
+    if found is None:
+        raise NotFound('outbox message', message=str(_l('the message no longer exists')))
+    return found
+
+
+def resend(message_id, actor, provider, now=None):
+    """Send message `message_id` again; returns the OutboxMessage that will go out.
+    `provider` is the domain of a copy's Message-ID (maintenance.provider).
 
     queued or failed: the same row, due now. sent: a new row, re-stamped.
     sending (a worker has it right now) or a sent notice superseded by a later
-    one to the same recipient: ResendRefused.
+    one to the same recipient: ResendRefused. Gone: NotFound.
     """
     now = now or utcnow()
     # Read, decide, write: no worker may claim the row in between.
     with write_transaction():
-        fresh = lock_rows(OutboxMessage.select()
-                          .where(OutboxMessage.id == message.id)).first()
+        fresh = None
+        if 0 < message_id <= MAX_ID:
+            fresh = lock_rows(OutboxMessage.select()
+                              .where(OutboxMessage.id == message_id)).first()
         if fresh is None:
-            raise ResendRefused(_l('the message no longer exists'))
+            raise NotFound('outbox message', message=str(_l('the message no longer exists')))
         if fresh.state in ('queued', 'failed'):
             return _requeue(fresh, actor, now)
         if fresh.state == 'sent':
-            return _copy(fresh, actor, now)
+            return _copy(fresh, actor, provider, now)
         raise ResendRefused(_l('the message is being sent right now; wait for the result'))
 
 
@@ -58,7 +74,8 @@ def _requeue(message, actor, now):
     before = {'state': message.state, 'attempts': message.attempts,
               'next_attempt_at': message.next_attempt_at, 'last_error': message.last_error}
     outbox.requeue(message, now)
-    audit.record(actor, 'resend', 'outbox_message', message.id, message.subject[:200],
+    audit.record(actor, audit.Action.RESEND, audit.Entity.OUTBOX_MESSAGE, message.id,
+                 message.subject[:200],
                  before, {'state': 'queued', 'next_attempt_at': now})
     return OutboxMessage.get_by_id(message.id)
 
@@ -78,19 +95,19 @@ def superseded_by(message):
                 .order_by(OutboxMessage.sequence.desc()).first())
 
 
-def _copy(message, actor, now):
+def _copy(message, actor, provider, now):
     later = superseded_by(message)
     if later is not None:
         raise ResendRefused(_l('a later notice (SEQUENCE %(sequence)d) went to this recipient '
                                'since; resend that one instead', sequence=later.sequence))
-    provider = current_app.config['NOC']['maintenance']['provider']
     msgid = compose.message_id(provider)
     raw, ics = restamp(message.raw, message.ics, now, msgid)
     row = {name: getattr(message, name + '_id' if name in ('window', 'customer', 'contact')
                          else name) for name in COPIED}
     row.update(message_id=msgid, raw=raw, ics=ics, next_attempt_at=now, created_at=now)
     outbox.enqueue_many([row])
-    audit.record(actor, 'resend', 'outbox_message', message.id, message.subject[:200],
+    audit.record(actor, audit.Action.RESEND, audit.Entity.OUTBOX_MESSAGE, message.id,
+                 message.subject[:200],
                  {'state': message.state, 'message_id': message.message_id},
                  {'resent_as': row['id'], 'message_id': msgid})
     return OutboxMessage.get_by_id(row['id'])

@@ -1,12 +1,78 @@
 """The audit log: who changed what, when, and the state before and after.
 
 Callers record inside the transaction of the change, so the log and the
-data never disagree.
+data never disagree. What the log says is declared here once: an action is a
+verb in the imperative (`create`, not `created`), an entity the singular name
+of the row's table (`customer`, `maintenance_window`; `user` for app_user).
+Migration 0011 rewrote the rows stored before this spelling.
 """
 import getpass
 import json
+from enum import StrEnum
 
-from noc.models import AuditLog, User
+from noc.models import AuditLog, User, utcnow
+
+
+class Action(StrEnum):
+    CREATE = 'create'
+    UPDATE = 'update'
+    DELETE = 'delete'
+    LOCK = 'lock'
+    CONFIRM = 'confirm'
+    START = 'start'
+    COMPLETE = 'complete'
+    CANCEL = 'cancel'
+    RESEND = 'resend'
+    ISSUE = 'issue'
+    REVOKE = 'revoke'
+    DECIDE = 'decide'
+    REMIND = 'remind'
+    REVIEW = 'review'
+    APPROVE = 'approve'
+    CONFIGURE = 'configure'
+    WITHDRAW = 'withdraw'
+    REJECT = 'reject'
+    RECHECK = 'recheck'
+    CLOSE = 'close'
+
+
+class Entity(StrEnum):
+    CUSTOMER = 'customer'
+    CONTACT = 'contact'
+    SITE = 'site'
+    SEGMENT = 'segment'
+    CIRCUIT = 'circuit'
+    REDUNDANCY_GROUP = 'redundancy_group'
+    USER = 'user'
+    API_TOKEN = 'api_token'
+    MAINTENANCE_WINDOW = 'maintenance_window'
+    OUTBOX_MESSAGE = 'outbox_message'
+    INBOUND_MESSAGE = 'inbound_message'
+    CALENDAR_FEED = 'calendar_feed'
+    CUSTOMER_LINK = 'customer_link'
+    RESCHEDULE_REQUEST = 'reschedule_request'
+    PREFIX_REQUEST = 'prefix_request'
+    TRACKED_PREFIX = 'tracked_prefix'
+    ROUTING_ALERT = 'routing_alert'
+
+
+# The spellings used before 0011, for links and filters people kept (an
+# audit page bookmarked with ?entity=sites still finds the sites).
+OLD_ACTIONS = {'created': Action.CREATE, 'updated': Action.UPDATE,
+               'deleted': Action.DELETE, 'locked': Action.LOCK}
+OLD_ENTITIES = {'customers': Entity.CUSTOMER, 'contacts': Entity.CONTACT,
+                'sites': Entity.SITE, 'segments': Entity.SEGMENT,
+                'circuits': Entity.CIRCUIT, 'redundancy_groups': Entity.REDUNDANCY_GROUP,
+                'users': Entity.USER}
+
+
+def current_action(name):
+    """`name` as stored today (an old spelling mapped to its new one)."""
+    return str(OLD_ACTIONS.get(name, name))
+
+
+def current_entity(name):
+    return str(OLD_ENTITIES.get(name, name))
 
 
 def _dump(state):
@@ -26,11 +92,13 @@ def actor_name(actor):
         return 'cli'
 
 
-def record(actor, action, entity, entity_id=None, key='', before=None, after=None):
-    """Write one audit row. `actor` is a User, a name (CLI, worker) or None."""
+def record(actor, action, entity, entity_id=None, key='', before=None, after=None, at=None):
+    """Write one audit row. `actor` is a User, a name (CLI, worker) or None;
+    `action` and `entity` an Action and an Entity (or their values); `at` the
+    time of the change (the clock's now when not given)."""
     return AuditLog.create(
-        user=actor if isinstance(actor, User) else None,
-        username=actor_name(actor), action=action, entity=entity,
+        at=at or utcnow(), user=actor if isinstance(actor, User) else None,
+        username=actor_name(actor), action=str(action), entity=str(entity),
         entity_id=entity_id, entity_key=str(key)[:200],
         before_json=_dump(before), after_json=_dump(after))
 

@@ -46,8 +46,9 @@ class TimestampedModel(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
 
-    def save(self, *args, **kwargs):
-        self.updated_at = utcnow()
+    def save(self, *args, now=None, **kwargs):
+        """`now`: the time of the change, when a command was given its clock."""
+        self.updated_at = now or utcnow()
         return super().save(*args, **kwargs)
 
 

@@ -7,6 +7,8 @@ using it runs (fixtures included) with no app context at all.
 """
 import contextlib
 
+import flask
+import pytest
 from conftest import SECRET, _empty, _prepared
 
 from noc.core import config
@@ -35,3 +37,12 @@ def maintenance_settings(**maintenance):
     noc = config.load({'app': {'secret_key': SECRET}, 'maintenance': maintenance},
                       environ={})
     return of_config(noc, SECRET)
+
+
+@pytest.fixture
+def bare(db_url):
+    """The engine's database, initialised and empty, with no Flask app made
+    (a fixture for every module: tests/conftest.py's pytest_plugins)."""
+    with bare_database(db_url) as db:
+        assert not flask.has_app_context()
+        yield db

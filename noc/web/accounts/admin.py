@@ -7,13 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from noc.accounts import users
+from noc.accounts import commands
+from noc.accounts.users import UserRefused
+from noc.core.errors import NotFound
 from noc.core.i18n import LANGUAGES, common_time_zones
+from noc.core.limits import MAX_ID
 from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.inventory.entities import ENTITIES
 from noc.models import AuditLog, User, audit
 from noc.web.access import require
+from noc.web.form_errors import form_errors
 
 bp = Blueprint('admin', __name__, url_prefix='/admin')
 
@@ -41,8 +45,9 @@ def _user_values(form, creating):
 @bp.route('/users/<int:user_id>', methods=['GET', 'POST'])
 @require('admin')
 def user_edit(user_id=None):
-    user = User.get_or_none(User.id == user_id) if user_id and user_id < 2 ** 63 else None
-    if user_id and user is None:
+    try:
+        user = commands.find_user(user_id) if user_id else None
+    except NotFound:
         abort(404)
     form, errors = CsrfForm(), {}
     values = {'username': '', 'full_name': '', 'email': '', 'role': 'viewer',
@@ -53,13 +58,15 @@ def user_edit(user_id=None):
         values = _user_values(request.form, user is None)
         try:
             if user is None:
-                user = users.create_user(values, current_user._get_current_object())
+                user = commands.create_user(values, current_user._get_current_object())
             else:
-                users.update_user(user, values, current_user._get_current_object())
+                commands.update_user(user.id, values, current_user._get_current_object())
             flash(_('Saved.'), 'info')
             return redirect(url_for('.user_list'))
-        except users.UserInvalid as exc:
-            errors = exc.errors
+        except NotFound:
+            abort(404)
+        except UserRefused as exc:
+            errors = form_errors(exc)
     return render_template('admin/user_form.html', user=user, values=values, errors=errors,
                            form=form, roles=User.ROLES, languages=LANGUAGES,
                            time_zones=common_time_zones()), 400 if errors else 200
@@ -77,9 +84,13 @@ def _day(text, end=False):
     return moment.astimezone(datetime.timezone.utc)
 
 
+_INVENTORY_BY_AUDIT = {e.audit_entity: e for e in ENTITIES.values()}
+
+
 def _labelled(entity, state):
     """Field names of a stored state as the reader's labels."""
-    fields = {fl.name: fl.label for fl in ENTITIES[entity].fields} if entity in ENTITIES else {}
+    kind = _INVENTORY_BY_AUDIT.get(entity)
+    fields = {fl.name: fl.label for fl in kind.fields} if kind else {}
     return [(fields.get(name, name), value) for name, value in state.items()]
 
 
@@ -91,13 +102,16 @@ def audit_log():
             ('user', 'entity', 'action', 'key', 'id', 'since', 'until')}
     if args['user']:
         query = query.where(AuditLog.username == args['user'])
+    # Spellings from before migration 0011 (old links, bookmarks) read as today's.
+    args['entity'] = audit.current_entity(args['entity'])
+    args['action'] = audit.current_action(args['action'])
     if args['entity']:
         query = query.where(AuditLog.entity == args['entity'])
     if args['action']:
         query = query.where(AuditLog.action == args['action'])
     if args['key']:
         query = query.where(AuditLog.entity_key.contains(args['key']))
-    if args['id'].isdigit() and int(args['id']) < 2 ** 63:
+    if args['id'].isdigit() and int(args['id']) <= MAX_ID:
         query = query.where(AuditLog.entity_id == int(args['id']))
     if _day(args['since']):
         query = query.where(AuditLog.at >= _day(args['since']))

@@ -8,11 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from noc.accounts import tokens
+from noc.accounts import commands, tokens
+from noc.core.errors import NotFound
 from noc.core.i18n import select_time_zone
 from noc.core.text import clean_text
-from noc.models import ApiToken, Customer
+from noc.models import Customer
 from noc.web.access import require
+from noc.web.form_errors import form_errors
 
 bp = Blueprint('api_tokens', __name__, url_prefix='/admin/tokens')
 
@@ -61,13 +63,13 @@ def index():
                                  'before 9999-12-31', value=values['expires'])
     if not errors:
         try:
-            token, secret = tokens.create(
+            token, secret = commands.create_token(
                 {'name': values['name'], 'kind': values['kind'], 'customer': values['customer'],
                  'role': values['role'], 'expires_at': expires_at},
                 current_user._get_current_object())
             return _page({**values, 'name': '', 'expires': ''}, secret=(token, secret))
-        except tokens.TokenInvalid as exc:
-            errors = exc.errors
+        except tokens.TokenRefused as exc:
+            errors = form_errors(exc)
     return _page(values, errors, status=400)
 
 
@@ -76,10 +78,10 @@ def index():
 def revoke(token_id):
     if not CsrfForm().validate():
         abort(400)
-    token = ApiToken.get_or_none(ApiToken.id == token_id) if token_id < 2 ** 63 else None
-    if token is None:
+    try:
+        token = commands.revoke_token(token_id, current_user._get_current_object())
+    except NotFound:
         abort(404)
-    tokens.revoke(token.id, current_user._get_current_object())
     flash(_('Token %(prefix)s… revoked; it no longer works.', prefix=token.prefix), 'info')
     return redirect(url_for('.index'))
 

@@ -10,11 +10,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from noc.accounts import users
+from noc.accounts import commands, users
 from noc.core.extensions import limiter, login_manager
 from noc.core.i18n import LANGUAGES, common_time_zones
+from noc.core.limits import MAX_ID
 from noc.core.text import clean_text
 from noc.models import User
+from noc.web.form_errors import form_errors
 
 bp = Blueprint('auth', __name__)
 
@@ -29,7 +31,7 @@ def load_user(session_id):
     """The user of a session id 'ID:TOKEN'; a rotated token ends old sessions."""
     user_id, _sep, token = session_id.partition(':')
     try:
-        user = User.get_or_none(User.id == int(user_id)) if int(user_id) < 2 ** 63 else None
+        user = User.get_or_none(User.id == int(user_id)) if 0 < int(user_id) <= MAX_ID else None
     except ValueError:
         return None
     if user is None or not user.active or not token or \
@@ -102,7 +104,7 @@ def choose_language(code):
 
 
 class PreferencesForm(FlaskForm):
-    # Language and zone are checked by users.update_user, like every other way in.
+    # Language and zone are checked by the update_user command, like every other way in.
     full_name = StringField('full_name')
     language = StringField('language')
     time_zone = StringField('time_zone')
@@ -126,13 +128,13 @@ def preferences():
         if not errors:
             try:
                 me = current_user._get_current_object()
-                users.update_user(me, values, me)
+                me = commands.update_user(me.id, values, me)
                 if values.get('password'):
                     login_user(me)     # the new token, so this session goes on
                 flash(_('Preferences saved.'), 'info')
                 return redirect(url_for('auth.preferences'))
-            except users.UserInvalid as exc:
-                errors = exc.errors
+            except users.UserRefused as exc:
+                errors = form_errors(exc)
     status = 400 if request.method == 'POST' else 200
     return render_template('auth/preferences.html', form=form, errors=errors,
                            time_zones=common_time_zones()), status

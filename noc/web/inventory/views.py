@@ -24,12 +24,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
+from noc.core.errors import NotFound
 from noc.core.i18n import common_time_zones
 from noc.core.paging import paginate
 from noc.core.text import clean_text
-from noc.inventory import csvio, service
+from noc.inventory import commands, csvio
 from noc.inventory.entities import ENTITIES
+from noc.inventory.service import RowRefused
 from noc.web.access import require
+from noc.web.form_errors import form_errors
 from noc.web.inventory import related
 
 bp = Blueprint('inventory', __name__, url_prefix='/inventory')
@@ -50,17 +53,11 @@ def _entity(kind):
     return entity
 
 
-MAX_ID = 2 ** 63 - 1
-MAX_UPLOAD = 14 * 1024 * 1024
-
-
 def _row(entity, row_id):
-    if row_id > MAX_ID:     # no such id; the database would refuse the number
+    try:
+        return commands.find(entity, row_id)
+    except NotFound:
         abort(404)
-    row = entity.query().where(entity.model.id == row_id).first()
-    if row is None:
-        abort(404)
-    return row
 
 
 def _filtered(entity):
@@ -179,16 +176,24 @@ def _edit(entity, obj):
             errors['_form'] = _('The form expired; send it again.')
         else:
             try:
-                saved, action = service.save_text(entity, values, current_user._get_current_object(),
-                                                  obj)
-            except service.RowInvalid as exc:
-                errors = exc.errors
+                saved, action = _save(entity, obj, values)
+            except NotFound:
+                abort(404)
+            except RowRefused as exc:
+                errors = form_errors(exc)
             else:
                 flash(_('Saved.') if action != 'unchanged' else _('Nothing changed.'), 'info')
                 return redirect(url_for('.show', kind=entity.name, row_id=saved.id))
     return render_template('inventory/form.html', entity=entity, obj=obj, values=values,
                            errors=errors, form=form, time_zones=common_time_zones()), \
         400 if errors else 200
+
+
+def _save(entity, obj, values):
+    actor = current_user._get_current_object()
+    if obj is None:
+        return commands.create(entity, values, actor)
+    return commands.update(entity, obj.id, values, actor)
 
 
 @bp.route('/<kind>/new', methods=['GET', 'POST'])
@@ -213,9 +218,11 @@ def delete(kind, row_id):
     error = None
     if request.method == 'POST' and form.validate():
         try:
-            service.delete(entity, obj, current_user._get_current_object())
-        except service.RowInvalid as exc:
-            error = '; '.join(exc.errors.values())
+            commands.delete(entity, obj.id, current_user._get_current_object())
+        except NotFound:
+            abort(404)
+        except RowRefused as exc:
+            error = '; '.join(exc.errors.values()) or str(exc)
         else:
             flash(_('Deleted.'), 'info')
             return redirect(url_for('.list_rows', kind=entity.name))
@@ -242,14 +249,15 @@ def import_rows(kind):
             data = upload.read() if upload else b''
             if not data:
                 error = _('Choose a CSV file to import.')
-            elif len(data) > MAX_UPLOAD:
-                # The confirmation sends the file back encoded (4/3 larger).
-                error = _('The file is too large (at most 14 MB); split it, or use '
-                          'flask noc import.')
             else:
-                result = csvio.import_csv(entity, data, current_user._get_current_object(),
-                                          commit=False)
-                payload = base64.b64encode(data).decode('ascii')
+                try:
+                    result = commands.import_upload(entity, data,
+                                                    current_user._get_current_object(),
+                                                    commit=False)
+                except RowRefused as exc:
+                    error = '; '.join(exc.errors.values())
+                else:
+                    payload = base64.b64encode(data).decode('ascii')
     return render_template('inventory/import.html', entity=entity, form=form, result=result,
                            payload=payload, error=error), \
         400 if error or (result and not result.ok) else 200
@@ -260,7 +268,10 @@ def _confirm_import(entity, payload):
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         abort(400)
-    result = csvio.import_csv(entity, data, current_user._get_current_object(), commit=True)
+    try:
+        result = commands.import_upload(entity, data, current_user._get_current_object())
+    except RowRefused:
+        abort(400)          # larger than any preview could have sent
     if result.ok:
         flash(_('Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.',
                 created=result.count('created'), updated=result.count('updated'),

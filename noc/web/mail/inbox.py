@@ -6,15 +6,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from noc.core.db import database
+from noc.core.errors import NotFound, Refused
 from noc.core.paging import paginate
-from noc.inbound import receive as inbound
-from noc.models import InboundMessage, audit, utcnow
+from noc.inbound import commands
+from noc.models import InboundMessage
 from noc.web.access import require
 
 bp = Blueprint('inbox', __name__, url_prefix='/inbox')
 
-MAX_ID = 2 ** 63 - 1
 VIEWS = {
     'review': _l('To read'), 'unmatched': _l('Unmatched'), 'error': _l('Errors'),
     'all': _l('All'),
@@ -67,11 +66,10 @@ def counts():
 
 
 def _message(message_id):
-    found = (InboundMessage.get_or_none(InboundMessage.id == message_id)
-             if message_id <= MAX_ID else None)
-    if found is None:
+    try:
+        return commands.find(message_id)
+    except NotFound:
         abort(404)
-    return found
 
 
 @bp.route('/')
@@ -104,13 +102,10 @@ def raw(message_id):
 @bp.route('/<int:message_id>/review', methods=['POST'])
 @require('engineer')
 def review(message_id):
-    message = _message(message_id)
-    user = current_user._get_current_object()
-    with database.atomic():
-        # Only these columns: the handler may be writing the others right now.
-        InboundMessage.update(reviewed_at=utcnow(), reviewed_by=user.username).where(
-            InboundMessage.id == message.id).execute()
-        audit.record(user, 'review', 'inbound_message', message.id, message.subject[:200])
+    try:
+        commands.review(message_id, current_user._get_current_object())
+    except NotFound:
+        abort(404)
     flash(_('Marked as read.'), 'info')
     target = request.form.get('next') or ''
     if not target.startswith('/') or target.startswith('//'):
@@ -122,13 +117,12 @@ def review(message_id):
 @require('engineer')
 def retry(message_id):
     """Handle a message again (after its error was fixed, or a contact added)."""
-    message = _message(message_id)
-    if message.state not in ('error', 'unmatched'):
+    try:
+        message = commands.retry(message_id)
+    except NotFound:
+        abort(404)
+    except Refused:
         abort(409)
-    with database.atomic():
-        InboundMessage.update(state='new', error='', outcome='').where(
-            InboundMessage.id == message.id).execute()
-    message = inbound.process(message)
     flash(_('Handled again: %(outcome)s.', outcome=OUTCOME_LABELS.get(message.outcome,
                                                                      message.outcome)), 'info')
     return redirect(url_for('inbox.show', message_id=message.id))

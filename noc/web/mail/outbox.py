@@ -21,6 +21,7 @@ from peewee import JOIN
 from werkzeug.routing import BuildError
 
 from noc.core.config import project_path
+from noc.core.errors import NotFound, Refused
 from noc.core.paging import Page, page_number, paginate
 from noc.core.text import clean_text
 from noc.mail import resend as resending
@@ -30,7 +31,6 @@ from noc.web.access import require
 
 bp = Blueprint('outbox', __name__)
 
-MAX_ID = 2 ** 63 - 1
 STATE_LABELS = {'queued': _l('queued'), 'sending': _l('sending'), 'sent': _l('sent'),
                 'failed': _l('failed')}
 # The names transport.deliver_capture writes: created_at and the message id.
@@ -62,11 +62,10 @@ def window_url(window_id):
 
 
 def _message(message_id):
-    message = OutboxMessage.get_or_none(OutboxMessage.id == message_id) \
-        if message_id <= MAX_ID else None
-    if message is None:
+    try:
+        return resending.find(message_id)
+    except NotFound:
         abort(404)
-    return message
 
 
 def _reference(message):
@@ -179,9 +178,10 @@ def _back(message):
 def resend(message_id):
     message = _message(message_id)    # CSRFProtect has checked the form's token
     try:
-        sent = resending.resend(message, current_user._get_current_object())
-    except resending.ResendRefused as exc:
-        flash(_('Not sent again: %(reason)s', reason=exc.args[0]), 'error')
+        sent = resending.resend(message.id, current_user._get_current_object(),
+                                current_app.config['NOC']['maintenance']['provider'])
+    except Refused as exc:
+        flash(_('Not sent again: %(reason)s', reason=str(exc)), 'error')
     else:
         if sent.id == message.id:
             flash(_('The message goes again in the next pass of the worker.'), 'info')
