@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from noc.accounts import tokens
 from noc.api.problems import ApiProblem, exception_headers, field_errors, response
 from noc.core.extensions import csrf, limiter
-from noc.models import User
+from noc.models import Role, TokenKind
 
 bp = Blueprint('api', __name__, url_prefix='/api/v1')
 csrf.exempt(bp)
@@ -95,7 +95,7 @@ def is_provider():
 def require_role(role):
     """NOC tokens need at least `role`; provider tokens act on their own data."""
     current = token()
-    if current.kind == 'noc' and User.ROLES.index(current.role) < User.ROLES.index(role):
+    if current.kind == TokenKind.NOC and not Role.at_least(current.role, role):
         raise ApiProblem(403, f'this needs a NOC token with role {role} or above')
 
 

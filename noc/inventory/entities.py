@@ -24,22 +24,24 @@ from noc.models import (
     Site,
     audit,
 )
+from noc.models.inventory import (
+    CircuitStatus,
+    ContactRole,
+    CustomerKind,
+    NoticeFormat,
+    SegmentKind,
+    Service,
+    SiteKind,
+)
 
-KIND_CHOICES = [('isp', _l('ISP')), ('enterprise', _l('Enterprise')),
-                ('carrier', _l('Carrier'))]
-ROLE_CHOICES = [('maintenance', _l('Maintenance')), ('bgp', _l('BGP')),
-                ('technical', _l('Technical')), ('commercial', _l('Commercial'))]
-FORMAT_CHOICES = [('invitation', _l('Calendar invitation')),
-                  ('plain', _l('Plain machine-readable notice'))]
-SITE_KIND_CHOICES = [('pop', _l('PoP')), ('datacenter', _l('Data centre')),
-                     ('tower', _l('Tower')), ('customer', _l('Customer premises'))]
-SEGMENT_KIND_CHOICES = [('span', _l('Fibre span')), ('ring', _l('Ring')),
-                        ('device', _l('Device'))]
-SERVICE_CHOICES = [('ip-transit', _l('IP transit')), ('l2-transport', _l('L2 transport')),
-                   ('l3vpn', _l('L3VPN')), ('dark-fibre', _l('Dark fibre')),
-                   ('wavelength', _l('Wavelength')), ('colocation', _l('Colocation'))]
-STATUS_CHOICES = [('active', _l('Active')), ('planned', _l('Planned')),
-                  ('decommissioned', _l('Decommissioned'))]
+# The choice lists of the forms, CSV and API: the vocabularies declared beside the models.
+KIND_CHOICES = list(CustomerKind.CHOICES)
+ROLE_CHOICES = list(ContactRole.CHOICES)
+FORMAT_CHOICES = list(NoticeFormat.CHOICES)
+SITE_KIND_CHOICES = list(SiteKind.CHOICES)
+SEGMENT_KIND_CHOICES = list(SegmentKind.CHOICES)
+SERVICE_CHOICES = list(Service.CHOICES)
+STATUS_CHOICES = list(CircuitStatus.CHOICES)
 STATES = ('AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC '
           'SP SE TO').split()
 STATE_CHOICES = [(s, s) for s in STATES]

@@ -14,7 +14,17 @@ from noc.core.errors import Refused
 from noc.core.text import search_key
 from noc.inventory.entities import ENTITIES
 from noc.inventory.fields import Invalid
-from noc.models import ChangeFreeze, Circuit, CircuitSegment, Contact, Customer, CustomerAsn, Segment, audit
+from noc.models import (
+    ChangeFreeze,
+    Circuit,
+    CircuitSegment,
+    Contact,
+    Customer,
+    CustomerAsn,
+    Segment,
+    Service,
+    audit,
+)
 
 
 class RowRefused(Refused):
@@ -93,7 +103,7 @@ def _check_segment(values, obj):
 
 def _check_circuit(values, obj):
     errors = {}
-    if values['service'] != 'ip-transit' and (values['bgp_asn'] or values['bgp_as_set']):
+    if values['service'] != Service.IP_TRANSIT and (values['bgp_asn'] or values['bgp_as_set']):
         errors['bgp_asn'] = str(_l('BGP details apply only to the IP transit service'))
     elif values['bgp_asn']:
         owner = (Customer.select(Customer.id, Customer.name).join(CustomerAsn)

@@ -3,19 +3,26 @@
 One module per area; this package re-exports them so callers write
 `from noc.models import Circuit` whatever module a model lives in.
 """
-from noc.models.accounts import ApiToken, AuditLog, User
+from noc.models.accounts import ApiToken, AuditLog, Role, TokenKind, User
 from noc.models.answers import AttendeeAnswer, RescheduleProposal, RescheduleRequest
 from noc.models.base import UTC, BaseModel, IdSequence, TimestampedModel, UTCDateTimeField, utcnow
 from noc.models.inventory import (
     ChangeFreeze,
     Circuit,
     CircuitSegment,
+    CircuitStatus,
     Contact,
+    ContactRole,
     Customer,
     CustomerAsn,
+    CustomerKind,
+    NoticeFormat,
     RedundancyGroup,
     Segment,
+    SegmentKind,
+    Service,
     Site,
+    SiteKind,
 )
 from noc.models.mail import InboundMessage, OutboxMessage
 from noc.models.maintenance import (
@@ -64,5 +71,6 @@ __all__ = [
     'ROUTING_MODELS', 'BytesField', 'IrrAsSet', 'IrrLoad', 'IrrRoute', 'JsonText',
     'PrefixCheck', 'PrefixHistory', 'PrefixRequest', 'RoutingAlert', 'RpkiStateSample',
     'TrackedPrefix', 'VrpSnapshot', 'ALL_MODELS', 'PrefixState', 'Verdict', 'RpkiState',
-    'IrrState',
+    'IrrState', 'Role', 'TokenKind', 'CircuitStatus', 'ContactRole', 'CustomerKind',
+    'NoticeFormat', 'SegmentKind', 'Service', 'SiteKind',
 ]

@@ -1,12 +1,35 @@
 """NOC users, their audit trail, and the JSON API's bearer tokens."""
 import peewee as pw
+from flask_babel import lazy_gettext as _l
 
+from noc.core.choices import ChoiceSet
 from noc.models.base import BaseModel, UTCDateTimeField, utcnow
 from noc.models.inventory import Customer
 
 
+class Role(ChoiceSet):
+    """What a NOC user or NOC token may do, each role all the ones before it and more."""
+    VIEWER = 'viewer'
+    ENGINEER = 'engineer'
+    ADMIN = 'admin'
+    CHOICES = ((VIEWER, _l('Viewer')), (ENGINEER, _l('Engineer')), (ADMIN, _l('Administrator')))
+
+    @classmethod
+    def at_least(cls, role, wanted):
+        """True when `role` is `wanted` or above it."""
+        order = cls.values()
+        return role in order and order.index(role) >= order.index(wanted)
+
+
+class TokenKind(ChoiceSet):
+    """A provider token acts for one customer; a NOC token with a role."""
+    PROVIDER = 'provider'
+    NOC = 'noc'
+    CHOICES = ((PROVIDER, _l('provider')), (NOC, _l('NOC')))
+
+
 class User(BaseModel):
-    ROLES = ('viewer', 'engineer', 'admin')
+    ROLES = Role.values()
     username = pw.CharField(max_length=64, unique=True)
     full_name = pw.CharField(max_length=200, default='')
     email = pw.CharField(max_length=254, default='')
@@ -38,7 +61,7 @@ class User(BaseModel):
 
     def can(self, role):
         """True when this user's role is `role` or above."""
-        return self.ROLES.index(self.role) >= self.ROLES.index(role)
+        return Role.at_least(self.role, role)
 
 
 class AuditLog(BaseModel):
@@ -57,7 +80,7 @@ class AuditLog(BaseModel):
 
 
 class ApiToken(BaseModel):
-    KINDS = ('provider', 'noc')
+    KINDS = TokenKind.values()
     name = pw.CharField(max_length=100)
     kind = pw.CharField(max_length=16)
     customer = pw.ForeignKeyField(Customer, null=True, on_delete='CASCADE', backref='+')

@@ -1,12 +1,75 @@
 """The network and its customers: sites, segments, circuits, contacts."""
 import peewee as pw
+from flask_babel import lazy_gettext as _l
 
+from noc.core.choices import ChoiceSet
 from noc.core.db import database
 from noc.models.base import BaseModel, TimestampedModel, UTCDateTimeField
 
 
+class CustomerKind(ChoiceSet):
+    ISP = 'isp'
+    ENTERPRISE = 'enterprise'
+    CARRIER = 'carrier'
+    CHOICES = ((ISP, _l('ISP')), (ENTERPRISE, _l('Enterprise')), (CARRIER, _l('Carrier')))
+
+
+class ContactRole(ChoiceSet):
+    """What a contact is told about; each is a boolean column role_<value>."""
+    MAINTENANCE = 'maintenance'
+    BGP = 'bgp'
+    TECHNICAL = 'technical'
+    COMMERCIAL = 'commercial'
+    CHOICES = ((MAINTENANCE, _l('Maintenance')), (BGP, _l('BGP')),
+               (TECHNICAL, _l('Technical')), (COMMERCIAL, _l('Commercial')))
+
+
+class NoticeFormat(ChoiceSet):
+    """How a contact gets maintenance notices: an iTIP invitation, or the VEVENT alone."""
+    INVITATION = 'invitation'
+    PLAIN = 'plain'
+    CHOICES = ((INVITATION, _l('Calendar invitation')),
+               (PLAIN, _l('Plain machine-readable notice')))
+
+
+class SiteKind(ChoiceSet):
+    POP = 'pop'
+    DATACENTER = 'datacenter'
+    TOWER = 'tower'
+    CUSTOMER = 'customer'
+    CHOICES = ((POP, _l('PoP')), (DATACENTER, _l('Data centre')), (TOWER, _l('Tower')),
+               (CUSTOMER, _l('Customer premises')))
+
+
+class SegmentKind(ChoiceSet):
+    SPAN = 'span'
+    RING = 'ring'
+    DEVICE = 'device'
+    CHOICES = ((SPAN, _l('Fibre span')), (RING, _l('Ring')), (DEVICE, _l('Device')))
+
+
+class Service(ChoiceSet):
+    IP_TRANSIT = 'ip-transit'
+    L2_TRANSPORT = 'l2-transport'
+    L3VPN = 'l3vpn'
+    DARK_FIBRE = 'dark-fibre'
+    WAVELENGTH = 'wavelength'
+    COLOCATION = 'colocation'
+    CHOICES = ((IP_TRANSIT, _l('IP transit')), (L2_TRANSPORT, _l('L2 transport')),
+               (L3VPN, _l('L3VPN')), (DARK_FIBRE, _l('Dark fibre')),
+               (WAVELENGTH, _l('Wavelength')), (COLOCATION, _l('Colocation')))
+
+
+class CircuitStatus(ChoiceSet):
+    ACTIVE = 'active'
+    PLANNED = 'planned'
+    DECOMMISSIONED = 'decommissioned'
+    CHOICES = ((ACTIVE, _l('Active')), (PLANNED, _l('Planned')),
+               (DECOMMISSIONED, _l('Decommissioned')))
+
+
 class Customer(TimestampedModel):
-    KINDS = ('isp', 'enterprise', 'carrier')
+    KINDS = CustomerKind.values()
     account_id = pw.CharField(max_length=32, unique=True)
     name = pw.CharField(max_length=200, index=True)
     kind = pw.CharField(max_length=16)
@@ -32,8 +95,8 @@ class ChangeFreeze(BaseModel):
 
 
 class Contact(TimestampedModel):
-    ROLES = ('maintenance', 'bgp', 'technical', 'commercial')
-    FORMATS = ('invitation', 'plain')
+    ROLES = ContactRole.values()
+    FORMATS = NoticeFormat.values()
     customer = pw.ForeignKeyField(Customer, on_delete='CASCADE', backref='contacts',
                                   index=False)  # led by contact_customer_email
     name = pw.CharField(max_length=200)
@@ -45,7 +108,7 @@ class Contact(TimestampedModel):
     role_commercial = pw.BooleanField(default=False)
     language = pw.CharField(max_length=8, default='pt_BR')
     time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
-    notice_format = pw.CharField(max_length=16, default='invitation')
+    notice_format = pw.CharField(max_length=16, default=NoticeFormat.INVITATION)
     search_text = pw.TextField(default='')
     bounced_at = UTCDateTimeField(null=True)
     bounce_reason = pw.TextField(default='')
@@ -62,10 +125,10 @@ class Contact(TimestampedModel):
 
 
 class Site(TimestampedModel):
-    KINDS = ('pop', 'datacenter', 'tower', 'customer')
+    KINDS = SiteKind.values()
     code = pw.CharField(max_length=32, unique=True)
     name = pw.CharField(max_length=200)
-    kind = pw.CharField(max_length=16, default='pop')
+    kind = pw.CharField(max_length=16, default=SiteKind.POP)
     city = pw.CharField(max_length=100, index=True)
     state = pw.CharField(max_length=2)
     address = pw.CharField(max_length=300, default='')
@@ -76,7 +139,7 @@ class Site(TimestampedModel):
 
 
 class Segment(TimestampedModel):
-    KINDS = ('span', 'ring', 'device')
+    KINDS = SegmentKind.values()
     code = pw.CharField(max_length=48, unique=True)
     name = pw.CharField(max_length=200)
     kind = pw.CharField(max_length=16)
@@ -100,15 +163,14 @@ class RedundancyGroup(BaseModel):
 
 
 class Circuit(TimestampedModel):
-    SERVICES = ('ip-transit', 'l2-transport', 'l3vpn', 'dark-fibre',
-                'wavelength', 'colocation')
-    STATUSES = ('planned', 'active', 'decommissioned')
+    SERVICES = Service.values()
+    STATUSES = CircuitStatus.values()
     circuit_id = pw.CharField(max_length=48, unique=True)
     customer = pw.ForeignKeyField(Customer, on_delete='RESTRICT', backref='circuits')
     customer_ref = pw.CharField(max_length=100, default='', index=True)
     service = pw.CharField(max_length=24, index=True)
     bandwidth_mbps = pw.BigIntegerField(null=True)
-    status = pw.CharField(max_length=16, default='active')
+    status = pw.CharField(max_length=16, default=CircuitStatus.ACTIVE)
     a_site = pw.ForeignKeyField(Site, on_delete='RESTRICT', backref='+')
     z_site = pw.ForeignKeyField(Site, null=True, on_delete='RESTRICT', backref='+')
     redundancy_group = pw.ForeignKeyField(RedundancyGroup, null=True,

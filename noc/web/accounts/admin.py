@@ -15,7 +15,7 @@ from noc.core.limits import MAX_ID
 from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.inventory.entities import ENTITIES
-from noc.models import AuditLog, User, audit
+from noc.models import AuditLog, Role, TokenKind, User, audit
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 
@@ -133,3 +133,5 @@ def audit_log():
 
 def register(app):
     app.register_blueprint(bp)
+    # The roles and token kinds with their labels, for the admin pages' selects and tables.
+    app.jinja_env.globals.update(Role=Role, TokenKind=TokenKind)

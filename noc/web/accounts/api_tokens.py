@@ -12,7 +12,7 @@ from noc.accounts import commands, tokens
 from noc.core.errors import NotFound
 from noc.core.i18n import select_time_zone
 from noc.core.text import clean_text
-from noc.models import Customer
+from noc.models import Customer, Role, TokenKind
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 
@@ -88,3 +88,5 @@ def revoke(token_id):
 
 def register(app):
     app.register_blueprint(bp)
+    # The roles and token kinds with their labels, for the admin pages' selects and tables.
+    app.jinja_env.globals.update(Role=Role, TokenKind=TokenKind)
