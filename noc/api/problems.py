@@ -2,6 +2,8 @@
 with a field-level list of what is wrong where there is one."""
 from flask import jsonify
 
+from noc.core.errors import JanelaError
+
 PROBLEM = 'application/problem+json'
 TITLES = {400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found',
           405: 'Method not allowed', 409: 'Conflict', 413: 'Content too large',
@@ -10,7 +12,7 @@ TITLES = {400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not f
           500: 'Internal server error'}
 
 
-class ApiProblem(Exception):
+class ApiProblem(JanelaError):
     def __init__(self, status, detail, errors=None, headers=None):
         super().__init__(detail)
         self.status, self.detail = status, str(detail)

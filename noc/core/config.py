@@ -13,13 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from noc.core.errors import JanelaError
+
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULTS_FILE = os.path.join(PROJECT_DIR, 'config.toml')
 SITE_FILE = os.path.join(PROJECT_DIR, 'instance', 'config.toml')
 ENV_PREFIX = 'NOC_'
 
 
-class ConfigError(Exception):
+class ConfigError(JanelaError):
     """A setting is missing or wrong; the message names the key."""
 
 

@@ -691,7 +691,7 @@ def _save_rows(kind, rows):
     for raw in rows:
         try:
             service.save(entity, service.parse(entity, raw), actor=ACTOR)
-        except service.RowInvalid as exc:
+        except service.RowRefused as exc:
             # The demo's own rows broke a rule: a bug in this module, or a
             # database holding other rows under the demo's keys.
             raise RuntimeError(f'demo {kind} {raw[entity.key[-1]]}: {exc}') from exc

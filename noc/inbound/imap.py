@@ -11,12 +11,13 @@ import logging
 import re
 import ssl
 
+from noc.core.errors import JanelaError
 from noc.inbound import receive as inbound
 
 log = logging.getLogger('janela.imap')
 
 
-class ImapError(Exception):
+class ImapError(JanelaError):
     """The server could not be reached or refused us; try again next pass."""
 
 

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.db import database, write_transaction
 from noc.core.limits import MAX_CSV_ROWS
-from noc.inventory.fields import Invalid, clean_text
+from noc.inventory.fields import ValueRefused, clean_text
 from noc.inventory.service import RowRefused, parse, save
 
 
@@ -148,7 +148,7 @@ def _with_stored(entity, raw, header):
         return raw
     try:
         key = {k: entity.field(k).parse(raw.get(k)) for k in entity.key}
-    except Invalid:
+    except ValueRefused:
         return raw              # the full parse reports it
     obj = entity.find(key)
     if obj is None:

@@ -214,7 +214,7 @@ CUSTOMERS = Entity(
 def _maybe_asn(text):
     try:
         return f.asn_value(text)
-    except f.Invalid:
+    except f.ValueRefused:
         return -1
 
 

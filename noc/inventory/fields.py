@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from noc.core.errors import Refused
 from noc.core.i18n import valid_time_zone
 from noc.core.text import clean_text
 from noc.models import ChangeFreeze
@@ -26,8 +27,12 @@ AS_SET_RE = re.compile(r'^(AS\d+:)?AS-[A-Za-z0-9_-]+(:AS-[A-Za-z0-9_-]+)*$', re.
 LIST_SPLIT = re.compile(r'[;\n,]+')
 
 
-class Invalid(ValueError):
-    """A value a field does not accept; str() is the message for a person."""
+class ValueRefused(Refused, ValueError):
+    """A value a field does not accept; str() is the message for a person. A
+    ValueError too, so that parsers written for ValueError read it."""
+
+    def __init__(self, message):
+        super().__init__(message=message)
 
 
 @dataclass
@@ -41,7 +46,7 @@ class Field:
     default: Any = ''
     # For a select: [(value, label)]; a callable is called per request.
     choices: Any = None
-    parse_value: Callable = None  # str -> value, raises Invalid
+    parse_value: Callable = None  # str -> value, raises ValueRefused
     show: Callable = None         # value -> str (forms, CSV, pages)
     multiple: bool = False
     # What an empty value is stored as: None (NULL) for parsed values, unless
@@ -49,7 +54,7 @@ class Field:
     nullable: bool = True
     # For a reference: the model it names (CSV import orders rows by it).
     target: Any = None
-    # A typed value (a number, a list) -> value, raises Invalid; text goes to
+    # A typed value (a number, a list) -> value, raises ValueRefused; text goes to
     # parse_value. A value of another shape raises TypeError (or a KeyError,
     # AttributeError on the way) and is read as text, as it always was.
     take: Callable = None
@@ -63,10 +68,10 @@ class Field:
         text = raw if self.multiple and isinstance(raw, (list, tuple)) else clean_text(raw)
         if not text and text != 0:
             if self.required:
-                raise Invalid(_l('is required'))
+                raise ValueRefused(_l('is required'))
             return self.empty()
         if not self.multiple and len(text) > self.max_length:
-            raise Invalid(_l('is too long (%(length)d characters; at most %(max)d)',
+            raise ValueRefused(_l('is too long (%(length)d characters; at most %(max)d)',
                              length=len(text), max=self.max_length))
         return self.parse_value(text) if self.parse_value else text
 
@@ -95,7 +100,7 @@ def text(name, label, required=False, max_length=200, **kw):
 def code(name, label, max_length=48, **kw):
     def parse(value):
         if not CODE_RE.match(value):
-            raise Invalid(_l('"%(value)s" is not a valid code; use letters, digits, '
+            raise ValueRefused(_l('"%(value)s" is not a valid code; use letters, digits, '
                              'and . _ / - (no spaces)', value=value))
         return value.upper()
     return Field(name, label, required=True, max_length=max_length,
@@ -109,7 +114,7 @@ def choice(name, label, choices, required=True, **kw):
             # Accept the label too (a person typing "Enterprise" in a CSV).
             if value.lower() in (stored.lower(), str(shown).lower()):
                 return stored
-        raise Invalid(_l('"%(value)s" is not accepted; expected one of: %(choices)s',
+        raise ValueRefused(_l('"%(value)s" is not accepted; expected one of: %(choices)s',
                          value=value, choices=', '.join(c for c, _ in choices)))
     kw.setdefault('default', choices[0][0] if required else '')
     return Field(name, label, required=required, widget='select', choices=choices,
@@ -125,7 +130,7 @@ def _whole_number(value):
 def integer(name, label, low, high, required=False, **kw):
     def in_range(number):
         if not low <= number <= high:
-            raise Invalid(_l('%(value)s is out of range; expected %(low)s to %(high)s',
+            raise ValueRefused(_l('%(value)s is out of range; expected %(low)s to %(high)s',
                              value=number, low=low, high=high))
         return number
 
@@ -136,7 +141,7 @@ def integer(name, label, low, high, required=False, **kw):
         try:
             number = int(cleaned)
         except ValueError:
-            raise Invalid(_l('"%(value)s" is not a whole number', value=value)) from None
+            raise ValueRefused(_l('"%(value)s" is not a whole number', value=value)) from None
         return in_range(number)
     return Field(name, label, required=required, parse_value=parse, max_length=20,
                  take=lambda v: in_range(_whole_number(v)), **kw)
@@ -148,9 +153,9 @@ def decimal_number(name, label, low, high, places=2, **kw):
             # str() of a JSON number is its shortest exact reading (0.1, not 0.1000…).
             number = decimal.Decimal(str(value).replace(',', '.'))
         except decimal.InvalidOperation:
-            raise Invalid(_l('"%(value)s" is not a number', value=value)) from None
+            raise ValueRefused(_l('"%(value)s" is not a number', value=value)) from None
         if not number.is_finite() or not low <= number <= high:
-            raise Invalid(_l('%(value)s is out of range; expected %(low)s to %(high)s',
+            raise ValueRefused(_l('%(value)s is out of range; expected %(low)s to %(high)s',
                              value=value, low=low, high=high))
         return number.quantize(decimal.Decimal(1).scaleb(-places))
 
@@ -170,7 +175,7 @@ def decimal_number(name, label, low, high, places=2, **kw):
 def email(name, label, **kw):
     def parse(value):
         if not EMAIL_RE.match(value):
-            raise Invalid(_l('"%(value)s" is not an email address; expected '
+            raise ValueRefused(_l('"%(value)s" is not an email address; expected '
                              'name@domain.example', value=value))
         local, domain = value.rsplit('@', 1)
         return f'{local}@{domain.lower()}'
@@ -184,7 +189,7 @@ def time_zone(name, label, **kw):
         except OSError:         # "America" is a directory of the zone database
             known = False
         if not known:
-            raise Invalid(_l('"%(value)s" is not a time zone; expected an IANA name '
+            raise ValueRefused(_l('"%(value)s" is not a time zone; expected an IANA name '
                              'such as America/Sao_Paulo', value=value))
         return value
     return Field(name, label, required=True, max_length=64, parse_value=parse,
@@ -201,7 +206,7 @@ def language(name, label, **kw):
             return 'pt_BR'
         if normal in ('en', 'en_us', 'en_gb', 'english', 'inglês', 'ingles'):
             return 'en'
-        raise Invalid(_l('"%(value)s" is not accepted; expected pt-BR or en', value=value))
+        raise ValueRefused(_l('"%(value)s" is not accepted; expected pt-BR or en', value=value))
     return Field(name, label, required=True, widget='select', choices=LANGUAGE_CHOICES,
                  parse_value=parse, default='pt_BR', max_length=16, **kw)
 
@@ -211,7 +216,7 @@ def asn_value(value):
     # isdecimal, not isdigit: "²" is a digit int() refuses.
     if not (text_value.isascii() and text_value.isdecimal()) \
             or not 1 <= int(text_value) <= 4294967295:
-        raise Invalid(_l('"%(value)s" is not an AS number; expected 1 to 4294967295, '
+        raise ValueRefused(_l('"%(value)s" is not an AS number; expected 1 to 4294967295, '
                          'with or without "AS"', value=value))
     return int(text_value)
 
@@ -219,7 +224,7 @@ def asn_value(value):
 def asn_number(value):
     """An AS number given as a number (the API's)."""
     if not 1 <= _whole_number(value) <= 4294967295:
-        raise Invalid(_l('"%(value)s" is not an AS number; expected 1 to 4294967295, '
+        raise ValueRefused(_l('"%(value)s" is not an AS number; expected 1 to 4294967295, '
                          'with or without "AS"', value=value))
     return value
 
@@ -231,7 +236,7 @@ def asn(name, label, **kw):
 
 def _distinct_asns(numbers):
     if len(set(numbers)) != len(numbers):
-        raise Invalid(_l('lists an AS number twice'))
+        raise ValueRefused(_l('lists an AS number twice'))
     return sorted(numbers)
 
 
@@ -247,7 +252,7 @@ def asn_list(name, label, **kw):
 def as_set(name, label, **kw):
     def parse(value):
         if not AS_SET_RE.match(value):
-            raise Invalid(_l('"%(value)s" is not an AS-SET name; expected e.g. '
+            raise ValueRefused(_l('"%(value)s" is not an AS-SET name; expected e.g. '
                              'AS-EXAMPLE or AS64500:AS-CUSTOMERS', value=value))
         return value.upper()
     return Field(name, label, parse_value=parse, max_length=128, nullable=False, **kw)
@@ -264,7 +269,7 @@ def date_value(value):
             return datetime.date(int(match[3]), int(match[2]), int(match[1]))
         except ValueError:
             pass
-    raise Invalid(_l('"%(value)s" is not a date; expected YYYY-MM-DD or DD/MM/YYYY',
+    raise ValueRefused(_l('"%(value)s" is not a date; expected YYYY-MM-DD or DD/MM/YYYY',
                      value=value))
 
 
@@ -272,11 +277,11 @@ def _period(start, end, reason, shown):
     """One freeze period from its parts (text or dates); `shown` names it in errors."""
     start, end = date_value(start), date_value(end)
     if end < start:
-        raise Invalid(_l('period "%(value)s" ends before it starts', value=shown))
+        raise ValueRefused(_l('period "%(value)s" ends before it starts', value=shown))
     reason = clean_text(reason)
     width = ChangeFreeze.reason.max_length
     if len(reason) > width:         # refused, not cut to the column's width
-        raise Invalid(_l('is too long (%(length)d characters; at most %(max)d)',
+        raise ValueRefused(_l('is too long (%(length)d characters; at most %(max)d)',
                          length=len(reason), max=width))
     return start, end, reason
 
@@ -292,7 +297,7 @@ def freeze_list(name, label, **kw):
             if not bits:
                 continue
             if len(bits) < 2:
-                raise Invalid(_l('"%(value)s" is not a period; expected START END '
+                raise ValueRefused(_l('"%(value)s" is not a period; expected START END '
                                  '[reason], e.g. 2026-12-20 2027-01-05 Holidays',
                                  value=part.strip()))
             periods.append(_period(bits[0], bits[1], bits[2] if len(bits) > 2 else '',
@@ -317,7 +322,7 @@ def flag_set(name, label, choices, **kw):
                 continue
             match = [c for c, shown in choices if part.lower() in (c, str(shown).lower())]
             if not match:
-                raise Invalid(_l('"%(value)s" is not accepted; expected any of: '
+                raise ValueRefused(_l('"%(value)s" is not accepted; expected any of: '
                                  '%(choices)s', value=part,
                                  choices=', '.join(c for c, _ in choices)))
             chosen.append(match[0])
@@ -333,7 +338,7 @@ def boolean(name, label, **kw):
             return True
         if lowered in ('0', 'false', 'no', 'n', 'não', 'nao', 'off'):
             return False
-        raise Invalid(_l('"%(value)s" is not accepted; expected yes or no', value=value))
+        raise ValueRefused(_l('"%(value)s" is not accepted; expected yes or no', value=value))
     return Field(name, label, widget='checkbox', parse_value=parse, max_length=8,
                  show=lambda v: 'yes' if v else 'no', default=False, **kw)
 
@@ -359,11 +364,11 @@ def reference(name, label, model, key, required=True, create=False, **kw):
                                   else column == value.strip())
         if found is None and create:
             if not CODE_RE.match(value):
-                raise Invalid(_l('"%(value)s" is not a valid name; use letters, digits, '
+                raise ValueRefused(_l('"%(value)s" is not a valid name; use letters, digits, '
                                  'and . _ / -', value=value))
             found = model(**{key: value.strip().upper()})
         if found is None:
-            raise Invalid(_l('"%(value)s" was not found', value=value))
+            raise ValueRefused(_l('"%(value)s" was not found', value=value))
         return found
     return Field(name, label, required=required, parse_value=parse, max_length=64,
                  show=lambda v: _shown(v, lambda m: getattr(m, key)),
@@ -381,7 +386,7 @@ def reference_list(name, label, model, key, **kw):
         found = {getattr(m, key): m for m in model.select().where(column.in_(codes))}
         missing = [c for c in codes if c not in found]
         if missing:
-            raise Invalid(_l('not found: %(codes)s', codes=', '.join(missing)))
+            raise ValueRefused(_l('not found: %(codes)s', codes=', '.join(missing)))
         # Sorted, as they are read back: the order is not stored, and a file
         # listing "B;A" must match what is stored.
         return [found[c] for c in sorted(set(codes))]

@@ -13,7 +13,7 @@ from noc.core.db import database
 from noc.core.errors import Refused
 from noc.core.text import search_key
 from noc.inventory.entities import ENTITIES
-from noc.inventory.fields import Invalid
+from noc.inventory.fields import ValueRefused
 from noc.models import (
     ChangeFreeze,
     Circuit,
@@ -32,7 +32,6 @@ class RowRefused(Refused):
     stored. kind 'conflict': other rows still use it, or another writer won."""
 
 
-RowInvalid = RowRefused     # noc/demo's name for it, until that area adopts RowRefused
 
 
 def parse(entity, raw, obj=None):
@@ -41,7 +40,7 @@ def parse(entity, raw, obj=None):
     for fl in entity.fields:
         try:
             values[fl.name] = fl.parse(raw.get(fl.name))
-        except Invalid as exc:
+        except ValueRefused as exc:
             errors[fl.name] = str(exc)
     if not errors:
         errors = _CROSS_CHECKS.get(entity.name, _no_check)(values, obj)
