@@ -11,7 +11,7 @@ from noc.core.limits import MAX_ID
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
 from noc.models import Circuit, Customer
-from noc.models.routing import PrefixRequest, TrackedPrefix
+from noc.models.routing import PrefixRequest, PrefixVia, TrackedPrefix
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
 from noc.routing.policy.verdict import message
 from noc.routing.prefix_requests import commands
@@ -182,7 +182,7 @@ def submit_request():
             # No AS-SET in the body is none, not the session's (as the API always did).
             return commands.submit(
                 circuit.id, text, settings=routing_settings(), actor=f'api:{token().prefix}',
-                as_set=body.get('as_set') or '', via='api', note=body.get('note') or '',
+                as_set=body.get('as_set') or '', via=PrefixVia.API, note=body.get('note') or '',
                 discreet=is_provider(), requested_by=f'token {token().name}')
         except commands.RequestRefused as exc:
             raise refusal(exc, 'the request was not stored; nothing was') from exc

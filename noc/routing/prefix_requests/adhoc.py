@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from noc.core.errors import Refused
 from noc.core.limits import MAX_AS_SET, MAX_CHECK_PREFIXES, MAX_PREFIX_TEXT
 from noc.models import CustomerAsn, utcnow
-from noc.models.routing import PrefixCheck
+from noc.models.routing import CheckState, PrefixCheck
 from noc.routing.prefix_requests import input as prefix_input
 from noc.routing.prefix_requests import numbers, sanity, validation
 from noc.routing.prefix_requests.workflow import as_set_problem
@@ -87,7 +87,7 @@ def answer(check, settings, now=None):
     items = [(n, i['prefix'], i['origin'], i['as_set']) for n, i in enumerate(check.items)]
     found = validation.validate(items, settings)
     results = [{**item, **found[n]} for n, item in enumerate(check.items)]
-    check.results, check.state, check.done_at = results, 'done', now or utcnow()
+    check.results, check.state, check.done_at = results, CheckState.DONE, now or utcnow()
     check.save()
     return check
 
@@ -96,7 +96,7 @@ def answer_pending(settings, limit=20, now=None):
     """The worker's part: answer waiting checks, oldest first; forget old ones."""
     now = now or utcnow()
     PrefixCheck.delete().where(PrefixCheck.created_at < now - KEEP).execute()
-    pending = list(PrefixCheck.select().where(PrefixCheck.state == 'pending')
+    pending = list(PrefixCheck.select().where(PrefixCheck.state == CheckState.PENDING)
                    .order_by(PrefixCheck.created_at, PrefixCheck.id).limit(limit))
     for check in pending:
         answer(check, settings, now)

@@ -26,7 +26,7 @@ from noc.core.limits import (
     MAX_REASON,
 )
 from noc.models import Circuit, Customer, audit, utcnow
-from noc.models.routing import PrefixRequest, RoutingAlert, TrackedPrefix
+from noc.models.routing import PrefixRequest, PrefixVia, RoutingAlert, TrackedPrefix
 from noc.routing import alerts
 from noc.routing.prefix_requests import adhoc, checking, workflow
 from noc.routing.prefix_requests import input as prefix_input
@@ -78,7 +78,7 @@ def _text_errors(as_set, text, note):
     return errors
 
 
-def submit(circuit_id, text, *, settings, actor, customer_id=None, as_set=None, via='web',
+def submit(circuit_id, text, *, settings, actor, customer_id=None, as_set=None, via=PrefixVia.WEB,
            requested_by='', note='', allow_length=False, discreet=False, now=None):
     """Store a request for the prefixes pasted in `text` on the session
     `circuit_id` (state received) -> PrefixRequest; RequestRefused when a

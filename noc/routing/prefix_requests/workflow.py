@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
 from noc.models import Circuit, Customer, CustomerAsn, audit
-from noc.models.routing import PrefixHistory, PrefixRequest, TrackedPrefix
+from noc.models.routing import PrefixEvent, PrefixHistory, PrefixRequest, PrefixState, TrackedPrefix
 from noc.routing.labels import STATE_LABELS, label, parse_reference, reference  # noqa: F401 (callers name them here)
 from noc.routing.policy.claims import Claims
 from noc.routing.policy.verdict import REJECT
@@ -25,18 +25,20 @@ from noc.routing.prefix_requests import notices, sanity
 POLICY_ACTOR = 'policy'
 # action -> (states it applies to, state it leads to, reason required)
 ACTIONS = {
-    'approve': (('checked',), 'approved', False),
-    'configure': (('approved',), 'configured', False),
-    'withdraw': (('received', 'checked', 'approved', 'configured'), 'withdrawn', True),
-    'reject': (('received', 'checked', 'approved'), 'rejected', True),
-    'recheck': (('checked', 'rejected', 'withdrawn'), 'received', False),
+    'approve': ((PrefixState.CHECKED,), PrefixState.APPROVED, False),
+    'configure': ((PrefixState.APPROVED,), PrefixState.CONFIGURED, False),
+    'withdraw': (PrefixState.OPEN + PrefixState.LIVE, PrefixState.WITHDRAWN, True),
+    'reject': (PrefixState.OPEN + (PrefixState.APPROVED,), PrefixState.REJECTED, True),
+    'recheck': ((PrefixState.CHECKED, PrefixState.REJECTED, PrefixState.WITHDRAWN),
+                PrefixState.RECEIVED, False),
 }
 # The buttons' names, as the refusal quotes them.
 ACTION_NAMES = {'approve': _l('approve'), 'configure': _l('mark configured'),
                 'withdraw': _l('withdraw'), 'reject': _l('reject'),
                 'recheck': _l('check again')}
-EVENTS = {'approve': 'approved', 'configure': 'configured', 'withdraw': 'withdrawn',
-          'reject': 'rejected', 'recheck': 'reopened'}
+EVENTS = {'approve': PrefixEvent.APPROVED, 'configure': PrefixEvent.CONFIGURED,
+          'withdraw': PrefixEvent.WITHDRAWN, 'reject': PrefixEvent.REJECTED,
+          'recheck': PrefixEvent.REOPENED}
 
 
 class RequestRefused(Refused):
@@ -152,10 +154,10 @@ def store(customer, circuit, entries, *, actor, policy, as_set, via, requested_b
         network = netaddr.IPNetwork(entry.prefix)
         row = TrackedPrefix.create(
             request=request, customer=customer, circuit=circuit, prefix=entry.prefix,
-            family=network.version, origin=entry.origin, state='received',
+            family=network.version, origin=entry.origin, state=PrefixState.RECEIVED,
             length_override=allow_length and _outside_limits(network, policy),
             state_changed_at=now)
-        record_history(row, 'submitted', audit.actor_name(actor), now)
+        record_history(row, PrefixEvent.SUBMITTED, audit.actor_name(actor), now)
     audit.record(actor, 'create', 'prefix_request', request.id, reference(request.id),
                  after={'customer': customer.account_id, 'circuit': circuit.circuit_id,
                         'as_set': as_set, 'via': via,
