@@ -155,7 +155,8 @@ def test_bad_submissions_name_the_field_and_the_line(api):
     bad = api('POST', '/prefix-requests', 'acme',
               json={'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24', '10.0.0.0/8']})
     assert bad.status_code == 422 and bad.mimetype == PROBLEM
-    assert bad.get_json()['errors'] == [{'field': 'prefixes', 'line': 2, 'text': '10.0.0.0/8',
+    assert bad.get_json()['errors'] == [{'field': 'prefixes', 'line': 2, 'column': 1,
+                                         'text': '10.0.0.0/8',
                                          'message': bad.get_json()['errors'][0]['message']}]
     assert api('POST', '/prefix-requests', 'acme', data='x').status_code == 415
     assert api('POST', '/prefix-requests', 'acme', json=[1]).status_code == 400

@@ -94,6 +94,13 @@ def test_submit_refuses_bad_lines_by_number_and_a_foreign_session(bare):
     assert PrefixRequest.select().count() == 0
 
 
+def test_bad_lines_are_line_column_message_with_the_text_beside_them(bare):
+    with pytest.raises(commands.RequestRefused) as caught:
+        submit(bare, '192.0.2.0/24\n  hello\n 10.0.0.0/8 AS64500')
+    assert [(line, column) for line, column, _ in caught.value.lines] == [(2, 3), (3, 2)]
+    assert caught.value.texts[2] == 'hello' and caught.value.texts[3] == '10.0.0.0/8 AS64500'
+
+
 # -- find ---------------------------------------------------------------------
 
 @pytest.mark.parametrize('row_id', [0, -1, MAX_ID, MAX_ID + 1, 2 ** 64, None, '1', True])

@@ -79,8 +79,10 @@ def refusal(exc, detail=None):
     """A command's Refused as problem+json: its fields, then each bad line of
     the paste; 422, 409 for a row's state, 404 for no such row."""
     problems = field_errors(exc.errors)
-    problems += [{'field': 'prefixes', 'line': line, 'text': raw, 'message': str(reason)}
-                 for line, raw, reason in exc.lines]
+    texts = getattr(exc, 'texts', {})
+    problems += [{'field': 'prefixes', 'line': line, 'column': column,
+                  'text': texts.get(line, ''), 'message': str(reason)}
+                 for line, column, reason in exc.lines]
     return ApiProblem(STATUS.get(exc.kind, 422), detail or str(exc), problems)
 
 

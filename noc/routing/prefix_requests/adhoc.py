@@ -11,19 +11,18 @@ import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from noc.core.errors import Refused
 from noc.core.limits import MAX_AS_SET, MAX_CHECK_PREFIXES, MAX_PREFIX_TEXT
 from noc.models import CustomerAsn, utcnow
 from noc.models.routing import CheckState, PrefixCheck
 from noc.routing.prefix_requests import input as prefix_input
 from noc.routing.prefix_requests import numbers, sanity, validation
-from noc.routing.prefix_requests.workflow import as_set_problem
+from noc.routing.prefix_requests.workflow import PasteRefused, as_set_problem
 
 KEEP = datetime.timedelta(hours=24)
 
 
-class CheckRefused(Refused):
-    """Nothing stored: `errors` by field, `lines` [(line, text, message)]."""
+class CheckRefused(PasteRefused):
+    """The check was not made."""
 
 
 def default_origin(customer):
@@ -67,7 +66,7 @@ def create(text, settings, *, customer=None, token_id=None, as_set='', origin=No
     parsed = prefix_input.parse_lines(text or '', origin if origin is not None
                                       else default_origin(customer))
     if parsed.errors:
-        raise CheckRefused(lines=[(e.line, e.text, e.message) for e in parsed.errors])
+        raise CheckRefused(lines=parsed.lines(), texts=parsed.texts())
     if not parsed.entries:
         raise CheckRefused({'prefixes': _l('enter at least one prefix')})
     if len(parsed.entries) > MAX_CHECK_PREFIXES:

@@ -104,7 +104,7 @@ def submit(circuit_id, text, *, settings, actor, customer_id=None, as_set=None, 
     if errors:
         raise RequestRefused(errors)
     parsed = prefix_input.parse_lines(text, workflow.default_origin(customer, circuit))
-    lines = [(e.line, e.text, e.message) for e in parsed.errors]
+    lines = parsed.lines()
     if not parsed.entries and not lines:
         raise RequestRefused({'prefixes': _l('enter at least one prefix')})
     if len(parsed.entries) > MAX_PREFIXES:
@@ -114,7 +114,8 @@ def submit(circuit_id, text, *, settings, actor, customer_id=None, as_set=None, 
         lines += workflow.line_problems(parsed.entries, customer, circuit, settings.prefixes,
                                         allow_length, discreet)
         if lines:
-            raise RequestRefused(lines=sorted(lines, key=lambda p: p[0]))
+            raise RequestRefused(lines=sorted(lines, key=lambda p: p[0]),
+                                 texts=parsed.texts())
         return workflow.store(customer, circuit, parsed.entries, actor=actor,
                               policy=settings.prefixes, as_set=as_set, via=via,
                               requested_by=requested_by, note=note,

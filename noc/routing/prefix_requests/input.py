@@ -11,30 +11,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from noc.routing.prefix_requests.entries import ECHO_LIMIT as _ECHO_LIMIT
+from noc.routing.prefix_requests.entries import Entry, LineError, ParsedInput, column_of
 from noc.routing.prefix_requests.numbers import ADDRESS_RE, FULL_LENGTH, PREFIX_RE, parse_asn, parse_prefix
-
-_ECHO_LIMIT = 200   # characters of a bad line repeated back in its error
-
-
-@dataclass(frozen=True)
-class Entry:
-    line: int
-    prefix: str     # canonical: network address, lower case, compressed IPv6
-    origin: int
-    raw: str
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    text: str
-    message: object  # lazy string: translated when shown
-
-
-@dataclass
-class ParsedInput:
-    entries: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
 
 
 class _Skip(Exception):
@@ -230,14 +209,16 @@ class _Reader:
 
     # -- output
     def error(self, number, raw, message):
-        self.result.errors.append(LineError(number, raw.strip()[:_ECHO_LIMIT], message))
+        self.result.errors.append(LineError(number, raw.strip()[:_ECHO_LIMIT], message,
+                                            column_of(raw)))
 
-    def accept(self, number, raw, net, origin):
+    def accept(self, number, raw, net, origin, written=None):
         prefix = str(net)
         if (prefix, origin) in self.seen:
             return
         self.seen.add((prefix, origin))
-        self.result.entries.append(Entry(number, prefix, origin, raw.strip()[:_ECHO_LIMIT]))
+        self.result.entries.append(Entry(number, prefix, origin, raw.strip()[:_ECHO_LIMIT],
+                                         column_of(raw, written)))
 
     # -- RPSL objects
     def close_object(self):
@@ -327,8 +308,8 @@ class _Reader:
             raise ValueError(_l('No origin AS for %(prefix)s: write it after the prefix '
                                 '(%(prefix)s AS64500) or choose a default origin.',
                                 prefix=str(nets[0])))
-        for net in nets:
-            self.accept(number, raw, net, origin)
+        for (written, _), net in zip(words.prefixes, nets):
+            self.accept(number, raw, net, origin, written)
 
     def vendor_body(self, line):
         """The part of a router or CSV line that holds the prefix (and maybe the origin)."""

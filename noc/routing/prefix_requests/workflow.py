@@ -41,10 +41,18 @@ EVENTS = {'approve': PrefixEvent.APPROVED, 'configure': PrefixEvent.CONFIGURED,
           'recheck': PrefixEvent.REOPENED}
 
 
-class RequestRefused(Refused):
-    """The request was not stored: `errors` by field, `lines` [(line, text, message)]
-    per bad line of the paste (the text of the line, not a column: people
-    recognise their line by it)."""
+class PasteRefused(Refused):
+    """Nothing stored: `errors` by field (a bad typed item as `prefixes[i]`),
+    `lines` [(line, column, message)] per bad line of a paste, and `texts`
+    {line: its text}, which the pages show since people recognise their line by it."""
+
+    def __init__(self, errors=None, lines=(), texts=None, **kwargs):
+        super().__init__(errors, lines=lines, **kwargs)
+        self.texts = dict(texts or {})
+
+
+class RequestRefused(PasteRefused):
+    """The request was not stored."""
 
 
 class ActionRefused(Refused):
@@ -92,7 +100,7 @@ def _already_requested(customer_id, circuit_id):
 
 
 def line_problems(entries, customer, circuit, policy, allow_length, discreet=False):
-    """[(line, text, message)] for entries that cannot be requested. `policy`:
+    """[(line, column, message)] for entries that cannot be requested. `policy`:
     the [prefixes] settings. `discreet`: the customer reads them, so another
     customer's space is not named."""
     problems = []
@@ -103,18 +111,18 @@ def line_problems(entries, customer, circuit, policy, allow_length, discreet=Fal
         for problem in sanity.check(entry.prefix, entry.origin, lab=policy['lab'],
                                           limits=length_limits(policy)):
             if not (problem.overridable and allow_length):
-                problems.append((entry.line, entry.raw, problem.message))
+                problems.append((entry.line, entry.column, problem.message))
         owner = owners.get(entry.origin)
         if owner is not None and owner != customer.id:
-            problems.append((entry.line, entry.raw,
+            problems.append((entry.line, entry.column,
                              _l('AS%(asn)s is registered to another customer', asn=entry.origin)))
         for row in claims.overlapping(entry.prefix, customer.id)[:1]:
-            problems.append((entry.line, entry.raw, _l(
+            problems.append((entry.line, entry.column, _l(
                 '%(prefix)s overlaps address space already accepted for another customer',
                 prefix=entry.prefix) if discreet else overlap_message(entry.prefix, row)))
         existing = requested.get((entry.prefix, entry.origin))
         if existing is not None:
-            problems.append((entry.line, entry.raw, _l(
+            problems.append((entry.line, entry.column, _l(
                 '%(prefix)s AS%(asn)s is already requested on this session (request '
                 '%(request)s, %(state)s)', prefix=entry.prefix, asn=entry.origin,
                 request=reference(existing.request_id),
