@@ -4,7 +4,7 @@ only loaded data is read; otherwise 202 and the worker answers within a pass."""
 from flask import current_app, url_for
 
 from noc.api import bp, docs, is_provider, json_body, localised, require_role, token
-from noc.api.prefixes import pasted_prefixes, refusal, routing_settings
+from noc.api.prefixes import body_prefixes, refusal, routing_settings
 from noc.api.problems import ApiProblem, field_errors
 from noc.core.limits import MAX_CHECK_PREFIXES, MAX_ID
 from noc.models.routing import CheckState, IrrState, PrefixCheck, RpkiState, Verdict
@@ -48,7 +48,7 @@ def create_check():
     require_role('viewer')
     body = json_body()
     errors = {}
-    text = pasted_prefixes(body, errors)
+    prefixes = body_prefixes(body, errors)
     if body.get('as_set') is not None and not isinstance(body['as_set'], str):
         errors['as_set'] = 'a string: an AS-SET name such as AS-EXAMPLE'
     origin = body.get('origin')
@@ -60,7 +60,7 @@ def create_check():
     def work():
         try:
             return commands.create_check(
-                text, settings=routing_settings(),
+                prefixes, settings=routing_settings(),
                 customer_id=token().customer_id if is_provider() else None,
                 token_id=token().id, as_set=body.get('as_set') or '', origin=origin)
         except commands.CheckRefused as exc:
@@ -114,12 +114,19 @@ docs.describe({
     'NewPrefixCheck': {
         'type': 'object', 'required': ['prefixes'],
         'properties': {
-            'prefixes': {'oneOf': [{'type': 'array', 'items': {'type': 'string'},
-                                    'maxItems': MAX_CHECK_PREFIXES},
+            'prefixes': {'oneOf': [{'type': 'array', 'maxItems': MAX_CHECK_PREFIXES,
+                                    'items': {'oneOf': [
+                                        {'type': 'string'},
+                                        {'type': 'object', 'required': ['prefix'],
+                                         'properties': {'prefix': {'type': 'string'},
+                                                        'origin': {'type': ['integer',
+                                                                            'string']}}}]}},
                                    {'type': 'string'}],
-                         'description': '"192.0.2.0/24 AS64500" per item or line (any format '
-                                        'a request takes); without an origin, `origin` or '
-                                        'the customer\'s only ASN'},
+                         'description': 'A list of "192.0.2.0/24 AS64500" items or '
+                                        '{"prefix", "origin"} objects (a bad one is named '
+                                        'by its index, prefixes[3]), or one text of lines '
+                                        'in any format a request takes; without an origin, '
+                                        '`origin` or the customer\'s only ASN'},
             'origin': {'oneOf': [{'type': 'integer', 'minimum': 0, 'maximum': 4294967295},
                                  {'type': 'string'}]},
             'as_set': {'type': 'string', 'description': 'Also check the origin is in it'}}},

@@ -2,8 +2,9 @@
 prefix-lists (Cisco, IOS XR, Junos, BIRD, bgpq4's JSON). The sanity checks
 every accepted prefix goes through are in sanity.py.
 
-The web form, the API and inbound mail all call parse_lines() and
-sanity.check(), so a prefix is read and judged the same way whichever door
+The commands read what every door gives through read(): pasted text here
+(parse_lines), the API's typed items in entries.read_items, with the same
+messages; sanity.check() then judges a prefix the same way whichever door
 it came through.
 """
 import re
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from noc.routing.prefix_requests.entries import ECHO_LIMIT as _ECHO_LIMIT
-from noc.routing.prefix_requests.entries import Entry, LineError, ParsedInput, column_of
+from noc.routing.prefix_requests.entries import Entry, LineError, ParsedInput, column_of, read_items
 from noc.routing.prefix_requests.numbers import ADDRESS_RE, FULL_LENGTH, PREFIX_RE, parse_asn, parse_prefix
 
 
@@ -378,3 +379,15 @@ def parse_lines(text, default_origin=None):
         reader.feed(number, raw)
     reader.close_object()
     return reader.result
+
+
+def typed(prefixes):
+    """Whether `prefixes` are typed items (the API) rather than pasted text."""
+    return not isinstance(prefixes, str)
+
+
+def read(prefixes, default_origin=None):
+    """Pasted text (parse_lines) or typed PrefixItems (entries.read_items) -> ParsedInput."""
+    if typed(prefixes):
+        return read_items(prefixes, default_origin)
+    return parse_lines(prefixes, default_origin)
