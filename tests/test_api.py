@@ -155,8 +155,22 @@ def test_bad_submissions_name_the_field_and_the_line(api):
     bad = api('POST', '/prefix-requests', 'acme',
               json={'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24', '10.0.0.0/8']})
     assert bad.status_code == 422 and bad.mimetype == PROBLEM
-    assert bad.get_json()['errors'] == [{'field': 'prefixes', 'line': 2, 'text': '10.0.0.0/8',
+    # A list's items go in typed: a bad one is named by its index, not as a line of text.
+    assert bad.get_json()['errors'] == [{'field': 'prefixes[1]',
                                          'message': bad.get_json()['errors'][0]['message']}]
+    pasted = api('POST', '/prefix-requests', 'acme',
+                 json={'circuit': 'JAN-IPT-001', 'prefixes': '192.0.2.0/24\n  10.0.0.0/8'})
+    assert pasted.status_code == 422
+    assert pasted.get_json()['errors'] == [
+        {'field': 'prefixes', 'line': 2, 'column': 3, 'text': '10.0.0.0/8',
+         'message': bad.get_json()['errors'][0]['message']}]
+    shapes = api('POST', '/prefix-requests', 'acme',
+                 json={'circuit': 'JAN-IPT-001',
+                       'prefixes': [{'prefix': '192.0.2.0/24', 'origin': 64500}, 7,
+                                    '192.0.2.0/24 AS64500 extra', {'prefix': 1}]})
+    assert shapes.status_code == 422
+    assert [e['field'] for e in shapes.get_json()['errors']] == [
+        'prefixes[1]', 'prefixes[2]', 'prefixes[3]']
     assert api('POST', '/prefix-requests', 'acme', data='x').status_code == 415
     assert api('POST', '/prefix-requests', 'acme', json=[1]).status_code == 400
     wrong = api('POST', '/prefix-requests', 'acme', json={'circuit': 5, 'prefixes': 7})

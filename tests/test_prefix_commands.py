@@ -19,6 +19,7 @@ from noc.models import AuditLog, Contact, OutboxMessage
 from noc.models.routing import PrefixCheck, PrefixRequest, RoutingAlert, TrackedPrefix
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import checking, commands
+from noc.routing.prefix_requests.entries import PrefixItem
 from noc.routing.rpki import snapshots
 from noc.routing.settings import RoutingSettings
 
@@ -92,6 +93,33 @@ def test_submit_refuses_bad_lines_by_number_and_a_foreign_session(bare):
         commands.submit(None, '192.0.2.0/24', actor='t', settings=bare['settings'])
     assert set(caught.value.errors) == {'customer'}
     assert PrefixRequest.select().count() == 0
+
+
+def test_bad_lines_are_line_column_message_with_the_text_beside_them(bare):
+    with pytest.raises(commands.RequestRefused) as caught:
+        submit(bare, '192.0.2.0/24\n  hello\n 10.0.0.0/8 AS64500')
+    assert [(line, column) for line, column, _ in caught.value.lines] == [(2, 3), (3, 2)]
+    assert caught.value.texts[2] == 'hello' and caught.value.texts[3] == '10.0.0.0/8 AS64500'
+
+
+def test_typed_items_go_straight_in_and_a_bad_one_is_named_by_its_index(bare):
+    request = submit(bare, [PrefixItem('192.0.2.0/24'), PrefixItem('2001:db8:1::/48', 'AS64500'),
+                            PrefixItem('192.0.2.0/24', 64500)])
+    assert states(request) == {'192.0.2.0/24': 'received', '2001:db8:1::/48': 'received'}
+    items = [PrefixItem('2001:db8:2::/48'), PrefixItem('hello'), PrefixItem('10.0.0.0/8', 64500),
+             PrefixItem('2001:db8:3::/48', 'ASX')]
+    with pytest.raises(commands.RequestRefused) as typed:
+        submit(bare, items)
+    assert list(typed.value.errors) == ['prefixes[1]', 'prefixes[2]', 'prefixes[3]']
+    assert not typed.value.lines
+    # The same messages as the same prefixes pasted as lines.
+    with pytest.raises(commands.RequestRefused) as pasted:
+        submit(bare, '2001:db8:2::/48\nhello\n10.0.0.0/8 64500\n2001:db8:3::/48 ASX')
+    assert [str(m) for _, _, m in pasted.value.lines] == list(typed.value.errors.values())
+    with pytest.raises(commands.RequestRefused) as many:
+        submit(bare, [PrefixItem('2001:db8:2::/48')] * 10_000)
+    assert set(many.value.errors) == {'prefixes'}
+    assert PrefixRequest.select().count() == 1
 
 
 # -- find ---------------------------------------------------------------------

@@ -4,10 +4,10 @@ only loaded data is read; otherwise 202 and the worker answers within a pass."""
 from flask import current_app, url_for
 
 from noc.api import bp, docs, is_provider, json_body, localised, require_role, token
-from noc.api.prefixes import pasted_prefixes, refusal, routing_settings
+from noc.api.prefixes import body_prefixes, refusal, routing_settings
 from noc.api.problems import ApiProblem, field_errors
 from noc.core.limits import MAX_CHECK_PREFIXES, MAX_ID
-from noc.models.routing import PrefixCheck
+from noc.models.routing import CheckState, IrrState, PrefixCheck, RpkiState, Verdict
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
 from noc.routing.policy.verdict import message
 from noc.routing.prefix_requests import adhoc, commands
@@ -16,11 +16,11 @@ from noc.routing.prefix_requests import adhoc, commands
 def _result_json(result):
     lab = current_app.config['NOC']['prefixes']['lab']
     problems = adhoc.problems(result['prefix'], result['origin'], lab)
-    reasons = [{'code': 'not_routable', 'severity': 'error', 'outcome': 'reject',
+    reasons = [{'code': 'not_routable', 'severity': 'error', 'outcome': Verdict.REJECT,
                 'message': text} for text in problems]
     reasons += [{'code': f['code'], 'severity': f['severity'], 'outcome': f['outcome'],
                  'message': message(f)} for f in result['findings']]
-    verdict = 'reject' if problems else result['verdict']
+    verdict = Verdict.REJECT if problems else result['verdict']
     return {'prefix': result['prefix'], 'origin': result['origin'],
             'as_set': result['as_set'] or None,
             'verdict': verdict, 'verdict_label': label(VERDICT_LABELS, verdict),
@@ -48,7 +48,7 @@ def create_check():
     require_role('viewer')
     body = json_body()
     errors = {}
-    text = pasted_prefixes(body, errors)
+    prefixes = body_prefixes(body, errors)
     if body.get('as_set') is not None and not isinstance(body['as_set'], str):
         errors['as_set'] = 'a string: an AS-SET name such as AS-EXAMPLE'
     origin = body.get('origin')
@@ -60,14 +60,14 @@ def create_check():
     def work():
         try:
             return commands.create_check(
-                text, settings=routing_settings(),
+                prefixes, settings=routing_settings(),
                 customer_id=token().customer_id if is_provider() else None,
                 token_id=token().id, as_set=body.get('as_set') or '', origin=origin)
         except commands.CheckRefused as exc:
             raise refusal(exc, 'the check was not made') from exc
     check = localised(work)
     headers = {'Location': url_for('api.get_check', check_id=check.id)}
-    if check.state == 'pending':
+    if check.state == CheckState.PENDING:
         headers.update(_wait_header())
         return localised(lambda: check_json(check)), 202, headers
     return localised(lambda: check_json(check)), 201, headers
@@ -84,7 +84,7 @@ def get_check(check_id):
         found = query.first()
     if found is None:
         raise ApiProblem(404, f'no check {check_id} (checks are kept for a day)')
-    headers = _wait_header() if found.state == 'pending' else {}
+    headers = _wait_header() if found.state == CheckState.PENDING else {}
     return localised(lambda: check_json(found)), 200, headers
 
 
@@ -114,12 +114,19 @@ docs.describe({
     'NewPrefixCheck': {
         'type': 'object', 'required': ['prefixes'],
         'properties': {
-            'prefixes': {'oneOf': [{'type': 'array', 'items': {'type': 'string'},
-                                    'maxItems': MAX_CHECK_PREFIXES},
+            'prefixes': {'oneOf': [{'type': 'array', 'maxItems': MAX_CHECK_PREFIXES,
+                                    'items': {'oneOf': [
+                                        {'type': 'string'},
+                                        {'type': 'object', 'required': ['prefix'],
+                                         'properties': {'prefix': {'type': 'string'},
+                                                        'origin': {'type': ['integer',
+                                                                            'string']}}}]}},
                                    {'type': 'string'}],
-                         'description': '"192.0.2.0/24 AS64500" per item or line (any format '
-                                        'a request takes); without an origin, `origin` or '
-                                        'the customer\'s only ASN'},
+                         'description': 'A list of "192.0.2.0/24 AS64500" items or '
+                                        '{"prefix", "origin"} objects (a bad one is named '
+                                        'by its index, prefixes[3]), or one text of lines '
+                                        'in any format a request takes; without an origin, '
+                                        '`origin` or the customer\'s only ASN'},
             'origin': {'oneOf': [{'type': 'integer', 'minimum': 0, 'maximum': 4294967295},
                                  {'type': 'string'}]},
             'as_set': {'type': 'string', 'description': 'Also check the origin is in it'}}},
@@ -129,11 +136,11 @@ docs.describe({
         'properties': {
             'prefix': {'type': 'string'}, 'origin': {'type': 'integer'},
             'as_set': {'type': ['string', 'null']},
-            'verdict': {'type': 'string', 'enum': ['accept', 'attention', 'reject']},
+            'verdict': {'type': 'string', 'enum': [v for v in Verdict.values() if v]},
             'verdict_label': {'type': 'string'},
-            'rpki_state': {'type': 'string', 'enum': ['valid', 'invalid', 'not-found']},
+            'rpki_state': {'type': 'string', 'enum': [v for v in RpkiState.values() if v]},
             'rpki_label': {'type': 'string'},
-            'irr_state': {'type': 'string', 'enum': ['match', 'other', 'none', 'unknown']},
+            'irr_state': {'type': 'string', 'enum': [v for v in IrrState.values() if v]},
             'irr_label': {'type': 'string'},
             'reasons': {'type': 'array', 'items': {'$ref': '#/components/schemas/Reason'}},
             'evidence': {'type': 'object'}}},
@@ -141,7 +148,7 @@ docs.describe({
         'type': 'object', 'required': ['id', 'state', 'created_at', 'items', 'results'],
         'properties': {
             'id': {'type': 'integer'},
-            'state': {'type': 'string', 'enum': ['pending', 'done']},
+            'state': {'type': 'string', 'enum': list(CheckState.values())},
             'created_at': {'type': 'string', 'format': 'date-time'},
             'done_at': {'type': ['string', 'null'], 'format': 'date-time'},
             'items': {'type': 'array', 'items': {

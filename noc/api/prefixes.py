@@ -11,11 +11,12 @@ from noc.core.limits import MAX_ID
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
 from noc.models import Circuit, Customer
-from noc.models.routing import PrefixRequest, TrackedPrefix
+from noc.models.routing import PrefixRequest, PrefixVia, TrackedPrefix
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
 from noc.routing.policy.verdict import message
 from noc.routing.prefix_requests import commands
 from noc.routing.prefix_requests import workflow as prefix_requests
+from noc.routing.prefix_requests.entries import PrefixItem
 from noc.routing.settings import RoutingSettings
 
 # A Refused's kind as an HTTP status: the body's fault, the row's state, no such row.
@@ -63,24 +64,46 @@ def request_json(request, with_prefixes=True):
     return body
 
 
-def pasted_prefixes(body, errors):
-    """The body's `prefixes` (a list of lines or one text) as the text the domain
-    parses; a wrong shape is noted in `errors`."""
+def _item(value):
+    """One item of the body's `prefixes` list as a PrefixItem, or None: a
+    "PREFIX [ORIGIN]" string (a comma may part them), or {"prefix": ..., "origin": ...}."""
+    words = value.replace(',', ' ').split() if isinstance(value, str) else ()
+    if 1 <= len(words) <= 2:
+        return PrefixItem(*words)
+    if (isinstance(value, dict) and set(value) <= {'prefix', 'origin'}
+            and isinstance(value.get('prefix'), str)
+            and (value.get('origin') is None or isinstance(value['origin'], (int, str)))
+            and not isinstance(value.get('origin'), bool)):
+        return PrefixItem(value['prefix'], value.get('origin'))
+    return None
+
+
+def body_prefixes(body, errors):
+    """The body's `prefixes` as the commands take them: a list becomes typed
+    PrefixItems (a wrong item is noted in `errors` by its index), one text
+    stays the text of lines it is (any format a paste takes)."""
     prefixes = body.get('prefixes')
-    if isinstance(prefixes, list) and all(isinstance(p, str) for p in prefixes):
-        return '\n'.join(prefixes)
     if isinstance(prefixes, str):
         return prefixes
-    errors['prefixes'] = 'a list of "PREFIX [ORIGIN]" strings, or one text of lines'
-    return ''
+    if not isinstance(prefixes, list):
+        errors['prefixes'] = 'a list of "PREFIX [ORIGIN]" strings, or one text of lines'
+        return ''
+    items = [_item(value) for value in prefixes]
+    for index, item in enumerate(items):
+        if item is None:
+            errors[f'prefixes[{index}]'] = ('a "PREFIX [ORIGIN]" string, or an object '
+                                            '{"prefix", "origin"}')
+    return items
 
 
 def refusal(exc, detail=None):
     """A command's Refused as problem+json: its fields, then each bad line of
     the paste; 422, 409 for a row's state, 404 for no such row."""
     problems = field_errors(exc.errors)
-    problems += [{'field': 'prefixes', 'line': line, 'text': raw, 'message': str(reason)}
-                 for line, raw, reason in exc.lines]
+    texts = getattr(exc, 'texts', {})
+    problems += [{'field': 'prefixes', 'line': line, 'column': column,
+                  'text': texts.get(line, ''), 'message': str(reason)}
+                 for line, column, reason in exc.lines]
     return ApiProblem(STATUS.get(exc.kind, 422), detail or str(exc), problems)
 
 
@@ -165,7 +188,7 @@ def submit_request():
     require_role('engineer')
     body = json_body()
     errors = {}
-    text = pasted_prefixes(body, errors)
+    prefixes = body_prefixes(body, errors)
     for name in ('circuit', 'as_set', 'note'):
         if body.get(name) is not None and not isinstance(body[name], str):
             errors[name] = 'a string'
@@ -181,8 +204,8 @@ def submit_request():
         try:
             # No AS-SET in the body is none, not the session's (as the API always did).
             return commands.submit(
-                circuit.id, text, settings=routing_settings(), actor=f'api:{token().prefix}',
-                as_set=body.get('as_set') or '', via='api', note=body.get('note') or '',
+                circuit.id, prefixes, settings=routing_settings(), actor=f'api:{token().prefix}',
+                as_set=body.get('as_set') or '', via=PrefixVia.API, note=body.get('note') or '',
                 discreet=is_provider(), requested_by=f'token {token().name}')
         except commands.RequestRefused as exc:
             raise refusal(exc, 'the request was not stored; nothing was') from exc

@@ -12,7 +12,7 @@ from flask import current_app
 
 from noc.accounts import tokens
 from noc.models import Circuit, CustomerAsn, utcnow
-from noc.models.routing import PrefixRequest
+from noc.models.routing import PrefixRequest, PrefixState
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import commands
 from noc.routing.prefix_requests import workflow as requests
@@ -116,7 +116,7 @@ def load(now=None):
                 commands.act(request.id, 'reject', settings=settings, prefix_ids=[row.id],
                              actor='demo', reason='ROA de outro AS; corrija o ROA no '
                              'Registro.br e peça de novo.', now=week_ago)
-            elif action == 'configure' and row.state == 'approved':
+            elif action == 'configure' and row.state == PrefixState.APPROVED:
                 commands.act(request.id, 'configure', settings=settings, prefix_ids=[row.id],
                              actor='demo', now=week_ago)
         made += 1

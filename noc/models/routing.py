@@ -60,6 +60,51 @@ class IrrState(ChoiceSet):
                ('', _l('not checked yet')))
 
 
+class PrefixEvent(ChoiceSet):
+    """What a line of a prefix's history records (most name the state it led to)."""
+    SUBMITTED = 'submitted'
+    CHECKED = PrefixState.CHECKED
+    APPROVED = PrefixState.APPROVED
+    CONFIGURED = PrefixState.CONFIGURED
+    WITHDRAWN = PrefixState.WITHDRAWN
+    REJECTED = PrefixState.REJECTED
+    REOPENED = 'reopened'
+    REVALIDATED = 'revalidated'
+    HELD = 'held'
+    CHOICES = ((SUBMITTED, _l('submitted')), (CHECKED, _l('checked')),
+               (APPROVED, _l('approved')), (CONFIGURED, _l('configured')),
+               (WITHDRAWN, _l('withdrawn')), (REJECTED, _l('rejected')),
+               (REOPENED, _l('sent to be checked again')), (REVALIDATED, _l('revalidated')),
+               (HELD, _l('held: overlaps another customer\'s space')))
+
+
+class PrefixVia(ChoiceSet):
+    """Which door a prefix request came through."""
+    WEB = 'web'
+    API = 'api'
+    MAIL = 'mail'
+    CLI = 'cli'
+    CHOICES = ((WEB, _l('web form')), (API, _l('API')), (MAIL, _l('e-mail')),
+               (CLI, _l('command line')))
+
+
+class CheckState(ChoiceSet):
+    """An ad hoc check: waiting for its answer (the worker's, with an IRRd), or answered."""
+    PENDING = 'pending'
+    DONE = 'done'
+    CHOICES = ((PENDING, lazy_pgettext('prefix check', 'pending')),
+               (DONE, lazy_pgettext('prefix check', 'answered')))
+
+
+class AlertKind(ChoiceSet):
+    """What a routing alert is about: a tracked prefix, or a data source."""
+    PREFIX = 'prefix'
+    RPKI_SOURCE = 'rpki-source'
+    IRR_SOURCE = 'irr-source'
+    CHOICES = ((PREFIX, _l('prefix')), (RPKI_SOURCE, _l('RPKI source')),
+               (IRR_SOURCE, _l('IRR source')))
+
+
 class BytesField(pw.BlobField):
     """BYTEA in schema.sql: PostgreSQL's binary type; SQLite keeps the bytes as
     a BLOB whatever the declared name. psycopg2 hands back a memoryview."""
@@ -134,7 +179,7 @@ class IrrAsSet(BaseModel):
 
 
 class PrefixRequest(BaseModel):
-    VIA = ('web', 'api', 'mail', 'cli')
+    VIA = PrefixVia.values()
     customer = pw.ForeignKeyField(Customer, on_delete='RESTRICT', backref='+')
     circuit = pw.ForeignKeyField(Circuit, on_delete='RESTRICT', backref='+')
     as_set = pw.CharField(max_length=128, default='')
@@ -165,7 +210,7 @@ class TrackedPrefix(BaseModel):
     prefix = pw.CharField(max_length=43, index=True)
     family = pw.IntegerField()
     origin = pw.BigIntegerField()
-    state = pw.CharField(max_length=16, default='received')
+    state = pw.CharField(max_length=16, default=PrefixState.RECEIVED)
     verdict = pw.CharField(max_length=16, default='')
     rpki_state = pw.CharField(max_length=16, default='')
     irr_state = pw.CharField(max_length=16, default='')
@@ -233,7 +278,7 @@ class PrefixCheck(BaseModel):
     """An ad hoc check (API): items [{prefix, origin, as_set}], results in order."""
     customer = pw.ForeignKeyField(Customer, null=True, on_delete='CASCADE', backref='+')
     token = pw.BigIntegerField(null=True, column_name='token_id')
-    state = pw.CharField(max_length=16, default='pending')
+    state = pw.CharField(max_length=16, default=CheckState.PENDING)
     items = JsonText()
     results = JsonText(default=list)
     created_at = UTCDateTimeField(default=utcnow)

@@ -5,7 +5,7 @@ source loads well again)."""
 from flask_babel import lazy_gettext as _l
 
 from noc.models import utcnow
-from noc.models.routing import RoutingAlert
+from noc.models.routing import AlertKind, RoutingAlert, Verdict
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
 
 MESSAGES = {
@@ -60,12 +60,12 @@ def close_source(kind, source, now=None, by='worker'):
 def prefix_alert_row(prefix, before, after, now):
     """The alert row (for a bulk insert) saying a tracked prefix's validation
     changed; its severity from where the verdict went."""
-    severity = {'reject': 'error', 'attention': 'warning'}.get(after['verdict'], 'info')
+    severity = {Verdict.REJECT: 'error', Verdict.ATTENTION: 'warning'}.get(after['verdict'], 'info')
     params = {'prefix': prefix.prefix, 'origin': prefix.origin,
               'rpki_before': before['rpki_state'], 'rpki_after': after['rpki_state'],
               'irr_before': before['irr_state'], 'irr_after': after['irr_state'],
               'verdict_before': before['verdict'], 'verdict_after': after['verdict']}
-    return {'created_at': now, 'kind': 'prefix', 'severity': severity, 'prefix': prefix.id,
+    return {'created_at': now, 'kind': AlertKind.PREFIX, 'severity': severity, 'prefix': prefix.id,
             'source': '', 'code': 'prefix_changed', 'params': params, 'closed_by': ''}
 
 
@@ -91,7 +91,7 @@ def note_servers(lookup):
     for host, port in lookup.asked:
         name = f'{host}:{port}'
         if (host, port) in lookup.failed:
-            raise_source('irr-source', name, 'irr_unreachable',
+            raise_source(AlertKind.IRR_SOURCE, name, 'irr_unreachable',
                          {'source': name, 'error': lookup.failed[(host, port)]})
         else:
-            close_source('irr-source', name)
+            close_source(AlertKind.IRR_SOURCE, name)

@@ -11,7 +11,7 @@ import hashlib
 from noc.core.db import database, next_ids
 from noc.core.errors import JanelaError
 from noc.models import utcnow
-from noc.models.routing import IrrAsSet, IrrLoad, IrrRoute
+from noc.models.routing import AlertKind, IrrAsSet, IrrLoad, IrrRoute
 from noc.routing import alerts
 from noc.routing.irr import rpsl
 
@@ -98,7 +98,7 @@ def load_dump(path, source, now=None, force=False):
         load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
                               status='good', route_count=len(routes),
                               as_set_count=len(sets), skipped=skipped, digest=digest)
-        alerts.close_source('irr-source', source, now)
+        alerts.close_source(AlertKind.IRR_SOURCE, source, now)
     return load, True
 
 
@@ -106,7 +106,7 @@ def _refuse(source, path, reason, now, skipped=0):
     with database.atomic():
         load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
                               status='refused', skipped=skipped, error=reason)
-        alerts.raise_source('irr-source', source, 'irr_refused',
+        alerts.raise_source(AlertKind.IRR_SOURCE, source, 'irr_refused',
                             {'source': source, 'error': reason}, now)
     return load
 

@@ -5,6 +5,7 @@ policy ([prefixes] in config.toml); nothing here reads a database or a socket.
 """
 from dataclasses import dataclass, field
 
+from noc.models.routing import IrrState
 from noc.routing.policy import verdict as v
 from noc.routing.rpki.rov import INVALID, NOT_FOUND, VALID
 
@@ -58,22 +59,22 @@ def rpki_findings(validation, origin, length, policy):
 def irr_state_of(facts, origin):
     origins = {o for _, o in facts.routes}
     if origin in origins:
-        return 'match'
+        return IrrState.MATCH
     # A source that could not be read may hold the object: not knowing is not
     # "no route object".
     if not facts.available or facts.errors:
-        return 'unknown'
-    return 'other' if origins else 'none'
+        return IrrState.UNKNOWN
+    return IrrState.OTHER if origins else IrrState.NONE
 
 
 def irr_findings(facts, origin, rpki_state, policy):
     """(irr_state, findings) given the RPKI state (the policy reads them together)."""
     state = irr_state_of(facts, origin)
     found = []
-    if state == 'unknown':
+    if state == IrrState.UNKNOWN:
         found.append(v.Finding('irr_unknown', v.ATTENTION,
                                {'errors': facts.errors or ['no IRR source configured']}))
-    elif state == 'match':
+    elif state == IrrState.MATCH:
         sources = sorted({s for s, o in facts.routes if o == origin})
         found.append(v.Finding('irr_match', v.ACCEPT, {'origin': origin, 'sources': sources}))
         expected = set(facts.expected_sources)
@@ -91,10 +92,10 @@ def irr_findings(facts, origin, rpki_state, policy):
     if rpki_state == NOT_FOUND:
         # Without a ROA, the IRR is the only support: the policy decides how far
         # it goes; with the IRR unreadable, an engineer decides.
-        if state == 'unknown':
+        if state == IrrState.UNKNOWN:
             outcome = v.ATTENTION
         else:
-            outcome = policy['not_found_with_irr' if state == 'match'
+            outcome = policy['not_found_with_irr' if state == IrrState.MATCH
                              else 'not_found_without_irr']
         found.insert(0, v.Finding('rpki_not_found', outcome, caution=True))
     return state, found

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-ACCEPT, ATTENTION, REJECT = 'accept', 'attention', 'reject'
+from noc.models.routing import Verdict
+
+ACCEPT, ATTENTION, REJECT = Verdict.ACCEPT, Verdict.ATTENTION, Verdict.REJECT
 OUTCOMES = (ACCEPT, ATTENTION, REJECT)
 SEVERITIES = ('ok', 'info', 'warning', 'error')
 # The severity a finding shows with, from what it does to the verdict.

@@ -11,19 +11,18 @@ import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from noc.core.errors import Refused
 from noc.core.limits import MAX_AS_SET, MAX_CHECK_PREFIXES, MAX_PREFIX_TEXT
 from noc.models import CustomerAsn, utcnow
-from noc.models.routing import PrefixCheck
+from noc.models.routing import CheckState, PrefixCheck
+from noc.routing.prefix_requests import entries, numbers, sanity, validation
 from noc.routing.prefix_requests import input as prefix_input
-from noc.routing.prefix_requests import numbers, sanity, validation
-from noc.routing.prefix_requests.workflow import as_set_problem
+from noc.routing.prefix_requests.workflow import PasteRefused, as_set_problem
 
 KEEP = datetime.timedelta(hours=24)
 
 
-class CheckRefused(Refused):
-    """Nothing stored: `errors` by field, `lines` [(line, text, message)]."""
+class CheckRefused(PasteRefused):
+    """The check was not made."""
 
 
 def default_origin(customer):
@@ -42,8 +41,9 @@ def problems(prefix, origin, lab):
     return [str(p.message) for p in sanity.check(prefix, origin, lab=lab, limits=limits)]
 
 
-def create(text, settings, *, customer=None, token_id=None, as_set='', origin=None, now=None):
-    """Store a check of the pasted `text` (any format a request takes) ->
+def create(prefixes, settings, *, customer=None, token_id=None, as_set='', origin=None, now=None):
+    """Store a check of `prefixes`: the pasted text (any format a request
+    takes) or typed PrefixItems, whose problems name their index ->
     PrefixCheck, answered already when that needs no IRRd server.
     `settings`: RoutingSettings."""
     now = now or utcnow()
@@ -53,10 +53,13 @@ def create(text, settings, *, customer=None, token_id=None, as_set='', origin=No
         errors['as_set'] = _l('An AS-SET name has at most %(max)d characters.', max=MAX_AS_SET)
     elif as_set_problem(as_set):
         errors['as_set'] = as_set_problem(as_set)
-    if len(text or '') > MAX_PREFIX_TEXT:
+    prefixes = prefixes or ''
+    if prefix_input.typed(prefixes) and len(prefixes) > MAX_CHECK_PREFIXES:
+        errors['prefixes'] = _l('at most %(max)d prefixes per check', max=MAX_CHECK_PREFIXES)
+    elif not prefix_input.typed(prefixes) and len(prefixes) > MAX_PREFIX_TEXT:
         errors['prefixes'] = _l('The text is too long (%(size)d characters, at most %(max)d); '
                                 'split it into several requests.',
-                                size=len(text), max=MAX_PREFIX_TEXT)
+                                size=len(prefixes), max=MAX_PREFIX_TEXT)
     if origin is not None:
         try:
             origin = numbers.parse_asn(str(origin))
@@ -64,10 +67,11 @@ def create(text, settings, *, customer=None, token_id=None, as_set='', origin=No
             errors['origin'] = exc.args[0] if exc.args else _l('an AS number')
     if errors:
         raise CheckRefused(errors)
-    parsed = prefix_input.parse_lines(text or '', origin if origin is not None
-                                      else default_origin(customer))
+    parsed = prefix_input.read(prefixes, origin if origin is not None else default_origin(customer))
+    if parsed.errors and prefix_input.typed(prefixes):
+        raise CheckRefused(entries.item_errors(parsed.lines()))
     if parsed.errors:
-        raise CheckRefused(lines=[(e.line, e.text, e.message) for e in parsed.errors])
+        raise CheckRefused(lines=parsed.lines(), texts=parsed.texts())
     if not parsed.entries:
         raise CheckRefused({'prefixes': _l('enter at least one prefix')})
     if len(parsed.entries) > MAX_CHECK_PREFIXES:
@@ -87,7 +91,7 @@ def answer(check, settings, now=None):
     items = [(n, i['prefix'], i['origin'], i['as_set']) for n, i in enumerate(check.items)]
     found = validation.validate(items, settings)
     results = [{**item, **found[n]} for n, item in enumerate(check.items)]
-    check.results, check.state, check.done_at = results, 'done', now or utcnow()
+    check.results, check.state, check.done_at = results, CheckState.DONE, now or utcnow()
     check.save()
     return check
 
@@ -96,7 +100,7 @@ def answer_pending(settings, limit=20, now=None):
     """The worker's part: answer waiting checks, oldest first; forget old ones."""
     now = now or utcnow()
     PrefixCheck.delete().where(PrefixCheck.created_at < now - KEEP).execute()
-    pending = list(PrefixCheck.select().where(PrefixCheck.state == 'pending')
+    pending = list(PrefixCheck.select().where(PrefixCheck.state == CheckState.PENDING)
                    .order_by(PrefixCheck.created_at, PrefixCheck.id).limit(limit))
     for check in pending:
         answer(check, settings, now)

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from noc.core.db import lock_rows, write_transaction
 from noc.models import audit, utcnow
-from noc.models.routing import PrefixRequest, TrackedPrefix
+from noc.models.routing import PrefixEvent, PrefixRequest, PrefixState, TrackedPrefix, Verdict
 from noc.routing.labels import reference
 from noc.routing.policy.claims import Claims
 from noc.routing.prefix_requests import notices, validation
@@ -19,9 +19,9 @@ from noc.routing.prefix_requests.workflow import POLICY_ACTOR, apply_result, rec
 def _pending(limit):
     """Received rows of the first `limit` requests that have any."""
     pending = [r[0] for r in TrackedPrefix.select(TrackedPrefix.request)
-               .where(TrackedPrefix.state == 'received').distinct()
+               .where(TrackedPrefix.state == PrefixState.RECEIVED).distinct()
                .order_by(TrackedPrefix.request).limit(limit).tuples()]
-    return list(TrackedPrefix.select().where((TrackedPrefix.state == 'received')
+    return list(TrackedPrefix.select().where((TrackedPrefix.state == PrefixState.RECEIVED)
                                              & TrackedPrefix.request.in_(pending or [-1]))
                 .order_by(TrackedPrefix.id))
 
@@ -30,19 +30,19 @@ def _approve_by_policy(row, claims, now):
     """The policy approves an accept, unless it overlaps another customer's space."""
     conflict = claims.overlapping(row.prefix, row.customer_id)
     if conflict:
-        record_history(row, 'held', POLICY_ACTOR, now,
+        record_history(row, PrefixEvent.HELD, POLICY_ACTOR, now,
                        note=f'not approved by the policy: overlaps {conflict[0].prefix} '
                             f'of another customer ({reference(conflict[0].request_id)})')
-    elif row.verdict == 'accept':
-        row.state, row.decided_by = 'approved', POLICY_ACTOR
+    elif row.verdict == Verdict.ACCEPT:
+        row.state, row.decided_by = PrefixState.APPROVED, POLICY_ACTOR
         row.decision_reason = ''
         row.save()
-        record_history(row, 'approved', POLICY_ACTOR, now,
+        record_history(row, PrefixEvent.APPROVED, POLICY_ACTOR, now,
                        note='approved by the policy: verdict accept')
         claims.add(row)
         audit.record(POLICY_ACTOR, 'approve', 'tracked_prefix', row.id,
-                     f'{row.prefix} AS{row.origin}', before={'state': 'checked'},
-                     after={'state': 'approved'})
+                     f'{row.prefix} AS{row.origin}', before={'state': PrefixState.CHECKED},
+                     after={'state': PrefixState.APPROVED})
 
 
 def check_pending(settings, limit=50, now=None, index=None):
@@ -63,14 +63,14 @@ def check_pending(settings, limit=50, now=None, index=None):
         claims = Claims() if auto else None
         # Rows read first: an update must not hand a row back to the scan.
         for row in list(lock_rows(TrackedPrefix.select().where(
-                TrackedPrefix.id.in_(list(results)) & (TrackedPrefix.state == 'received')))):
+                TrackedPrefix.id.in_(list(results)) & (TrackedPrefix.state == PrefixState.RECEIVED)))):
             apply_result(row, results[row.id])
-            row.state, row.checked_at, row.state_changed_at = 'checked', now, now
+            row.state, row.checked_at, row.state_changed_at = PrefixState.CHECKED, now, now
             row.save()
-            record_history(row, 'checked', 'worker', now)
+            record_history(row, PrefixEvent.CHECKED, 'worker', now)
             if auto:
                 _approve_by_policy(row, claims, now)
             done[row.request_id].append(row)
         for request_id, changed in done.items():
-            notices.queue(requests[request_id], changed, 'checked', now, settings.sender)
+            notices.queue(requests[request_id], changed, PrefixState.CHECKED, now, settings.sender)
     return sum(len(v) for v in done.values())

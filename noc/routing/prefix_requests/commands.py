@@ -26,9 +26,9 @@ from noc.core.limits import (
     MAX_REASON,
 )
 from noc.models import Circuit, Customer, audit, utcnow
-from noc.models.routing import PrefixRequest, RoutingAlert, TrackedPrefix
+from noc.models.routing import PrefixRequest, PrefixVia, RoutingAlert, TrackedPrefix
 from noc.routing import alerts
-from noc.routing.prefix_requests import adhoc, checking, workflow
+from noc.routing.prefix_requests import adhoc, checking, entries, workflow
 from noc.routing.prefix_requests import input as prefix_input
 from noc.routing.prefix_requests import revalidate as revalidation
 from noc.routing.prefix_requests.adhoc import CheckRefused  # noqa: F401 (adapters catch it here)
@@ -62,34 +62,38 @@ def _chosen(model, row_id):
 
 # -- a new request ------------------------------------------------------------
 
-def _text_errors(as_set, text, note):
+def _text_errors(as_set, prefixes, note):
     """Field errors of the typed values past their limits (never cut silently)."""
     errors = {}
     if len(as_set) > MAX_AS_SET:
         errors['as_set'] = _l('An AS-SET name has at most %(max)d characters.', max=MAX_AS_SET)
     elif workflow.as_set_problem(as_set):
         errors['as_set'] = workflow.as_set_problem(as_set)
-    if len(text) > MAX_PREFIX_TEXT:
+    if prefix_input.typed(prefixes) and len(prefixes) > MAX_PREFIXES:
+        errors['prefixes'] = _l('at most %(max)d prefixes per request', max=MAX_PREFIXES)
+    elif not prefix_input.typed(prefixes) and len(prefixes) > MAX_PREFIX_TEXT:
         errors['prefixes'] = _l('The text is too long (%(size)d characters, at most %(max)d); '
                                 'split it into several requests.',
-                                size=len(text), max=MAX_PREFIX_TEXT)
+                                size=len(prefixes), max=MAX_PREFIX_TEXT)
     if len(note) > MAX_NOTE:
         errors['note'] = _l('The note is too long (at most %(max)d characters).', max=MAX_NOTE)
     return errors
 
 
-def submit(circuit_id, text, *, settings, actor, customer_id=None, as_set=None, via='web',
+def submit(circuit_id, prefixes, *, settings, actor, customer_id=None, as_set=None, via=PrefixVia.WEB,
            requested_by='', note='', allow_length=False, discreet=False, now=None):
-    """Store a request for the prefixes pasted in `text` on the session
-    `circuit_id` (state received) -> PrefixRequest; RequestRefused when a
-    field or any line is wrong, and nothing is stored.
+    """Store a request for `prefixes` on the session `circuit_id` (state
+    received) -> PrefixRequest; RequestRefused when a field, a line or an item
+    is wrong, and nothing is stored. `prefixes`: the pasted text (any format
+    input.parse_lines reads), or typed entries.PrefixItems (the API), whose
+    problems are field errors named by index (`prefixes[3]`).
 
     `customer_id` defaults to the circuit's customer; `as_set` None to the
     session's AS-SET. `allow_length`: lengths outside the policy are the
     engineer's call. `discreet`: the customer submits, and must not learn who
     holds other space."""
     now = now or utcnow()
-    text, note = text or '', note or ''
+    prefixes, note = prefixes or '', note or ''
     customer, circuit = _chosen(Customer, customer_id), _chosen(Circuit, circuit_id)
     if customer is None and circuit is None:
         raise RequestRefused({'customer': _l('Choose the customer.')})
@@ -97,14 +101,14 @@ def submit(circuit_id, text, *, settings, actor, customer_id=None, as_set=None, 
     if as_set is None:
         as_set = circuit.bgp_as_set if circuit is not None else ''
     as_set = (as_set or '').strip().upper()
-    errors = _text_errors(as_set, text, note)
+    errors = _text_errors(as_set, prefixes, note)
     problem = workflow.session_problem(customer, circuit)
     if problem:
         errors['circuit'] = problem
     if errors:
         raise RequestRefused(errors)
-    parsed = prefix_input.parse_lines(text, workflow.default_origin(customer, circuit))
-    lines = [(e.line, e.text, e.message) for e in parsed.errors]
+    parsed = prefix_input.read(prefixes, workflow.default_origin(customer, circuit))
+    lines = parsed.lines()
     if not parsed.entries and not lines:
         raise RequestRefused({'prefixes': _l('enter at least one prefix')})
     if len(parsed.entries) > MAX_PREFIXES:
@@ -114,11 +118,18 @@ def submit(circuit_id, text, *, settings, actor, customer_id=None, as_set=None, 
         lines += workflow.line_problems(parsed.entries, customer, circuit, settings.prefixes,
                                         allow_length, discreet)
         if lines:
-            raise RequestRefused(lines=sorted(lines, key=lambda p: p[0]))
+            raise _refused(RequestRefused, prefixes, parsed, lines)
         return workflow.store(customer, circuit, parsed.entries, actor=actor,
                               policy=settings.prefixes, as_set=as_set, via=via,
                               requested_by=requested_by, note=note,
                               allow_length=allow_length, now=now)
+
+
+def _refused(refusal, prefixes, parsed, lines):
+    """The Refused for bad lines of a paste, or bad items (field errors) of a typed list."""
+    if prefix_input.typed(prefixes):
+        return refusal(entries.item_errors(lines))
+    return refusal(lines=sorted(lines, key=lambda p: p[0]), texts=parsed.texts())
 
 
 # -- engineers' decisions -----------------------------------------------------
@@ -201,13 +212,14 @@ def revalidate(settings, now=None, index=None, lookup=None):
 
 # -- ad hoc checks ------------------------------------------------------------
 
-def create_check(text, *, settings, customer_id=None, token_id=None, as_set='', origin=None,
+def create_check(prefixes, *, settings, customer_id=None, token_id=None, as_set='', origin=None,
                  now=None):
-    """Store a check of `text` (nothing requested or tracked) -> PrefixCheck,
+    """Store a check of `prefixes`, pasted text or typed PrefixItems as
+    submit() takes them (nothing requested or tracked) -> PrefixCheck,
     answered already when that needs no IRRd server; CheckRefused otherwise."""
     customer = find(Customer, customer_id) if customer_id is not None else None
     with write_transaction():
-        return adhoc.create(text, settings, customer=customer, token_id=token_id,
+        return adhoc.create(prefixes, settings, customer=customer, token_id=token_id,
                             as_set=as_set, origin=origin, now=now)
 
 

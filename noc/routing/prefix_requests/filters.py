@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
 from noc.models import Circuit, Customer, CustomerAsn
-from noc.models.routing import TrackedPrefix
+from noc.models.routing import PrefixState, TrackedPrefix
 from noc.routing.prefix_requests import prefix_lists
 
 
@@ -42,7 +42,7 @@ def default_name(customer, circuit=None):
 
 def configured(customer, circuit=None):
     query = TrackedPrefix.select(TrackedPrefix.prefix).where(
-        (TrackedPrefix.customer == customer) & (TrackedPrefix.state == 'configured'))
+        (TrackedPrefix.customer == customer) & (TrackedPrefix.state == PrefixState.CONFIGURED))
     if circuit is not None:
         query = query.where(TrackedPrefix.circuit == circuit)
     return sorted({row.prefix for row in query})

@@ -2,8 +2,9 @@
 prefix-lists (Cisco, IOS XR, Junos, BIRD, bgpq4's JSON). The sanity checks
 every accepted prefix goes through are in sanity.py.
 
-The web form, the API and inbound mail all call parse_lines() and
-sanity.check(), so a prefix is read and judged the same way whichever door
+The commands read what every door gives through read(): pasted text here
+(parse_lines), the API's typed items in entries.read_items, with the same
+messages; sanity.check() then judges a prefix the same way whichever door
 it came through.
 """
 import re
@@ -11,30 +12,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from noc.routing.prefix_requests.entries import ECHO_LIMIT as _ECHO_LIMIT
+from noc.routing.prefix_requests.entries import Entry, LineError, ParsedInput, column_of, read_items
 from noc.routing.prefix_requests.numbers import ADDRESS_RE, FULL_LENGTH, PREFIX_RE, parse_asn, parse_prefix
-
-_ECHO_LIMIT = 200   # characters of a bad line repeated back in its error
-
-
-@dataclass(frozen=True)
-class Entry:
-    line: int
-    prefix: str     # canonical: network address, lower case, compressed IPv6
-    origin: int
-    raw: str
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    text: str
-    message: object  # lazy string: translated when shown
-
-
-@dataclass
-class ParsedInput:
-    entries: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
 
 
 class _Skip(Exception):
@@ -230,14 +210,16 @@ class _Reader:
 
     # -- output
     def error(self, number, raw, message):
-        self.result.errors.append(LineError(number, raw.strip()[:_ECHO_LIMIT], message))
+        self.result.errors.append(LineError(number, raw.strip()[:_ECHO_LIMIT], message,
+                                            column_of(raw)))
 
-    def accept(self, number, raw, net, origin):
+    def accept(self, number, raw, net, origin, written=None):
         prefix = str(net)
         if (prefix, origin) in self.seen:
             return
         self.seen.add((prefix, origin))
-        self.result.entries.append(Entry(number, prefix, origin, raw.strip()[:_ECHO_LIMIT]))
+        self.result.entries.append(Entry(number, prefix, origin, raw.strip()[:_ECHO_LIMIT],
+                                         column_of(raw, written)))
 
     # -- RPSL objects
     def close_object(self):
@@ -327,8 +309,8 @@ class _Reader:
             raise ValueError(_l('No origin AS for %(prefix)s: write it after the prefix '
                                 '(%(prefix)s AS64500) or choose a default origin.',
                                 prefix=str(nets[0])))
-        for net in nets:
-            self.accept(number, raw, net, origin)
+        for (written, _), net in zip(words.prefixes, nets):
+            self.accept(number, raw, net, origin, written)
 
     def vendor_body(self, line):
         """The part of a router or CSV line that holds the prefix (and maybe the origin)."""
@@ -397,3 +379,15 @@ def parse_lines(text, default_origin=None):
         reader.feed(number, raw)
     reader.close_object()
     return reader.result
+
+
+def typed(prefixes):
+    """Whether `prefixes` are typed items (the API) rather than pasted text."""
+    return not isinstance(prefixes, str)
+
+
+def read(prefixes, default_origin=None):
+    """Pasted text (parse_lines) or typed PrefixItems (entries.read_items) -> ParsedInput."""
+    if typed(prefixes):
+        return read_items(prefixes, default_origin)
+    return parse_lines(prefixes, default_origin)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from noc.mail import compose, outbox
 from noc.models import Contact, Customer
+from noc.models.routing import PrefixState
 from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
 from noc.routing.policy import verdict
 
@@ -24,9 +25,11 @@ def contacts(customer_id):
 
 def _subject(event):
     # Literal msgids so the catalogue carries them.
-    return {'checked': _('Prefix request checked'), 'approved': _('Prefixes approved'),
-            'configured': _('Prefixes configured on our routers'),
-            'withdrawn': _('Prefixes withdrawn'), 'rejected': _('Prefixes rejected'),
+    return {PrefixState.CHECKED: _('Prefix request checked'),
+            PrefixState.APPROVED: _('Prefixes approved'),
+            PrefixState.CONFIGURED: _('Prefixes configured on our routers'),
+            PrefixState.WITHDRAWN: _('Prefixes withdrawn'),
+            PrefixState.REJECTED: _('Prefixes rejected'),
             'changed': _('Validation of your prefixes changed')}[event]
 
 

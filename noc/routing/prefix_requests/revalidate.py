@@ -14,9 +14,11 @@ from noc.core.db import database, lock_rows, next_ids
 from noc.models import utcnow
 from noc.models.routing import (
     IrrLoad,
+    PrefixEvent,
     PrefixHistory,
     PrefixRequest,
     RoutingAlert,
+    RpkiState,
     RpkiStateSample,
     TrackedPrefix,
     VrpSnapshot,
@@ -49,7 +51,7 @@ def _differs(row, result):
 
 
 def _history_row(row_id, row_state, result, before, now):
-    return {'prefix': row_id, 'at': now, 'event': 'revalidated', 'state': row_state,
+    return {'prefix': row_id, 'at': now, 'event': PrefixEvent.REVALIDATED, 'state': row_state,
             'verdict': result['verdict'], 'rpki_state': result['rpki_state'],
             'irr_state': result['irr_state'], 'findings': result['findings'],
             'actor': 'worker',
@@ -197,8 +199,8 @@ def run(settings, now=None, index=None, lookup=None):
     with database.atomic():
         _notify(*_save_changed(changes, now, total), now, total, settings.sender)
     with database.atomic():
-        RpkiStateSample.create(at=now, valid=counts['valid'], invalid=counts['invalid'],
-                               not_found=counts['not-found'], **seen)
+        RpkiStateSample.create(at=now, valid=counts[RpkiState.VALID], invalid=counts[RpkiState.INVALID],
+                               not_found=counts[RpkiState.NOT_FOUND], **seen)
     return total
 
 

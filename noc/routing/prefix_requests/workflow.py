@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
 from noc.models import Circuit, Customer, CustomerAsn, audit
-from noc.models.routing import PrefixHistory, PrefixRequest, TrackedPrefix
+from noc.models.routing import PrefixEvent, PrefixHistory, PrefixRequest, PrefixState, TrackedPrefix
 from noc.routing.labels import STATE_LABELS, label, parse_reference, reference  # noqa: F401 (callers name them here)
 from noc.routing.policy.claims import Claims
 from noc.routing.policy.verdict import REJECT
@@ -25,24 +25,34 @@ from noc.routing.prefix_requests import notices, sanity
 POLICY_ACTOR = 'policy'
 # action -> (states it applies to, state it leads to, reason required)
 ACTIONS = {
-    'approve': (('checked',), 'approved', False),
-    'configure': (('approved',), 'configured', False),
-    'withdraw': (('received', 'checked', 'approved', 'configured'), 'withdrawn', True),
-    'reject': (('received', 'checked', 'approved'), 'rejected', True),
-    'recheck': (('checked', 'rejected', 'withdrawn'), 'received', False),
+    'approve': ((PrefixState.CHECKED,), PrefixState.APPROVED, False),
+    'configure': ((PrefixState.APPROVED,), PrefixState.CONFIGURED, False),
+    'withdraw': (PrefixState.OPEN + PrefixState.LIVE, PrefixState.WITHDRAWN, True),
+    'reject': (PrefixState.OPEN + (PrefixState.APPROVED,), PrefixState.REJECTED, True),
+    'recheck': ((PrefixState.CHECKED, PrefixState.REJECTED, PrefixState.WITHDRAWN),
+                PrefixState.RECEIVED, False),
 }
 # The buttons' names, as the refusal quotes them.
 ACTION_NAMES = {'approve': _l('approve'), 'configure': _l('mark configured'),
                 'withdraw': _l('withdraw'), 'reject': _l('reject'),
                 'recheck': _l('check again')}
-EVENTS = {'approve': 'approved', 'configure': 'configured', 'withdraw': 'withdrawn',
-          'reject': 'rejected', 'recheck': 'reopened'}
+EVENTS = {'approve': PrefixEvent.APPROVED, 'configure': PrefixEvent.CONFIGURED,
+          'withdraw': PrefixEvent.WITHDRAWN, 'reject': PrefixEvent.REJECTED,
+          'recheck': PrefixEvent.REOPENED}
 
 
-class RequestRefused(Refused):
-    """The request was not stored: `errors` by field, `lines` [(line, text, message)]
-    per bad line of the paste (the text of the line, not a column: people
-    recognise their line by it)."""
+class PasteRefused(Refused):
+    """Nothing stored: `errors` by field (a bad typed item as `prefixes[i]`),
+    `lines` [(line, column, message)] per bad line of a paste, and `texts`
+    {line: its text}, which the pages show since people recognise their line by it."""
+
+    def __init__(self, errors=None, lines=(), texts=None, **kwargs):
+        super().__init__(errors, lines=lines, **kwargs)
+        self.texts = dict(texts or {})
+
+
+class RequestRefused(PasteRefused):
+    """The request was not stored."""
 
 
 class ActionRefused(Refused):
@@ -90,7 +100,7 @@ def _already_requested(customer_id, circuit_id):
 
 
 def line_problems(entries, customer, circuit, policy, allow_length, discreet=False):
-    """[(line, text, message)] for entries that cannot be requested. `policy`:
+    """[(line, column, message)] for entries that cannot be requested. `policy`:
     the [prefixes] settings. `discreet`: the customer reads them, so another
     customer's space is not named."""
     problems = []
@@ -101,18 +111,18 @@ def line_problems(entries, customer, circuit, policy, allow_length, discreet=Fal
         for problem in sanity.check(entry.prefix, entry.origin, lab=policy['lab'],
                                           limits=length_limits(policy)):
             if not (problem.overridable and allow_length):
-                problems.append((entry.line, entry.raw, problem.message))
+                problems.append((entry.line, entry.column, problem.message))
         owner = owners.get(entry.origin)
         if owner is not None and owner != customer.id:
-            problems.append((entry.line, entry.raw,
+            problems.append((entry.line, entry.column,
                              _l('AS%(asn)s is registered to another customer', asn=entry.origin)))
         for row in claims.overlapping(entry.prefix, customer.id)[:1]:
-            problems.append((entry.line, entry.raw, _l(
+            problems.append((entry.line, entry.column, _l(
                 '%(prefix)s overlaps address space already accepted for another customer',
                 prefix=entry.prefix) if discreet else overlap_message(entry.prefix, row)))
         existing = requested.get((entry.prefix, entry.origin))
         if existing is not None:
-            problems.append((entry.line, entry.raw, _l(
+            problems.append((entry.line, entry.column, _l(
                 '%(prefix)s AS%(asn)s is already requested on this session (request '
                 '%(request)s, %(state)s)', prefix=entry.prefix, asn=entry.origin,
                 request=reference(existing.request_id),
@@ -152,10 +162,10 @@ def store(customer, circuit, entries, *, actor, policy, as_set, via, requested_b
         network = netaddr.IPNetwork(entry.prefix)
         row = TrackedPrefix.create(
             request=request, customer=customer, circuit=circuit, prefix=entry.prefix,
-            family=network.version, origin=entry.origin, state='received',
+            family=network.version, origin=entry.origin, state=PrefixState.RECEIVED,
             length_override=allow_length and _outside_limits(network, policy),
             state_changed_at=now)
-        record_history(row, 'submitted', audit.actor_name(actor), now)
+        record_history(row, PrefixEvent.SUBMITTED, audit.actor_name(actor), now)
     audit.record(actor, 'create', 'prefix_request', request.id, reference(request.id),
                  after={'customer': customer.account_id, 'circuit': circuit.circuit_id,
                         'as_set': as_set, 'via': via,

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 from flask_babel import lazy_gettext as _l
 
+from noc.models.routing import RpkiState
 from noc.routing.rpki.prefix_columns import ALL_ONES, MASK64, parse_prefix
 
-VALID, INVALID, NOT_FOUND = 'valid', 'invalid', 'not-found'
+VALID, INVALID, NOT_FOUND = RpkiState.VALID, RpkiState.INVALID, RpkiState.NOT_FOUND
 # Batch state codes, numbered as rtrlib numbers them.
 CODE_VALID, CODE_NOT_FOUND, CODE_INVALID = 0, 1, 2
 STATES = (VALID, NOT_FOUND, INVALID)

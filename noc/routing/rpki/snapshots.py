@@ -16,7 +16,7 @@ from peewee import fn
 from noc.core.config import project_path
 from noc.core.db import database
 from noc.models import utcnow
-from noc.models.routing import VrpSnapshot
+from noc.models.routing import AlertKind, VrpSnapshot
 from noc.routing import alerts
 from noc.routing.rpki.fetch import VrpFetchError, fetch
 from noc.routing.rpki.formats import parse
@@ -53,7 +53,7 @@ def _refuse(source, location, reason, now):
     with database.atomic():
         snapshot = VrpSnapshot.create(source=source, location=location[:500], loaded_at=now,
                                       status='refused', error=reason)
-        alerts.raise_source('rpki-source', source, 'rpki_refused',
+        alerts.raise_source(AlertKind.RPKI_SOURCE, source, 'rpki_refused',
                             {'source': source, 'error': reason}, now)
     return LoadResult(snapshot, False)
 
@@ -113,7 +113,7 @@ def load(source, location, conf, now=None, data=None, force=False):
             if stored is None or bytes(stored) != blob:
                 changes['vrps'] = blob
             VrpSnapshot.update(**changes).where(VrpSnapshot.id == previous.id).execute()
-            alerts.close_source('rpki-source', source, now)
+            alerts.close_source(AlertKind.RPKI_SOURCE, source, now)
             return LoadResult(VrpSnapshot.get_by_id(previous.id), False)
         snapshot = VrpSnapshot.create(
             source=source, location=location[:500], loaded_at=now, status='good',
@@ -121,7 +121,7 @@ def load(source, location, conf, now=None, data=None, force=False):
             v4_count=table.count_v4, v6_count=table.count_v6, expired_count=parsed.expired,
             digest=digest, vrps=table.to_bytes())
         _prune(source, conf['keep_snapshots'])
-        alerts.close_source('rpki-source', source, now)
+        alerts.close_source(AlertKind.RPKI_SOURCE, source, now)
     return LoadResult(snapshot, True)
 
 
@@ -202,7 +202,7 @@ def index_from_file(path):
 def forget(source):
     with database.atomic():
         VrpSnapshot.delete().where(VrpSnapshot.source == source).execute()
-        alerts.close_source('rpki-source', source, utcnow())
+        alerts.close_source(AlertKind.RPKI_SOURCE, source, utcnow())
 
 
 def history(source, limit=50):

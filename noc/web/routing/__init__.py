@@ -10,6 +10,7 @@ def settings():
 
 
 def form_errors(refused):
-    """A Refused as the forms show it: ({field: text}, [(line, text, message)])."""
+    """A Refused as the forms show it: ({field: text}, [(line, its text, message)])."""
+    texts = getattr(refused, 'texts', {})
     return ({field: str(text) for field, text in refused.errors.items()},
-            [(line, text, str(message)) for line, text, message in refused.lines])
+            [(line, texts.get(line, ''), str(message)) for line, _, message in refused.lines])

@@ -21,9 +21,18 @@ from noc.core.limits import MAX_ID, MAX_REASON
 from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.models import Circuit, Customer
-from noc.models.routing import PrefixRequest, TrackedPrefix
+from noc.models.routing import (
+    IrrState,
+    PrefixEvent,
+    PrefixRequest,
+    PrefixState,
+    PrefixVia,
+    RpkiState,
+    TrackedPrefix,
+    Verdict,
+)
 from noc.routing import alerts
-from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
+from noc.routing.labels import STATE_LABELS, label
 from noc.routing.policy import verdict
 from noc.routing.prefix_requests import commands, filters, notices, prefix_lists
 from noc.routing.prefix_requests import workflow as requests
@@ -35,17 +44,11 @@ bp = Blueprint('prefixes', __name__, url_prefix='/prefixes')
 QUEUE_SIZE = 50
 RECENT_REQUESTS = 20
 HISTORY_ROWS = 500
-VERDICTS = ('reject', 'attention', 'accept')
+VERDICTS = (Verdict.REJECT, Verdict.ATTENTION, Verdict.ACCEPT)
 FAMILIES = {'both': _l('IPv4 and IPv6'), '4': _l('IPv4 only'), '6': _l('IPv6 only')}
 ACTION_LABELS = {'approve': _l('Approve'), 'configure': _l('Mark configured'),
                  'withdraw': _l('Withdraw'), 'reject': _l('Reject'),
                  'recheck': _l('Check again')}
-VIA_LABELS = {'web': _l('web form'), 'api': _l('API'), 'mail': _l('e-mail'),
-              'cli': _l('command line')}
-EVENT_LABELS = {'submitted': _l('submitted'), 'checked': _l('checked'),
-                'approved': _l('approved'), 'configured': _l('configured'),
-                'withdrawn': _l('withdrawn'), 'rejected': _l('rejected'),
-                'reopened': _l('sent to be checked again'), 'revalidated': _l('revalidated')}
 PLACEHOLDER = ('192.0.2.0/24\n'
                '2001:db8:100::/40 AS64500\n'
                '198.51.100.0/24,64500\n'
@@ -100,9 +103,9 @@ def queue_query(args):
         query = query.where(TrackedPrefix.verdict == args['verdict'])
     if args['customer'] is not None:
         query = query.where(TrackedPrefix.customer == args['customer'])
-    checked_first = pw.Case(None, ((TrackedPrefix.state == 'checked', 0),), 1)
-    worst_first = pw.Case(None, ((TrackedPrefix.verdict == 'reject', 0),
-                                 (TrackedPrefix.verdict == 'attention', 1)), 2)
+    checked_first = pw.Case(None, ((TrackedPrefix.state == PrefixState.CHECKED, 0),), 1)
+    worst_first = pw.Case(None, ((TrackedPrefix.verdict == Verdict.REJECT, 0),
+                                 (TrackedPrefix.verdict == Verdict.ATTENTION, 1)), 2)
     return query.order_by(checked_first, worst_first, TrackedPrefix.id)
 
 
@@ -202,7 +205,7 @@ def new():
             customer_id=_number(values['customer']),
             actor=current_user._get_current_object(),
             as_set=values['as_set'] or None,        # none typed: the session's
-            via='web', requested_by=current_user.username, note=values['note'],
+            via=PrefixVia.WEB, requested_by=current_user.username, note=values['note'],
             allow_length=values['allow_length'])
     except commands.RequestRefused as exc:
         return _render_form(values, *form_errors(exc), 400)
@@ -335,13 +338,16 @@ def prefix_list(customer_id):
                            formats=prefix_lists.FORMATS, families=FAMILIES), 400 if error else 200
 
 
+def _label_filter(choices):
+    """A Jinja filter: a stored value as its label in the reader's language."""
+    return lambda value: str(choices.label(value))
+
+
 def register(app):
     app.register_blueprint(bp)
-    app.jinja_env.filters['prefix_state_label'] = lambda v: label(STATE_LABELS, v)
-    app.jinja_env.filters['verdict_label'] = lambda v: label(VERDICT_LABELS, v)
-    app.jinja_env.filters['rpki_label'] = lambda v: label(RPKI_LABELS, v)
-    app.jinja_env.filters['irr_label'] = lambda v: label(IRR_LABELS, v)
-    app.jinja_env.filters['prefix_via_label'] = lambda v: str(VIA_LABELS.get(v, v))
-    app.jinja_env.filters['prefix_event_label'] = lambda v: str(EVENT_LABELS.get(v, v))
+    for name, choices in (('prefix_state_label', PrefixState), ('verdict_label', Verdict),
+                          ('rpki_label', RpkiState), ('irr_label', IrrState),
+                          ('prefix_via_label', PrefixVia), ('prefix_event_label', PrefixEvent)):
+        app.jinja_env.filters[name] = _label_filter(choices)
     app.jinja_env.globals['finding_message'] = verdict.message
     app.jinja_env.globals['prefix_reference'] = requests.reference

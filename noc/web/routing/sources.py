@@ -18,7 +18,7 @@ from flask_login import current_user
 from noc.core.errors import NotFound
 from noc.core.limits import MAX_SOURCE
 from noc.models import utcnow
-from noc.models.routing import RoutingAlert, VrpSnapshot
+from noc.models.routing import AlertKind, RoutingAlert, VrpSnapshot
 from noc.routing import alerts
 from noc.routing.irr import store as irr_store
 from noc.routing.irr.lookup import host_port
@@ -200,7 +200,7 @@ def server_states(servers):
     """[(server as configured, its open 'unreachable' alert or None)]: a server
     that failed in the last run that asked it has an open alert."""
     failing = {a.source: a for a in RoutingAlert.select().where(
-        (RoutingAlert.kind == 'irr-source') & RoutingAlert.closed_at.is_null())}
+        (RoutingAlert.kind == AlertKind.IRR_SOURCE) & RoutingAlert.closed_at.is_null())}
     return [(text, failing.get('%s:%d' % host_port(text))) for text in servers]
 
 
