@@ -170,6 +170,7 @@ DOCUMENT = {
                                 'properties': {'field': {'type': 'string'},
                                                'message': {'type': 'string'},
                                                'line': {'type': 'integer'},
+                                               'column': {'type': 'integer'},
                                                'text': {'type': 'string'}}}}}},
             'NewPrefixRequest': {
                 'type': 'object', 'required': ['circuit', 'prefixes'],

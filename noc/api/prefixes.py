@@ -6,7 +6,7 @@ from flask import current_app, request, url_for
 from netaddr import AddrFormatError, IPNetwork
 
 from noc.api import bp, is_provider, json_body, localised, paginated, require_noc, require_role, token
-from noc.api.problems import ApiProblem, field_errors
+from noc.api.problems import ApiProblem, field_errors, refused
 from noc.core.limits import MAX_ID
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
@@ -18,9 +18,6 @@ from noc.routing.prefix_requests import commands
 from noc.routing.prefix_requests import workflow as prefix_requests
 from noc.routing.prefix_requests.entries import PrefixItem
 from noc.routing.settings import RoutingSettings
-
-# A Refused's kind as an HTTP status: the body's fault, the row's state, no such row.
-STATUS = {'invalid': 422, 'conflict': 409, 'not-found': 404}
 
 
 def routing_settings():
@@ -97,14 +94,8 @@ def body_prefixes(body, errors):
 
 
 def refusal(exc, detail=None):
-    """A command's Refused as problem+json: its fields, then each bad line of
-    the paste; 422, 409 for a row's state, 404 for no such row."""
-    problems = field_errors(exc.errors)
-    texts = getattr(exc, 'texts', {})
-    problems += [{'field': 'prefixes', 'line': line, 'column': column,
-                  'text': texts.get(line, ''), 'message': str(reason)}
-                 for line, column, reason in exc.lines]
-    return ApiProblem(STATUS.get(exc.kind, 422), detail or str(exc), problems)
+    """A command's Refused as problem+json; the bad lines are those of `prefixes`."""
+    return refused(exc, detail, lines_field='prefixes')
 
 
 def _owned(model):

@@ -49,10 +49,16 @@ def response(status, detail, errors=None, headers=None):
 REFUSED_STATUS = {'invalid': 422, 'conflict': 409, 'not-found': 404}
 
 
-def refused(exc, detail=None):
-    """A command's Refused (noc.core.errors) as the ApiProblem an endpoint raises:
-    its errors by field, its line errors as fields named 'line N'."""
-    errors = field_errors(exc.errors) + [
-        {'field': f'line {line}' + (f' {column}' if column else ''), 'message': str(text)}
-        for line, column, text in exc.lines]
+def refused(exc, detail=None, lines_field='body'):
+    """A command's Refused (noc.core.errors) as the ApiProblem an endpoint raises,
+    the API's one translation of a refusal: its kind as the status (422, 409,
+    404), its errors by field, then each bad line of the text sent in
+    `lines_field` with its line, column and (when the refusal kept it) text."""
+    errors = field_errors(exc.errors)
+    texts = getattr(exc, 'texts', {})
+    for line, column, message in exc.lines:
+        item = {'field': lines_field, 'line': line, 'column': column, 'message': str(message)}
+        if line in texts:
+            item['text'] = texts[line]
+        errors.append(item)
     return ApiProblem(REFUSED_STATUS.get(exc.kind, 422), detail or str(exc), errors)
