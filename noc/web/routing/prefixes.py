@@ -37,7 +37,8 @@ from noc.routing.policy import verdict
 from noc.routing.prefix_requests import commands, filters, notices, prefix_lists
 from noc.routing.prefix_requests import workflow as requests
 from noc.web.access import require
-from noc.web.routing import form_errors, settings
+from noc.web.form_errors import field_errors, line_errors
+from noc.web.routing import settings
 
 bp = Blueprint('prefixes', __name__, url_prefix='/prefixes')
 
@@ -208,7 +209,7 @@ def new():
             via=PrefixVia.WEB, requested_by=current_user.username, note=values['note'],
             allow_length=values['allow_length'])
     except commands.RequestRefused as exc:
-        return _render_form(values, *form_errors(exc), 400)
+        return _render_form(values, field_errors(exc), line_errors(exc), 400)
     count = TrackedPrefix.select().where(TrackedPrefix.request == created).count()
     flash(ngettext('Request %(reference)s stored with %(num)d prefix.',
                    'Request %(reference)s stored with %(num)d prefixes.', count,
