@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import db, prepared_app
 from helpers.maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
@@ -526,7 +527,7 @@ def test_answers_match_the_openapi_document(wapi):
 
 def test_a_window_cancelled_before_anyone_was_told_cannot_be_named_by_a_provider(wapi):
     with db(wapi.app):
-        windows.cancel(wapi.draft, 'admin', 'não vai mais acontecer')
+        windows.cancel(wapi.draft, 'admin', 'não vai mais acontecer', settings=area_settings())
     body = {'window': wapi.draft.reference, 'reason': 'outro dia',
             'proposals': [{'start': iso(40), 'end': iso(40, 23, 30)}]}
     hidden = wapi('POST', '/reschedule-requests', 'acme', json=body)

@@ -7,8 +7,11 @@ but no maintenance contact.
 """
 import datetime
 
+from flask import current_app, has_app_context
+
 from noc.maintenance import input as window_input
 from noc.maintenance import windows
+from noc.maintenance.settings import of_app
 from noc.models import (
     ChangeFreeze,
     Circuit,
@@ -97,13 +100,24 @@ def parse(zone='America/Sao_Paulo', **overrides):
     return values
 
 
+def settings():
+    """The maintenance settings a test passes, as an adapter would: the app's in
+    context, else config.toml's (a test with no app at all)."""
+    if has_app_context():
+        return of_app(current_app)
+    from helpers.bare_database import maintenance_settings
+    return maintenance_settings()
+
+
 def create(actor='test', acknowledge=True, **overrides):
     """A window through the domain, acknowledging its warnings when asked."""
     values = parse(**overrides)
-    keys = [f.key for f in windows.evaluate(values) if not f.is_error] if acknowledge else []
-    return windows.create(values, actor, acknowledged=keys)
+    conf = settings()
+    keys = ([f.key for f in windows.evaluate(values, settings=conf) if not f.is_error]
+            if acknowledge else [])
+    return windows.create(values, actor, acknowledged=keys, settings=conf)
 
 
 def confirmed(**overrides):
     window = create(**overrides)
-    return windows.confirm(window, 'test')
+    return windows.confirm(window, 'test', settings=settings())
