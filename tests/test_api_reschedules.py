@@ -12,7 +12,7 @@ from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
-from noc.maintenance import reschedule_commands, windows
+from noc.maintenance import reschedule_commands, window_commands, windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest
 
 PROBLEM = 'application/problem+json'
@@ -248,8 +248,7 @@ def test_bad_periods_name_each_field_and_nothing_is_stored(api):
 
 def test_a_window_that_can_no_longer_move_is_a_conflict(api):
     with db(api.app):
-        windows.cancel(MaintenanceWindow.get_by_id(api.shared.id), 'eng', 'Fornecedor',
-                settings=area_settings())
+        window_commands.cancel(api.shared.id, 'eng', 'Fornecedor', area_settings())
     for proposals in ([period(*later(api.shared))], [{'start': 'x', 'end': 'y'}]):
         refused = ask(api, 'acme', api.shared.reference, proposals)
         assert refused.status_code == 409 and set(errors_of(refused)) == {'window'}

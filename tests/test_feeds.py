@@ -10,7 +10,7 @@ from conftest import db
 from helpers.maintenance_fixtures import settings as area_settings
 from test_resend import ACTOR, build_inventory, make_window
 
-from noc.maintenance import feeds, windows
+from noc.maintenance import feeds, window_commands
 from noc.models import AuditLog, CalendarFeed, Customer, utcnow
 
 # The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
@@ -29,15 +29,16 @@ def build_windows():
         'other_only': make_window(['OUT-C1'], days=20),
         'running': make_window(['ACME-C1'], days=22),
     }
-    windows.cancel(made['cancelled'], ACTOR, reason='weather', settings=area_settings())
-    windows.cancel(made['never_published'], ACTOR, 'draft dropped', settings=area_settings())
-    windows.start(made['running'], ACTOR, settings=area_settings())
+    settings = area_settings()
+    window_commands.cancel(made['cancelled'].id, ACTOR, 'weather', settings)
+    window_commands.cancel(made['never_published'].id, ACTOR, 'draft dropped', settings)
+    window_commands.start(made['running'].id, ACTOR, settings)
     # Finished work: ten days ago (shown) and two hundred days ago (gone).
     for name, days in (('recent_done', 10), ('old_done', 200)):
         then = now - datetime.timedelta(days=days + 12)
         made[name] = make_window(['ACME-C1'], days=12, now=then)
-        windows.complete(made[name], ACTOR, now=then + datetime.timedelta(days=12, hours=4),
-                settings=area_settings())
+        window_commands.complete(made[name].id, ACTOR, settings,
+                                 now=then + datetime.timedelta(days=12, hours=4))
     return made
 
 

@@ -13,7 +13,14 @@ from helpers.maintenance_fixtures import build_network, confirmed
 from helpers.maintenance_fixtures import settings as area_settings
 from itsdangerous import URLSafeSerializer
 
-from noc.maintenance import answer_commands, answers, links, notices, reschedule_commands, windows
+from noc.maintenance import (
+    answer_commands,
+    answers,
+    links,
+    notices,
+    reschedule_commands,
+    window_commands,
+)
 from noc.maintenance import reschedules as reschedule
 from noc.models import AuditLog, Contact, MaintenanceWindow, RescheduleRequest, WindowCustomer, utcnow
 
@@ -211,9 +218,8 @@ def test_acknowledging_a_window_that_changed_meanwhile_is_refused(app):
     seen = re.search(r'name="sequence" value="(\d+)"', shown).group(1)
     with db(app):
         window = MaintenanceWindow.get_by_id(t.window.id)
-        values = windows.values_of(window)
-        values['description_pt'] = 'Agora são 3 km de cabo.'
-        windows.update(window, values, 'tester', settings=area_settings())
+        window_commands.update(window.id, {'description_pt': 'Agora são 3 km de cabo.'}, 'tester',
+                               area_settings())
         assert str(MaintenanceWindow.get_by_id(t.window.id).sequence) != seen
     response = t.client.post(f'/c/{t.tokens["acme"]}/acknowledge',
                              data={'csrf_token': csrf_token(shown), 'sequence': seen})
@@ -471,8 +477,7 @@ def test_a_cancelled_window_shows_why_and_takes_no_request(app):
     t = setup(app)
     before = page(t).get_data(as_text=True)
     with db(app):
-        windows.cancel(MaintenanceWindow.get_by_id(t.window.id), 'tester',
-                       'Chuva forte na região', settings=area_settings())
+        window_commands.cancel(t.window.id, 'tester', 'Chuva forte na região', area_settings())
     body = text(page(t))
     assert 'id="cancelled"' in body and 'Chuva forte na região' in body
     assert '(CANCELLED)' in body
@@ -496,8 +501,7 @@ def test_a_window_cancelled_while_the_form_was_sent_is_said_as_the_page_says_it(
 
     def cancelling_first(command):
         def run(*args, **kwargs):
-            windows.cancel(MaintenanceWindow.get_by_id(t.window.id), 'tester', 'Chuva',
-                    settings=area_settings())
+            window_commands.cancel(t.window.id, 'tester', 'Chuva', area_settings())
             return command(*args, **kwargs)
         return run
     monkeypatch.setattr(reschedule_commands, 'ask', cancelling_first(reschedule_commands.ask))
@@ -522,7 +526,7 @@ def test_a_window_cancelled_while_the_form_was_sent_is_said_as_the_page_says_it(
 def test_work_in_progress_is_acknowledged_but_not_moved(app):
     t = setup(app)
     with db(app):
-        windows.start(MaintenanceWindow.get_by_id(t.window.id), 'tester', settings=area_settings())
+        window_commands.start(t.window.id, 'tester', area_settings())
     body = text(page(t))
     assert '(IN-PROCESS)' in body and 'type="datetime-local"' not in body
     assert 'id="cannot-request"' in body
