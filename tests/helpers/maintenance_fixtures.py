@@ -10,7 +10,7 @@ import datetime
 from flask import current_app, has_app_context
 
 from noc.maintenance import input as window_input
-from noc.maintenance import windows
+from noc.maintenance import window_commands
 from noc.maintenance.settings import of_app
 from noc.models import (
     ChangeFreeze,
@@ -109,15 +109,14 @@ def settings():
     return maintenance_settings()
 
 
-def create(actor='test', acknowledge=True, **overrides):
-    """A window through the domain, acknowledging its warnings when asked."""
-    values = parse(**overrides)
-    conf = settings()
-    keys = ([f.key for f in windows.evaluate(values, settings=conf) if not f.is_error]
-            if acknowledge else [])
-    return windows.create(values, actor, acknowledged=keys, settings=conf)
+def create(actor='test', acknowledge=True, zone='America/Sao_Paulo', **overrides):
+    """A window through the window commands, as a form's text (read in `zone`),
+    acknowledging its warnings when asked."""
+    typed, errors = window_input.from_text(form(**overrides), zone)
+    assert not errors, errors
+    return window_commands.create(typed, actor, settings(), ack_all=acknowledge)
 
 
 def confirmed(**overrides):
     window = create(**overrides)
-    return windows.confirm(window, 'test', settings=settings())
+    return window_commands.confirm(window.id, 'test', settings())
