@@ -21,6 +21,7 @@ import helpers.routing_fixtures as flow
 import pytest
 from conftest import db, prepared_app
 from helpers.maintenance_fixtures import confirmed, local
+from helpers.maintenance_fixtures import settings as area_settings
 from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 from werkzeug.serving import make_server
 
@@ -58,7 +59,7 @@ def served(pg_url, tmp_path):
         start = window.starts_at + datetime.timedelta(days=7)
         reschedule_commands.ask(window.id, world['acme'].id,
                                 [(start, start + datetime.timedelta(hours=3))], 'outro dia',
-                                'page', settings=app.config['NOC']['maintenance'])
+                                'page', settings=area_settings())
         secrets = {
             'provider': tokens.create({'name': 'acme', 'kind': 'provider',
                                        'customer': world['acme']}, 'admin')[1],

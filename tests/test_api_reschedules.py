@@ -8,10 +8,11 @@ import re
 import pytest
 from conftest import db, prepared_app
 from helpers.maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
-from noc.maintenance import reschedule_commands, windows
+from noc.maintenance import reschedule_commands, window_commands, windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, RescheduleRequest
 
 PROBLEM = 'application/problem+json'
@@ -119,7 +120,7 @@ def api(db_url):
         }
         globex_request = reschedule_commands.ask(
             globex_only.id, net['globex'].id, [later(globex_only)], 'Congelamento', 'page',
-            settings=app.config['NOC']['maintenance'])
+            settings=area_settings())
     client = app.test_client()
 
     def call(method, path, who=None, **kw):
@@ -247,7 +248,7 @@ def test_bad_periods_name_each_field_and_nothing_is_stored(api):
 
 def test_a_window_that_can_no_longer_move_is_a_conflict(api):
     with db(api.app):
-        windows.cancel(MaintenanceWindow.get_by_id(api.shared.id), 'eng', 'Fornecedor')
+        window_commands.cancel(api.shared.id, 'eng', 'Fornecedor', area_settings())
     for proposals in ([period(*later(api.shared))], [{'start': 'x', 'end': 'y'}]):
         refused = ask(api, 'acme', api.shared.reference, proposals)
         assert refused.status_code == 409 and set(errors_of(refused)) == {'window'}
@@ -580,7 +581,7 @@ def _customer_page(api, customer='acme'):
 
     from noc.maintenance import links
     with db(api.app):
-        token = links.token(links.state(api.shared, api.net[customer].id))
+        token = links.token(links.state(api.shared, api.net[customer].id), area_settings().secret_key)
     client = api.app.test_client()
 
     def post(path, data):

@@ -8,10 +8,11 @@ import json
 import pytest
 from conftest import db, prepared_app
 from helpers.maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
-from noc.maintenance import windows
+from noc.maintenance import window_commands, windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage
 
 PROBLEM = 'application/problem+json'
@@ -526,7 +527,7 @@ def test_answers_match_the_openapi_document(wapi):
 
 def test_a_window_cancelled_before_anyone_was_told_cannot_be_named_by_a_provider(wapi):
     with db(wapi.app):
-        windows.cancel(wapi.draft, 'admin', 'não vai mais acontecer')
+        window_commands.cancel(wapi.draft.id, 'admin', 'não vai mais acontecer', area_settings())
     body = {'window': wapi.draft.reference, 'reason': 'outro dia',
             'proposals': [{'start': iso(40), 'end': iso(40, 23, 30)}]}
     hidden = wapi('POST', '/reschedule-requests', 'acme', json=body)

@@ -7,9 +7,10 @@ import re
 import icalendar
 import pytest
 from conftest import db
+from helpers.maintenance_fixtures import settings as area_settings
 from test_resend import ACTOR, build_inventory, make_window
 
-from noc.maintenance import feeds, windows
+from noc.maintenance import feeds, window_commands
 from noc.models import AuditLog, CalendarFeed, Customer, utcnow
 
 # The users here log in, nobody attacks them: a cheap hash keeps the suite fast.
@@ -28,14 +29,16 @@ def build_windows():
         'other_only': make_window(['OUT-C1'], days=20),
         'running': make_window(['ACME-C1'], days=22),
     }
-    windows.cancel(made['cancelled'], ACTOR, reason='weather')
-    windows.cancel(made['never_published'], ACTOR, 'draft dropped')
-    windows.start(made['running'], ACTOR)
+    settings = area_settings()
+    window_commands.cancel(made['cancelled'].id, ACTOR, 'weather', settings)
+    window_commands.cancel(made['never_published'].id, ACTOR, 'draft dropped', settings)
+    window_commands.start(made['running'].id, ACTOR, settings)
     # Finished work: ten days ago (shown) and two hundred days ago (gone).
     for name, days in (('recent_done', 10), ('old_done', 200)):
         then = now - datetime.timedelta(days=days + 12)
         made[name] = make_window(['ACME-C1'], days=12, now=then)
-        windows.complete(made[name], ACTOR, now=then + datetime.timedelta(days=12, hours=4))
+        window_commands.complete(made[name].id, ACTOR, settings,
+                                 now=then + datetime.timedelta(days=12, hours=4))
     return made
 
 
@@ -51,7 +54,7 @@ def object_ids(event):
 def test_feed_shows_only_the_customers_published_windows_and_circuits(ctx):
     inventory = build_inventory()
     made = build_windows()
-    ics = feeds.feed_ics(inventory['acme'])
+    ics = feeds.feed_ics(inventory['acme'], settings=area_settings())
     found = events(ics)
     shown = {'shared', 'cancelled', 'running', 'recent_done'}
     assert set(found) == {made[name].uid for name in shown}
@@ -89,7 +92,7 @@ def test_feed_shows_only_the_customers_published_windows_and_circuits(ctx):
 def test_feed_speaks_the_customers_language(ctx):
     inventory = build_inventory()
     made = build_windows()
-    found = events(feeds.feed_ics(inventory['outra']))
+    found = events(feeds.feed_ics(inventory['outra'], settings=area_settings()))
     assert set(found) == {made['shared'].uid, made['other_only'].uid}
     shared = found[made['shared'].uid]
     assert object_ids(shared) == ['OUT-REF-9']

@@ -256,3 +256,44 @@ def test_a_handler_failure_keeps_the_message_with_its_error(net, window, monkeyp
     InboundMessage.update(state='new').where(InboundMessage.id == message.id).execute()
     [again] = inbound.process_pending()
     assert again.outcome == 'answer-applied'
+
+
+def test_the_message_is_parsed_outside_any_transaction(net, window, monkeypatch):
+    # Parsing (MIME, iCalendar; seconds for some HTML-only mail) holds no lock:
+    # on SQLite a write transaction would lock the whole database meanwhile.
+    import sqlite3
+
+    import peewee
+
+    from noc.core.db import database
+    from noc.mail import reading
+    parse, seen = reading.read, []
+
+    def watched(raw):
+        assert not database.in_transaction()
+        if isinstance(database.obj, peewee.SqliteDatabase):
+            other = sqlite3.connect(database.obj.database, timeout=0)
+            try:        # another connection may write now
+                other.execute('BEGIN IMMEDIATE')
+                other.execute('ROLLBACK')
+            finally:
+                other.close()
+        seen.append(raw)
+        return parse(raw)
+    monkeypatch.setattr(reading, 'read', watched)
+    message, new = receive(mail.outlook_reply(**itip_args(window, carla(net)), dtstamp=utcnow()))
+    assert new and seen and message.outcome == 'answer-applied'
+    assert AttendeeAnswer.get().partstat == 'ACCEPTED'
+
+
+def test_a_message_another_worker_handled_meanwhile_is_left_alone(net, window, monkeypatch):
+    # Parsed while still 'new'; handled by someone else before the lock: not again.
+    from noc.mail import reading
+    parse = reading.read
+
+    def meanwhile(raw):
+        InboundMessage.update(state='handled', outcome='by-another').execute()
+        return parse(raw)
+    monkeypatch.setattr(reading, 'read', meanwhile)
+    message, _ = receive(mail.outlook_reply(**itip_args(window, carla(net)), dtstamp=utcnow()))
+    assert message.outcome == 'by-another' and not AttendeeAnswer.select().exists()

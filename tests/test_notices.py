@@ -13,6 +13,7 @@ import email.utils
 import icalendar
 import pytest
 from helpers.maintenance_fixtures import build_network, confirmed, create, parse
+from helpers.maintenance_fixtures import settings as area_settings
 from helpers.maintenance_oracle import calendar_parts, cmp_errors, parse_with_cmp, parse_with_vobject
 
 from noc.maintenance import windows
@@ -105,15 +106,16 @@ def test_every_lifecycle_notice_parses_in_circuit_maintenance_parser(net, smtp_c
 
     window = collect(confirmed(segments='SPAN-A'))
     window = collect(windows.update(window, parse(
-        segments='SPAN-A', starts_at='2030-12-01 22:00', ends_at='2030-12-02 01:00'), 'test'))
-    windows.remind(window)
+        segments='SPAN-A', starts_at='2030-12-01 22:00', ends_at='2030-12-02 01:00'), 'test',
+                settings=area_settings()))
+    windows.remind(window, settings=area_settings())
     window = collect(window)
-    window = collect(windows.start(window, 'test'))
-    collect(windows.complete(window, 'test'))
+    window = collect(windows.start(window, 'test', settings=area_settings()))
+    collect(windows.complete(window, 'test', settings=area_settings()))
     other = confirmed(segments='SPAN-A', starts_at='2030-10-10 22:00',
                       ends_at='2030-10-10 23:00')
     deliver(smtp_ctx, smtp_server)
-    collect(windows.cancel(other, 'test', 'Equipe indisponível'))
+    collect(windows.cancel(other, 'test', 'Equipe indisponível', settings=area_settings()))
 
     raws = [raw for raw, _, _ in sent]
     expected = [('CONFIRMED', 0), ('CONFIRMED', 1), ('CONFIRMED', 1), ('IN-PROCESS', 2),
@@ -146,7 +148,7 @@ def test_every_lifecycle_notice_parses_in_circuit_maintenance_parser(net, smtp_c
 def test_cancellation_is_itip_cancel_with_raised_sequence(net, smtp_ctx, smtp_server):
     window = confirmed(segments='SPAN-A')
     deliver(smtp_ctx, smtp_server)
-    windows.cancel(window, 'test', 'Equipe indisponível')
+    windows.cancel(window, 'test', 'Equipe indisponível', settings=area_settings())
     received = deliver(smtp_ctx, smtp_server)[1]
     parts = calendar_parts(received['ana@acme.example.com'].raw)
     cal, event = vevent(parts[0][1])
@@ -195,7 +197,8 @@ def test_times_in_each_contacts_zone_and_language_across_a_dst_change(net, smtp_
 def test_customers_removed_get_cancel_and_added_get_invitation(net, smtp_ctx, smtp_server):
     window = confirmed(segments='', circuits='JAN-IPT-003')       # GLOBEX only
     deliver(smtp_ctx, smtp_server)
-    windows.update(window, parse(segments='', circuits='JAN-IPT-001'), 'test')   # -> ACME
+    windows.update(window, parse(segments='', circuits='JAN-IPT-001'), 'test',
+            settings=area_settings())   # -> ACME
     received = deliver(smtp_ctx, smtp_server)[1]
     gone = calendar_parts(received['carla@globex.example.com'].raw)
     assert gone[0][0]['method'] == 'CANCEL'
@@ -217,7 +220,7 @@ def test_html_escapes_what_people_typed(net, smtp_ctx, smtp_server):
 def test_outbox_rows_hold_the_message_that_was_sent(net, smtp_ctx, smtp_server):
     create(segments='SPAN-A')
     window = MaintenanceWindow.select().first()
-    windows.confirm(window, 'test')
+    windows.confirm(window, 'test', settings=area_settings())
     received = deliver(smtp_ctx, smtp_server)[1]
     for row in OutboxMessage.select():
         assert row.state == 'sent' and row.server_reply.startswith('250')

@@ -10,9 +10,17 @@ from types import SimpleNamespace
 import pytest
 from conftest import csrf_token, db
 from helpers.maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import settings as area_settings
 from itsdangerous import URLSafeSerializer
 
-from noc.maintenance import answer_commands, answers, links, notices, reschedule_commands, windows
+from noc.maintenance import (
+    answer_commands,
+    answers,
+    links,
+    notices,
+    reschedule_commands,
+    window_commands,
+)
 from noc.maintenance import reschedules as reschedule
 from noc.models import AuditLog, Contact, MaintenanceWindow, RescheduleRequest, WindowCustomer, utcnow
 
@@ -28,7 +36,7 @@ def setup(app, **overrides):
     with db(app):
         net = build_network()
         window = confirmed(**overrides)
-        tokens = {name: links.token(links.state(window, net[name].id))
+        tokens = {name: links.token(links.state(window, net[name].id), area_settings().secret_key)
                   for name in ('acme', 'globex')}
         return SimpleNamespace(window=window, net=net, tokens=tokens, acme=net['acme'].id,
                                globex=net['globex'].id, client=app.test_client())
@@ -210,9 +218,8 @@ def test_acknowledging_a_window_that_changed_meanwhile_is_refused(app):
     seen = re.search(r'name="sequence" value="(\d+)"', shown).group(1)
     with db(app):
         window = MaintenanceWindow.get_by_id(t.window.id)
-        values = windows.values_of(window)
-        values['description_pt'] = 'Agora são 3 km de cabo.'
-        windows.update(window, values, 'tester')
+        window_commands.update(window.id, {'description_pt': 'Agora são 3 km de cabo.'}, 'tester',
+                               area_settings())
         assert str(MaintenanceWindow.get_by_id(t.window.id).sequence) != seen
     response = t.client.post(f'/c/{t.tokens["acme"]}/acknowledge',
                              data={'csrf_token': csrf_token(shown), 'sequence': seen})
@@ -435,11 +442,11 @@ def test_decisions_show_on_the_page(app):
     before = page(t).get_data(as_text=True)
     with db(app):
         reschedule_commands.decline(globex_request.id, 'Semana de congelamento do backbone',
-                                    'tester', notice_settings=app.config['NOC'])
-        option = reschedule.options(acme_request)[0]
+                                    'tester', settings=area_settings())
+        option = reschedule.options(acme_request, settings=area_settings())[0]
         keys = [f.key for f in option.split if not f.is_error]
         split = reschedule_commands.split(acme_request.id, option.proposal.id, 'tester',
-                                          acknowledged=keys)
+                                          acknowledged=keys, settings=area_settings())
         new_reference = split.new_window.reference
     body = text(page(t, 'globex'))
     assert 'declined: Semana de congelamento do backbone' in body
@@ -470,8 +477,7 @@ def test_a_cancelled_window_shows_why_and_takes_no_request(app):
     t = setup(app)
     before = page(t).get_data(as_text=True)
     with db(app):
-        windows.cancel(MaintenanceWindow.get_by_id(t.window.id), 'tester',
-                       'Chuva forte na região')
+        window_commands.cancel(t.window.id, 'tester', 'Chuva forte na região', area_settings())
     body = text(page(t))
     assert 'id="cancelled"' in body and 'Chuva forte na região' in body
     assert '(CANCELLED)' in body
@@ -495,7 +501,7 @@ def test_a_window_cancelled_while_the_form_was_sent_is_said_as_the_page_says_it(
 
     def cancelling_first(command):
         def run(*args, **kwargs):
-            windows.cancel(MaintenanceWindow.get_by_id(t.window.id), 'tester', 'Chuva')
+            window_commands.cancel(t.window.id, 'tester', 'Chuva', area_settings())
             return command(*args, **kwargs)
         return run
     monkeypatch.setattr(reschedule_commands, 'ask', cancelling_first(reschedule_commands.ask))
@@ -520,7 +526,7 @@ def test_a_window_cancelled_while_the_form_was_sent_is_said_as_the_page_says_it(
 def test_work_in_progress_is_acknowledged_but_not_moved(app):
     t = setup(app)
     with db(app):
-        windows.start(MaintenanceWindow.get_by_id(t.window.id), 'tester')
+        window_commands.start(t.window.id, 'tester', area_settings())
     body = text(page(t))
     assert '(IN-PROCESS)' in body and 'type="datetime-local"' not in body
     assert 'id="cannot-request"' in body
@@ -568,7 +574,7 @@ def test_a_revoked_link_is_gone_and_a_reissued_one_works(app):
     assert 'This link was replaced' in text(page(t, query='?lang=en'))
     assert page(t, 'globex').status_code == 200                       # only ACME's link
     with db(app):
-        new_token = links.token(links.reissue(window, acme, 'tester'))
+        new_token = links.token(links.reissue(window, acme, 'tester'), area_settings().secret_key)
         assert AuditLog.select().where(AuditLog.entity == 'customer_link').count() == 2
     assert new_token != t.tokens['acme']
     assert t.client.get(f'/c/{new_token}').status_code == 200

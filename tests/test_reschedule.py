@@ -8,8 +8,10 @@ import datetime
 
 import icalendar
 import pytest
-from flask import current_app, has_app_context
+from flask import has_app_context
+from helpers.bare_database import maintenance_settings
 from helpers.maintenance_fixtures import build_network, confirmed, create, local
+from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.core.db import database
 from noc.maintenance import answer_commands, answers, links, reschedule_commands, windows
@@ -53,7 +55,7 @@ def last_id():
     return last.id if last else 0
 
 
-SETTINGS = {'max_duration_hours': 12}         # the maintenance section, as a value
+SETTINGS = maintenance_settings(max_duration_hours=12)    # the maintenance settings, as a value
 
 
 def ask(window, customer, periods, reason, via='page', **kw):
@@ -63,11 +65,11 @@ def ask(window, customer, periods, reason, via='page', **kw):
 
 def decline(request, reason, actor):
     return reschedule_commands.decline(request.id, reason, actor,
-                                       notice_settings=current_app.config['NOC'])
+                                       settings=area_settings())
 
 
 def acks(request, kind):
-    option = reschedule.options(request)[0]
+    option = reschedule.options(request, settings=area_settings())[0]
     return [f.key for f in getattr(option, kind) if not f.is_error]
 
 
@@ -116,7 +118,7 @@ def test_options_show_what_a_move_and_a_split_would_break(net):
     window = confirmed(segments='SPAN-A')               # ACME leg A + Globex
     request = ask(window, net['globex'],
                                 [(other.starts_at, other.ends_at)], 'busy', 'page')
-    option = reschedule.options(request)[0]
+    option = reschedule.options(request, settings=area_settings())[0]
     assert option.others == 1                           # ACME
     # Moving everything onto the other window puts both ACME legs down at once.
     assert 'redundancy' in {f.code for f in option.move}
@@ -128,7 +130,8 @@ def test_moving_the_whole_window_updates_everyone_with_a_higher_sequence(net):
     window = confirmed()                                # ACME (2 contacts) + Globex
     request = ask(window, net['globex'], [later(window)], 'freeze', 'page')
     mark = last_id()
-    reschedule_commands.move(request.id, request.proposals[0].id, 'eng', acks(request, 'move'))
+    reschedule_commands.move(request.id, request.proposals[0].id, 'eng', acks(request, 'move'),
+            settings=area_settings())
     moved = MaintenanceWindow.get_by_id(window.id)
     assert (moved.starts_at, moved.ends_at) == later(window)
     assert moved.sequence == window.sequence + 1 and moved.times_sequence == moved.sequence
@@ -151,7 +154,7 @@ def test_a_move_needs_the_warnings_acknowledged(net):
     request = ask(window, net['globex'], [(other.starts_at, other.ends_at)],
                                 'x', 'page')
     with pytest.raises(reschedule.RescheduleRefused) as refused:
-        reschedule_commands.move(request.id, request.proposals[0].id, 'eng')
+        reschedule_commands.move(request.id, request.proposals[0].id, 'eng', settings=area_settings())
     assert any(f.code == 'redundancy' for f in refused.value.findings)
     assert RescheduleRequest.get_by_id(request.id).state == 'open'
     assert MaintenanceWindow.get_by_id(window.id).starts_at == window.starts_at
@@ -161,7 +164,8 @@ def test_splitting_moves_only_the_requesters_circuits_into_a_new_window(net):
     window = confirmed()
     request = ask(window, net['globex'], [later(window)], 'x', 'page')
     mark = last_id()
-    reschedule_commands.split(request.id, request.proposals[0].id, 'eng', acks(request, 'split'))
+    reschedule_commands.split(request.id, request.proposals[0].id, 'eng', acks(request, 'split'),
+            settings=area_settings())
     request = RescheduleRequest.get_by_id(request.id)
     new = request.new_window
     assert request.state == 'split' and new.status == 'CONFIRMED'
@@ -178,9 +182,9 @@ def test_splitting_moves_only_the_requesters_circuits_into_a_new_window(net):
 def test_a_window_of_one_customer_cannot_be_split(net):
     window = confirmed(segments='', circuits='JAN-IPT-003')    # Globex only
     request = ask(window, net['globex'], [later(window)], 'x', 'page')
-    assert reschedule.options(request)[0].split is None
+    assert reschedule.options(request, settings=area_settings())[0].split is None
     with pytest.raises(reschedule.RescheduleRefused):
-        reschedule_commands.split(request.id, request.proposals[0].id, 'eng')
+        reschedule_commands.split(request.id, request.proposals[0].id, 'eng', settings=area_settings())
 
 
 def test_declining_a_counter_sends_declinecounter_with_the_reason(net):
@@ -202,7 +206,7 @@ def test_declining_a_counter_sends_declinecounter_with_the_reason(net):
     assert 'method=DECLINECOUNTER' in message.raw.replace('"', '')
     assert RescheduleRequest.get_by_id(request.id).decision_reason == 'Equipe já alocada'
     with pytest.raises(reschedule.RescheduleRefused) as again:
-        reschedule_commands.move(request.id, request.proposals[0].id, 'eng')
+        reschedule_commands.move(request.id, request.proposals[0].id, 'eng', settings=area_settings())
     assert 'state' in again.value.errors
 
 
@@ -222,7 +226,8 @@ def test_declining_a_page_request_tells_every_maintenance_contact_in_their_langu
 def test_cancelling_the_window_closes_its_open_requests(net):
     window = confirmed()
     request = ask(window, net['acme'], [later(window)], 'x', 'page')
-    windows.cancel(MaintenanceWindow.get_by_id(window.id), 'eng', 'Fornecedor atrasou')
+    windows.cancel(MaintenanceWindow.get_by_id(window.id), 'eng', 'Fornecedor atrasou',
+            settings=area_settings())
     assert RescheduleRequest.get_by_id(request.id).state == 'closed'
 
 
@@ -235,7 +240,8 @@ def test_acknowledgement_from_the_page_or_an_acceptance_lasts_until_the_window_m
     assert answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', window.sequence, utcnow())
     assert answers.unacknowledged(window, answers.customers_of(window)) == []
     request = ask(window, net['globex'], [later(window)], 'x', 'page')
-    reschedule_commands.move(request.id, request.proposals[0].id, 'eng', acks(request, 'move'))
+    reschedule_commands.move(request.id, request.proposals[0].id, 'eng', acks(request, 'move'),
+            settings=area_settings())
     moved = MaintenanceWindow.get_by_id(window.id)
     # New times: the earlier acknowledgements were about other times.
     assert answers.unacknowledged(moved, answers.customers_of(moved)) == sorted(
@@ -261,7 +267,7 @@ def test_the_reminder_goes_only_to_customers_that_have_not_acknowledged(net):
     window = confirmed()
     answers.acknowledge(window, net['globex'].id, 'carla@globex.example.com', 'page')
     mark = last_id()
-    assert answers.remind_unacknowledged(window, 'eng') == 2
+    assert answers.remind_unacknowledged(window, 'eng', settings=area_settings()) == 2
     sent = outbox_since(mark)
     assert {(m.recipient, m.kind) for m in sent} == {('ana@acme.example.com', 'ack_request'),
                                                       ('noc@acme.example.com', 'ack_request')}
@@ -286,25 +292,25 @@ def test_dashboard_list_names_windows_within_72_hours_with_missing_acknowledgeme
 def test_page_links_are_signed_per_customer_and_revocable(net):
     window = confirmed()
     acme = links.state(window, net['acme'].id)
-    token = links.token(acme)
-    found, customer, _ = links.resolve(token)
+    token = links.token(acme, area_settings().secret_key)
+    found, customer, _ = links.resolve(token, area_settings().secret_key)
     assert (found.id, customer.id) == (window.id, net['acme'].id)
     # Changing a character breaks the signature; another customer's ids need its nonce.
     with pytest.raises(links.LinkInvalid) as bad:
-        links.resolve(token[:-2] + ('AA' if not token.endswith('AA') else 'BB'))
+        links.resolve(token[:-2] + ('AA' if not token.endswith('AA') else 'BB'), area_settings().secret_key)
     assert bad.value.reason == 'unknown'
     links.revoke(window, net['acme'], 'eng')
     with pytest.raises(links.LinkInvalid) as revoked:
-        links.resolve(token)
+        links.resolve(token, area_settings().secret_key)
     assert revoked.value.reason == 'revoked'
-    fresh = links.token(links.reissue(window, net['acme'], 'eng'))
-    assert fresh != token and links.resolve(fresh)[1].id == net['acme'].id
+    fresh = links.token(links.reissue(window, net['acme'], 'eng'), area_settings().secret_key)
+    assert fresh != token and links.resolve(fresh, area_settings().secret_key)[1].id == net['acme'].id
     with pytest.raises(links.LinkInvalid):
-        links.resolve(token)                    # the old nonce stays dead
+        links.resolve(token, area_settings().secret_key)                    # the old nonce stays dead
     MaintenanceWindow.update(starts_at=utcnow() - 3 * H, ends_at=utcnow() - H).where(
         MaintenanceWindow.id == window.id).execute()
     with pytest.raises(links.LinkInvalid) as expired:
-        links.resolve(fresh)
+        links.resolve(fresh, area_settings().secret_key)
     assert expired.value.reason == 'expired'
 
 
@@ -312,8 +318,9 @@ def test_notices_carry_each_customers_own_link(net):
     window = confirmed()
     for message in OutboxMessage.select().where(OutboxMessage.window == window):
         row = links.state(window, message.customer_id)
-        assert links.url(row) in message.raw.replace('=\r\n', '') or \
-            links.token(row) in _decoded_text(message.raw)
+        assert links.url(row,
+                area_settings().secret_key, area_settings().base_url) in message.raw.replace('=\r\n', '') or \
+            links.token(row, area_settings().secret_key) in _decoded_text(message.raw)
 
 
 def _decoded_text(raw):
@@ -326,7 +333,8 @@ def _decoded_text(raw):
 def test_a_customer_split_off_cannot_ask_to_move_the_old_window(net):
     window = confirmed()
     request = ask(window, net['globex'], [later(window)], 'x', 'page')
-    reschedule_commands.split(request.id, request.proposals[0].id, 'eng', acks(request, 'split'))
+    reschedule_commands.split(request.id, request.proposals[0].id, 'eng', acks(request, 'split'),
+            settings=area_settings())
     old = MaintenanceWindow.get_by_id(window.id)
     with pytest.raises(reschedule.RescheduleRefused) as refused:
         ask(old, net['globex'], [later(window, 25)], 'again', 'page')

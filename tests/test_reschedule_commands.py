@@ -15,7 +15,9 @@ from types import SimpleNamespace
 import peewee
 import pytest
 from flask import has_app_context
+from helpers.bare_database import maintenance_settings
 from helpers.maintenance_fixtures import build_network, confirmed, local
+from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.core.db import database, lock_rows, write_transaction
 from noc.core.errors import NotFound, Refused
@@ -33,7 +35,7 @@ from noc.models import (
 )
 
 H = datetime.timedelta(hours=1)
-SETTINGS = {'max_duration_hours': 12}          # the maintenance section, as a value
+SETTINGS = maintenance_settings(max_duration_hours=12)    # the maintenance settings, as a value
 
 
 @pytest.fixture
@@ -185,7 +187,7 @@ def test_a_nul_in_a_reason_or_comment_is_a_field_error_and_other_controls_are_dr
     with world.app.test_request_context():
         with pytest.raises(RescheduleRefused) as declined:
             reschedule_commands.decline(made.id, 'no\x00', 'eng',
-                                        notice_settings=world.app.config['NOC'])
+                                        settings=area_settings())
     assert set(declined.value.errors) == {'reason'}
     assert RescheduleRequest.get_by_id(made.id).state == 'open'
 
@@ -253,30 +255,29 @@ def test_a_decision_waits_for_the_lock_and_reads_the_request_again(world):
 def test_decline_takes_the_reason_whole_or_refuses_it(world):
     made = ask(world)
     with world.app.test_request_context():
-        settings = world.app.config['NOC']
         with pytest.raises(RescheduleRefused) as refused:
             reschedule_commands.decline(made.id, 'n' * (MAX_REASON + 1), 'eng',
-                                        notice_settings=settings)
+                                        settings=area_settings())
         assert set(refused.value.errors) == {'reason'}
         assert RescheduleRequest.get_by_id(made.id).state == 'open'
         assert OutboxMessage.select().where(OutboxMessage.kind == 'declined').count() == 0
-        reschedule_commands.decline(made.id, 'n' * MAX_REASON, 'eng', notice_settings=settings)
+        reschedule_commands.decline(made.id, 'n' * MAX_REASON, 'eng', settings=area_settings())
         assert RescheduleRequest.get_by_id(made.id).decision_reason == 'n' * MAX_REASON
         with pytest.raises(NotFound):
-            reschedule_commands.decline(MAX_ID + 1, 'x', 'eng', notice_settings=settings)
+            reschedule_commands.decline(MAX_ID + 1, 'x', 'eng', settings=area_settings())
 
 
 def test_move_and_split_refuse_an_unknown_proposal_and_a_decided_request(world):
     made = ask(world, customer='globex')
     with world.app.test_request_context():
         with pytest.raises(RescheduleRefused) as unknown:
-            reschedule_commands.move(made.id, -5, 'eng')
+            reschedule_commands.move(made.id, -5, 'eng', settings=area_settings())
         assert set(unknown.value.errors) == {'proposal'}
         proposal = made.proposals[0]
-        keys = [f.key for f in reschedules.options(made)[0].split if not f.is_error]
-        reschedule_commands.split(made.id, proposal.id, 'eng', keys)
+        keys = [f.key for f in reschedules.options(made, settings=area_settings())[0].split if not f.is_error]
+        reschedule_commands.split(made.id, proposal.id, 'eng', keys, settings=area_settings())
         with pytest.raises(RescheduleRefused) as decided:
-            reschedule_commands.move(made.id, proposal.id, 'eng')
+            reschedule_commands.move(made.id, proposal.id, 'eng', settings=area_settings())
         assert decided.value.kind == 'conflict'
 
 

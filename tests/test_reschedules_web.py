@@ -7,6 +7,7 @@ import pytest
 from conftest import db
 from helpers import inbound_fixtures as mail
 from helpers.maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import settings as area_settings
 from test_inventory_web import form_values
 
 from noc.inbound import receive as inbound
@@ -34,7 +35,7 @@ def world(app):
         request = reschedule_commands.ask(window.id, net['globex'].id,
                                           [(start, start + 3 * H), (start + 24 * H, start + 27 * H)],
                                           'Congelamento de mudanças', 'page',
-                                          settings=app.config['NOC']['maintenance'])
+                                          settings=area_settings())
     return net, window, request
 
 
@@ -155,7 +156,7 @@ def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, 
     with db(app):
         answer_commands.record_reply(window.id, net['contacts']['carla'].id, 'DECLINED',
                                      window.sequence, utcnow(), 'Sem equipe')
-        old = links.token(links.state(window, net['acme'].id))
+        old = links.token(links.state(window, net['acme'].id), area_settings().secret_key)
     engineer = as_role('engineer')
     page = engineer.get(f'/maintenance/{window.id}').get_data(as_text=True)
     assert 'data-customer="GLOBEX-7"' in page and 'DECLINED' in page and 'Sem equipe' in page
@@ -166,7 +167,7 @@ def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, 
     assert app.test_client().get(f'/c/{old}').status_code == 410
     engineer.post_form(url + '/new', {}, page_url=f'/maintenance/{window.id}')
     with db(app):
-        fresh = links.token(links.state(window, net['acme'].id))
+        fresh = links.token(links.state(window, net['acme'].id), area_settings().secret_key)
     assert fresh != old and app.test_client().get(f'/c/{fresh}').status_code == 200
     other = f'/maintenance/{window.id}/customers/{net["initech"].id}/link/revoke'
     assert engineer.post_form(other, {}, page_url=f'/maintenance/{window.id}') \

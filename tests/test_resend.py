@@ -12,6 +12,7 @@ import re
 
 import icalendar
 import pytest
+from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.mail import outbox, resend
 from noc.maintenance import input as window_input
@@ -80,9 +81,9 @@ def make_window(circuits, days=12, title='Troca de fibra óptica', now=None, con
     raw.update(extra)
     values, errors = window_input.parse(raw, ZONE)
     assert not errors, errors
-    window = windows.create(values, ACTOR, now=now)
+    window = windows.create(values, ACTOR, now=now, settings=area_settings())
     if confirm:
-        windows.confirm(window, ACTOR, now=now)
+        windows.confirm(window, ACTOR, now=now, settings=area_settings())
     return window
 
 
@@ -210,7 +211,7 @@ def test_message_being_sent_is_refused(ctx):
 
 def test_superseded_notice_is_not_sent_again(sent):
     _, window, found = sent
-    windows.cancel(window, ACTOR, reason='weather')
+    windows.cancel(window, ACTOR, reason='weather', settings=area_settings())
     latest = OutboxMessage.get((OutboxMessage.recipient == 'bob@acme.example')
                                & (OutboxMessage.kind == 'cancelled'))
     assert latest.sequence == 1

@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from helpers.bare_database import bare_database
 from helpers.bare_database import maintenance_settings as config_settings
 from helpers.maintenance_fixtures import build_network, confirmed, create, form, parse
+from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.core.db import database
 from noc.maintenance import input as window_input
@@ -101,6 +102,7 @@ def test_times_are_stored_in_utc(net):
 # --- rules -------------------------------------------------------------------
 
 def rule_codes(values, settings=None, **kw):
+    settings = settings or area_settings()
     return {(f.severity, f.code) for f in windows.evaluate(values, settings=settings, **kw)}
 
 
@@ -140,12 +142,12 @@ def test_the_same_circuit_in_overlapping_windows_is_blocked(net):
     values = parse(starts_at='2030-11-11 01:00', ends_at='2030-11-11 04:00',
                    segments='', circuits='JAN-IPT-003')
     with pytest.raises(windows.WindowRefused) as exc:
-        windows.create(values, 'test')
+        windows.create(values, 'test', settings=area_settings())
     assert first.reference in str(exc.value.errors['circuits'])
     # Back to back is not an overlap; a cancelled window holds nothing.
     create(starts_at='2030-11-11 02:00', ends_at='2030-11-11 04:00',
            segments='', circuits='JAN-IPT-003')
-    windows.cancel(first, 'test', 'no longer needed')
+    windows.cancel(first, 'test', 'no longer needed', settings=area_settings())
     create(starts_at='2030-11-11 00:00', ends_at='2030-11-11 01:00',
            segments='', circuits='JAN-IPT-003')
 
@@ -154,21 +156,21 @@ def test_both_legs_down_across_windows_must_be_acknowledged(net):
     create(starts_at='2030-11-10 22:00', ends_at='2030-11-11 02:00', segments='SPAN-A')
     values = parse(starts_at='2030-11-11 00:00', ends_at='2030-11-11 03:00',
                    segments='SPAN-B')
-    findings = windows.evaluate(values)
+    findings = windows.evaluate(values, settings=area_settings())
     warning = [f for f in findings if f.code == 'redundancy']
     assert len(warning) == 1 and not warning[0].is_error
     with force_locale('en'):
         text = str(warning[0].message)
     assert 'Acme Provedor' in text and 'JAN-IPT-001' in text and 'JAN-IPT-002' in text
     with pytest.raises(windows.WindowRefused):
-        windows.create(values, 'test')
-    window = windows.create(values, 'test', acknowledged=[warning[0].key])
+        windows.create(values, 'test', settings=area_settings())
+    window = windows.create(values, 'test', acknowledged=[warning[0].key], settings=area_settings())
     assert json.loads(window.acknowledged_json) == [warning[0].key]
     # A circuit kept up (NO-IMPACT) does not count as a leg down.
     values = parse(starts_at='2030-11-11 00:00', ends_at='2030-11-11 03:00', segments='',
                    circuits='JAN-IPT-002 NO-IMPACT', impact='OUTAGE')
-    windows.cancel(window, 'test', 'x')
-    assert 'redundancy' not in {f.code for f in windows.evaluate(values)}
+    windows.cancel(window, 'test', 'x', settings=area_settings())
+    assert 'redundancy' not in {f.code for f in windows.evaluate(values, settings=area_settings())}
 
 
 def test_both_legs_in_one_window_warn(bare):
@@ -194,7 +196,8 @@ def test_reference_and_uid_never_change(net):
     second = create(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
     assert int(second.reference[-5:]) == int(window.reference[-5:]) + 1
     uid = window.uid
-    windows.update(window, parse(title_pt='Outro título', segments='SPAN-B'), 'test')
+    windows.update(window, parse(title_pt='Outro título', segments='SPAN-B'), 'test',
+            settings=area_settings())
     assert MaintenanceWindow.get_by_id(window.id).uid == uid
     assert MaintenanceWindow.get_by_id(window.id).reference == window.reference
 
@@ -202,7 +205,7 @@ def test_reference_and_uid_never_change(net):
 def test_tentative_sends_nothing_and_confirm_tells_each_maintenance_contact(net):
     window = create(segments='RING-BH')
     assert OutboxMessage.select().count() == 0
-    windows.confirm(window, 'test')
+    windows.confirm(window, 'test', settings=area_settings())
     assert kinds(window) == [
         ('ana@acme.example.com', 'new', 'REQUEST', 0),
         ('carla@globex.example.com', 'new', 'REQUEST', 0),
@@ -217,13 +220,13 @@ def test_reschedule_update_and_scope_changes(net):
     OutboxMessage.delete().execute()
     # Moving it: everybody gets 'rescheduled' with SEQUENCE 1.
     windows.update(window, parse(segments='SPAN-A', starts_at='2030-12-01 22:00',
-                                 ends_at='2030-12-02 01:00'), 'test')
+                                 ends_at='2030-12-02 01:00'), 'test', settings=area_settings())
     assert {(k, s) for _, k, _, s in kinds(window)} == {('rescheduled', 1)}
     OutboxMessage.delete().execute()
     # Swapping SPAN-A for SPAN-B: GLOBEX leaves (CANCEL), INITECH joins (no
     # contact), ACME's circuit changes (updated).
     windows.update(window, parse(segments='SPAN-B', starts_at='2030-12-01 22:00',
-                                 ends_at='2030-12-02 01:00'), 'test')
+                                 ends_at='2030-12-02 01:00'), 'test', settings=area_settings())
     assert kinds(window) == [
         ('ana@acme.example.com', 'updated', 'REQUEST', 2),
         ('carla@globex.example.com', 'cancelled', 'CANCEL', 2),
@@ -233,21 +236,21 @@ def test_reschedule_update_and_scope_changes(net):
     # A change that touches nobody's notice sends nothing and keeps SEQUENCE.
     windows.update(window, parse(segments='SPAN-B', internal_notes='só interno',
                                  starts_at='2030-12-01 22:00', ends_at='2030-12-02 01:00'),
-                   'test')
+                   'test', settings=area_settings())
     assert kinds(window) == []
     assert MaintenanceWindow.get_by_id(window.id).sequence == 2
 
 
 def test_start_complete_and_cancel_raise_sequence(net):
     window = confirmed()
-    windows.start(window, 'test')
-    windows.complete(window, 'test')
+    windows.start(window, 'test', settings=area_settings())
+    windows.complete(window, 'test', settings=area_settings())
     seqs = sorted({(m.kind, m.sequence) for m in OutboxMessage.select()})
     assert seqs == [('completed', 2), ('new', 0), ('starting', 1)]
     with pytest.raises(windows.WindowRefused):
-        windows.cancel(window, 'test', 'too late')
+        windows.cancel(window, 'test', 'too late', settings=area_settings())
     other = confirmed(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
-    windows.cancel(other, 'test', 'Equipe indisponível')
+    windows.cancel(other, 'test', 'Equipe indisponível', settings=area_settings())
     cancel = OutboxMessage.select().where((OutboxMessage.window == other)
                                           & (OutboxMessage.kind == 'cancelled')).first()
     assert cancel.method == 'CANCEL' and cancel.sequence == 1
@@ -256,7 +259,7 @@ def test_start_complete_and_cancel_raise_sequence(net):
 
 def test_cancelling_a_tentative_window_sends_nothing(net):
     window = create()
-    windows.cancel(window, 'test', 'rascunho')
+    windows.cancel(window, 'test', 'rascunho', settings=area_settings())
     assert MaintenanceWindow.get_by_id(window.id).status == 'CANCELLED'
     assert OutboxMessage.select().count() == 0
 
@@ -266,7 +269,7 @@ def test_no_impact_windows_send_nothing_unless_configured(net, app):
     assert OutboxMessage.select().count() == 0
     app.config['NOC']['maintenance']['notify_no_impact'] = True
     try:
-        windows.start(window, 'test')
+        windows.start(window, 'test', settings=area_settings())
         assert OutboxMessage.select().count() == 3
     finally:
         app.config['NOC']['maintenance']['notify_no_impact'] = False
@@ -275,8 +278,8 @@ def test_no_impact_windows_send_nothing_unless_configured(net, app):
 def test_the_worker_clock_moves_windows_unless_an_engineer_did(net, app):
     window = confirmed(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
     done_early = confirmed(starts_at='2030-10-11 22:00', ends_at='2030-10-11 23:00')
-    windows.start(done_early, 'engineer')
-    windows.complete(done_early, 'engineer')
+    windows.start(done_early, 'engineer', settings=area_settings())
+    windows.complete(done_early, 'engineer', settings=area_settings())
     start = MaintenanceWindow.get_by_id(window.id).starts_at
     settings = maintenance_settings.of_app(app)
 
@@ -297,7 +300,7 @@ def test_reminders_are_queued_once(net):
     assert windows.due_reminders(start - datetime.timedelta(hours=49), 48) == []
     due = windows.due_reminders(start - datetime.timedelta(hours=47), 48)
     assert [w.id for w in due] == [window.id]
-    assert windows.remind(due[0], start - datetime.timedelta(hours=47)) == 3
+    assert windows.remind(due[0], start - datetime.timedelta(hours=47), settings=area_settings()) == 3
     assert windows.due_reminders(start - datetime.timedelta(hours=46), 48) == []
 
 
@@ -307,7 +310,7 @@ def test_a_failed_change_leaves_the_window_as_it_was(net):
     create(starts_at='2030-09-10 22:00', ends_at='2030-09-10 23:00', segments='SPAN-B')
     clash = parse(segments='SPAN-B', starts_at='2030-09-10 22:30', ends_at='2030-09-10 23:30')
     with pytest.raises(windows.WindowRefused):
-        windows.update(window, clash, 'test')
+        windows.update(window, clash, 'test', settings=area_settings())
     assert (codes(window), MaintenanceWindow.get_by_id(window.id).sequence) == before
 
 
@@ -318,7 +321,7 @@ def test_no_reminder_right_after_a_notice_inside_the_reminder_period(net):
     # Moved out of the period, it gets its reminder again when the time comes.
     later = parse(starts_at=_in_days(5, 12), ends_at=_in_days(5, 14), emergency='on',
                   emergency_reason='Fibra rompida')
-    windows.update(urgent, later, 'test')
+    windows.update(urgent, later, 'test', settings=area_settings())
     start = MaintenanceWindow.get_by_id(urgent.id).starts_at
     due = windows.due_reminders(start - datetime.timedelta(hours=40), 48)
     assert [w.id for w in due] == [urgent.id]
@@ -327,7 +330,7 @@ def test_no_reminder_right_after_a_notice_inside_the_reminder_period(net):
 def test_cancel_needs_a_reason(net):
     window = confirmed()
     with pytest.raises(windows.WindowRefused) as exc:
-        windows.cancel(window, 'test', '  ')
+        windows.cancel(window, 'test', '  ', settings=area_settings())
     assert 'cancel_reason' in exc.value.errors
     assert MaintenanceWindow.get_by_id(window.id).status == 'CONFIRMED'
 
@@ -344,7 +347,7 @@ def test_concurrent_creates_over_the_same_circuit_take_turns(net, app):
         with app.test_request_context(), database.connection_context():
             barrier.wait()
             try:
-                results.append(windows.create(v, 'test').reference)
+                results.append(windows.create(v, 'test', settings=area_settings()).reference)
             except windows.WindowRefused as exc:
                 results.append(exc)
     threads = [threading.Thread(target=save, args=(v,)) for v in values]

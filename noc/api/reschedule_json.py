@@ -3,8 +3,11 @@ decision and, for NOC tokens, what each proposal would break."""
 import datetime
 import re
 
+from flask import current_app
+
 from noc.api import is_provider, localised
 from noc.maintenance import reschedules as reschedule
+from noc.maintenance.settings import of_app
 from noc.models import MaintenanceWindow
 
 UTC = datetime.timezone.utc
@@ -54,7 +57,7 @@ def _options_json(row):
              'move': [_finding_json(f) for f in option.move],
              'split': None if option.split is None else [_finding_json(f)
                                                          for f in option.split]}
-            for option in reschedule.options(row)]
+            for option in reschedule.options(row, settings=of_app(current_app))]
 
 
 def request_json(row, proposals=None, with_options=False):

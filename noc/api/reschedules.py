@@ -39,6 +39,7 @@ from noc.core.errors import NotFound
 from noc.core.limits import MAX_ACKS, MAX_ID, MAX_KEY
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
+from noc.maintenance.settings import of_app
 from noc.models import Customer, MaintenanceWindow, RescheduleProposal, RescheduleRequest
 
 # How the request came; `requested_by` names the token.
@@ -147,7 +148,7 @@ def _submission(body, customer):
     if errors and window is not None:
         try:
             commands.check_ask(window.id, customer.id, [(s, e) for _, s, e in periods],
-                               reason, settings=current_app.config['NOC']['maintenance'])
+                               reason, settings=of_app(current_app))
         except NotFound:                # removed since it was read
             errors['window'] = WINDOW_HINT
         except reschedule.RescheduleRefused as exc:
@@ -190,7 +191,7 @@ def submit_reschedule_request():
         window, periods, reason, contact = _submission(body, customer)
         try:
             return commands.ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason,
-                                VIA, settings=current_app.config['NOC']['maintenance'],
+                                VIA, settings=of_app(current_app),
                                 contact_id=contact.id if contact else None, requester=_actor())
         except reschedule.RescheduleRefused as exc:
             raise _ask_refused(exc, window, periods) from None
@@ -280,7 +281,8 @@ def _decide(request_id, decision):
 def _choice(command):
     def decision(found, body):
         proposal_id, acks = _read_choice(body, found)
-        return (lambda: command(found.id, proposal_id, _actor(), acks)), acks
+        return (lambda: command(found.id, proposal_id, _actor(), acks,
+                                settings=of_app(current_app))), acks
     return decision
 
 
@@ -302,5 +304,5 @@ def decline_reschedule_request(request_id):
         if errors:
             raise ApiProblem(422, 'the decision was not made', field_errors(errors))
         return (lambda: commands.decline(found.id, reason, _actor(),
-                                         notice_settings=current_app.config['NOC'])), []
+                                         settings=of_app(current_app))), []
     return _decide(request_id, decision)

@@ -1,8 +1,9 @@
 """Maintenance windows for the demo operator, so `make run` opens on real work.
 
-Times are relative to now, each window goes through the same domain
-functions a person's would (rules, acknowledgements, notices to the outbox),
-and the worker beside `make run` delivers the notices to the mail capture.
+Times are relative to now, each window goes through the same commands a
+person's would (the row lock, rules, acknowledgements, notices to the
+outbox), and the worker beside `make run` delivers the notices to the mail
+capture. The settings are the app's, read once here, the adapter.
 """
 import datetime
 import zoneinfo
@@ -12,8 +13,9 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app
 
 from noc.inbound import receive as inbound
-from noc.maintenance import answer_commands, notices, reschedule_commands, windows
+from noc.maintenance import answer_commands, notices, reschedule_commands, window_commands, windows
 from noc.maintenance import input as window_input
+from noc.maintenance.settings import of_app
 from noc.models import Circuit, CircuitSegment, MaintenanceWindow, Segment, utcnow
 
 ZONE = 'America/Sao_Paulo'
@@ -31,12 +33,15 @@ def _spans_with_circuits(limit):
                 .order_by(Segment.code).limit(limit))
 
 
-def _create(raw):
-    values, errors = window_input.parse(raw, ZONE)
+def _create(raw, settings):
+    typed, errors = window_input.from_text(raw, ZONE)
     if errors:
         raise RuntimeError(f'demo window refused: {errors}')
-    keys = [f.key for f in windows.evaluate(values) if not f.is_error]
-    return windows.create(values, 'demo', acknowledged=keys)
+    return window_commands.create(typed, 'demo', settings, ack_all=True)
+
+
+def _confirm(window, settings):
+    return window_commands.confirm(window.id, 'demo', settings, ack_all=True)
 
 
 def load(now=None):
@@ -44,6 +49,7 @@ def load(now=None):
     if MaintenanceWindow.select().exists():
         return 0
     now = now or utcnow()
+    settings = of_app(current_app)
     ring = Segment.select().where(Segment.kind == 'ring').order_by(Segment.code).first()
     spans = _spans_with_circuits(4)
     if ring is None or len(spans) < 4:
@@ -58,15 +64,16 @@ def load(now=None):
                           'will be down while the fibres are spliced.',
         'internal_notes': 'Equipe de campo B; OS 2026/4471. Caixa de emenda CE-12.',
         'starts_at': _local(now, 14, 0), 'ends_at': _local(now, 14, 5),
-        'outage_minutes': '120', 'impact': 'OUTAGE', 'segments': ring.code})
-    made.append(windows.confirm(ring_work, 'demo'))
-    _customers_answer(ring_work, now)
+        'outage_minutes': '120', 'impact': 'OUTAGE', 'segments': ring.code}, settings)
+    ring_work = _confirm(ring_work, settings)
+    made.append(ring_work)
+    _customers_answer(ring_work, now, settings)
     made.append(_create({
         'title_pt': 'Troca de amplificador', 'title_en': 'Amplifier replacement',
         'description_pt': 'Troca preventiva do amplificador óptico.',
         'description_en': 'Preventive replacement of the optical amplifier.',
         'starts_at': _local(now, 21, 1), 'ends_at': _local(now, 21, 4),
-        'outage_minutes': '20', 'impact': 'DEGRADED', 'segments': spans[0].code}))
+        'outage_minutes': '20', 'impact': 'DEGRADED', 'segments': spans[0].code}, settings))
     urgent = _create({
         'title_pt': 'Reparo emergencial de fibra', 'title_en': 'Emergency fibre repair',
         'description_pt': 'Fibra com atenuação alta; reparo imediato.',
@@ -74,27 +81,29 @@ def load(now=None):
         'starts_at': _local(now, 2, 2), 'ends_at': _local(now, 2, 5),
         'outage_minutes': '45', 'impact': 'OUTAGE', 'emergency': 'on',
         'emergency_reason': 'Atenuação de 9 dB medida no OTDR',
-        'segments': spans[1].code})
-    made.append(windows.confirm(urgent, 'demo'))
+        'segments': spans[1].code}, settings)
+    made.append(_confirm(urgent, settings))
     doomed = _create({
         'title_pt': 'Migração de rota', 'title_en': 'Route migration',
         'starts_at': _local(now, 30, 0), 'ends_at': _local(now, 30, 3),
-        'outage_minutes': '10', 'impact': 'REDUCED-REDUNDANCY', 'segments': spans[2].code})
-    windows.confirm(doomed, 'demo')
-    made.append(windows.cancel(doomed, 'demo', 'Equipamento não chegou a tempo.'))
+        'outage_minutes': '10', 'impact': 'REDUCED-REDUNDANCY', 'segments': spans[2].code},
+        settings)
+    _confirm(doomed, settings)
+    made.append(window_commands.cancel(doomed.id, 'demo', 'Equipamento não chegou a tempo.',
+                                       settings))
     made.append(_create({
         'title_pt': 'Atualização de software dos roteadores',
         'title_en': 'Router software upgrade', 'impact': 'NO-IMPACT',
         'starts_at': _local(now, 11, 2), 'ends_at': _local(now, 11, 4),
-        'outage_minutes': '0', 'segments': spans[3].code}))
+        'outage_minutes': '0', 'segments': spans[3].code}, settings))
     return len(made)
 
 
-def _plain_reply(window, contact, text, now):
+def _plain_reply(window, contact, text, now, settings):
     """A customer's reply as their mail client would send it back."""
     message = EmailMessage()
     message['From'] = f'{contact.name} <{contact.email}>'
-    message['To'] = notices.settings()['mail']['from_address']
+    message['To'] = settings.sender[1]
     message['Subject'] = f'RE: [{window.reference}] {window.title_pt}'
     message['Date'] = format_datetime(now)
     message['Message-ID'] = make_msgid(domain=contact.email.split('@')[-1])
@@ -102,7 +111,7 @@ def _plain_reply(window, contact, text, now):
     return message.as_bytes()
 
 
-def _customers_answer(window, now):
+def _customers_answer(window, now, settings):
     """Some customers of the demo's main window answer: one acknowledges on its
     page, one asks for another date, one writes back."""
     customers = notices.audience(windows.by_customer(window))
@@ -116,6 +125,6 @@ def _customers_answer(window, now):
                                                    (start + datetime.timedelta(days=1),
                                                     start + datetime.timedelta(days=1, hours=5))],
                             'Temos evento de grande audiência nessa madrugada.', 'page',
-                            settings=current_app.config['NOC']['maintenance'], now=now)
+                            settings=settings, now=now)
     inbound.receive(_plain_reply(window, third_contacts[0], 'Recebido. Podemos ter um técnico '
-                                 'de plantão durante a janela?', now), 'stdin', now)
+                                 'de plantão durante a janela?', now, settings), 'stdin', now)

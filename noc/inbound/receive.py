@@ -62,22 +62,38 @@ def store(raw, via, now=None):
     return message, message.id == new_id
 
 
+def parsed(raw):
+    """(Letter, the BGP mailbox it was sent to or ''): the whole message read,
+    MIME and iCalendar. Called outside any transaction: an HTML-only mail can
+    take seconds, and on SQLite a write transaction locks the whole database."""
+    from noc.inbound import bgp_mailbox as bgp_mailbox
+    letter = reading.read(raw)
+    return letter, bgp_mailbox.mailbox_for(letter)
+
+
 def process(message, now=None):
-    """Handle one stored message once; an error is kept on the message."""
+    """Handle one stored message once; an error is kept on the message.
+
+    Read and parsed first, with no transaction open; then the row is locked
+    and handled only if it is still 'new' (another worker may have taken it
+    meanwhile)."""
     from noc.inbound import bgp_mailbox as bgp_mailbox
     from noc.maintenance import inbox
     now = now or utcnow()
     try:
+        stored = InboundMessage.get_or_none(
+            (InboundMessage.id == message.id) & (InboundMessage.state == 'new'))
+        if stored is None:                  # handled already
+            return InboundMessage.get_by_id(message.id)
+        letter, address = parsed(stored.raw_bytes)
         with write_transaction():
             fresh = lock_rows(InboundMessage.select().where(
                 (InboundMessage.id == message.id) & (InboundMessage.state == 'new')),
                 skip_locked=True).first()
-            if fresh is None:               # handled already, or by another worker now
+            if fresh is None:               # handled by another worker meanwhile
                 return InboundMessage.get_by_id(message.id)
-            letter = reading.read(fresh.raw_bytes)
             # By the address it was sent to: the BGP mailbox answers prefix
             # questions; everything else is about maintenance windows.
-            address = bgp_mailbox.mailbox_for(letter)
             if address:
                 fresh.mailbox = address
             handler = bgp_mailbox if address else inbox

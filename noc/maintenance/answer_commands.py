@@ -135,9 +135,10 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
     return True
 
 
-def remind(window_id, actor, now=None):
+def remind(window_id, actor, *, settings, now=None):
     """Ask the customers that have not acknowledged the window, and only them, to
-    do so; returns how many notices were queued (0 when everyone had)."""
+    do so; returns how many notices were queued (0 when everyone had).
+    `settings` the maintenance settings the notices need."""
     now = now or utcnow()
     with write_transaction():
         window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
@@ -145,7 +146,7 @@ def remind(window_id, actor, now=None):
             raise AnswerRefused({'window': _l(
                 'Only a confirmed window that has not started asks for acknowledgements.')},
                 kind='conflict')
-        return answers.remind_unacknowledged(window, actor, now)
+        return answers.remind_unacknowledged(window, actor, now, settings=settings)
 
 
 def _customer_link(window_id, customer_id):

@@ -145,7 +145,7 @@ def starting_soon_unacknowledged(now, hours=72):
     return found
 
 
-def remind_unacknowledged(window, actor, now=None):
+def remind_unacknowledged(window, actor, now=None, *, settings):
     """Ask the customers that have not acknowledged, and only them, to do so.
 
     Returns how many notices were queued (0 when everyone acknowledged)."""
@@ -154,7 +154,7 @@ def remind_unacknowledged(window, actor, now=None):
     missing = unacknowledged(window, list(grouped))
     with database.atomic():
         queued = notices.queue(window, 'ack_request', {cid: grouped[cid] for cid in missing},
-                               now)
+                               now, settings=settings)
         if missing:
             (WindowCustomer.update(ack_reminded_at=now)
              .where((WindowCustomer.window == window)

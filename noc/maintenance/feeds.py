@@ -12,7 +12,6 @@ import secrets
 
 from noc.core.db import lock_rows, write_transaction
 from noc.maintenance import ical
-from noc.maintenance.settings import given
 from noc.models import CalendarFeed, Circuit, Customer, MaintenanceWindow, WindowCircuit, audit, utcnow
 from noc.models import WindowStatus as S
 
@@ -98,10 +97,9 @@ def windows_of(customer, now):
     return list(found.values())
 
 
-def feed_ics(customer, now=None, settings=None):
+def feed_ics(customer, now=None, *, settings):
     """The customer's feed as text/calendar."""
     now = now or utcnow()
-    settings = given(settings)
     organizer = tuple(settings.sender)
     language = customer.notice_language
     events = []

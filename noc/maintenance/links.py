@@ -12,7 +12,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from noc.core.db import database
 from noc.core.errors import NotFound
-from noc.maintenance.settings import given
 from noc.models import Customer, MaintenanceWindow, WindowCustomer, audit, utcnow
 
 SALT = 'janela.customer-page'
@@ -32,8 +31,8 @@ class LinkRefused(NotFound):
 LinkInvalid = LinkRefused
 
 
-def _serializer(settings):
-    return URLSafeSerializer(given(settings).secret_key, salt=SALT)
+def _serializer(secret_key):
+    return URLSafeSerializer(secret_key, salt=SALT)
 
 
 def _nonce():
@@ -58,19 +57,20 @@ def state(window, customer_id):
     return states(window, [customer_id])[customer_id]
 
 
-def token(row, settings=None):
-    return _serializer(settings).dumps([row.window_id, row.customer_id, row.link_nonce])
+def token(row, secret_key):
+    """The signed token of a WindowCustomer row; `secret_key` the app's."""
+    return _serializer(secret_key).dumps([row.window_id, row.customer_id, row.link_nonce])
 
 
-def url(row, settings=None):
-    settings = given(settings)
-    return settings.base_url.rstrip('/') + PATH.format(token=token(row, settings))
+def url(row, secret_key, base_url):
+    """The customer page's address at Janela's public `base_url`."""
+    return base_url.rstrip('/') + PATH.format(token=token(row, secret_key))
 
 
-def resolve(text, now=None, settings=None):
+def resolve(text, secret_key, now=None):
     """(window, customer, WindowCustomer) of a token, or LinkRefused."""
     try:
-        window_id, customer_id, nonce = _serializer(settings).loads(text)
+        window_id, customer_id, nonce = _serializer(secret_key).loads(text)
     except (BadSignature, ValueError, TypeError):
         raise LinkRefused('unknown') from None
     row = WindowCustomer.get_or_none(window=window_id, customer=customer_id)

@@ -16,7 +16,6 @@ from markupsafe import escape
 
 from noc.mail import compose, outbox
 from noc.maintenance import links
-from noc.maintenance import settings as area_settings
 from noc.models import Contact, Customer, Impact, OutboxMessage, Site
 from noc.models import WindowStatus as S
 
@@ -37,12 +36,6 @@ KINDS = {
 }
 # Notices that carry the customer page link (acknowledge, ask for another date).
 WITH_LINK = ('new', 'updated', 'rescheduled', 'reminder', 'ack_request')
-
-
-def settings():
-    """The app's whole config, for outcomes and the demo data, which still read
-    it; this area's own code passes a maintenance.settings.Settings instead."""
-    return area_settings.current_config()
 
 
 def recipients(customer_ids):
@@ -67,8 +60,8 @@ def audience(window_circuits):
                   key=lambda row: row[0].name.casefold())
 
 
-def should_notify(window, settings=None):
-    return window.impact != Impact.NO_IMPACT or area_settings.given(settings).notify_no_impact
+def should_notify(window, settings):
+    return window.impact != Impact.NO_IMPACT or settings.notify_no_impact
 
 
 def when(moment, zone_name, language):
@@ -118,10 +111,9 @@ def _sites(circuits):
 class Composer:
     """Builds the notices of one event (one kind, one moment) for many contacts."""
 
-    def __init__(self, window, kind, now, previous=None, page_urls=None, settings=None):
+    def __init__(self, window, kind, now, previous=None, page_urls=None, *, settings):
         self.window, self.kind, self.now, self.previous = window, kind, now, previous
         self.page_urls = page_urls or {}
-        settings = area_settings.given(settings)
         self.method, status = KINDS[kind]
         self.status = status or window.status
         self.sender = tuple(settings.sender)
@@ -192,19 +184,19 @@ class Composer:
         return subject, raw, ics, method, msgid
 
 
-def queue(window, kind, by_customer, now, previous=None, settings=None):
+def queue(window, kind, by_customer, now, previous=None, *, settings):
     """Write the notices of `kind` for the customers in `by_customer` to the outbox.
 
     Called inside the transaction of the change; returns how many were queued.
+    `settings` the maintenance settings (maintenance.settings.Settings).
     """
-    settings = area_settings.given(settings)
     if not by_customer or not should_notify(window, settings):
         return 0
     page_urls = {}
     if kind in WITH_LINK:
-        page_urls = {cid: links.url(row, settings)
+        page_urls = {cid: links.url(row, settings.secret_key, settings.base_url)
                      for cid, row in links.states(window, list(by_customer)).items()}
-    composer = Composer(window, kind, now, previous, page_urls, settings)
+    composer = Composer(window, kind, now, previous, page_urls, settings=settings)
     customers = {c.id: c for c in Customer.select()
                  .where(Customer.id.in_(list(by_customer)))}
     contacts = recipients(by_customer)

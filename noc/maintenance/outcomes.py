@@ -25,19 +25,20 @@ def _recipients(request):
     return notices.recipients([request.customer_id]).get(request.customer_id, [])
 
 
-def _message(request, contact, now, conf):
+def _message(request, contact, now, settings):
     window = request.window
     customer = Customer.get_by_id(request.customer_id)
-    sender = (conf['mail']['from_name'], conf['mail']['from_address'])
+    sender = tuple(settings.sender)
     language = contact.language
     row = links.state(window, customer.id)
     with force_locale(language):
         context = dict(request=request, window=window, customer=customer,
                        proposals=request.proposals, language=language,
                        zone=contact.time_zone, when=notices.when,
-                       operator=conf['app']['operator_name'], from_address=sender[1],
+                       operator=settings.operator_name, from_address=sender[1],
                        greeting=_('Hello, %(name)s,', name=contact.name),
-                       page_url=links.url(row) if not row.link_revoked_at else None)
+                       page_url=(links.url(row, settings.secret_key, settings.base_url)
+                                 if not row.link_revoked_at else None))
         label = _('Request to move declined')
         subject = f'[{window.reference}] {label}: {window.title(language)}'
         text = render_template('email/declined.txt', **context)
@@ -48,7 +49,7 @@ def _message(request, contact, now, conf):
     if counter:
         ics = ical.decline_counter(window, sender, (contact.name, request.attendee),
                                    request.sequence, now, request.decision_reason)
-    msgid = compose.message_id(conf['maintenance']['provider'])
+    msgid = compose.message_id(settings.provider)
     raw = compose.build(sender=sender, recipient=(contact.name, request.attendee if counter
                                                   else contact.email),
                         subject=subject, text=text, html=html, ics=ics, method=method,
@@ -61,8 +62,9 @@ def _message(request, contact, now, conf):
                 message_id=msgid, raw=raw, ics=ics, next_attempt_at=now, created_at=now)
 
 
-def queue_declined(request, now, conf):
-    """Queue the refusal's letters; `conf` the NOC settings (mail, app, maintenance)."""
-    rows = [_message(request, contact, now, conf) for contact in _recipients(request)]
+def queue_declined(request, now, settings):
+    """Queue the refusal's letters; `settings` the maintenance settings (sender,
+    operator, provider, the page link's key and address)."""
+    rows = [_message(request, contact, now, settings) for contact in _recipients(request)]
     outbox.enqueue_many(rows)
     return len(rows)

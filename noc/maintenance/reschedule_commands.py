@@ -6,7 +6,8 @@ read from the mailbox, the NOC's request pages. Each finds its rows
 (NotFound for an id that names none), locks them inside one write
 transaction, applies the limits of noc.core.limits and the rules, and writes
 the change with its audit and outbox rows; a refusal is one
-RescheduleRefused, and then nothing is stored. Settings come as values.
+RescheduleRefused, and then nothing is stored. Settings come as values
+(maintenance.settings.Settings).
 """
 from flask_babel import lazy_gettext as _l
 
@@ -130,7 +131,7 @@ def check_ask(window_id, customer_id, periods, reason, *, settings, now=None):
     """Refuse as `ask` would, storing nothing: a form that could not read all its
     rows still shows, at once, what is wrong with the rest."""
     window = _movable(window_id, customer_id, lock=False)
-    _checked(window, list(periods), reason, now or utcnow(), settings['max_duration_hours'],
+    _checked(window, list(periods), reason, now or utcnow(), settings.max_duration_hours,
              ASK_REASON)
 
 
@@ -141,13 +142,13 @@ def ask(window_id, customer_id, periods, reason, via, *, settings, contact_id=No
 
     `via` 'page' or 'api'; `contact_id` the customer's contact who asked (who
     then gets the answer), else `requester` names who did; `settings` the
-    maintenance settings (max_duration_hours).
+    maintenance settings (its max_duration_hours).
     """
     now = now or utcnow()
     periods = list(periods)
     with write_transaction():
         window = _movable(window_id, customer_id)
-        reason = _checked(window, periods, reason, now, settings['max_duration_hours'],
+        reason = _checked(window, periods, reason, now, settings.max_duration_hours,
                           ASK_REASON)
         contact = _contact(contact_id, customer_id)
         return _store(window, customer_id, contact, periods, reason, via,
@@ -226,21 +227,21 @@ def _window_refusal(exc):
     return RescheduleRefused(exc.errors, exc.findings)
 
 
-def move(request_id, proposal_id, actor, acknowledged=(), now=None):
+def move(request_id, proposal_id, actor, acknowledged=(), *, settings, now=None):
     """Move the whole window to the proposal: everyone gets the update (SEQUENCE+1)."""
     now = now or utcnow()
     with write_transaction():
         request, proposal, window = _deciding(request_id, proposal_id)
         try:
             windows.update(window, moved_values(window, proposal), actor, acknowledged, now,
-                           check_notice=others_of(request) > 0)
+                           check_notice=others_of(request) > 0, settings=settings)
         except windows.WindowInvalid as exc:
             raise _window_refusal(exc) from None
         _decided(request, 'moved', actor, now, proposal=proposal)
     return request
 
 
-def split(request_id, proposal_id, actor, acknowledged=(), now=None):
+def split(request_id, proposal_id, actor, acknowledged=(), *, settings, now=None):
     """Only this customer's circuits into a new window at the proposal: the customer
     gets a cancellation of the old window and an invitation to the new one."""
     now = now or utcnow()
@@ -256,19 +257,21 @@ def split(request_id, proposal_id, actor, acknowledged=(), now=None):
         try:
             kept = windows.values_of(window)
             kept['scope'] = rest
-            windows.update(window, kept, actor, now=now)
-            new = windows.create(values, actor, acknowledged, now, check_notice=False)
-            windows.confirm(new, actor, acknowledged, now, check_notice=False)
+            windows.update(window, kept, actor, now=now, settings=settings)
+            new = windows.create(values, actor, acknowledged, now, check_notice=False,
+                                 settings=settings)
+            windows.confirm(new, actor, acknowledged, now, check_notice=False,
+                            settings=settings)
         except windows.WindowInvalid as exc:
             raise _window_refusal(exc) from None
         _decided(request, 'split', actor, now, proposal=proposal, new_window=new)
     return request
 
 
-def decline(request_id, reason, actor, *, notice_settings, now=None):
+def decline(request_id, reason, actor, *, settings, now=None):
     """Refuse with a reason the customer reads: an iTIP DECLINECOUNTER for a
-    calendar COUNTER, a message otherwise. `notice_settings`: the NOC settings
-    the letter needs (mail sender, operator, provider)."""
+    calendar COUNTER, a message otherwise. `settings`: the maintenance settings
+    the letter needs (sender, operator, provider, the page link)."""
     now = now or utcnow()
     reason, problem = _reason(reason, MAX_REASON, required=_l('say why the request is declined'))
     if problem is not None:
@@ -276,5 +279,5 @@ def decline(request_id, reason, actor, *, notice_settings, now=None):
     with write_transaction():
         request = _open(request_id)
         _decided(request, 'declined', actor, now, reason=reason)
-        outcomes.queue_declined(request, now, notice_settings)
+        outcomes.queue_declined(request, now, settings)
     return request

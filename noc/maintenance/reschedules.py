@@ -126,8 +126,9 @@ def others_of(request):
     return len(set(windows.by_customer(request.window)) - {request.customer_id})
 
 
-def options(request, now=None):
-    """An Option per proposal: the rules as the move and as the split would stand."""
+def options(request, now=None, *, settings):
+    """An Option per proposal: the rules as the move and as the split would stand
+    (`settings` the maintenance settings the rules read)."""
     now = now or utcnow()
     window = request.window
     mine, rest = customer_scope(window, request.customer_id)
@@ -135,12 +136,12 @@ def options(request, now=None):
     found = []
     for proposal in request.proposals:
         move = windows.findings_for_update(window, moved_values(window, proposal), now,
-                                           check_notice=others > 0)
+                                           check_notice=others > 0, settings=settings)
         split = None
         if mine and rest:
             values = split_values(window, proposal, mine)
             # As the new window: the old one gives these circuits up.
-            split = windows.evaluate(values, window, now, check_notice=False)
+            split = windows.evaluate(values, window, now, check_notice=False, settings=settings)
         found.append(Option(proposal, move, split, others))
     return found
 

@@ -44,22 +44,3 @@ def of_app(app):
     """What an adapter passes: read when called, so a changed config is seen."""
     return of_config(app.config['NOC'], app.config['SECRET_KEY'])
 
-
-def current():
-    """The settings of the app in context, for the callers outside this area that
-    do not pass them yet (reschedules, answers, outcomes, the customer page,
-    demo data). The bridge is here, once, so no domain module reads the app;
-    it goes when those callers pass settings like the window commands do."""
-    from flask import current_app
-    return of_app(current_app)
-
-
-def current_config():
-    """The app's whole config (`app.config['NOC']`), for the same callers."""
-    from flask import current_app
-    return current_app.config['NOC']
-
-
-def given(settings):
-    """`settings`, or the app's when a caller gave none (see `current`)."""
-    return settings if settings is not None else current()

@@ -5,8 +5,7 @@ and locks the row and then calls these. Each checks the rules, writes the
 window, its audit entry and the notices it causes in one transaction, so a
 change is never made without its mail or the other way round. SEQUENCE goes
 up on every change customers were told about. Settings are passed in
-(maintenance.settings); callers outside this area that do not pass them yet
-get the app's.
+(maintenance.settings.Settings): nothing here reads the app.
 """
 import datetime
 import json
@@ -19,7 +18,6 @@ from noc.core.db import database, next_ids, serialize, write_transaction
 from noc.core.errors import Refused
 from noc.core.text import search_key
 from noc.maintenance import notices, rules
-from noc.maintenance.settings import given
 from noc.models import Circuit, MaintenanceWindow, RescheduleRequest, WindowCircuit, audit, utcnow
 from noc.models import WindowStatus as S
 
@@ -76,7 +74,7 @@ def values_of(window):
     return values
 
 
-def findings_for_update(window, values, now=None, check_notice=True, settings=None):
+def findings_for_update(window, values, now=None, check_notice=True, *, settings):
     """The rules a change is held to: the notice period only when the start moves
     or circuits (customers) join, and never once the work has started; no start
     in the past only when the start moves. `check_notice=False`: the only
@@ -94,9 +92,9 @@ def acknowledged_of(window):
     return set(json.loads(window.acknowledged_json or '[]')) if window else set()
 
 
-def evaluate(values, window=None, now=None, check_notice=True, check_past=True, settings=None):
+def evaluate(values, window=None, now=None, check_notice=True, check_past=True, *, settings):
     """The rule findings for a window as it would be."""
-    return rules.check(proposal_for(values, window), now or utcnow(), given(settings).rules,
+    return rules.check(proposal_for(values, window), now or utcnow(), settings.rules,
                        check_notice=check_notice, check_past=check_past)
 
 
@@ -132,10 +130,9 @@ def _apply(window, values):
     window.search_text = search_key(window.reference, window.title_pt, window.title_en)
 
 
-def create(values, actor, acknowledged=(), now=None, check_notice=True, settings=None):
+def create(values, actor, acknowledged=(), now=None, check_notice=True, *, settings):
     """A new TENTATIVE window; nothing is sent until it is confirmed."""
     now = now or utcnow()
-    settings = given(settings)
     with write_transaction():
         serialize('maintenance_window')     # the overlap rule holds under concurrency
         findings = evaluate(values, None, now, check_notice=check_notice, settings=settings)
@@ -228,17 +225,16 @@ def check_editable(window):
                                      status=window.status))
 
 
-def update(window, values, actor, acknowledged=(), now=None, check_notice=True, settings=None):
+def update(window, values, actor, acknowledged=(), now=None, check_notice=True, *, settings):
     """Change a window; customers already told get updates, cancellations, invitations."""
     now = now or utcnow()
-    settings = given(settings)
     check_editable(window)
     old_scope = scope_of(window)
     if window.status == S.IN_PROCESS and values['starts_at'] != window.starts_at:
         raise WindowRefused({'starts_at': _l('the work has started; only its end can move')})
     with write_transaction():
         serialize('maintenance_window')
-        findings = findings_for_update(window, values, now, check_notice, settings)
+        findings = findings_for_update(window, values, now, check_notice, settings=settings)
         _enforce(findings, acknowledged_of(window) | set(acknowledged))
         before_state = state(window, old_scope)
         before = _copy(window)
@@ -275,10 +271,9 @@ def _transition(window, actor, status, kind, now, action, settings, **changes):
     return window
 
 
-def confirm(window, actor, acknowledged=(), now=None, check_notice=True, settings=None):
+def confirm(window, actor, acknowledged=(), now=None, check_notice=True, *, settings):
     """TENTATIVE -> CONFIRMED: the rules again, then every customer is told."""
     now = now or utcnow()
-    settings = given(settings)
     if window.status != S.TENTATIVE:
         raise _conflict('status', _l('only a TENTATIVE window can be confirmed'))
     values = values_of(window)
@@ -301,21 +296,21 @@ def confirm(window, actor, acknowledged=(), now=None, check_notice=True, setting
     return window
 
 
-def start(window, actor, now=None, settings=None):
+def start(window, actor, now=None, *, settings):
     """CONFIRMED -> IN-PROCESS; customers are told the work has started."""
     if window.status != S.CONFIRMED:
         raise _conflict('status', _l('only a CONFIRMED window can start'))
     with database.atomic():
         return _transition(window, actor, S.IN_PROCESS, 'starting', now or utcnow(), 'start',
-                           given(settings))
+                           settings)
 
 
-def complete(window, actor, now=None, settings=None):
+def complete(window, actor, now=None, *, settings):
     if window.status not in IN_PROGRESS:
         raise _conflict('status', _l('only a window in progress can be completed'))
     with database.atomic():
         return _transition(window, actor, S.COMPLETED, 'completed', now or utcnow(),
-                           'complete', given(settings))
+                           'complete', settings)
 
 
 def check_cancel_reason(reason):
@@ -330,7 +325,7 @@ def check_cancel_reason(reason):
     return reason
 
 
-def cancel(window, actor, reason, now=None, settings=None):
+def cancel(window, actor, reason, now=None, *, settings):
     """Cancel with the reason customers will read (required)."""
     reason = check_cancel_reason(reason)
     if window.status not in S.LIVE:
@@ -339,17 +334,17 @@ def cancel(window, actor, reason, now=None, settings=None):
     with database.atomic():
         kind = 'cancelled' if window.published else None
         return _transition(window, actor, S.CANCELLED, kind, now or utcnow(), 'cancel',
-                           given(settings), cancel_reason=reason)
+                           settings, cancel_reason=reason)
 
 
-def remind(window, now=None, settings=None):
+def remind(window, now=None, *, settings):
     """The reminder before the start (the worker calls this once per window)."""
     now = now or utcnow()
     with database.atomic():
         window.reminder_queued_at = now
         window.save()
         return notices.queue(window, 'reminder', by_customer(window), now,
-                             settings=given(settings))
+                             settings=settings)
 
 
 def due_reminders(now, hours):

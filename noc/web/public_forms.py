@@ -18,6 +18,7 @@ from noc.maintenance import answer_commands, answers, windows
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.input import parse_local_time
+from noc.maintenance.settings import of_app
 from noc.models import MaintenanceWindow
 from noc.web.public_page import (
     ROWS,
@@ -124,7 +125,7 @@ def _all_errors(window, customer, periods, reason, errors):
     """Rows that could not be read, with what the command says of the rest."""
     try:
         commands.check_ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason,
-                           settings=current_app.config['NOC']['maintenance'])
+                           settings=of_app(current_app))
     except reschedule.RescheduleRefused as exc:
         if exc.kind == 'conflict':
             raise                           # the window's state comes first, as in `ask`
@@ -150,7 +151,7 @@ def ask(token):
                 errors = _all_errors(window, customer, periods, reason, errors)
                 return render(token, window, customer, row, language, form, errors, 400)
             commands.ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason, 'page',
-                         settings=current_app.config['NOC']['maintenance'],
+                         settings=of_app(current_app),
                          contact_id=contact.id if contact else None, requester='page')
         except NotFound:            # the contact was removed since it was read
             abort(404)

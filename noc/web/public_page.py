@@ -100,7 +100,8 @@ def _split_link(req, customer):
     row = WindowCustomer.get_or_none(window=new.id, customer=customer.id) if new else None
     if row is None or row.link_revoked_at or new.ends_at <= utcnow():
         return None
-    return url_for('public.page', token=links.token(row), lang=lang_param())
+    return url_for('public.page', token=links.token(row, current_app.config['SECRET_KEY']),
+                   lang=lang_param())
 
 
 def _request_label(req):
@@ -184,7 +185,7 @@ def render(token, window, customer, row, language, form=None, errors=None, statu
 
 def open_token(token):
     """(window, customer, WindowCustomer, language) of a token; LinkInvalid otherwise."""
-    window, customer, row = links.resolve(token)
+    window, customer, row = links.resolve(token, current_app.config['SECRET_KEY'])
     return window, customer, row, language_of(customer)
 
 

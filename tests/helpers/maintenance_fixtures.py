@@ -7,8 +7,11 @@ but no maintenance contact.
 """
 import datetime
 
+from flask import current_app, has_app_context
+
 from noc.maintenance import input as window_input
-from noc.maintenance import windows
+from noc.maintenance import window_commands
+from noc.maintenance.settings import of_app
 from noc.models import (
     ChangeFreeze,
     Circuit,
@@ -97,13 +100,23 @@ def parse(zone='America/Sao_Paulo', **overrides):
     return values
 
 
-def create(actor='test', acknowledge=True, **overrides):
-    """A window through the domain, acknowledging its warnings when asked."""
-    values = parse(**overrides)
-    keys = [f.key for f in windows.evaluate(values) if not f.is_error] if acknowledge else []
-    return windows.create(values, actor, acknowledged=keys)
+def settings():
+    """The maintenance settings a test passes, as an adapter would: the app's in
+    context, else config.toml's (a test with no app at all)."""
+    if has_app_context():
+        return of_app(current_app)
+    from helpers.bare_database import maintenance_settings
+    return maintenance_settings()
+
+
+def create(actor='test', acknowledge=True, zone='America/Sao_Paulo', **overrides):
+    """A window through the window commands, as a form's text (read in `zone`),
+    acknowledging its warnings when asked."""
+    typed, errors = window_input.from_text(form(**overrides), zone)
+    assert not errors, errors
+    return window_commands.create(typed, actor, settings(), ack_all=acknowledge)
 
 
 def confirmed(**overrides):
     window = create(**overrides)
-    return windows.confirm(window, 'test')
+    return window_commands.confirm(window.id, 'test', settings())

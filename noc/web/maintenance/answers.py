@@ -1,11 +1,14 @@
 """Customers' side of a window for the NOC: their page links (revoke, issue a
 new one) and a reminder to those that have not acknowledged."""
-from flask import Blueprint, abort, flash, redirect, url_for
+from functools import partial
+
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from noc.core.errors import NotFound
 from noc.maintenance import answer_commands, links
+from noc.maintenance.settings import of_app
 from noc.web.access import require
 
 bp = Blueprint('answers', __name__, url_prefix='/maintenance')
@@ -44,7 +47,7 @@ def reissue_link(window_id, customer_id):
 @require('engineer')
 def remind(window_id):
     try:
-        queued = _run(answer_commands.remind, window_id)
+        queued = _run(partial(answer_commands.remind, settings=of_app(current_app)), window_id)
     except answer_commands.AnswerRefused as exc:
         for message in exc.errors.values():
             flash(str(message), 'error')
@@ -55,6 +58,12 @@ def remind(window_id):
     return _back(window_id)
 
 
+def customer_page_url(row):
+    """A customer's page link, for the window page's template."""
+    settings = of_app(current_app)
+    return links.url(row, settings.secret_key, settings.base_url)
+
+
 def register(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals['customer_page_url'] = links.url
+    app.jinja_env.globals['customer_page_url'] = customer_page_url

@@ -14,6 +14,7 @@ from noc.core.errors import NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
+from noc.maintenance.settings import of_app
 from noc.models import RescheduleRequest
 from noc.web.access import require
 from noc.web.maintenance.filters import acknowledgements
@@ -46,13 +47,16 @@ def queue():
     if state in STATE_LABELS:
         query = query.where(RescheduleRequest.state == state)
     rows = list(query)
-    options = {r.id: reschedule.options(r) for r in rows if r.state == 'open'}
+    settings = of_app(current_app)
+    options = {r.id: reschedule.options(r, settings=settings)
+               for r in rows if r.state == 'open'}
     return render_template('reschedules/queue.html', rows=rows, options=options, state=state,
                            states=STATE_LABELS)
 
 
 def render_request(found, errors=None, status=200):
-    options = reschedule.options(found) if found.state == 'open' else []
+    options = (reschedule.options(found, settings=of_app(current_app))
+               if found.state == 'open' else [])
     return render_template('reschedules/show.html', req=found, options=options,
                            errors=errors or {}, acked=set(acknowledgements(request.form)),
                            reason=request.form.get('reason', ''), max_reason=MAX_REASON), status
@@ -93,14 +97,16 @@ def _decide(request_id, decision):
 @require('engineer')
 def move(request_id):
     return _decide(request_id, lambda request_id, user: commands.move(
-        request_id, _proposal_id(), user, acknowledgements(request.form)))
+        request_id, _proposal_id(), user, acknowledgements(request.form),
+        settings=of_app(current_app)))
 
 
 @bp.route('/<int:request_id>/split', methods=['POST'])
 @require('engineer')
 def split(request_id):
     return _decide(request_id, lambda request_id, user: commands.split(
-        request_id, _proposal_id(), user, acknowledgements(request.form)))
+        request_id, _proposal_id(), user, acknowledgements(request.form),
+        settings=of_app(current_app)))
 
 
 @bp.route('/<int:request_id>/decline', methods=['POST'])
@@ -108,7 +114,7 @@ def split(request_id):
 def decline(request_id):
     reason = request.form.get('reason', '')         # the command cleans it, or refuses a NUL
     return _decide(request_id, lambda request_id, user: commands.decline(
-        request_id, reason, user, notice_settings=current_app.config['NOC']))
+        request_id, reason, user, settings=of_app(current_app)))
 
 
 def register(app):
