@@ -2,9 +2,7 @@
 settings are values), on SQLite and PostgreSQL. Notices need the app's
 templates, so this world has no BGP contacts (nobody to tell); the notices
 are tested with the app in test_prefix_tracking.py."""
-import ast
 import dataclasses
-import pathlib
 from types import MappingProxyType
 
 import pytest
@@ -22,8 +20,6 @@ from noc.routing.prefix_requests import checking, commands
 from noc.routing.prefix_requests.entries import PrefixItem
 from noc.routing.rpki import snapshots
 from noc.routing.settings import RoutingSettings
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -232,33 +228,3 @@ def test_closing_an_alert_is_audited_once(bare):
     assert AuditLog.select().where(AuditLog.entity == 'routing_alert').count() == 1
     with pytest.raises(NotFound):
         commands.close_alert(MAX_ID + 1, actor='eng')
-
-
-# -- the shape of the area --------------------------------------------------------
-
-ADAPTERS = ['noc/web/routing/prefixes.py', 'noc/web/routing/sources.py',
-            'noc/web/routing/__init__.py', 'noc/api/prefixes.py', 'noc/api/checks.py',
-            'noc/cli/routing.py']
-TRANSACTIONS = {'lock_rows', 'write_transaction', 'atomic'}
-
-
-@pytest.mark.parametrize('path', ADAPTERS)
-def test_adapters_neither_lock_nor_open_transactions_nor_define_limits(path):
-    tree = ast.parse((ROOT / path).read_text())
-    called = {node.func.attr if isinstance(node.func, ast.Attribute) else
-              getattr(node.func, 'id', '') for node in ast.walk(tree)
-              if isinstance(node, ast.Call)}
-    assert not called & TRANSACTIONS, path
-    limits = [target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
-              for target in node.targets
-              if isinstance(target, ast.Name) and target.id.startswith('MAX_')]
-    assert not limits, path
-
-
-def test_no_routing_domain_module_reads_current_app():
-    readers = [str(path.relative_to(ROOT)) for path in (ROOT / 'noc' / 'routing').rglob('*.py')
-               if 'current_app' in {node.id for node in ast.walk(ast.parse(path.read_text()))
-                                    if isinstance(node, ast.Name)}
-               | {alias.name for node in ast.walk(ast.parse(path.read_text()))
-                  if isinstance(node, ast.ImportFrom) for alias in node.names}]
-    assert readers == []

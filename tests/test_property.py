@@ -18,7 +18,7 @@ from test_inventory_web import CRUD, seed, state
 from noc.core.db import database
 from noc.inventory import csvio, service
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
-from noc.inventory.fields import Invalid
+from noc.inventory.fields import ValueRefused
 
 # Logins here test forms, not passwords: a cheap hash keeps the suite fast.
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
@@ -339,7 +339,7 @@ def test_every_field_takes_or_refuses_every_nasty_value(stocked):
                 try:
                     fl.parse(value)
                 except Exception as exc:
-                    assert isinstance(exc, Invalid), (kind, fl.name, value, exc)
+                    assert isinstance(exc, ValueRefused), (kind, fl.name, value, exc)
                     assert str(exc), (kind, fl.name, value)
                     continue
                 with database.atomic() as savepoint:
@@ -366,5 +366,5 @@ def test_any_text_in_any_field_is_parsed_or_refused(stocked, data):
     try:
         fl.parse(value)
     except Exception as exc:
-        assert isinstance(exc, Invalid), (kind, fl.name, value, exc)
+        assert isinstance(exc, ValueRefused), (kind, fl.name, value, exc)
         assert str(exc)

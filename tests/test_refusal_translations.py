@@ -20,8 +20,10 @@ def test_the_api_answers_by_kind_with_errors_by_field():
             refused(Refused(kind='conflict')).status) == (422, 404, 409)
     problem = refused(BY_LINE, 'nothing was stored')
     assert problem.detail == 'nothing was stored'
-    assert problem.errors == [{'field': 'line 3 state', 'message': '"ZZ" is not accepted'},
-                              {'field': 'line 5', 'message': 'has 2 cells'}]
+    assert problem.errors == [
+        {'field': 'body', 'line': 3, 'column': 'state', 'message': '"ZZ" is not accepted'},
+        {'field': 'body', 'line': 5, 'column': '', 'message': 'has 2 cells'}]
+    assert refused(BY_LINE, lines_field='file').errors[0]['field'] == 'file'
     assert refused(BY_FIELD).errors == [{'field': 'name', 'message': 'is required'},
                                         {'field': 'code', 'message': 'is too long'}]
 

@@ -296,20 +296,20 @@ def test_page_links_are_signed_per_customer_and_revocable(net):
     found, customer, _ = links.resolve(token, area_settings().secret_key)
     assert (found.id, customer.id) == (window.id, net['acme'].id)
     # Changing a character breaks the signature; another customer's ids need its nonce.
-    with pytest.raises(links.LinkInvalid) as bad:
+    with pytest.raises(links.LinkRefused) as bad:
         links.resolve(token[:-2] + ('AA' if not token.endswith('AA') else 'BB'), area_settings().secret_key)
     assert bad.value.reason == 'unknown'
     links.revoke(window, net['acme'], 'eng')
-    with pytest.raises(links.LinkInvalid) as revoked:
+    with pytest.raises(links.LinkRefused) as revoked:
         links.resolve(token, area_settings().secret_key)
     assert revoked.value.reason == 'revoked'
     fresh = links.token(links.reissue(window, net['acme'], 'eng'), area_settings().secret_key)
     assert fresh != token and links.resolve(fresh, area_settings().secret_key)[1].id == net['acme'].id
-    with pytest.raises(links.LinkInvalid):
+    with pytest.raises(links.LinkRefused):
         links.resolve(token, area_settings().secret_key)                    # the old nonce stays dead
     MaintenanceWindow.update(starts_at=utcnow() - 3 * H, ends_at=utcnow() - H).where(
         MaintenanceWindow.id == window.id).execute()
-    with pytest.raises(links.LinkInvalid) as expired:
+    with pytest.raises(links.LinkRefused) as expired:
         links.resolve(fresh, area_settings().secret_key)
     assert expired.value.reason == 'expired'
 

@@ -5,9 +5,7 @@ Most run with no Flask app or request context at all (the world is built in
 one, then left): the commands read neither `current_app` nor a request. The
 decisions that write notices (templates) run in one. On both engines.
 """
-import ast
 import datetime
-import pathlib
 import threading
 import time
 from types import SimpleNamespace
@@ -440,42 +438,3 @@ def test_links_change_only_for_a_customer_of_the_window(world):
     assert fresh.link_revoked_at is None and fresh.link_nonce != old
     assert [e.action for e in AuditLog.select().where(AuditLog.entity == 'customer_link')
             .order_by(AuditLog.id)] == ['revoke', 'issue']
-
-
-# The adapters of this area only translate.
-
-ADAPTERS = ('noc/web/public.py', 'noc/web/public_page.py', 'noc/web/public_forms.py',
-            'noc/web/maintenance/reschedules.py', 'noc/web/maintenance/answers.py',
-            'noc/api/reschedules.py', 'noc/api/reschedule_json.py', 'noc/api/reschedule_input.py',
-            'noc/api/reschedule_docs.py')
-DOMAIN = ('noc/maintenance/reschedules.py', 'noc/maintenance/reschedule_commands.py',
-          'noc/maintenance/answers.py', 'noc/maintenance/answer_commands.py',
-          'noc/maintenance/outcomes.py', 'noc/maintenance/inbox.py')
-PROJECT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def _tree(path):
-    return ast.parse((PROJECT / path).read_text(encoding='utf-8'), path)
-
-
-@pytest.mark.parametrize('path', ADAPTERS)
-def test_an_adapter_neither_locks_nor_opens_a_transaction_nor_defines_a_limit(path):
-    tree = _tree(path)
-    called = {node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
-              for node in ast.walk(tree) if isinstance(node, ast.Call)
-              and isinstance(node.func, (ast.Attribute, ast.Name))}
-    assert not called & {'lock_rows', 'write_transaction', 'atomic', 'serialize'}, path
-    limits = [target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
-              for target in node.targets
-              if isinstance(target, ast.Name) and target.id.startswith('MAX_')]
-    assert limits == [], path
-
-
-@pytest.mark.parametrize('path', DOMAIN)
-def test_a_domain_module_reads_no_settings_from_the_app(path):
-    names = {node.attr if isinstance(node, ast.Attribute) else node.id
-             for node in ast.walk(_tree(path)) if isinstance(node, (ast.Attribute, ast.Name))}
-    assert 'current_app' not in names, path
-    assert 'settings' not in {n.attr for n in ast.walk(_tree(path))
-                              if isinstance(n, ast.Attribute)
-                              and getattr(n.value, 'id', '') == 'notices'}, path

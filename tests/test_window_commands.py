@@ -5,9 +5,7 @@ The network is the maintenance fixtures'; the windows here hold INITECH's
 circuit (no maintenance contact) when they go through the lifecycle, so no
 notice has to be rendered, which is the one step that needs Flask's templates.
 """
-import ast
 import datetime
-import pathlib
 
 import flask
 import pytest
@@ -20,7 +18,6 @@ from noc.maintenance import window_commands, windows
 from noc.models import AuditLog, MaintenanceWindow, OutboxMessage, utcnow
 
 UTC = datetime.timezone.utc
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -204,44 +201,3 @@ def test_the_clock_moves_windows_and_reminds_once(plain):
     assert moved.status == 'COMPLETED'
     assert window_commands.advance(settings, start + datetime.timedelta(hours=4)) == []
     assert AuditLog.select().where(AuditLog.username == 'worker').count() == 2
-
-
-# --- the adapters stay adapters --------------------------------------------------
-
-ADAPTERS = ['noc/web/maintenance/views.py', 'noc/web/maintenance/form.py',
-            'noc/web/maintenance/page.py', 'noc/web/maintenance/calendar.py',
-            'noc/web/maintenance/filters.py', 'noc/web/maintenance/feeds.py',
-            'noc/api/windows.py', 'noc/api/windows_body.py', 'noc/api/windows_json.py',
-            'noc/api/windows_doc.py', 'noc/api/refusals.py', 'noc/cli/windows.py',
-            'noc/cli/refusals.py']
-DOMAIN = ['noc/maintenance/windows.py', 'noc/maintenance/window_commands.py',
-          'noc/maintenance/rules.py', 'noc/maintenance/notices.py',
-          'noc/maintenance/scope.py', 'noc/maintenance/input.py',
-          'noc/maintenance/links.py', 'noc/maintenance/feeds.py', 'noc/maintenance/ical.py']
-
-
-def _names(path):
-    """Names called, names assigned at module level, and names imported."""
-    tree = ast.parse((ROOT / path).read_text(encoding='utf-8'))
-    called = {node.func.attr if isinstance(node.func, ast.Attribute) else
-              getattr(node.func, 'id', '') for node in ast.walk(tree)
-              if isinstance(node, ast.Call)}
-    assigned = {target.id for node in tree.body if isinstance(node, ast.Assign)
-                for target in node.targets if isinstance(target, ast.Name)}
-    imported = {alias.name for node in ast.walk(tree)
-                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
-    return called, assigned, imported
-
-
-@pytest.mark.parametrize('path', ADAPTERS)
-def test_window_adapters_neither_lock_nor_open_transactions_nor_define_limits(path):
-    called, assigned, _ = _names(path)
-    assert not called & {'lock_rows', 'write_transaction', 'atomic'}, path
-    assert not {name for name in assigned if name.startswith('MAX_')}, path
-
-
-@pytest.mark.parametrize('path', DOMAIN)
-def test_window_domain_modules_do_not_read_the_app(path):
-    called, _, imported = _names(path)
-    assert 'current_app' not in imported and 'current_app' not in called, path
-    assert 'request' not in imported, path

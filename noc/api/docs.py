@@ -170,7 +170,9 @@ DOCUMENT = {
                                 'properties': {'field': {'type': 'string'},
                                                'message': {'type': 'string'},
                                                'line': {'type': 'integer'},
-                                               'column': {'type': 'integer'},
+                                               # a position in pasted text, or a
+                                               # CSV column's name
+                                               'column': {'type': ['integer', 'string']},
                                                'text': {'type': 'string'}}}}}},
             'NewPrefixRequest': {
                 'type': 'object', 'required': ['circuit', 'prefixes'],

@@ -27,9 +27,6 @@ class LinkRefused(NotFound):
         self.reason, self.window, self.customer = reason, window, customer
 
 
-# The name the customer page and its tests catch.
-LinkInvalid = LinkRefused
-
 
 def _serializer(secret_key):
     return URLSafeSerializer(secret_key, salt=SALT)

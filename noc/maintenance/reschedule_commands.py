@@ -235,7 +235,7 @@ def move(request_id, proposal_id, actor, acknowledged=(), *, settings, now=None)
         try:
             windows.update(window, moved_values(window, proposal), actor, acknowledged, now,
                            check_notice=others_of(request) > 0, settings=settings)
-        except windows.WindowInvalid as exc:
+        except windows.WindowRefused as exc:
             raise _window_refusal(exc) from None
         _decided(request, 'moved', actor, now, proposal=proposal)
     return request
@@ -262,7 +262,7 @@ def split(request_id, proposal_id, actor, acknowledged=(), *, settings, now=None
                                  settings=settings)
             windows.confirm(new, actor, acknowledged, now, check_notice=False,
                             settings=settings)
-        except windows.WindowInvalid as exc:
+        except windows.WindowRefused as exc:
             raise _window_refusal(exc) from None
         _decided(request, 'split', actor, now, proposal=proposal, new_window=new)
     return request

@@ -38,9 +38,6 @@ class WindowRefused(Refused):
         self.unacknowledged = unacknowledged
 
 
-# The name callers outside this area still catch (reschedules).
-WindowInvalid = WindowRefused
-
 
 def _conflict(field, message):
     return WindowRefused({field: message}, kind='conflict')

@@ -30,7 +30,7 @@ def _notes_page(notes, status, back=None):
                            html_lang=notes[0]['lang']), status
 
 
-@bp.errorhandler(links.LinkInvalid)
+@bp.errorhandler(links.LinkRefused)
 def invalid_link(exc):
     if exc.reason == 'unknown':
         # Whose link it was is unknown, so which language too: both.

@@ -184,7 +184,7 @@ def render(token, window, customer, row, language, form=None, errors=None, statu
 
 
 def open_token(token):
-    """(window, customer, WindowCustomer, language) of a token; LinkInvalid otherwise."""
+    """(window, customer, WindowCustomer, language) of a token; LinkRefused otherwise."""
     window, customer, row = links.resolve(token, current_app.config['SECRET_KEY'])
     return window, customer, row, language_of(customer)
 
