@@ -20,6 +20,7 @@ from noc.maintenance import reschedules as reschedule
 from noc.maintenance.input import parse_local_time
 from noc.maintenance.settings import of_app
 from noc.models import MaintenanceWindow
+from noc.web.form_errors import field_errors
 from noc.web.public_page import (
     ROWS,
     bp,
@@ -115,7 +116,7 @@ def _read_periods(form, zone):
 def _form_errors(exc, periods):
     """A refusal by the page's fields: the command counts the periods it was
     given, the form its rows (row 2 may be empty)."""
-    errors = dict(exc.errors)
+    errors = field_errors(exc)
     for position, _column, message in exc.lines:
         errors[f'proposal{periods[position - 1][0]}'] = message
     return errors

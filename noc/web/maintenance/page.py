@@ -25,6 +25,7 @@ from noc.models import (
     WindowStatus,
     audit,
 )
+from noc.web.form_errors import field_errors
 from noc.web.maintenance.filters import acknowledgements
 
 HISTORY_ROWS = 200
@@ -89,9 +90,9 @@ def render_page(window, errors=None, cancel_error='', status=200):
 
 
 def problems(exc):
-    """A Refused as the page shows it: errors by field, and warnings still to
-    acknowledge as one line (the only translation of refusals for the pages)."""
-    errors = dict(exc.errors)
+    """A Refused as the window pages show it: the pages' errors by field
+    (web/form_errors.py), and the warnings still to acknowledge as one line."""
+    errors = field_errors(exc)
     if not errors and exc.findings:
         errors['_'] = _('Acknowledge the warnings first: %(warnings)s',
                         warnings='; '.join(str(f.message) for f in exc.findings
