@@ -13,6 +13,7 @@ import uuid
 import pytest
 
 from conftest import PG_SERVER, Browser, _empty, _pg_admin, make_app
+from helpers.clock import at_test_now
 from noc import users
 from noc.db import bind, database, init_db
 from noc.maintenance import demo as maintenance_demo, windows
@@ -40,7 +41,8 @@ def demo_database(request, tmp_path_factory):
         request.addfinalizer(lambda: _pg_admin(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
         url = f'{PG_SERVER}/{name}'
     app = make_app(url, prefixes={'lab': True})     # as `make run` does
-    with app.test_request_context(), database.connection_context():
+    # Loaded on the tests' date: its windows and freezes are placed from "now".
+    with at_test_now(), app.test_request_context(), database.connection_context():
         init_db(database.obj)
         counts = demo.load()
         counts['windows'] = maintenance_demo.load()
