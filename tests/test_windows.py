@@ -174,7 +174,7 @@ def test_a_change_freeze_must_be_acknowledged(net):
 
 def test_reference_and_uid_never_change(net):
     window = create()
-    assert window.reference.startswith(f'MW-{datetime.date.today().year}-')
+    assert window.reference.startswith(f'MW-{datetime.datetime.now(UTC).year}-')   # UTC's year
     second = create(starts_at='2030-10-10 22:00', ends_at='2030-10-10 23:00')
     assert int(second.reference[-5:]) == int(window.reference[-5:]) + 1
     uid = window.uid
