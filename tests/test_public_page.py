@@ -13,8 +13,7 @@ from itsdangerous import URLSafeSerializer
 from conftest import csrf_token, db
 from helpers.maintenance_fixtures import build_network, confirmed
 from noc.maintenance import answers, links, notices, reschedule, windows
-from noc.models import (AuditLog, Contact, MaintenanceWindow, RescheduleRequest,
-                        WindowCustomer, utcnow)
+from noc.models import AuditLog, Contact, MaintenanceWindow, RescheduleRequest, WindowCustomer
 
 UTC = datetime.timezone.utc
 SAO_PAULO = zoneinfo.ZoneInfo('America/Sao_Paulo')
@@ -173,7 +172,7 @@ def test_every_response_keeps_the_token_to_itself(app):
 
 # Acknowledging.
 
-def test_acknowledge_records_who_and_the_page_then_says_so(app):
+def test_acknowledge_records_who_and_the_page_then_says_so(app, clock):
     t = setup(app)
     response = post(t, '/acknowledge', {'email': ' ANA@Acme.Example.com '})
     assert response.status_code == 302
@@ -183,7 +182,7 @@ def test_acknowledge_records_who_and_the_page_then_says_so(app):
         window = MaintenanceWindow.get_by_id(t.window.id)
         assert answers.acknowledged(row, window)
         assert (row.acknowledged_by, row.acknowledged_via) == ('ana@acme.example.com', 'page')
-        assert utcnow() - row.acknowledged_at < datetime.timedelta(minutes=1)
+        assert clock.start <= row.acknowledged_at <= clock.now()
         assert not answers.acknowledged(
             WindowCustomer.get(window=t.window.id, customer=t.globex), window)
         when = notices.when(row.acknowledged_at, 'America/Sao_Paulo', 'pt_BR')
@@ -552,13 +551,9 @@ def test_the_link_replaced_by_a_reissue_says_so(app):
     assert response.status_code == 410 and 'This link was replaced' in text(response)
 
 
-def test_the_link_of_a_window_that_ended_is_gone(app):
+def test_the_link_of_a_window_that_ended_is_gone(app, clock):
     t = setup(app)
-    now = utcnow()
-    with db(app):
-        (MaintenanceWindow.update(starts_at=now - datetime.timedelta(hours=5),
-                                  ends_at=now - datetime.timedelta(minutes=1))
-         .where(MaintenanceWindow.id == t.window.id).execute())
+    clock.move_to(t.window.ends_at + datetime.timedelta(minutes=1))
     response = page(t, 'globex')
     assert response.status_code == 410
     body = text(response)

@@ -164,11 +164,10 @@ def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, 
 
 
 def test_dashboard_lists_unacknowledged_windows_and_the_reminder_goes_out(app, world,
-                                                                          as_role):
+                                                                          as_role, clock):
     net, window, _ = world
+    clock.move_to(window.starts_at - 30 * H)
     with db(app):
-        MaintenanceWindow.update(starts_at=utcnow() + 30 * H, ends_at=utcnow() + 33 * H).where(
-            MaintenanceWindow.id == window.id).execute()
         answers.acknowledge(window, net['acme'].id, 'page', 'page')
     engineer = as_role('engineer')
     dashboard = engineer.get('/').get_data(as_text=True)
