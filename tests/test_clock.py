@@ -9,6 +9,8 @@ import time_machine
 
 from helpers.clock import DEFAULT_NOW, ENVIRONMENT, start_instant
 
+pytestmark = pytest.mark.dates     # the clock itself, at each instant of test-dates
+
 UTC = datetime.timezone.utc
 COLLECTED_AT = datetime.datetime.now(UTC)      # while pytest collects this module
 

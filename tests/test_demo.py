@@ -221,6 +221,7 @@ def test_contacts_have_example_addresses_and_the_roles_needed(loaded):
     assert {c.language for c in Contact.select()} == {'pt_BR', 'en'}
 
 
+@pytest.mark.dates      # placed from today
 def test_a_few_customers_have_freezes_in_the_near_future(loaded):
     today = datetime.date.today()
     freezes = list(ChangeFreeze.select())
@@ -330,6 +331,7 @@ def test_cli_demo_command(app):
 
 # Maintenance -------------------------------------------------------------------
 
+@pytest.mark.dates      # placed from today
 def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
     from helpers.maintenance_oracle import cmp_errors, parse_with_cmp
     statuses = sorted(w.status for w in MaintenanceWindow.select())
@@ -346,6 +348,7 @@ def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
     assert maintenance_demo.load() == 0                 # once only
 
 
+@pytest.mark.dates      # placed from today
 def test_demo_prefix_tracking_has_every_state_and_a_week_of_history(loaded):
     from noc.routing.models import RoutingAlert, RpkiStateSample, TrackedPrefix
     assert loaded['prefix requests'] == 3

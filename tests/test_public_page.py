@@ -83,6 +83,7 @@ def requests_of(app, customer_id):
 
 # What the page shows.
 
+@pytest.mark.dates
 def test_page_shows_only_the_customers_circuits_in_its_language_and_zone(app):
     t = setup(app)
     response = page(t)      # an anonymous client: the token is the key, no login
@@ -120,6 +121,7 @@ def test_page_shows_only_the_customers_circuits_in_its_language_and_zone(app):
     assert body.count('name="csrf_token"') == 2
 
 
+@pytest.mark.dates
 def test_each_customer_sees_its_own_window(app):
     t = setup(app)
     body = text(page(t, 'globex'))
@@ -248,6 +250,7 @@ def test_a_post_without_the_csrf_token_is_refused(app):
 
 # Asking for another date.
 
+@pytest.mark.dates
 def test_a_request_with_one_period_is_stored_in_utc(app):
     t = setup(app)
     day = local_day(t)
@@ -271,6 +274,7 @@ def test_a_request_with_one_period_is_stored_in_utc(app):
     assert when in body and 'role="status"' in body
 
 
+@pytest.mark.dates
 def test_a_request_with_three_periods_and_a_contacts_address(app):
     t = setup(app)
     day1, day2, day3 = local_day(t, 20), local_day(t, 21), local_day(t, 22)
@@ -330,6 +334,7 @@ ERROR_CASES = {
 }
 
 
+@pytest.mark.dates
 @pytest.mark.parametrize('case', list(ERROR_CASES))
 def test_a_wrong_request_names_the_field_and_stores_nothing(app, case):
     t = setup(app)
@@ -551,6 +556,7 @@ def test_the_link_replaced_by_a_reissue_says_so(app):
     assert response.status_code == 410 and 'This link was replaced' in text(response)
 
 
+@pytest.mark.dates
 def test_the_link_of_a_window_that_ended_is_gone(app, clock):
     t = setup(app)
     clock.move_to(t.window.ends_at + datetime.timedelta(minutes=1))

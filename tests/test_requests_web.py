@@ -35,6 +35,7 @@ def proposals(app, request):
         return RescheduleRequest.get_by_id(request.id).proposals
 
 
+@pytest.mark.dates
 def test_the_queue_lists_open_requests_with_what_each_proposal_would_break(app, world,
                                                                            as_role):
     net, window, request = world
@@ -163,6 +164,7 @@ def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, 
         .status_code == 404                        # Initech is not in this window
 
 
+@pytest.mark.dates
 def test_dashboard_lists_unacknowledged_windows_and_the_reminder_goes_out(app, world,
                                                                           as_role, clock):
     net, window, _ = world
