@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-fast lint setup setup-dev translations messages db demo bench bench-maintenance clean
+.PHONY: run test test-fast test-dates lint setup setup-dev translations messages db demo bench bench-maintenance clean
 
 # Virtual environment with the pinned requirements (re-done when they change).
 $(BIN)/.installed: requirements.txt
@@ -42,11 +42,21 @@ run: db
 	NOC_PREFIXES_LAB=true $(FLASK) noc demo --if-empty
 	NOC_PREFIXES_LAB=true $(FLASK) noc serve
 
+# The whole suite; then, unless PYTEST_ARGS chose a part of it, the date-sensitive
+# tests again at other instants (test-dates below).
 test: setup-dev
 	bash scripts/test-services.sh
 	bash scripts/setup-cmp-venv.sh
 	bash scripts/setup-irrd.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(if $(PYTEST_ARGS),,bash scripts/test-dates.sh)
+
+# The date-sensitive tests (marker `dates`, SQLite) at each instant of
+# scripts/test-dates.sh: a week's days, both summer-time changes of Lisbon, late
+# evening and New Year's Eve in São Paulo. No service to start.
+test-dates: setup-dev
+	bash scripts/setup-cmp-venv.sh
+	bash scripts/test-dates.sh $(PYTEST_ARGS)
 
 # Style and layers: ruff (pyproject.toml) and import-linter's contracts (ARCHITECTURE.md).
 lint: setup-dev

@@ -20,6 +20,7 @@ from noc.models import ALL_MODELS
 # Fixture modules of tests/helpers/, for every test module (tests/ is on the
 # path through pytest.ini, so the package imports as `helpers`).
 pytest_plugins = [
+    'helpers.clock',             # clock (autouse): every test at one instant, not today
     'helpers.smtp_server',       # smtp_server: aiosmtpd on loopback
     'helpers.imap_server',       # imap_server: a private dovecot
     'helpers.redis_server',      # redis_url: a private redis-server

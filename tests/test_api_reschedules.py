@@ -163,6 +163,7 @@ def last_id(app):
 
 # Asking.
 
+@pytest.mark.dates
 def test_a_provider_asks_to_move_its_window_with_times_in_any_offset(api):
     start, end = later(api.shared)
     sao_paulo = datetime.timezone(-3 * H)
@@ -207,6 +208,7 @@ def test_a_named_contact_is_recorded_if_it_is_the_customers_own(api):
     assert foreign.status_code == 422 and set(errors_of(foreign)) == {'contact'}
 
 
+@pytest.mark.dates
 def test_bad_periods_name_each_field_and_nothing_is_stored(api):
     start, end = later(api.shared)
     naive = {'start': start.replace(tzinfo=None).isoformat(), 'end': end.isoformat()}
@@ -246,6 +248,7 @@ def test_bad_periods_name_each_field_and_nothing_is_stored(api):
         conforms({'id': 1}, {'$ref': '#/components/schemas/RescheduleRequest'})
 
 
+@pytest.mark.dates
 def test_a_window_that_can_no_longer_move_is_a_conflict(api):
     with db(api.app):
         window_commands.cancel(api.shared.id, 'eng', 'Fornecedor', area_settings())

@@ -153,6 +153,7 @@ def test_titles_come_in_the_readers_language(wapi):
     assert wapi('GET', path, 'acme').get_json()['title'] == 'Cabo no span A'
 
 
+@pytest.mark.dates
 def test_filters_by_customer_circuit_status_and_dates(wapi):
     assert references(wapi('GET', '/maintenance-windows?customer=GLOBEX-7', 'viewer')) == [
         wapi.shared.reference, wapi.alone.reference]
@@ -323,6 +324,7 @@ def test_warnings_are_acknowledged_by_key_round_trip(wapi):
     ({'starts_at': iso(-1), 'ends_at': iso(0, 2)}, 'starts_at', 'in the past'),
     ({'starts_at': iso(3), 'ends_at': iso(4, 2)}, 'starts_at', 'days ahead'),
 ])
+@pytest.mark.dates
 def test_errors_name_the_field_and_store_nothing(wapi, changes, field, words):
     refused = wapi('POST', '/maintenance-windows', 'engineer', json=new(**changes),
                    headers={'Accept-Language': 'en'})
@@ -333,6 +335,7 @@ def test_errors_name_the_field_and_store_nothing(wapi, changes, field, words):
         assert MaintenanceWindow.select().count() == 3
 
 
+@pytest.mark.dates
 def test_an_emergency_may_start_soon_and_an_overlap_is_refused(wapi):
     soon = new(starts_at=iso(2), ends_at=iso(3, 1), emergency=True,
                emergency_reason='Cabo rompido')
@@ -406,6 +409,7 @@ def test_cancel_needs_the_reason_customers_read(wapi):
     assert wapi('GET', f'/maintenance-windows/{wapi.draft.id}', 'acme').status_code == 404
 
 
+@pytest.mark.dates
 def test_start_and_complete_follow_the_lifecycle(wapi):
     shared = f'/maintenance-windows/{wapi.shared.id}'
     assert wapi('GET', shared, 'acme').get_json()['can_reschedule'] is True

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 from conftest import PG_SERVER, Browser, _empty, _pg_admin, make_app
+from helpers.clock import at_test_now
 
 from noc.accounts import users
 from noc.core.db import bind, database, init_db
@@ -56,7 +57,8 @@ def demo_database(request, tmp_path_factory):
         request.addfinalizer(lambda: _pg_admin(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
         url = f'{PG_SERVER}/{name}'
     app = make_app(url, prefixes={'lab': True})     # as `make run` does
-    with app.test_request_context(), database.connection_context():
+    # Loaded on the tests' date: its windows and freezes are placed from "now".
+    with at_test_now(), app.test_request_context(), database.connection_context():
         init_db(database.obj)
         counts = demo.load()
         counts['windows'] = maintenance_demo.load()
@@ -235,6 +237,7 @@ def test_contacts_have_example_addresses_and_the_roles_needed(loaded):
     assert {c.language for c in Contact.select()} == {'pt_BR', 'en'}
 
 
+@pytest.mark.dates      # placed from today
 def test_a_few_customers_have_freezes_in_the_near_future(loaded):
     today = datetime.date.today()
     freezes = list(ChangeFreeze.select())
@@ -346,6 +349,7 @@ def test_cli_demo_command(app):
 
 # Maintenance -------------------------------------------------------------------
 
+@pytest.mark.dates      # placed from today
 def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
     from helpers.maintenance_oracle import cmp_errors, parse_with_cmp
     statuses = sorted(w.status for w in MaintenanceWindow.select())
@@ -362,6 +366,7 @@ def test_demo_windows_cover_the_lifecycle_and_their_notices_parse(loaded):
     assert maintenance_demo.load() == 0                 # once only
 
 
+@pytest.mark.dates      # placed from today
 def test_demo_prefix_tracking_has_every_state_and_a_week_of_history(loaded):
     from noc.models.routing import RoutingAlert, RpkiStateSample, TrackedPrefix
     assert loaded['prefix requests'] == 3

@@ -51,6 +51,7 @@ def object_ids(event):
     return sorted(str(v) for v in (values if isinstance(values, list) else [values]))
 
 
+@pytest.mark.dates
 def test_feed_shows_only_the_customers_published_windows_and_circuits(ctx):
     inventory = build_inventory()
     made = build_windows()

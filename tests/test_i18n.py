@@ -1,6 +1,8 @@
 """Each user reads Janela in their language, with dates in their time zone."""
 import datetime
 
+import pytest
+
 from noc.core.db import database
 from noc.models import Site
 
@@ -26,6 +28,7 @@ def _as(as_role, app, username, language, zone):
     return browser
 
 
+@pytest.mark.dates      # dates in the reader's zone
 def test_dates_in_the_users_time_zone(as_role, app):
     site = _site(app, datetime.datetime(2026, 3, 10, 15, 30, tzinfo=UTC))
     tokyo = _as(as_role, app, 'tokyo', 'en', 'Asia/Tokyo')

@@ -197,6 +197,7 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_stored(
     assert 'value="Troca de cabo óptico"' in page or field == 'title_pt'
 
 
+@pytest.mark.dates      # local days and times in the form, calendar and dashboard
 def test_a_local_time_that_does_not_exist_is_refused(app, net, as_role):
     browser = as_role('engineer', username='nyc')
     with db(app):
@@ -254,6 +255,7 @@ def test_a_redundancy_warning_must_be_acknowledged_before_saving(app, net, engin
     assert count(app, WindowCircuit) == 4
 
 
+@pytest.mark.dates      # local days and times in the form, calendar and dashboard
 def test_a_change_freeze_is_a_warning_in_the_preview(app, net, engineer):
     response = engineer.post_form('/maintenance/new', window_form(
         starts_at=at(40, '01:00'), ends_at=at(40, '03:00'), action='check'))
@@ -303,6 +305,7 @@ def test_a_large_scope_still_renders_folded(app, net, engineer):
 
 # --- the window's life -----------------------------------------------------------
 
+@pytest.mark.dates      # local days and times in the form, calendar and dashboard
 def test_create_confirm_notify_edit_and_cancel(app, net, engineer):
     window_id = new_window(engineer)
     window = get_window(app, window_id)
@@ -500,6 +503,7 @@ def calendar_cell(browser, view, day):
 
 
 @pytest.mark.parametrize('view', ['month', 'week'])
+@pytest.mark.dates      # local days and times in the form, calendar and dashboard
 def test_the_calendar_puts_windows_on_their_local_days(app, net, engineer, view):
     # 23:30 in São Paulo is 02:30 UTC of the next day.
     late = new_window(engineer, segments='', circuits='JAN-IPT-003', outage_minutes='0',
@@ -530,6 +534,7 @@ def test_calendar_survives_nonsense_dates(engineer):
         assert engineer.get(f'/maintenance/calendar?date={date}&view=week').status_code == 200
 
 
+@pytest.mark.dates      # local days and times in the form, calendar and dashboard
 def test_dashboard_shows_the_next_week_and_the_outbox(app, net, engineer):
     soon = new_window(engineer, segments='', circuits='JAN-IPT-003', emergency='on',
                       emergency_reason='Cabo rompido', starts_at=at(2, '01:00'),

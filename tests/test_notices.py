@@ -48,6 +48,7 @@ def vevent(ics):
     return cal, next(iter(cal.walk('VEVENT')))
 
 
+@pytest.mark.dates
 def test_confirmation_notices_follow_imip_and_maintnote(net, smtp_ctx, smtp_server):
     window = confirmed(segments='RING-BH', circuits='JAN-IPT-004 DEGRADED')
     result, received = deliver(smtp_ctx, smtp_server)
@@ -95,6 +96,7 @@ def test_confirmation_notices_follow_imip_and_maintnote(net, smtp_ctx, smtp_serv
     assert 'sales@globex.example.com' not in received
 
 
+@pytest.mark.dates
 def test_every_lifecycle_notice_parses_in_circuit_maintenance_parser(net, smtp_ctx, smtp_server):
     sent = []
 
@@ -166,6 +168,7 @@ def body(raw):
     return msg.get_body(('plain',)).get_content()
 
 
+@pytest.mark.dates
 def test_times_in_each_contacts_zone_and_language_across_a_dst_change(net, smtp_ctx,
                                                                       smtp_server):
     # Lisbon moves to summer time at 01:00 UTC on 30 March 2031: a window from

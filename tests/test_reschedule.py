@@ -86,6 +86,7 @@ def test_a_request_lists_its_proposals_and_replaces_the_customers_earlier_one(ba
     assert entry.username == 'customer:page' and 'or these' in entry.after_json
 
 
+@pytest.mark.dates
 @pytest.mark.parametrize('periods, field', [
     ([], 'proposals'),
     ([(24, 25)] * 4, 'proposals'),
@@ -111,6 +112,7 @@ def test_only_a_confirmed_window_takes_requests(net):
     assert 'window' in refused.value.errors
 
 
+@pytest.mark.dates
 def test_options_show_what_a_move_and_a_split_would_break(net):
     # Globex alone in a window; ACME's redundant leg A in another at the proposed time.
     other = confirmed(segments='', circuits='JAN-IPT-002', starts_at=local(15, 23),
@@ -126,6 +128,7 @@ def test_options_show_what_a_move_and_a_split_would_break(net):
     assert option.split is not None and 'redundancy' not in {f.code for f in option.split}
 
 
+@pytest.mark.dates
 def test_moving_the_whole_window_updates_everyone_with_a_higher_sequence(net):
     window = confirmed()                                # ACME (2 contacts) + Globex
     request = ask(window, net['globex'], [later(window)], 'freeze', 'page')
@@ -263,6 +266,7 @@ def test_an_older_reply_never_overrides_a_newer_one(bare):
     assert (answer.partstat, answer.comment) == ('ACCEPTED', '')
 
 
+@pytest.mark.dates
 def test_the_reminder_goes_only_to_customers_that_have_not_acknowledged(net):
     window = confirmed()
     answers.acknowledge(window, net['globex'].id, 'carla@globex.example.com', 'page')
@@ -275,6 +279,7 @@ def test_the_reminder_goes_only_to_customers_that_have_not_acknowledged(net):
     assert WindowCustomer.get(window=window, customer=net['acme']).ack_reminded_at
 
 
+@pytest.mark.dates
 def test_dashboard_list_names_windows_within_72_hours_with_missing_acknowledgements(net):
     window = confirmed()
     MaintenanceWindow.update(starts_at=utcnow() + 48 * H, ends_at=utcnow() + 50 * H).where(

@@ -44,6 +44,7 @@ def proposals(app, request):
         return RescheduleRequest.get_by_id(request.id).proposals
 
 
+@pytest.mark.dates
 def test_the_queue_lists_open_requests_with_what_each_proposal_would_break(app, world,
                                                                            as_role):
     net, window, request = world
@@ -174,12 +175,12 @@ def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, 
         .status_code == 404                        # Initech is not in this window
 
 
+@pytest.mark.dates
 def test_dashboard_lists_unacknowledged_windows_and_the_reminder_goes_out(app, world,
-                                                                          as_role):
+                                                                          as_role, clock):
     net, window, _ = world
+    clock.move_to(window.starts_at - 30 * H)
     with db(app):
-        MaintenanceWindow.update(starts_at=utcnow() + 30 * H, ends_at=utcnow() + 33 * H).where(
-            MaintenanceWindow.id == window.id).execute()
         answers.acknowledge(window, net['acme'].id, 'page', 'page')
     engineer = as_role('engineer')
     dashboard = engineer.get('/').get_data(as_text=True)

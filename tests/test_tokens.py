@@ -47,6 +47,7 @@ def test_noc_tokens_carry_a_role_and_bad_values_are_named(customer):
     assert 'expires_at' in caught.value.errors
 
 
+@pytest.mark.dates      # expiry and last use, from "now"
 def test_expired_and_revoked_tokens_stop_working(customer):
     now = utcnow()
     token, secret = tokens.create({'name': 'short', 'kind': 'provider', 'customer': customer,
@@ -60,6 +61,7 @@ def test_expired_and_revoked_tokens_stop_working(customer):
     assert tokens.state(ApiToken.get_by_id(other.id)) == 'revoked'
 
 
+@pytest.mark.dates      # expiry and last use, from "now"
 def test_last_use_is_written_at_most_once_a_minute(customer):
     now = utcnow()
     token, secret = tokens.create({'name': 'x', 'kind': 'provider', 'customer': customer},

@@ -31,6 +31,7 @@ def count(model):
         return model.select().count()
 
 
+@pytest.mark.dates
 def test_create_needs_the_warning_acknowledged_then_confirms(runner):
     args = ['window', 'create', '--title', 'Troca', '--start', local(12, 23),
             '--end', local(13, 2), '--segment', 'RING-BH', '--zone', 'America/Sao_Paulo']
@@ -56,6 +57,7 @@ def test_bad_input_is_named_and_nothing_is_stored(runner):
     assert 'Traceback' not in result.output and count(MaintenanceWindow) == 0
 
 
+@pytest.mark.dates
 def test_worker_once_delivers_to_the_capture(runner, app, tmp_path):
     app.config['NOC']['mail']['capture_dir'] = str(tmp_path)
     run(runner, 'window', 'create', '--title', 'Troca', '--start', local(12, 23),

@@ -80,10 +80,13 @@ def _cert_with_cryptography(cert, key):
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
+    from time_machine import escape_hatch
 
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'localhost')])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    # OpenSSL checks the dates against the machine's clock, which the tests'
+    # clock (helpers/clock.py) does not move (the openssl CLI above reads it too).
+    now = escape_hatch.datetime.datetime.now(datetime.timezone.utc)
     certificate = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name)
         .public_key(private.public_key()).serial_number(x509.random_serial_number())
