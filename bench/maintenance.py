@@ -62,6 +62,7 @@ import sys
 import time
 import zoneinfo
 
+import flask
 import peewee
 import psycopg2
 
@@ -77,8 +78,9 @@ from databases import OUT_DIR, PG_SERVER, fresh_database
 from noc import create_app
 from noc.core.db import database, init_db
 from noc.mail import compose, outbox
-from noc.maintenance import ical, notices, windows
+from noc.maintenance import ical, notices, window_commands, windows
 from noc.maintenance import input as window_input
+from noc.maintenance.settings import of_app
 from noc.models import (
     ChangeFreeze,
     Circuit,
@@ -96,6 +98,12 @@ SQLITE_PATH = os.path.join(OUT_DIR, 'janela-mw.db')
 JSON_PATH = os.path.join(OUT_DIR, 'maintenance.json')
 PG_NAME = 'janela_bench_mw'
 ZONE = 'America/Sao_Paulo'
+
+
+def maintenance_settings():
+    """The maintenance settings of the app in context, as the adapters pass them."""
+    return of_app(flask.current_app)
+
 CONFIRM_TARGET_S, DELIVERY_TARGET_PER_S = 5.0, 100.0
 
 CUSTOMERS, CIRCUITS, BACKGROUND_CIRCUITS = 800, 5000, 5000
@@ -445,24 +453,27 @@ def window_form(day):
 
 
 def new_window(day):
-    """A TENTATIVE window through the domain, warnings acknowledged; (window, seconds)."""
+    """A TENTATIVE window as the form makes one (text read, rules checked, then the
+    create command with the warnings acknowledged); (window, circuits, warnings, seconds)."""
     started = time.perf_counter()
-    values, errors = window_input.parse(window_form(day), ZONE)
-    if errors:
-        raise RuntimeError(f'window form refused: {errors}')
-    findings = windows.evaluate(values)
+    settings = maintenance_settings()
+    typed, errors = window_input.from_text(window_form(day), ZONE)
+    values, checked = window_input.check(typed)
+    if errors or checked:
+        raise RuntimeError(f'window form refused: {errors or checked}')
+    findings = windows.evaluate(values, settings=settings)
     refused = [str(f.message) for f in findings if f.is_error]
     if refused:
         raise RuntimeError(f'window refused: {refused}')
     keys = [f.key for f in findings if not f.is_error]
-    window = windows.create(values, 'bench', acknowledged=keys)
+    window = window_commands.create(typed, 'bench', settings, acknowledged=keys)
     return window, len(values['scope']), len(keys), time.perf_counter() - started
 
 
 def confirm(day):
     window, circuits, warnings, create_s = new_window(day)
     started = time.perf_counter()
-    windows.confirm(window, 'bench')
+    window_commands.confirm(window.id, 'bench', maintenance_settings())
     seconds = time.perf_counter() - started
     queued = OutboxMessage.select().where(OutboxMessage.window == window).count()
     customers = (OutboxMessage.select(OutboxMessage.customer).distinct()
@@ -485,7 +496,7 @@ def measure_confirms(engine, profile):
     window, _, _, _ = new_window(FIRST_DAY + REPEATS * DAY_STEP)
     with counting_queries() as counter, timing_sections() as spent:
         started = time.perf_counter()
-        windows.confirm(window, 'bench')
+        window_commands.confirm(window.id, 'bench', maintenance_settings())
         total = time.perf_counter() - started
     statements = counter.count
     sections = {name: {'calls': calls, 'seconds': seconds}
@@ -499,7 +510,7 @@ def measure_confirms(engine, profile):
     if profile:
         window, _, _, _ = new_window(FIRST_DAY + (REPEATS + 1) * DAY_STEP)
         with profiled(True, 'confirm', engine):
-            windows.confirm(window, 'bench')
+            window_commands.confirm(window.id, 'bench', maintenance_settings())
     return runs, statements, sections
 
 
