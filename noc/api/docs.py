@@ -11,6 +11,7 @@ from flask import current_app, render_template
 
 from noc.api import bp
 from noc.core import limits
+from noc.models import PrefixState
 
 PROBLEM = {'$ref': '#/components/responses/Problem'}
 ID = {'type': 'integer', 'minimum': 1}
@@ -116,9 +117,7 @@ DOCUMENT = {
                         'name': 'origin', 'in': 'query', 'schema': {'type': 'string'},
                         'description': 'Only this origin AS (64500 or AS64500)'}, {
                         'name': 'state', 'in': 'query', 'schema': {
-                            'type': 'string', 'enum': ['received', 'checked', 'approved',
-                                                       'configured', 'withdrawn',
-                                                       'rejected']}}],
+                            'type': 'string', 'enum': list(PrefixState.values())}}],
                     'responses': {'200': {'description': 'A page of prefixes',
                                           **content(page_of('#/components/schemas/'
                                                            'TrackedPrefix'))},

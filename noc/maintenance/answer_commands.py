@@ -15,7 +15,15 @@ from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_COMMENT, MAX_ID
 from noc.core.text import clean_text
 from noc.maintenance import answers, links
-from noc.models import AttendeeAnswer, Contact, Customer, MaintenanceWindow, WindowCustomer, utcnow
+from noc.models import (
+    AttendeeAnswer,
+    Contact,
+    Customer,
+    MaintenanceWindow,
+    WindowCustomer,
+    WindowStatus,
+    utcnow,
+)
 
 # iTIP PARTSTATs that answer an invitation (the rest are not answers to record).
 ANSWERS = ('ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')
@@ -142,7 +150,7 @@ def remind(window_id, actor, *, settings, now=None):
     now = now or utcnow()
     with write_transaction():
         window = _find(MaintenanceWindow, window_id, 'maintenance window', lock=True)
-        if window.status != 'CONFIRMED':
+        if window.status != WindowStatus.CONFIRMED:
             raise AnswerRefused({'window': _l(
                 'Only a confirmed window that has not started asks for acknowledgements.')},
                 kind='conflict')

@@ -22,6 +22,7 @@ from noc.models import (
     MaintenanceWindow,
     WindowCircuit,
     WindowCustomer,
+    WindowStatus,
     audit,
     utcnow,
 )
@@ -135,7 +136,7 @@ def starting_soon_unacknowledged(now, hours=72):
     within `hours`, soonest first; windows where everyone acknowledged are left out."""
     found = []
     for window in (MaintenanceWindow.select()
-                   .where((MaintenanceWindow.status == 'CONFIRMED')
+                   .where((MaintenanceWindow.status == WindowStatus.CONFIRMED)
                           & (MaintenanceWindow.starts_at > now)
                           & (MaintenanceWindow.starts_at <= now + datetime.timedelta(hours=hours)))
                    .order_by(MaintenanceWindow.starts_at)):

@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from noc.core.errors import Refused
 from noc.core.limits import MAX_PROPOSALS
 from noc.maintenance import windows
-from noc.models import Circuit, MaintenanceWindow, RescheduleProposal, RescheduleRequest, utcnow
+from noc.models import Circuit, MaintenanceWindow, RescheduleProposal, RescheduleRequest, WindowStatus, utcnow
 
 # A window customers can still ask to move: published and not started.
-MOVABLE = ('CONFIRMED',)
+MOVABLE = (WindowStatus.CONFIRMED,)
 # Periods end before this year: past it the calendar's and the rules' date
 # arithmetic (a day's margin, a zone's offset) leaves what Python can represent.
 LAST_YEAR = 9998

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from noc.core.limits import MAX_COMMENT, MAX_PROPOSALS
 from noc.maintenance import answers, links, notices, windows
 from noc.maintenance import reschedules as reschedule
-from noc.models import WindowCustomer, utcnow
+from noc.models import WindowCustomer, WindowStatus, utcnow
 from noc.web.maintenance.views import IMPACT_LABELS, STATUS_LABELS
 
 bp = Blueprint('public', __name__)
@@ -131,7 +131,7 @@ def cannot_request(window, circuits):
     if not circuits:
         return _('Your circuits are no longer in this maintenance, so there is nothing '
                  'to move.')
-    if window.status == 'CANCELLED':
+    if window.status == WindowStatus.CANCELLED:
         return _('This maintenance was cancelled; there is nothing to move.')
     if not reschedule.open_for_requests(window):
         return _('This maintenance can no longer be moved: it is %(status)s.',

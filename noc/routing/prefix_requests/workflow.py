@@ -15,7 +15,7 @@ import netaddr
 from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
-from noc.models import Circuit, Customer, CustomerAsn, audit
+from noc.models import Circuit, Customer, CustomerAsn, Service, audit
 from noc.models.routing import PrefixEvent, PrefixHistory, PrefixRequest, PrefixState, TrackedPrefix
 from noc.routing.labels import STATE_LABELS, label, parse_reference, reference  # noqa: F401 (callers name them here)
 from noc.routing.policy.claims import Claims
@@ -72,7 +72,7 @@ def session_problem(customer, circuit):
         return _l('choose the BGP session (an IP transit circuit)')
     if circuit.customer_id != customer.id:
         return _l('circuit %(circuit)s belongs to another customer', circuit=circuit.circuit_id)
-    if circuit.service != 'ip-transit':
+    if circuit.service != Service.IP_TRANSIT:
         return _l('circuit %(circuit)s is %(service)s, not IP transit: it has no BGP session',
                   circuit=circuit.circuit_id, service=circuit.service)
     if circuit.status == 'decommissioned':
@@ -264,12 +264,12 @@ def history(prefix):
 def sessions_of(customer):
     """IP transit circuits of the customer that can carry a request."""
     return list(Circuit.select().where((Circuit.customer == customer)
-                                       & (Circuit.service == 'ip-transit')
+                                       & (Circuit.service == Service.IP_TRANSIT)
                                        & (Circuit.status != 'decommissioned'))
                 .order_by(Circuit.circuit_id))
 
 
 def isp_customers():
     return list(Customer.select().where(Customer.id.in_(
-        Circuit.select(Circuit.customer).where(Circuit.service == 'ip-transit')))
+        Circuit.select(Circuit.customer).where(Circuit.service == Service.IP_TRANSIT)))
         .order_by(Customer.name))

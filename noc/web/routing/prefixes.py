@@ -20,7 +20,7 @@ from noc.core.errors import NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
 from noc.core.paging import paginate
 from noc.core.text import clean_text
-from noc.models import Circuit, Customer
+from noc.models import Circuit, Customer, Service
 from noc.models.routing import (
     IrrState,
     PrefixEvent,
@@ -159,7 +159,7 @@ def request_list():
 def session_choices():
     """[(customer, [circuits])]: the IP transit sessions that can carry a request."""
     sessions = defaultdict(list)
-    for circuit in (Circuit.select().where((Circuit.service == 'ip-transit')
+    for circuit in (Circuit.select().where((Circuit.service == Service.IP_TRANSIT)
                                            & (Circuit.status != 'decommissioned'))
                     .order_by(Circuit.circuit_id)):
         sessions[circuit.customer_id].append(circuit)
