@@ -2,7 +2,6 @@
 accounts, labelled in both languages, and stored rows rewritten by 0011."""
 
 from noc.core.db import database, migration_runner
-from noc.core.i18n import ACTION_LABELS, ENTITY_LABELS
 from noc.models import AuditLog, audit
 
 OLD_ROWS = [('created', 'customers'), ('updated', 'sites'), ('deleted', 'contacts'),
@@ -11,8 +10,8 @@ OLD_ROWS = [('created', 'customers'), ('updated', 'sites'), ('deleted', 'contact
 
 
 def test_every_declared_word_has_a_label_and_every_label_a_declared_word():
-    assert set(ACTION_LABELS) == {a.value for a in audit.Action}
-    assert set(ENTITY_LABELS) == {e.value for e in audit.Entity}
+    assert set(audit.ACTION_LABELS) == {a.value for a in audit.Action}
+    assert set(audit.ENTITY_LABELS) == {e.value for e in audit.Entity}
 
 
 def test_old_spellings_read_as_the_new_ones():

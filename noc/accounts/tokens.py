@@ -18,7 +18,7 @@ from noc.core.db import database
 from noc.core.errors import Refused
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
-from noc.models import ApiToken, Customer, User, audit, utcnow
+from noc.models import ApiToken, Customer, TokenKind, User, audit, utcnow
 
 SCHEME = 'jnl_'
 SHOWN_PREFIX = 12                 # 'jnl_' and 8 characters: enough to tell tokens apart
@@ -57,14 +57,14 @@ def create(values, actor, now=None, secret=None):
                                 length=len(name), max=limit))
     kind = values.get('kind')
     customer, role = None, ''
-    if kind == 'provider':
+    if kind == TokenKind.PROVIDER:
         customer = values.get('customer')
         if not isinstance(customer, Customer):
             customer = Customer.get_or_none(Customer.account_id == clean_text(customer))
         if customer is None:
             errors['customer'] = str(_l('choose the customer the token belongs to (its '
                                         'account id)'))
-    elif kind == 'noc':
+    elif kind == TokenKind.NOC:
         role = values.get('role') or ''
         if role not in User.ROLES:
             errors['role'] = str(_l('expected one of: %(choices)s',

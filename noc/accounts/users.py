@@ -11,7 +11,7 @@ from noc.core.errors import Refused
 from noc.core.i18n import valid_time_zone
 from noc.core.limits import MAX_EMAIL
 from noc.core.text import clean_text
-from noc.models import User, audit, utcnow
+from noc.models import Role, User, audit, utcnow
 
 MIN_PASSWORD = 10
 USERNAME_RE = re.compile(r'^[a-z0-9][a-z0-9._-]{1,63}$')
@@ -82,7 +82,7 @@ def create_user(values, actor):
     with database.atomic():
         user = User.create(
             username=values['username'], full_name=values.get('full_name', ''),
-            email=values.get('email', ''), role=values.get('role', 'viewer'),
+            email=values.get('email', ''), role=values.get('role', Role.VIEWER),
             language=values.get('language', 'pt_BR'),
             time_zone=values.get('time_zone', 'America/Sao_Paulo'),
             password_hash=generate_password_hash(values['password']),
@@ -97,7 +97,7 @@ def update_user(user, values, actor):
     values = {k: v for k, v in values.items() if v is not None}
     _check(values, user)
     if actor is not None and getattr(actor, 'id', None) == user.id and \
-            (values.get('role', user.role) != 'admin' and user.role == 'admin'
+            (values.get('role', user.role) != Role.ADMIN and user.role == Role.ADMIN
              or values.get('active') is False):
         # Someone must stay able to manage users: no admin locks themselves out.
         raise UserRefused({'role': str(_l('You cannot remove your own administrator '

@@ -89,7 +89,7 @@ def token():
 
 
 def is_provider():
-    return token().kind == 'provider'
+    return token().kind == TokenKind.PROVIDER
 
 
 def require_role(role):
@@ -99,7 +99,7 @@ def require_role(role):
         raise ApiProblem(403, f'this needs a NOC token with role {role} or above')
 
 
-def require_noc(role='viewer'):
+def require_noc(role=Role.VIEWER):
     if is_provider():
         raise ApiProblem(403, 'this needs a NOC token')
     require_role(role)

@@ -7,6 +7,7 @@ from noc.api import bp, docs, is_provider, json_body, localised, require_role, t
 from noc.api.prefixes import body_prefixes, refusal, routing_settings
 from noc.api.problems import ApiProblem, field_errors
 from noc.core.limits import MAX_CHECK_PREFIXES, MAX_ID
+from noc.models import Role
 from noc.models.routing import CheckState, IrrState, PrefixCheck, RpkiState, Verdict
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, VERDICT_LABELS, label
 from noc.routing.policy.verdict import message
@@ -45,7 +46,7 @@ def _wait_header():
 
 @bp.route('/checks', methods=['POST'])
 def create_check():
-    require_role('viewer')
+    require_role(Role.VIEWER)
     body = json_body()
     errors = {}
     prefixes = body_prefixes(body, errors)
@@ -75,7 +76,7 @@ def create_check():
 
 @bp.route('/checks/<int:check_id>', methods=['GET'])
 def get_check(check_id):
-    require_role('viewer')
+    require_role(Role.VIEWER)
     found = None
     if check_id <= MAX_ID:
         query = PrefixCheck.select().where(PrefixCheck.id == check_id)

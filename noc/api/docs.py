@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from noc.api import bp
 from noc.core import limits
 from noc.models import PrefixState
+from noc.models.routing import PrefixAction
 
 PROBLEM = {'$ref': '#/components/responses/Problem'}
 ID = {'type': 'integer', 'minimum': 1}
@@ -99,7 +100,7 @@ DOCUMENT = {
                      'parameters': [path_id('request_id')],
                      'requestBody': {'required': True, **content(
                          {'$ref': '#/components/schemas/PrefixAction'},
-                         {'action': 'recheck', 'all': True})},
+                         {'action': PrefixAction.RECHECK, 'all': True})},
                      'responses': {'200': {'description': 'Done', **content({
                          'type': 'object', 'required': ['changed', 'request'],
                          'properties': {
@@ -189,8 +190,7 @@ DOCUMENT = {
             'PrefixAction': {
                 'type': 'object', 'required': ['action'],
                 'properties': {
-                    'action': {'type': 'string', 'enum': ['approve', 'configure', 'withdraw',
-                                                          'reject', 'recheck']},
+                    'action': {'type': 'string', 'enum': list(PrefixAction.values())},
                     'prefixes': {'type': 'array', 'minItems': 1, 'maxItems': limits.MAX_CHOSEN,
                                  'items': {'type': 'integer', 'minimum': 1},
                                  'description': 'Ids of prefixes of this request'},

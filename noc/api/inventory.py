@@ -19,6 +19,7 @@ from noc.core.errors import NotFound
 from noc.core.text import clean_text
 from noc.inventory import commands
 from noc.inventory.service import RowRefused
+from noc.models import Role
 
 
 def _actor():
@@ -27,7 +28,7 @@ def _actor():
 
 def _readable(kind):
     """Provider tokens read their own customer's rows; sites and segments are the NOC's."""
-    require_role('viewer')
+    require_role(Role.VIEWER)
     if is_provider() and kind.owner is None:
         raise ApiProblem(403, 'this needs a NOC token')
 
@@ -135,7 +136,7 @@ def _raced(kind):
 
 
 def create_row(kind):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     values = _body(kind, creating=True)
     saved, _ = _command(kind, None, lambda: commands.create(kind.entity, values, _actor()),
                         _raced(kind))
@@ -144,7 +145,7 @@ def create_row(kind):
 
 
 def update_row(kind, row_id):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     _one(kind, row_id)              # 404 before the body is read, as a GET would answer
     changes = _body(kind, creating=False)
     _command(kind, row_id, lambda: commands.update(kind.entity, row_id, changes, _actor()),
@@ -153,7 +154,7 @@ def update_row(kind, row_id):
 
 
 def delete_row(kind, row_id):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     _one(kind, row_id)
     _command(kind, row_id, lambda: commands.delete(kind.entity, row_id, _actor()))
     return '', 204

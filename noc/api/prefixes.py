@@ -10,8 +10,8 @@ from noc.api.problems import ApiProblem, field_errors, refused
 from noc.core.limits import MAX_ID
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
-from noc.models import Circuit, Customer
-from noc.models.routing import PrefixRequest, PrefixVia, TrackedPrefix
+from noc.models import Circuit, Customer, Role
+from noc.models.routing import PrefixAction, PrefixRequest, PrefixVia, TrackedPrefix
 from noc.routing.labels import IRR_LABELS, RPKI_LABELS, STATE_LABELS, VERDICT_LABELS, label
 from noc.routing.policy.verdict import message
 from noc.routing.prefix_requests import commands
@@ -161,7 +161,7 @@ def _one(model, row_id):
 
 @bp.route('/prefix-requests', methods=['GET'])
 def list_requests():
-    require_role('viewer')
+    require_role(Role.VIEWER)
     values = _whose()
     return localised(lambda: paginated(_REQUEST_LIST.bind(tuple(sorted(values)), **values),
                                        lambda r: request_json(r, False)))
@@ -169,14 +169,14 @@ def list_requests():
 
 @bp.route('/prefix-requests/<int:request_id>', methods=['GET'])
 def get_request(request_id):
-    require_role('viewer')
+    require_role(Role.VIEWER)
     found = _one(PrefixRequest, request_id)
     return localised(lambda: request_json(found))
 
 
 @bp.route('/prefix-requests', methods=['POST'])
 def submit_request():
-    require_role('engineer')
+    require_role(Role.ENGINEER)
     body = json_body()
     errors = {}
     prefixes = body_prefixes(body, errors)
@@ -210,7 +210,7 @@ def submit_request():
 def act_on_request(request_id):
     """An engineer's decision on prefixes of a request, as on the request page:
     the listed prefixes (or every prefix the action applies to) as a whole."""
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     found = _one(PrefixRequest, request_id)
     body = json_body()
     errors = {}
@@ -242,7 +242,7 @@ def act_on_request(request_id):
             # A missing reason is the body's fault (422); a prefix in the wrong state, 409.
             raise refusal(exc) from exc
     rows = localised(work)
-    if action == 'recheck':
+    if action == PrefixAction.RECHECK:
         commands.check_now(routing_settings())
     changed = {row.id for row in rows}
     return localised(lambda: {'changed': sorted(changed), 'request': request_json(found)})
@@ -250,7 +250,7 @@ def act_on_request(request_id):
 
 @bp.route('/prefixes', methods=['GET'])
 def list_prefixes():
-    require_role('viewer')
+    require_role(Role.VIEWER)
     values = {**_prefix_filters(), **_whose()}
     return localised(lambda: paginated(_PREFIX_LIST.bind(tuple(sorted(values)), **values),
                                        prefix_json))
@@ -291,7 +291,7 @@ def _prefix_filters():
 
 @bp.route('/prefixes/<int:prefix_id>', methods=['GET'])
 def get_prefix(prefix_id):
-    require_role('viewer')
+    require_role(Role.VIEWER)
     found = _one(TrackedPrefix, prefix_id)
     return localised(lambda: prefix_json(found))
 
@@ -301,7 +301,7 @@ def prefix_list():
     """The router prefix-list of the configured prefixes (provider: its own; NOC:
     ?customer= required), in the formats of `noc prefix-list`."""
     from noc.routing.prefix_requests import filters, prefix_lists
-    require_role('viewer')
+    require_role(Role.VIEWER)
     errors = {}
     fmt = request.args.get('format', 'cisco')
     family = request.args.get('family', 'both')

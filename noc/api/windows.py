@@ -35,7 +35,7 @@ from noc.core.limits import MAX_ID, MAX_REFERENCE
 from noc.core.text import clean_text
 from noc.maintenance import settings as maintenance_settings
 from noc.maintenance import window_commands
-from noc.models import Circuit, Customer, MaintenanceWindow, WindowCircuit
+from noc.models import Circuit, Customer, MaintenanceWindow, Role, WindowCircuit
 
 REFERENCE = re.compile(r'^MW-[0-9]{4}-[0-9]{1,12}$')
 UTC = datetime.timezone.utc
@@ -144,7 +144,7 @@ def _filtered(query):
 @bp.route('/maintenance-windows', methods=['GET'])
 @in_language
 def list_windows():
-    require_role('viewer')
+    require_role(Role.VIEWER)
     query = _filtered(_visible(W.select())).order_by(W.starts_at, W.id)
     return paginated(query, _serialise)
 
@@ -152,7 +152,7 @@ def list_windows():
 @bp.route('/maintenance-windows/<window>', methods=['GET'])
 @in_language
 def get_window(window):
-    require_role('viewer')
+    require_role(Role.VIEWER)
     return _serialise(_find(window))
 
 
@@ -185,7 +185,7 @@ def _run(key, command):
 @bp.route('/maintenance-windows', methods=['POST'])
 @in_language
 def create_window():
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     body = json_body()
     typed, acknowledged = body_of.new_window(body), body_of.acknowledged(body)
     window = _run('', lambda: window_commands.create(typed, _actor(), _settings(),
@@ -197,7 +197,7 @@ def create_window():
 @bp.route('/maintenance-windows/<window>', methods=['PATCH'])
 @in_language
 def change_window(window):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     body = json_body()
     found = _find(window)
     changes, acknowledged = body_of.changes(body), body_of.acknowledged(body)
@@ -216,7 +216,7 @@ def _act(key, command):
 @bp.route('/maintenance-windows/<window>/confirm', methods=['POST'])
 @in_language
 def confirm_window(window):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     acknowledged = body_of.acknowledged(_optional_body())
     return _act(window, lambda window_id: window_commands.confirm(
         window_id, _actor(), _settings(), acknowledged))
@@ -225,7 +225,7 @@ def confirm_window(window):
 @bp.route('/maintenance-windows/<window>/cancel', methods=['POST'])
 @in_language
 def cancel_window(window):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     reason = json_body().get('reason')
     if not isinstance(reason, str):
         raise ApiProblem(422, 'the window was not cancelled', field_errors({'reason': (
@@ -237,7 +237,7 @@ def cancel_window(window):
 @bp.route('/maintenance-windows/<window>/start', methods=['POST'])
 @in_language
 def start_window(window):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     return _act(window, lambda window_id: window_commands.start(window_id, _actor(),
                                                                 _settings()))
 
@@ -245,6 +245,6 @@ def start_window(window):
 @bp.route('/maintenance-windows/<window>/complete', methods=['POST'])
 @in_language
 def complete_window(window):
-    require_noc('engineer')
+    require_noc(Role.ENGINEER)
     return _act(window, lambda window_id: window_commands.complete(window_id, _actor(),
                                                                    _settings()))

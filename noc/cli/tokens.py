@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from noc.cli.refusals import lines
 from noc.core.db import database
 from noc.core.errors import NotFound
+from noc.models import Role, TokenKind
 
 token_cli = AppGroup('token', help='Bearer tokens of the JSON API.')
 
@@ -15,7 +16,7 @@ token_cli = AppGroup('token', help='Bearer tokens of the JSON API.')
 @token_cli.command('create')
 @click.option('--name', required=True, help='What the token is for, e.g. "Acme automation".')
 @click.option('--customer', help='Account id of the customer (a provider token).')
-@click.option('--role', type=click.Choice(['viewer', 'engineer', 'admin']),
+@click.option('--role', type=click.Choice(Role.values()),
               help='Role of a NOC token.')
 @click.option('--expires', help='Last day it works (YYYY-MM-DD, UTC); default: no expiry.')
 def create_command(name, customer, role, expires):
@@ -36,7 +37,7 @@ def create_command(name, customer, role, expires):
     with database.connection_context():
         try:
             token, secret = commands.create_token(
-                {'name': name, 'kind': 'provider' if customer else 'noc',
+                {'name': name, 'kind': TokenKind.PROVIDER if customer else TokenKind.NOC,
                  'customer': customer, 'role': role, 'expires_at': expires_at}, None)
         except tokens.TokenRefused as exc:
             for line in lines(exc):

@@ -9,13 +9,13 @@ from noc.accounts import commands
 from noc.accounts.users import UserRefused
 from noc.cli.refusals import lines
 from noc.core.db import database
-from noc.models import User
+from noc.models import Role, User
 
 
 @click.command('create-user')
 @with_appcontext
 @click.argument('username')
-@click.option('--role', type=click.Choice(User.ROLES), default='admin', show_default=True)
+@click.option('--role', type=click.Choice(User.ROLES), default=Role.ADMIN, show_default=True)
 @click.option('--name', 'full_name', default='', help='Full name.')
 @click.option('--email', default='')
 @click.option('--language', type=click.Choice(['pt_BR', 'en']), default='pt_BR',

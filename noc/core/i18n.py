@@ -4,7 +4,7 @@ import functools
 import zoneinfo
 
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, lazy_gettext, lazy_pgettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from noc.core.config import valid_time_zone  # noqa: F401 (forms and users import it from here)
@@ -73,58 +73,7 @@ def register_filters(app):
     app.jinja_env.filters['localtime'] = _localtime
     app.jinja_env.filters['localdate'] = _localdate
     app.jinja_env.filters['bandwidth'] = lambda v: _bandwidth(int(v)) if str(v).isdigit() else v
-    app.jinja_env.filters['action_label'] = _label(ACTION_LABELS)
-    app.jinja_env.filters['entity_label'] = _label(ENTITY_LABELS)
     app.jinja_env.globals['LANGUAGES'] = LANGUAGES
     app.jinja_env.globals['get_locale'] = get_locale
     from noc.core.paging import page_url
     app.jinja_env.globals['page_url'] = page_url
-
-
-# Words the audit log stores in English (declared in noc.models.audit), shown
-# in the reader's language.
-ACTION_LABELS = {
-    'create': lazy_gettext('created'),
-    'update': lazy_gettext('updated'),
-    'delete': lazy_gettext('deleted'),
-    'lock': lazy_gettext('locked'),
-    'confirm': lazy_gettext('confirmed'),
-    'start': lazy_gettext('started'),
-    'complete': lazy_gettext('completed'),
-    'cancel': lazy_gettext('cancelled'),
-    'resend': lazy_gettext('resent'),
-    'issue': lazy_gettext('issued'),
-    'revoke': lazy_gettext('revoked'),
-    'decide': lazy_gettext('decided'),
-    'remind': lazy_gettext('reminded'),
-    'review': lazy_gettext('reviewed'),
-    'approve': lazy_pgettext('audit action', 'approved'),
-    'configure': lazy_pgettext('audit action', 'marked configured'),
-    'withdraw': lazy_pgettext('audit action', 'withdrew'),
-    'reject': lazy_pgettext('audit action', 'rejected'),
-    'recheck': lazy_pgettext('audit action', 'sent to check again'),
-    'close': lazy_pgettext('audit action', 'closed'),
-}
-ENTITY_LABELS = {
-    'customer': lazy_gettext('customer'),
-    'contact': lazy_gettext('contact'),
-    'site': lazy_gettext('site'),
-    'segment': lazy_gettext('segment'),
-    'circuit': lazy_gettext('circuit'),
-    'user': lazy_gettext('user'),
-    'redundancy_group': lazy_gettext('redundancy group'),
-    'maintenance_window': lazy_gettext('maintenance window'),
-    'outbox_message': lazy_gettext('message'),
-    'calendar_feed': lazy_gettext('calendar feed'),
-    'customer_link': lazy_gettext('customer page link'),
-    'reschedule_request': lazy_gettext('reschedule request'),
-    'prefix_request': lazy_gettext('prefix request'),
-    'tracked_prefix': lazy_gettext('prefix'),
-    'routing_alert': lazy_gettext('routing alert'),
-    'api_token': lazy_gettext('API token'),
-    'inbound_message': lazy_gettext('received message'),
-}
-
-
-def _label(table):
-    return lambda value: table.get(value, value)

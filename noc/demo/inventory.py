@@ -22,18 +22,18 @@ from noc.accounts import users
 from noc.core.db import database
 from noc.inventory import service
 from noc.inventory.entities import ENTITIES, IMPORT_ORDER
-from noc.models import User
+from noc.models import Role, User
 
 ACTOR = 'demo'
 DEMO_PASSWORD = 'janela-demo'   # public on purpose: documented for the local demo
 DEMO_USERS = (
-    {'username': 'admin', 'full_name': 'Administração da demo', 'role': 'admin',
+    {'username': 'admin', 'full_name': 'Administração da demo', 'role': Role.ADMIN,
      'language': 'pt_BR'},
-    {'username': 'engenheira', 'full_name': 'Ana Paula Ribeiro', 'role': 'engineer',
+    {'username': 'engenheira', 'full_name': 'Ana Paula Ribeiro', 'role': Role.ENGINEER,
      'language': 'pt_BR'},
-    {'username': 'engineer', 'full_name': 'Demo Engineer', 'role': 'engineer',
+    {'username': 'engineer', 'full_name': 'Demo Engineer', 'role': Role.ENGINEER,
      'language': 'en'},
-    {'username': 'viewer', 'full_name': 'Consulta (somente leitura)', 'role': 'viewer',
+    {'username': 'viewer', 'full_name': 'Consulta (somente leitura)', 'role': Role.VIEWER,
      'language': 'pt_BR'},
 )
 

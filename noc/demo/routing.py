@@ -11,8 +11,8 @@ import tempfile
 from flask import current_app
 
 from noc.accounts import tokens
-from noc.models import Circuit, CustomerAsn, utcnow
-from noc.models.routing import PrefixRequest, PrefixState
+from noc.models import Circuit, CustomerAsn, Role, TokenKind, utcnow
+from noc.models.routing import PrefixAction, PrefixRequest, PrefixState
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import commands
 from noc.routing.prefix_requests import workflow as requests
@@ -112,12 +112,12 @@ def load(now=None):
         commands.check_pending(settings, now=week_ago)
         for row in request.prefixes:
             action = decisions.get(row.prefix)
-            if action == 'reject':
-                commands.act(request.id, 'reject', settings=settings, prefix_ids=[row.id],
+            if action == PrefixAction.REJECT:
+                commands.act(request.id, PrefixAction.REJECT, settings=settings, prefix_ids=[row.id],
                              actor='demo', reason='ROA de outro AS; corrija o ROA no '
                              'Registro.br e peça de novo.', now=week_ago)
-            elif action == 'configure' and row.state == PrefixState.APPROVED:
-                commands.act(request.id, 'configure', settings=settings, prefix_ids=[row.id],
+            elif action == PrefixAction.CONFIGURE and row.state == PrefixState.APPROVED:
+                commands.act(request.id, PrefixAction.CONFIGURE, settings=settings, prefix_ids=[row.id],
                              actor='demo', now=week_ago)
         made += 1
     # A week of daily revalidation; on the fourth day a ROA changes origin.
@@ -132,9 +132,9 @@ def load(now=None):
 
 def _tokens(customer):
     """API tokens with known secrets, so the demo's API can be tried at once."""
-    tokens.create({'name': 'demo: ' + customer.name, 'kind': 'provider', 'customer': customer},
+    tokens.create({'name': 'demo: ' + customer.name, 'kind': TokenKind.PROVIDER, 'customer': customer},
                   'demo', secret=DEMO_TOKENS['provider'])
-    tokens.create({'name': 'demo: automation', 'kind': 'noc', 'role': 'engineer'}, 'demo',
+    tokens.create({'name': 'demo: automation', 'kind': TokenKind.NOC, 'role': Role.ENGINEER}, 'demo',
                   secret=DEMO_TOKENS['noc'])
 
 

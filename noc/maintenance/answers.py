@@ -160,7 +160,7 @@ def remind_unacknowledged(window, actor, now=None, *, settings):
             (WindowCustomer.update(ack_reminded_at=now)
              .where((WindowCustomer.window == window)
                     & WindowCustomer.customer.in_(missing)).execute())
-        audit.record(actor, 'remind', 'maintenance_window', window.id, window.reference,
+        audit.record(actor, audit.Action.REMIND, audit.Entity.MAINTENANCE_WINDOW, window.id, window.reference,
                      None, {'customers': len(missing), 'notices': queued})
     return queued
 

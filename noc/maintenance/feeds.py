@@ -61,7 +61,7 @@ def issue(customer, actor, now=None):
         feed = CalendarFeed.create(customer=customer, token=secrets.token_urlsafe(32),
                                    created_at=now)
         # The token is a password: the log keeps which feed, never the token.
-        audit.record(actor, 'issue', 'calendar_feed', feed.id, customer.account_id,
+        audit.record(actor, audit.Action.ISSUE, audit.Entity.CALENDAR_FEED, feed.id, customer.account_id,
                      {'feeds': revoked} if revoked else None, {'feed': feed.id})
     return feed
 
@@ -72,8 +72,8 @@ def revoke(customer, actor, now=None):
     with write_transaction():
         revoked = _revoke_all(customer, now)
         if revoked:
-            audit.record(actor, 'revoke', 'calendar_feed', revoked[-1], customer.account_id,
-                         {'feeds': revoked}, None)
+            audit.record(actor, audit.Action.REVOKE, audit.Entity.CALENDAR_FEED, revoked[-1],
+                         customer.account_id, {'feeds': revoked}, None)
     return len(revoked)
 
 

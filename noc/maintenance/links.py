@@ -89,7 +89,7 @@ def revoke(window, customer, actor, now=None):
         row = state(window, customer.id)
         row.link_revoked_at = now or utcnow()
         _save(row)
-        audit.record(actor, 'revoke', 'customer_link', window.id,
+        audit.record(actor, audit.Action.REVOKE, audit.Entity.CUSTOMER_LINK, window.id,
                      f'{window.reference} {customer.account_id}', None, None)
     return row
 
@@ -99,7 +99,7 @@ def reissue(window, customer, actor):
         row = state(window, customer.id)
         row.link_nonce, row.link_revoked_at = _nonce(), None
         _save(row)
-        audit.record(actor, 'issue', 'customer_link', window.id,
+        audit.record(actor, audit.Action.ISSUE, audit.Entity.CUSTOMER_LINK, window.id,
                      f'{window.reference} {customer.account_id}', None, None)
     return row
 

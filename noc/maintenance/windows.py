@@ -143,7 +143,7 @@ def create(values, actor, acknowledged=(), now=None, check_notice=True, *, setti
             f.key for f in findings if not f.is_error))
         window.save()
         _write_scope(window, values['scope'])
-        audit.record(actor, 'create', 'maintenance_window', window.id, window.reference,
+        audit.record(actor, audit.Action.CREATE, audit.Entity.MAINTENANCE_WINDOW, window.id, window.reference,
                      None, state(window, values['scope']))
     return window
 
@@ -242,7 +242,7 @@ def update(window, values, actor, acknowledged=(), now=None, check_notice=True, 
         _write_scope(window, values['scope'])
         if window.published:
             _notify_change(window, before, old_scope, values['scope'], now, settings)
-        audit.record(actor, 'update', 'maintenance_window', window.id, window.reference,
+        audit.record(actor, audit.Action.UPDATE, audit.Entity.MAINTENANCE_WINDOW, window.id, window.reference,
                      before_state, state(window, values['scope']))
     return window
 
@@ -263,7 +263,7 @@ def _transition(window, actor, status, kind, now, action, settings, **changes):
          .execute())
     if kind:
         notices.queue(window, kind, by_customer(window), now, settings=settings)
-    audit.record(actor, action, 'maintenance_window', window.id, window.reference,
+    audit.record(actor, action, audit.Entity.MAINTENANCE_WINDOW, window.id, window.reference,
                  before, state(window))
     return window
 
@@ -288,8 +288,8 @@ def confirm(window, actor, acknowledged=(), now=None, check_notice=True, *, sett
         _reset_reminder(window, now, settings)
         window.save()
         notices.queue(window, 'new', by_customer(window, scope), now, settings=settings)
-        audit.record(actor, 'confirm', 'maintenance_window', window.id, window.reference,
-                     before, state(window, scope))
+        audit.record(actor, audit.Action.CONFIRM, audit.Entity.MAINTENANCE_WINDOW, window.id,
+                     window.reference, before, state(window, scope))
     return window
 
 

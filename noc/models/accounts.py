@@ -34,7 +34,7 @@ class User(BaseModel):
     full_name = pw.CharField(max_length=200, default='')
     email = pw.CharField(max_length=254, default='')
     password_hash = pw.CharField(max_length=255)
-    role = pw.CharField(max_length=16, default='viewer')
+    role = pw.CharField(max_length=16, default=Role.VIEWER)
     language = pw.CharField(max_length=8, default='pt_BR')
     time_zone = pw.CharField(max_length=64, default='America/Sao_Paulo')
     active = pw.BooleanField(default=True)

@@ -10,6 +10,8 @@ import getpass
 import json
 from enum import StrEnum
 
+from flask_babel import lazy_gettext, lazy_pgettext
+
 from noc.models import AuditLog, User, utcnow
 
 
@@ -56,6 +58,50 @@ class Entity(StrEnum):
     ROUTING_ALERT = 'routing_alert'
 
 
+# What the log stores in English, shown in the reader's language.
+ACTION_LABELS = {
+    Action.CREATE: lazy_gettext('created'),
+    Action.UPDATE: lazy_gettext('updated'),
+    Action.DELETE: lazy_gettext('deleted'),
+    Action.LOCK: lazy_gettext('locked'),
+    Action.CONFIRM: lazy_gettext('confirmed'),
+    Action.START: lazy_gettext('started'),
+    Action.COMPLETE: lazy_gettext('completed'),
+    Action.CANCEL: lazy_gettext('cancelled'),
+    Action.RESEND: lazy_gettext('resent'),
+    Action.ISSUE: lazy_gettext('issued'),
+    Action.REVOKE: lazy_gettext('revoked'),
+    Action.DECIDE: lazy_gettext('decided'),
+    Action.REMIND: lazy_gettext('reminded'),
+    Action.REVIEW: lazy_gettext('reviewed'),
+    Action.APPROVE: lazy_pgettext('audit action', 'approved'),
+    Action.CONFIGURE: lazy_pgettext('audit action', 'marked configured'),
+    Action.WITHDRAW: lazy_pgettext('audit action', 'withdrew'),
+    Action.REJECT: lazy_pgettext('audit action', 'rejected'),
+    Action.RECHECK: lazy_pgettext('audit action', 'sent to check again'),
+    Action.CLOSE: lazy_pgettext('audit action', 'closed'),
+}
+ENTITY_LABELS = {
+    Entity.CUSTOMER: lazy_gettext('customer'),
+    Entity.CONTACT: lazy_gettext('contact'),
+    Entity.SITE: lazy_gettext('site'),
+    Entity.SEGMENT: lazy_gettext('segment'),
+    Entity.CIRCUIT: lazy_gettext('circuit'),
+    Entity.USER: lazy_gettext('user'),
+    Entity.REDUNDANCY_GROUP: lazy_gettext('redundancy group'),
+    Entity.MAINTENANCE_WINDOW: lazy_gettext('maintenance window'),
+    Entity.OUTBOX_MESSAGE: lazy_gettext('message'),
+    Entity.CALENDAR_FEED: lazy_gettext('calendar feed'),
+    Entity.CUSTOMER_LINK: lazy_gettext('customer page link'),
+    Entity.RESCHEDULE_REQUEST: lazy_gettext('reschedule request'),
+    Entity.PREFIX_REQUEST: lazy_gettext('prefix request'),
+    Entity.TRACKED_PREFIX: lazy_gettext('prefix'),
+    Entity.ROUTING_ALERT: lazy_gettext('routing alert'),
+    Entity.API_TOKEN: lazy_gettext('API token'),
+    Entity.INBOUND_MESSAGE: lazy_gettext('received message'),
+}
+
+
 # The spellings used before 0011, for links and filters people kept (an
 # audit page bookmarked with ?entity=sites still finds the sites).
 OLD_ACTIONS = {'created': Action.CREATE, 'updated': Action.UPDATE,
@@ -98,7 +144,7 @@ def record(actor, action, entity, entity_id=None, key='', before=None, after=Non
     time of the change (the clock's now when not given)."""
     return AuditLog.create(
         at=at or utcnow(), user=actor if isinstance(actor, User) else None,
-        username=actor_name(actor), action=str(action), entity=str(entity),
+        username=actor_name(actor), action=str(Action(action)), entity=str(Entity(entity)),
         entity_id=entity_id, entity_key=str(key)[:200],
         before_json=_dump(before), after_json=_dump(after))
 

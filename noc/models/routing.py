@@ -78,6 +78,25 @@ class PrefixEvent(ChoiceSet):
                (HELD, _l('held: overlaps another customer\'s space')))
 
 
+class PrefixAction(ChoiceSet):
+    """What an engineer (or the policy) does to a request's prefixes; labels are
+    the buttons, NAMES the same words inside a sentence."""
+    APPROVE = 'approve'
+    CONFIGURE = 'configure'
+    WITHDRAW = 'withdraw'
+    REJECT = 'reject'
+    RECHECK = 'recheck'
+    CHOICES = ((APPROVE, _l('Approve')), (CONFIGURE, _l('Mark configured')),
+               (WITHDRAW, _l('Withdraw')), (REJECT, _l('Reject')), (RECHECK, _l('Check again')))
+    NAMES = ((APPROVE, _l('approve')), (CONFIGURE, _l('mark configured')),
+             (WITHDRAW, _l('withdraw')), (REJECT, _l('reject')), (RECHECK, _l('check again')))
+
+    @classmethod
+    def name(cls, value):
+        """The action as a sentence quotes it ('you cannot mark configured …')."""
+        return dict(cls.NAMES).get(value, value)
+
+
 class PrefixVia(ChoiceSet):
     """Which door a prefix request came through."""
     WEB = 'web'

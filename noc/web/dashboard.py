@@ -13,6 +13,7 @@ from noc.models import (
     MaintenanceWindow,
     OutboxMessage,
     RescheduleRequest,
+    Role,
     Segment,
     Site,
     utcnow,
@@ -55,7 +56,7 @@ def message_counts():
 
 
 @bp.route('/')
-@require('viewer')
+@require(Role.VIEWER)
 def index():
     counts = {
         'customers': Customer.select().count(),

@@ -40,7 +40,7 @@ def _approve_by_policy(row, claims, now):
         record_history(row, PrefixEvent.APPROVED, POLICY_ACTOR, now,
                        note='approved by the policy: verdict accept')
         claims.add(row)
-        audit.record(POLICY_ACTOR, 'approve', 'tracked_prefix', row.id,
+        audit.record(POLICY_ACTOR, audit.Action.APPROVE, audit.Entity.TRACKED_PREFIX, row.id,
                      f'{row.prefix} AS{row.origin}', before={'state': PrefixState.CHECKED},
                      after={'state': PrefixState.APPROVED})
 

@@ -237,6 +237,6 @@ def close_alert(alert_id, *, actor, now=None):
         name = audit.actor_name(actor)
         closed = alerts.close(alert.id, name, now)
         if closed:
-            audit.record(actor, 'close', 'routing_alert', alert.id, alert.code,
+            audit.record(actor, audit.Action.CLOSE, audit.Entity.ROUTING_ALERT, alert.id, alert.code,
                          before={'closed_at': None}, after={'closed_by': name})
     return bool(closed)

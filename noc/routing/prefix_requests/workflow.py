@@ -16,7 +16,14 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
 from noc.models import Circuit, Customer, CustomerAsn, Service, audit
-from noc.models.routing import PrefixEvent, PrefixHistory, PrefixRequest, PrefixState, TrackedPrefix
+from noc.models.routing import (
+    PrefixAction,
+    PrefixEvent,
+    PrefixHistory,
+    PrefixRequest,
+    PrefixState,
+    TrackedPrefix,
+)
 from noc.routing.labels import STATE_LABELS, label, parse_reference, reference  # noqa: F401 (callers name them here)
 from noc.routing.policy.claims import Claims
 from noc.routing.policy.verdict import REJECT
@@ -25,20 +32,16 @@ from noc.routing.prefix_requests import notices, sanity
 POLICY_ACTOR = 'policy'
 # action -> (states it applies to, state it leads to, reason required)
 ACTIONS = {
-    'approve': ((PrefixState.CHECKED,), PrefixState.APPROVED, False),
-    'configure': ((PrefixState.APPROVED,), PrefixState.CONFIGURED, False),
-    'withdraw': (PrefixState.OPEN + PrefixState.LIVE, PrefixState.WITHDRAWN, True),
-    'reject': (PrefixState.OPEN + (PrefixState.APPROVED,), PrefixState.REJECTED, True),
-    'recheck': ((PrefixState.CHECKED, PrefixState.REJECTED, PrefixState.WITHDRAWN),
-                PrefixState.RECEIVED, False),
+    PrefixAction.APPROVE: ((PrefixState.CHECKED,), PrefixState.APPROVED, False),
+    PrefixAction.CONFIGURE: ((PrefixState.APPROVED,), PrefixState.CONFIGURED, False),
+    PrefixAction.WITHDRAW: (PrefixState.OPEN + PrefixState.LIVE, PrefixState.WITHDRAWN, True),
+    PrefixAction.REJECT: (PrefixState.OPEN + (PrefixState.APPROVED,), PrefixState.REJECTED, True),
+    PrefixAction.RECHECK: ((PrefixState.CHECKED, PrefixState.REJECTED, PrefixState.WITHDRAWN),
+                           PrefixState.RECEIVED, False),
 }
-# The buttons' names, as the refusal quotes them.
-ACTION_NAMES = {'approve': _l('approve'), 'configure': _l('mark configured'),
-                'withdraw': _l('withdraw'), 'reject': _l('reject'),
-                'recheck': _l('check again')}
-EVENTS = {'approve': PrefixEvent.APPROVED, 'configure': PrefixEvent.CONFIGURED,
-          'withdraw': PrefixEvent.WITHDRAWN, 'reject': PrefixEvent.REJECTED,
-          'recheck': PrefixEvent.REOPENED}
+EVENTS = {PrefixAction.APPROVE: PrefixEvent.APPROVED, PrefixAction.CONFIGURE: PrefixEvent.CONFIGURED,
+          PrefixAction.WITHDRAW: PrefixEvent.WITHDRAWN, PrefixAction.REJECT: PrefixEvent.REJECTED,
+          PrefixAction.RECHECK: PrefixEvent.REOPENED}
 
 
 class PasteRefused(Refused):
@@ -166,7 +169,7 @@ def store(customer, circuit, entries, *, actor, policy, as_set, via, requested_b
             length_override=allow_length and _outside_limits(network, policy),
             state_changed_at=now)
         record_history(row, PrefixEvent.SUBMITTED, audit.actor_name(actor), now)
-    audit.record(actor, 'create', 'prefix_request', request.id, reference(request.id),
+    audit.record(actor, audit.Action.CREATE, audit.Entity.PREFIX_REQUEST, request.id, reference(request.id),
                  after={'customer': customer.account_id, 'circuit': circuit.circuit_id,
                         'as_set': as_set, 'via': via,
                         'prefixes': [f'{e.prefix} AS{e.origin}' for e in entries]})
@@ -208,12 +211,12 @@ def action_problem(rows, action, reason):
         raise ActionRefused(_l('%(prefixes)s: "%(action)s" does not apply to a prefix in '
                                'state "%(state)s"',
                                prefixes=', '.join(r.prefix for r in wrong),
-                               action=label(ACTION_NAMES, action),
+                               action=PrefixAction.name(action),
                                state=label(STATE_LABELS, wrong[0].state)), kind='conflict')
-    if action == 'approve' and not reason and any(r.verdict == REJECT for r in rows):
+    if action == PrefixAction.APPROVE and not reason and any(r.verdict == REJECT for r in rows):
         raise ActionRefused(_l('the verdict is reject: say why you approve it anyway'),
                             field='reason')
-    if action == 'approve':
+    if action == PrefixAction.APPROVE:
         claims = Claims(exclude_ids=[r.id for r in rows])
         for row in rows:
             conflict = claims.overlapping(row.prefix, row.customer_id)
@@ -231,14 +234,14 @@ def apply_action(rows, action, actor, reason, sender, now):
     for row in rows:
         before = row.state
         row.state, row.state_changed_at = target, now
-        if action != 'recheck':
+        if action != PrefixAction.RECHECK:
             row.decided_by, row.decision_reason = name[:64], reason
         row.save()
         record_history(row, EVENTS[action], name, now, note=reason)
-        audit.record(actor, action, 'tracked_prefix', row.id, f'{row.prefix} AS{row.origin}',
+        audit.record(actor, action, audit.Entity.TRACKED_PREFIX, row.id, f'{row.prefix} AS{row.origin}',
                      before={'state': before}, after={'state': target, 'reason': reason})
         by_request[row.request_id].append(row)
-    if action != 'recheck':
+    if action != PrefixAction.RECHECK:
         for request_id, changed in by_request.items():
             notices.queue(PrefixRequest.get_by_id(request_id), changed, target, now, sender,
                           reason=reason)

@@ -27,7 +27,7 @@ class CsrfForm(FlaskForm):
 
 
 @bp.route('/users/')
-@require('admin')
+@require(Role.ADMIN)
 def user_list():
     return render_template('admin/users.html',
                            users=User.select().order_by(User.username))
@@ -43,14 +43,14 @@ def _user_values(form, creating):
 
 @bp.route('/users/new', methods=['GET', 'POST'])
 @bp.route('/users/<int:user_id>', methods=['GET', 'POST'])
-@require('admin')
+@require(Role.ADMIN)
 def user_edit(user_id=None):
     try:
         user = commands.find_user(user_id) if user_id else None
     except NotFound:
         abort(404)
     form, errors = CsrfForm(), {}
-    values = {'username': '', 'full_name': '', 'email': '', 'role': 'viewer',
+    values = {'username': '', 'full_name': '', 'email': '', 'role': Role.VIEWER,
               'language': 'pt_BR', 'time_zone': 'America/Sao_Paulo', 'active': True}
     if user:
         values.update({k: getattr(user, k) for k in values})
@@ -95,7 +95,7 @@ def _labelled(entity, state):
 
 
 @bp.route('/audit/')
-@require('admin')
+@require(Role.ADMIN)
 def audit_log():
     query = AuditLog.select()
     args = {k: clean_text(request.args.get(k, ''))[:100] for k in
@@ -135,3 +135,6 @@ def register(app):
     app.register_blueprint(bp)
     # The roles and token kinds with their labels, for the admin pages' selects and tables.
     app.jinja_env.globals.update(Role=Role, TokenKind=TokenKind)
+    # The audit log's words in the reader's language, wherever history is shown.
+    app.jinja_env.filters['action_label'] = lambda v: audit.ACTION_LABELS.get(v, v)
+    app.jinja_env.filters['entity_label'] = lambda v: audit.ENTITY_LABELS.get(v, v)

@@ -42,9 +42,9 @@ def _page(values, errors=None, secret=None, status=200):
 
 
 @bp.route('/', methods=['GET', 'POST'])
-@require('admin')
+@require(Role.ADMIN)
 def index():
-    values = {'name': '', 'kind': 'provider', 'customer': '', 'role': 'viewer', 'expires': ''}
+    values = {'name': '', 'kind': TokenKind.PROVIDER, 'customer': '', 'role': Role.VIEWER, 'expires': ''}
     if request.method == 'GET':
         return _page(values)
     if not CsrfForm().validate():
@@ -74,7 +74,7 @@ def index():
 
 
 @bp.route('/<int:token_id>/revoke', methods=['POST'])
-@require('admin')
+@require(Role.ADMIN)
 def revoke(token_id):
     if not CsrfForm().validate():
         abort(400)

@@ -31,6 +31,7 @@ from noc.core.text import clean_text
 from noc.inventory import commands, csvio
 from noc.inventory.entities import ENTITIES
 from noc.inventory.service import RowRefused
+from noc.models import Role
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 from noc.web.inventory import related
@@ -88,7 +89,7 @@ def _rows_of(entity, ids):
 
 
 @bp.route('/<kind>/')
-@require('viewer')
+@require(Role.VIEWER)
 def list_rows(kind):
     entity = _entity(kind)
     query, text, active = _filtered(entity)
@@ -115,14 +116,14 @@ def _csv_response(entity, query):
 
 
 @bp.route('/<kind>/export.csv')
-@require('viewer')
+@require(Role.VIEWER)
 def export(kind):
     entity = _entity(kind)
     return _csv_response(entity, entity.query().order_by(*entity.order()))
 
 
 @bp.route('/<kind>/<int:row_id>')
-@require('viewer')
+@require(Role.VIEWER)
 def show(kind, row_id):
     entity = _entity(kind)
     obj = _row(entity, row_id)
@@ -197,20 +198,20 @@ def _save(entity, obj, values):
 
 
 @bp.route('/<kind>/new', methods=['GET', 'POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def create(kind):
     return _edit(_entity(kind), None)
 
 
 @bp.route('/<kind>/<int:row_id>/edit', methods=['GET', 'POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def edit(kind, row_id):
     entity = _entity(kind)
     return _edit(entity, _row(entity, row_id))
 
 
 @bp.route('/<kind>/<int:row_id>/delete', methods=['GET', 'POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def delete(kind, row_id):
     entity = _entity(kind)
     obj = _row(entity, row_id)
@@ -233,7 +234,7 @@ def delete(kind, row_id):
 
 
 @bp.route('/<kind>/import', methods=['GET', 'POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def import_rows(kind):
     """Upload shows a preview (nothing stored); confirming imports the same bytes."""
     entity = _entity(kind)

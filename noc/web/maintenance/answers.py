@@ -9,6 +9,7 @@ from flask_login import current_user
 from noc.core.errors import NotFound
 from noc.maintenance import answer_commands, links
 from noc.maintenance.settings import of_app
+from noc.models import Role
 from noc.web.access import require
 
 bp = Blueprint('answers', __name__, url_prefix='/maintenance')
@@ -26,7 +27,7 @@ def _run(command, *args):
 
 
 @bp.route('/<int:window_id>/customers/<int:customer_id>/link/revoke', methods=['POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def revoke_link(window_id, customer_id):
     customer = _run(answer_commands.revoke_link, window_id, customer_id)
     flash(_("%(customer)s's link to this window no longer works.", customer=customer.name),
@@ -35,7 +36,7 @@ def revoke_link(window_id, customer_id):
 
 
 @bp.route('/<int:window_id>/customers/<int:customer_id>/link/new', methods=['POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def reissue_link(window_id, customer_id):
     customer = _run(answer_commands.issue_link, window_id, customer_id)
     flash(_('%(customer)s has a new link; earlier ones no longer work. The next notice '
@@ -44,7 +45,7 @@ def reissue_link(window_id, customer_id):
 
 
 @bp.route('/<int:window_id>/remind', methods=['POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def remind(window_id):
     try:
         queued = _run(partial(answer_commands.remind, settings=of_app(current_app)), window_id)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from noc.core.limits import MAX_ID
 from noc.maintenance import feeds
 from noc.maintenance.settings import of_app
-from noc.models import Customer
+from noc.models import Customer, Role
 from noc.web.access import require
 
 bp = Blueprint('feeds', __name__)
@@ -43,7 +43,7 @@ def _customer_page(customer):
 
 
 @bp.route('/customers/<int:customer_id>/feed', methods=['POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def issue(customer_id):
     customer = _customer(customer_id)     # CSRFProtect has checked the form's token
     replaced = feeds.active(customer) is not None
@@ -54,7 +54,7 @@ def issue(customer_id):
 
 
 @bp.route('/customers/<int:customer_id>/feed/revoke', methods=['POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def revoke(customer_id):
     customer = _customer(customer_id)
     if feeds.revoke(customer, current_user._get_current_object()):

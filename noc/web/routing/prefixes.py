@@ -20,9 +20,10 @@ from noc.core.errors import NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
 from noc.core.paging import paginate
 from noc.core.text import clean_text
-from noc.models import Circuit, Customer, Service
+from noc.models import Circuit, Customer, Role, Service
 from noc.models.routing import (
     IrrState,
+    PrefixAction,
     PrefixEvent,
     PrefixRequest,
     PrefixState,
@@ -47,9 +48,6 @@ RECENT_REQUESTS = 20
 HISTORY_ROWS = 500
 VERDICTS = (Verdict.REJECT, Verdict.ATTENTION, Verdict.ACCEPT)
 FAMILIES = {'both': _l('IPv4 and IPv6'), '4': _l('IPv4 only'), '6': _l('IPv6 only')}
-ACTION_LABELS = {'approve': _l('Approve'), 'configure': _l('Mark configured'),
-                 'withdraw': _l('Withdraw'), 'reject': _l('Reject'),
-                 'recheck': _l('Check again')}
 PLACEHOLDER = ('192.0.2.0/24\n'
                '2001:db8:100::/40 AS64500\n'
                '198.51.100.0/24,64500\n'
@@ -134,7 +132,7 @@ def requests_query(customer_id=None):
 
 
 @bp.route('/')
-@require('viewer')
+@require(Role.VIEWER)
 def queue():
     args = _queue_args()
     page = paginate(queue_query(args), QUEUE_SIZE)
@@ -145,7 +143,7 @@ def queue():
 
 
 @bp.route('/requests/')
-@require('viewer')
+@require(Role.VIEWER)
 def request_list():
     customer_id = _number(request.args.get('customer'))
     page = paginate(requests_query(customer_id), QUEUE_SIZE)
@@ -193,7 +191,7 @@ def check_now():
 
 
 @bp.route('/new', methods=['GET', 'POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def new():
     if request.method == 'GET':
         return _render_form({'customer': clean_text(request.args.get('customer'))[:20],
@@ -225,14 +223,14 @@ def _render_request(found, error='', status=200):
                 .order_by(TrackedPrefix.family, TrackedPrefix.prefix, TrackedPrefix.origin))
     return render_template('prefixes/request.html', req=found, rows=rows, error=error,
                            reference=requests.reference(found.id),
-                           summary=requests.summary(found), actions=ACTION_LABELS,
+                           summary=requests.summary(found), actions=PrefixAction.labels(),
                            contacts=notices.contacts(found.customer_id),
                            reason=clean_text(request.form.get('reason'))[:MAX_REASON],
                            chosen={_number(v) for v in request.form.getlist('prefix')}), status
 
 
 @bp.route('/requests/<int:request_id>')
-@require('viewer')
+@require(Role.VIEWER)
 def show_request(request_id):
     return _render_request(_get_or_404(PrefixRequest, request_id))
 
@@ -246,7 +244,7 @@ def _ticked():
 
 
 @bp.route('/requests/<int:request_id>/act', methods=['POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def act(request_id):
     found = _get_or_404(PrefixRequest, request_id)
     action = request.form.get('action', '')
@@ -258,7 +256,7 @@ def act(request_id):
         return _render_request(found, str(exc), 400)
     flash(ngettext('%(num)d prefix: %(state)s.', '%(num)d prefixes: %(state)s.', len(rows),
                    state=label(STATE_LABELS, rows[0].state)), 'info')
-    if action == 'recheck':
+    if action == PrefixAction.RECHECK:
         check_now()
     return redirect(url_for('prefixes.show_request', request_id=found.id))
 
@@ -274,7 +272,7 @@ def irr_routes_by_source(evidence):
 
 
 @bp.route('/<int:prefix_id>')
-@require('viewer')
+@require(Role.VIEWER)
 def show_prefix(prefix_id):
     row = _get_or_404(TrackedPrefix, prefix_id)
     return render_template('prefixes/prefix.html', row=row, req=row.request,
@@ -320,7 +318,7 @@ def _download(text, name, fmt):
 
 
 @bp.route('/filters/<int:customer_id>')
-@require('viewer')
+@require(Role.VIEWER)
 def prefix_list(customer_id):
     customer = _get_or_404(Customer, customer_id)
     args, circuit, error = _filter_args(customer)

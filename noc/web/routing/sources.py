@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from noc.core.errors import NotFound
 from noc.core.limits import MAX_SOURCE
-from noc.models import utcnow
+from noc.models import Role, utcnow
 from noc.models.routing import AlertKind, RoutingAlert, VrpSnapshot
 from noc.routing import alerts
 from noc.routing.irr import store as irr_store
@@ -207,7 +207,7 @@ def server_states(servers):
 # -- pages --------------------------------------------------------------------
 
 @bp.route('/')
-@require('viewer')
+@require(Role.VIEWER)
 def index():
     now = utcnow()
     samples = revalidate.samples()
@@ -222,7 +222,7 @@ def index():
 
 
 @bp.route('/rpki/<name>')
-@require('viewer')
+@require(Role.VIEWER)
 def rpki_history(name):
     # PostgreSQL refuses NUL in a string: such a name cannot exist, so 404.
     loads = snapshots.history(name) if len(name) <= MAX_SOURCE and '\x00' not in name else []
@@ -244,7 +244,7 @@ def _safe_target(target):
 
 
 @bp.route('/alerts/<int:alert_id>/close', methods=['POST'])
-@require('engineer')
+@require(Role.ENGINEER)
 def close_alert(alert_id):
     try:
         closed = commands.close_alert(alert_id, actor=current_user._get_current_object())
