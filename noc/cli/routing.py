@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from noc.core.db import database
+from noc.models.routing import LoadStatus
 
 vrps_cli = AppGroup('vrps', help='RPKI VRP snapshots.')
 
@@ -79,7 +80,7 @@ def irr_load_command(file, source, force):
     from noc.routing.irr import store as irr_store
     with database.connection_context():
         load, changed = irr_store.load_dump(file, source, force=force)
-    if load.status != 'good':
+    if load.status != LoadStatus.GOOD:
         click.echo(f'{source}: refused: {load.error}', err=True)
         sys.exit(1)
     click.echo(f'{load.source}: {load.route_count} route objects, {load.as_set_count} '

@@ -16,7 +16,7 @@ from noc.inbound import receive as inbound
 from noc.maintenance import answer_commands, notices, reschedule_commands, window_commands, windows
 from noc.maintenance import input as window_input
 from noc.maintenance.settings import of_app
-from noc.models import Circuit, CircuitSegment, MaintenanceWindow, Segment, utcnow
+from noc.models import Circuit, CircuitSegment, CircuitStatus, MaintenanceWindow, Segment, utcnow
 
 ZONE = 'America/Sao_Paulo'
 
@@ -28,7 +28,7 @@ def _local(now, days, hour, minute=0):
 
 def _spans_with_circuits(limit):
     busy = (CircuitSegment.select(CircuitSegment.segment).join(Circuit)
-            .where(Circuit.status == 'active'))
+            .where(Circuit.status == CircuitStatus.ACTIVE))
     return list(Segment.select().where((Segment.kind == 'span') & Segment.id.in_(busy))
                 .order_by(Segment.code).limit(limit))
 

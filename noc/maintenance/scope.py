@@ -8,7 +8,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from noc.models import IMPACTS, Circuit, CircuitSegment, Segment, Site
+from noc.models import IMPACTS, Circuit, CircuitSegment, CircuitStatus, Segment, Site
 
 SPLIT = re.compile(r'[\n;,]+')
 
@@ -57,7 +57,7 @@ def _codes(model, column, codes, field):
 
 
 def _live(query):
-    return query.where(Circuit.status != 'decommissioned')
+    return query.where(Circuit.status != CircuitStatus.DECOMMISSIONED)
 
 
 def expand(circuit_text='', site_codes=(), segment_codes=()):
@@ -112,7 +112,7 @@ def resolve(picked=(), site_codes=(), segment_codes=()):
         missing = [c for c in codes if c not in found]
         if missing:
             return {}, {'circuits': _l('unknown circuits: %(codes)s', codes=', '.join(missing))}
-        gone = [c for c in codes if found[c].status == 'decommissioned']
+        gone = [c for c in codes if found[c].status == CircuitStatus.DECOMMISSIONED]
         if gone:
             return {}, {'circuits': _l('decommissioned circuits cannot be in a window: '
                                        '%(codes)s', codes=', '.join(gone))}

@@ -143,6 +143,15 @@ class JsonText(pw.TextField):
         return json.loads(value) if value else None
 
 
+class LoadStatus(ChoiceSet):
+    """How loading a source's data went: a snapshot or load is kept either way, so
+    the sources page can show what was refused and why; only good ones are used."""
+    GOOD = 'good'
+    REFUSED = 'refused'
+    CHOICES = ((GOOD, lazy_pgettext('data load', 'loaded')),
+               (REFUSED, lazy_pgettext('data load', 'refused')))
+
+
 class VrpSnapshot(BaseModel):
     source = pw.CharField(max_length=64)
     location = pw.CharField(max_length=500)

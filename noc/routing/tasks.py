@@ -7,7 +7,7 @@ import logging
 
 from noc.core.config import project_path
 from noc.models import utcnow
-from noc.models.routing import IrrLoad, VrpSnapshot
+from noc.models.routing import IrrLoad, LoadStatus, VrpSnapshot
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import commands, revalidate
 from noc.routing.rpki import snapshots
@@ -53,7 +53,7 @@ def refresh_irr(settings, now):
             continue
         # The digest decides (a file moved into place keeps an old mtime).
         load, loaded = irr_store.load_dump(path, source, now=now)
-        if load.status != 'good':
+        if load.status != LoadStatus.GOOD:
             log.warning('IRR %s refused: %s', source, load.error)
         if loaded:
             changed.append(source)

@@ -18,7 +18,7 @@ from noc.models import (
     Site,
     utcnow,
 )
-from noc.models.routing import RoutingAlert, TrackedPrefix
+from noc.models.routing import PrefixState, RoutingAlert, TrackedPrefix
 from noc.web.access import require
 from noc.web.mail import inbox
 from noc.web.routing import sources as routing_status
@@ -44,7 +44,7 @@ def next_windows(now):
 def routing_counts(now):
     """What prefix tracking needs from a person: alerts, decisions, sources."""
     return {'alerts': RoutingAlert.select().where(RoutingAlert.closed_at.is_null()).count(),
-            'checked': TrackedPrefix.select().where(TrackedPrefix.state == 'checked').count(),
+            'checked': TrackedPrefix.select().where(TrackedPrefix.state == PrefixState.CHECKED).count(),
             'sources': routing_status.problem_count(now)}
 
 

@@ -11,7 +11,7 @@ import hashlib
 from noc.core.db import database, next_ids
 from noc.core.errors import JanelaError
 from noc.models import utcnow
-from noc.models.routing import AlertKind, IrrAsSet, IrrLoad, IrrRoute
+from noc.models.routing import AlertKind, IrrAsSet, IrrLoad, IrrRoute, LoadStatus
 from noc.routing import alerts
 from noc.routing.irr import rpsl
 
@@ -59,7 +59,7 @@ def _insert(model, rows):
 
 
 def last_good(source):
-    return (IrrLoad.select().where((IrrLoad.source == source) & (IrrLoad.status == 'good'))
+    return (IrrLoad.select().where((IrrLoad.source == source) & (IrrLoad.status == LoadStatus.GOOD))
             .order_by(IrrLoad.loaded_at.desc(), IrrLoad.id.desc()).first())
 
 
@@ -96,7 +96,7 @@ def load_dump(path, source, now=None, force=False):
         _insert(IrrAsSet, [{'source': source, 'name': s.name[:128],
                             'members': ' '.join(s.members)} for s in sets])
         load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
-                              status='good', route_count=len(routes),
+                              status=LoadStatus.GOOD, route_count=len(routes),
                               as_set_count=len(sets), skipped=skipped, digest=digest)
         alerts.close_source(AlertKind.IRR_SOURCE, source, now)
     return load, True
@@ -105,7 +105,7 @@ def load_dump(path, source, now=None, force=False):
 def _refuse(source, path, reason, now, skipped=0):
     with database.atomic():
         load = IrrLoad.create(source=source, location=str(path)[:500], loaded_at=now,
-                              status='refused', skipped=skipped, error=reason)
+                              status=LoadStatus.REFUSED, skipped=skipped, error=reason)
         alerts.raise_source(AlertKind.IRR_SOURCE, source, 'irr_refused',
                             {'source': source, 'error': reason}, now)
     return load

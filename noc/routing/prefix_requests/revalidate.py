@@ -14,6 +14,7 @@ from noc.core.db import database, lock_rows, next_ids
 from noc.models import utcnow
 from noc.models.routing import (
     IrrLoad,
+    LoadStatus,
     PrefixEvent,
     PrefixHistory,
     PrefixRequest,
@@ -207,9 +208,9 @@ def run(settings, now=None, index=None, lookup=None):
 def data_seen():
     """The newest good VRP snapshot and IRR load (ids grow only when data changes)."""
     return {'vrp_snapshot_id': VrpSnapshot.select(fn.MAX(VrpSnapshot.id))
-            .where(VrpSnapshot.status == 'good').scalar() or 0,
+            .where(VrpSnapshot.status == LoadStatus.GOOD).scalar() or 0,
             'irr_load_id': IrrLoad.select(fn.MAX(IrrLoad.id))
-            .where(IrrLoad.status == 'good').scalar() or 0}
+            .where(IrrLoad.status == LoadStatus.GOOD).scalar() or 0}
 
 
 def samples(limit=500):

@@ -15,7 +15,7 @@ import netaddr
 from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
-from noc.models import Circuit, Customer, CustomerAsn, Service, audit
+from noc.models import Circuit, CircuitStatus, Customer, CustomerAsn, Service, audit
 from noc.models.routing import (
     PrefixAction,
     PrefixEvent,
@@ -78,7 +78,7 @@ def session_problem(customer, circuit):
     if circuit.service != Service.IP_TRANSIT:
         return _l('circuit %(circuit)s is %(service)s, not IP transit: it has no BGP session',
                   circuit=circuit.circuit_id, service=circuit.service)
-    if circuit.status == 'decommissioned':
+    if circuit.status == CircuitStatus.DECOMMISSIONED:
         return _l('circuit %(circuit)s is decommissioned', circuit=circuit.circuit_id)
     return None
 
@@ -268,7 +268,7 @@ def sessions_of(customer):
     """IP transit circuits of the customer that can carry a request."""
     return list(Circuit.select().where((Circuit.customer == customer)
                                        & (Circuit.service == Service.IP_TRANSIT)
-                                       & (Circuit.status != 'decommissioned'))
+                                       & (Circuit.status != CircuitStatus.DECOMMISSIONED))
                 .order_by(Circuit.circuit_id))
 
 

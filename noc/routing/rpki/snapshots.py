@@ -16,7 +16,7 @@ from peewee import fn
 from noc.core.config import project_path
 from noc.core.db import database
 from noc.models import utcnow
-from noc.models.routing import AlertKind, VrpSnapshot
+from noc.models.routing import AlertKind, LoadStatus, VrpSnapshot
 from noc.routing import alerts
 from noc.routing.rpki.fetch import VrpFetchError, fetch
 from noc.routing.rpki.formats import parse
@@ -34,7 +34,7 @@ class LoadResult:
 
     @property
     def good(self):
-        return self.snapshot.status == 'good'
+        return self.snapshot.status == LoadStatus.GOOD
 
 
 def _without_vrps():
@@ -45,14 +45,14 @@ def _without_vrps():
 
 def last_good(source):
     return (_without_vrps()
-            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'good'))
+            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == LoadStatus.GOOD))
             .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).first())
 
 
 def _refuse(source, location, reason, now):
     with database.atomic():
         snapshot = VrpSnapshot.create(source=source, location=location[:500], loaded_at=now,
-                                      status='refused', error=reason)
+                                      status=LoadStatus.REFUSED, error=reason)
         alerts.raise_source(AlertKind.RPKI_SOURCE, source, 'rpki_refused',
                             {'source': source, 'error': reason}, now)
     return LoadResult(snapshot, False)
@@ -63,7 +63,7 @@ def _reference_count(source, now):
     under the limit, must not get past it either."""
     since = now - datetime.timedelta(hours=24)
     return (VrpSnapshot.select(fn.MAX(VrpSnapshot.vrp_count))
-            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'good')
+            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == LoadStatus.GOOD)
                    & (VrpSnapshot.loaded_at >= since)).scalar() or 0)
 
 
@@ -116,7 +116,7 @@ def load(source, location, conf, now=None, data=None, force=False):
             alerts.close_source(AlertKind.RPKI_SOURCE, source, now)
             return LoadResult(VrpSnapshot.get_by_id(previous.id), False)
         snapshot = VrpSnapshot.create(
-            source=source, location=location[:500], loaded_at=now, status='good',
+            source=source, location=location[:500], loaded_at=now, status=LoadStatus.GOOD,
             format=parsed.format, generated_at=parsed.generated, vrp_count=len(table),
             v4_count=table.count_v4, v6_count=table.count_v6, expired_count=parsed.expired,
             digest=digest, vrps=table.to_bytes())
@@ -128,7 +128,7 @@ def load(source, location, conf, now=None, data=None, force=False):
 def _prune(source, keep):
     """Old good snapshots keep their counts (history) but not their VRPs."""
     old = [s.id for s in VrpSnapshot.select(VrpSnapshot.id)
-           .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'good'))
+           .where((VrpSnapshot.source == source) & (VrpSnapshot.status == LoadStatus.GOOD))
            .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).offset(keep)]
     if old:
         VrpSnapshot.update(vrps=None).where(VrpSnapshot.id.in_(old)).execute()

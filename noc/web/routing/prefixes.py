@@ -20,7 +20,7 @@ from noc.core.errors import NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
 from noc.core.paging import paginate
 from noc.core.text import clean_text
-from noc.models import Circuit, Customer, Role, Service
+from noc.models import Circuit, CircuitStatus, Customer, Role, Service
 from noc.models.routing import (
     IrrState,
     PrefixAction,
@@ -75,10 +75,14 @@ def _get(model, raw):
 
 # -- the queue ----------------------------------------------------------------
 
+# The queue's filters beyond a single state: every open one, or all of them.
+OPEN_STATES, ALL_STATES = 'open', 'all'
+
+
 def _queue_args():
-    state = request.args.get('state', 'open')
-    if state not in TrackedPrefix.STATES and state not in ('open', 'all'):
-        state = 'open'
+    state = request.args.get('state', OPEN_STATES)
+    if state not in TrackedPrefix.STATES and state not in (OPEN_STATES, ALL_STATES):
+        state = OPEN_STATES
     verdict_arg = request.args.get('verdict', '')
     return {'state': state, 'verdict': verdict_arg if verdict_arg in VERDICTS else '',
             'customer': _number(request.args.get('customer'))}
@@ -94,9 +98,9 @@ def queue_query(args):
     """Prefixes to decide on first: checked before received, reject and
     attention before accept, oldest first."""
     query = _with_names(TrackedPrefix.select(TrackedPrefix, Customer, Circuit))
-    if args['state'] == 'open':
+    if args['state'] == OPEN_STATES:
         query = query.where(TrackedPrefix.state.in_(TrackedPrefix.OPEN))
-    elif args['state'] != 'all':
+    elif args['state'] != ALL_STATES:
         query = query.where(TrackedPrefix.state == args['state'])
     if args['verdict']:
         query = query.where(TrackedPrefix.verdict == args['verdict'])
@@ -158,7 +162,7 @@ def session_choices():
     """[(customer, [circuits])]: the IP transit sessions that can carry a request."""
     sessions = defaultdict(list)
     for circuit in (Circuit.select().where((Circuit.service == Service.IP_TRANSIT)
-                                           & (Circuit.status != 'decommissioned'))
+                                           & (Circuit.status != CircuitStatus.DECOMMISSIONED))
                     .order_by(Circuit.circuit_id)):
         sessions[circuit.customer_id].append(circuit)
     return [(c, sessions[c.id]) for c in requests.isp_customers() if sessions[c.id]]

@@ -18,7 +18,7 @@ from flask_login import current_user
 from noc.core.errors import NotFound
 from noc.core.limits import MAX_SOURCE
 from noc.models import Role, utcnow
-from noc.models.routing import AlertKind, RoutingAlert, VrpSnapshot
+from noc.models.routing import AlertKind, LoadStatus, RoutingAlert, VrpSnapshot
 from noc.routing import alerts
 from noc.routing.irr import store as irr_store
 from noc.routing.irr.lookup import host_port
@@ -58,7 +58,7 @@ class RpkiSource:
 
 def _last_refused(source):
     return (VrpSnapshot.select(*_SUMMARY_FIELDS)
-            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == 'refused'))
+            .where((VrpSnapshot.source == source) & (VrpSnapshot.status == LoadStatus.REFUSED))
             .order_by(VrpSnapshot.loaded_at.desc(), VrpSnapshot.id.desc()).first())
 
 
@@ -92,14 +92,14 @@ class IrrSource:
 
     @property
     def problem(self):
-        return self.last is not None and self.last.status != 'good'
+        return self.last is not None and self.last.status != LoadStatus.GOOD
 
 
 def irr_sources():
     """Loaded dumps, and configured dumps not loaded yet."""
     dumps = {k.upper(): v for k, v in current_app.config['NOC']['irr']['dumps'].items()}
     found = {name: IrrSource(name, last.location, last,
-                             last if last.status == 'good' else irr_store.last_good(name))
+                             last if last.status == LoadStatus.GOOD else irr_store.last_good(name))
              for name, last in irr_store.sources()}
     for name, path in dumps.items():
         found.setdefault(name, IrrSource(name, path))
