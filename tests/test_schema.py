@@ -1,10 +1,13 @@
 """schema.sql is the source of truth: the models must mirror it on both engines,
 and init-db must be safe to run again."""
+import re
+
+import pytest
 from helpers.schema_check import describe, model_mismatches
 from playhouse.schema_diff import diff_models
 
 from noc.core.db import database, init_db, migration_runner, schema_statements
-from noc.models import ALL_MODELS
+from noc.models import ALL_MODELS, Partstat, RescheduleState, RescheduleVia
 
 
 def test_models_agree_with_schema(ctx):
@@ -46,3 +49,19 @@ def test_ids_are_unique_and_increasing(ctx):
     from noc.models import RedundancyGroup
     ids = [RedundancyGroup.create(name=f'RG{n}').id for n in range(5)]
     assert ids == sorted(ids) and len(set(ids)) == 5
+
+
+def _checked_values(table, column):
+    """The values schema.sql's CHECK (column IN (...)) of `table` allows, in order."""
+    statement = next(s for s in schema_statements()
+                     if re.match(rf'CREATE TABLE IF NOT EXISTS {table} \(', s))
+    found = re.search(rf'CHECK \({column} IN \(([^)]*)\)\)', statement)
+    return tuple(re.findall(r"'([^']*)'", found.group(1)))
+
+
+@pytest.mark.parametrize('table, column, vocabulary', [
+    ('reschedule_request', 'state', RescheduleState),
+    ('reschedule_request', 'via', RescheduleVia),
+    ('attendee_answer', 'partstat', Partstat)])
+def test_vocabularies_are_the_values_the_schema_allows(table, column, vocabulary):
+    assert _checked_values(table, column) == vocabulary.values()

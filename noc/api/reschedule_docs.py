@@ -2,7 +2,7 @@
 the limits it states are those the commands apply (noc.core.limits)."""
 from noc.api.docs import CUSTOMER, ERRORS, PAGING, PROBLEM, content, describe, page_of, path_id
 from noc.core.limits import MAX_ACKS, MAX_COMMENT, MAX_KEY, MAX_PROPOSALS, MAX_REASON
-from noc.models import RescheduleRequest
+from noc.models import RescheduleState, RescheduleVia
 
 
 def _ref(name):
@@ -46,7 +46,7 @@ describe({
             'parameters': PAGING + [
                 CUSTOMER,
                 {'name': 'state', 'in': 'query', 'schema': {
-                    'type': 'string', 'enum': list(RescheduleRequest.STATES)}},
+                    'type': 'string', 'enum': list(RescheduleState.values())}},
                 {'name': 'window', 'in': 'query', 'schema': {'type': 'string'},
                  'description': 'Only requests on this window: its reference '
                                 '(MW-2026-00042) or id'}],
@@ -122,8 +122,7 @@ describe({
     'RescheduleDecision': {
         'type': 'object', 'required': ['outcome', 'decided_at', 'reason'],
         'properties': {
-            'outcome': {'type': 'string', 'enum': [s for s in RescheduleRequest.STATES
-                                                   if s != 'open']},
+            'outcome': {'type': 'string', 'enum': list(RescheduleState.DECIDED)},
             'decided_at': NULLABLE_TIME,
             'reason': {'type': ['string', 'null'],
                        'description': 'Why it was declined (or closed)'},
@@ -157,8 +156,9 @@ describe({
         'properties': {
             'id': {'type': 'integer'}, 'window': {'type': 'string'},
             'window_id': {'type': 'integer'}, 'customer': {'type': 'string'},
-            'state': {'type': 'string', 'enum': list(RescheduleRequest.STATES)},
-            'via': {'type': 'string'}, 'requested_by': {'type': 'string'},
+            'state': {'type': 'string', 'enum': list(RescheduleState.values())},
+            'via': {'type': 'string', 'enum': list(RescheduleVia.values())},
+            'requested_by': {'type': 'string'},
             'reason': {'type': 'string'}, 'created_at': NULLABLE_TIME,
             'proposals': {'type': 'array', 'items': _ref('RescheduleProposal')},
             'decision': {'oneOf': [{'type': 'null'}, _ref('RescheduleDecision')]},

@@ -8,7 +8,7 @@ from flask import current_app
 from noc.api import is_provider, localised
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.settings import of_app
-from noc.models import MaintenanceWindow
+from noc.models import MaintenanceWindow, RescheduleState
 
 UTC = datetime.timezone.utc
 
@@ -25,13 +25,13 @@ def _proposal_json(proposal):
 def _replaced_by(row):
     """A request the customer replaced names its successor as '#id'."""
     text = row.decision_reason or ''
-    if row.state == 'withdrawn' and re.fullmatch(r'#[0-9]{1,19}', text):
+    if row.state == RescheduleState.WITHDRAWN and re.fullmatch(r'#[0-9]{1,19}', text):
         return int(text[1:])
     return None
 
 
 def _decision_json(row):
-    if row.state == 'open':
+    if row.state == RescheduleState.OPEN:
         return None
     replaced = _replaced_by(row)
     new = MaintenanceWindow.get_or_none(MaintenanceWindow.id == row.new_window_id) \
@@ -51,7 +51,7 @@ def _finding_json(finding):
 
 
 def _options_json(row):
-    if row.state != 'open':
+    if row.state != RescheduleState.OPEN:
         return []
     return [{'proposal': option.proposal.position, 'others': option.others,
              'move': [_finding_json(f) for f in option.move],

@@ -40,10 +40,17 @@ from noc.core.limits import MAX_ACKS, MAX_ID, MAX_KEY
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.settings import of_app
-from noc.models import Customer, MaintenanceWindow, RescheduleProposal, RescheduleRequest
+from noc.models import (
+    Customer,
+    MaintenanceWindow,
+    RescheduleProposal,
+    RescheduleRequest,
+    RescheduleState,
+    RescheduleVia,
+)
 
 # How the request came; `requested_by` names the token.
-VIA = 'api'
+VIA = RescheduleVia.API
 WINDOW_HINT = 'the reference (MW-2026-00042) or id of a maintenance window of yours'
 CONTACT_HINT = 'the e-mail address of one of your registered contacts'
 PROVIDERS_ONLY = ('only a provider token asks for or withdraws a request (customers ask; '
@@ -87,9 +94,9 @@ def _one(request_id):
 
 def _filtered(query):
     state = request.args.get('state')
-    if state and state not in RescheduleRequest.STATES:
+    if state and state not in RescheduleState.values():
         raise ApiProblem(400, 'bad filter', field_errors(
-            {'state': 'one of ' + ', '.join(RescheduleRequest.STATES)}))
+            {'state': 'one of ' + RescheduleState.accepted()}))
     if state:
         query = query.where(RescheduleRequest.state == state)
     if request.args.get('window'):

@@ -16,7 +16,15 @@ from noc.inbound import receive as inbound
 from noc.maintenance import answer_commands, notices, reschedule_commands, window_commands, windows
 from noc.maintenance import input as window_input
 from noc.maintenance.settings import of_app
-from noc.models import Circuit, CircuitSegment, CircuitStatus, MaintenanceWindow, Segment, utcnow
+from noc.models import (
+    Circuit,
+    CircuitSegment,
+    CircuitStatus,
+    MaintenanceWindow,
+    RescheduleVia,
+    Segment,
+    utcnow,
+)
 
 ZONE = 'America/Sao_Paulo'
 
@@ -124,7 +132,7 @@ def _customers_answer(window, now, settings):
     reschedule_commands.ask(window.id, second.id, [(start, start + datetime.timedelta(hours=5)),
                                                    (start + datetime.timedelta(days=1),
                                                     start + datetime.timedelta(days=1, hours=5))],
-                            'Temos evento de grande audiência nessa madrugada.', 'page',
-                            settings=settings, now=now)
+                            'Temos evento de grande audiência nessa madrugada.',
+                            RescheduleVia.PAGE, settings=settings, now=now)
     inbound.receive(_plain_reply(window, third_contacts[0], 'Recebido. Podemos ter um técnico '
                                  'de plantão durante a janela?', now, settings), 'stdin', now)

@@ -16,17 +16,16 @@ from noc.core.limits import MAX_COMMENT, MAX_ID
 from noc.core.text import clean_text
 from noc.maintenance import answers, links
 from noc.models import (
+    AcknowledgedVia,
     AttendeeAnswer,
     Contact,
     Customer,
     MaintenanceWindow,
+    Partstat,
     WindowCustomer,
     WindowStatus,
     utcnow,
 )
-
-# iTIP PARTSTATs that answer an invitation (the rest are not answers to record).
-ANSWERS = ('ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')
 
 
 class AnswerRefused(Refused):
@@ -64,14 +63,15 @@ def _locked_state(window, customer_id):
         (WindowCustomer.window == window.id) & (WindowCustomer.customer == customer_id))).get()
 
 
-def acknowledge(window_id, customer_id, *, seen_sequence=None, contact_id=None, via='page',
-                now=None):
+def acknowledge(window_id, customer_id, *, seen_sequence=None, contact_id=None,
+                via=AcknowledgedVia.PAGE, now=None):
     """The customer acknowledges the window as it is now; True when recorded,
     False when it had already acknowledged these times.
 
     `seen_sequence` the SEQUENCE of the window the customer read (None: not
     checked): a window that changed since is refused, as what was read is not
-    it. `contact_id` the customer's contact who acknowledged, else 'page'.
+    it. `contact_id` the customer's contact who acknowledged; without one, who
+    did is recorded as AcknowledgedVia.PAGE (someone using the page).
     """
     now = now or utcnow()
     with write_transaction():
@@ -98,7 +98,8 @@ def acknowledge(window_id, customer_id, *, seen_sequence=None, contact_id=None, 
             raise AnswerRefused({'acknowledge': _l(
                 'This maintenance changed while the page was open; read it again, then '
                 'acknowledge.')}, 'changed', 'conflict')
-        answers.acknowledge(window, customer_id, contact.email if contact else 'page', via, now)
+        by = contact.email if contact else AcknowledgedVia.PAGE
+        answers.acknowledge(window, customer_id, by, via, now)
     return True
 
 
@@ -112,8 +113,8 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
     if '\x00' in (comment or ''):
         errors['comment'] = _l('contains a NUL character; send plain text')
     comment = clean_text(comment).replace('\r\n', '\n')
-    if partstat not in ANSWERS:
-        errors['partstat'] = _l('one of %(values)s', values=', '.join(ANSWERS))
+    if partstat not in Partstat.ANSWERS:
+        errors['partstat'] = _l('one of %(values)s', values=', '.join(Partstat.ANSWERS))
     if len(comment) > MAX_COMMENT:
         errors['comment'] = _l('is too long (%(length)d characters; at most %(max)d)',
                                length=len(comment), max=MAX_COMMENT)
@@ -137,9 +138,10 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
             (AttendeeAnswer.update(**values)
              .where((AttendeeAnswer.window == window) & (AttendeeAnswer.contact == contact))
              .execute())
-        if partstat in answers.ACKNOWLEDGING and sequence >= window.times_sequence:
+        if partstat in Partstat.ACKNOWLEDGING and sequence >= window.times_sequence:
             _locked_state(window, contact.customer_id)
-            answers.acknowledge(window, contact.customer_id, contact.email, 'calendar', now)
+            answers.acknowledge(window, contact.customer_id, contact.email,
+                                AcknowledgedVia.CALENDAR, now)
     return True
 
 

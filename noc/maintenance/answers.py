@@ -27,8 +27,6 @@ from noc.models import (
     utcnow,
 )
 
-ACKNOWLEDGING = ('ACCEPTED', 'TENTATIVE')
-
 
 def acknowledged(row, window):
     return bool(row and row.acknowledged_at and

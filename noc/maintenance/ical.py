@@ -10,6 +10,7 @@ import datetime
 
 import icalendar
 
+from noc.models import Partstat
 from noc.models import WindowStatus as S
 
 PRODID = '-//Janela//Maintenance notices//EN'
@@ -64,7 +65,7 @@ def attendee_line(name, email):
     address = icalendar.vCalAddress(f'mailto:{email}')
     address.params['cn'] = icalendar.vText(name)
     address.params['role'] = icalendar.vText('REQ-PARTICIPANT')
-    address.params['partstat'] = icalendar.vText('NEEDS-ACTION')
+    address.params['partstat'] = icalendar.vText(Partstat.NEEDS_ACTION)
     address.params['rsvp'] = icalendar.vText('TRUE')
     holder = icalendar.Event()
     holder.add('attendee', address)

@@ -15,7 +15,7 @@ import peewee as pw
 
 from noc.core.errors import Refused
 from noc.maintenance import answer_commands, answers, reschedule_commands
-from noc.models import Contact, MaintenanceWindow, OutboxMessage, WindowCustomer, utcnow
+from noc.models import Contact, MaintenanceWindow, OutboxMessage, Partstat, WindowCustomer, utcnow
 
 REFERENCE = re.compile(r'\bMW-\d{4}-\d{5}\b', re.IGNORECASE)
 
@@ -134,7 +134,7 @@ def _itip(message, letter, event, now):
 
 
 def _reply(message, window, contact, event, partstat, now):
-    if partstat not in answer_commands.ANSWERS:
+    if partstat not in Partstat.ANSWERS:
         message.state, message.outcome = 'handled', 'reply-without-answer'
         return
     message.state = 'handled'
@@ -145,7 +145,7 @@ def _reply(message, window, contact, event, partstat, now):
         message.outcome, message.error = 'answer-refused', str(exc)
         return
     message.outcome = 'answer-applied' if applied else 'answer-older'
-    if partstat == 'ACCEPTED' and not event.comment:
+    if partstat == Partstat.ACCEPTED and not event.comment:
         _seen(message, now)
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from noc.mail import compose, outbox
 from noc.maintenance import ical, links, notices
-from noc.models import Contact, Customer
+from noc.models import Contact, Customer, RescheduleVia
 
 
 def _recipients(request):
@@ -43,7 +43,7 @@ def _message(request, contact, now, settings):
         subject = f'[{window.reference}] {label}: {window.title(language)}'
         text = render_template('email/declined.txt', **context)
         html = render_template('email/declined.html', **context)
-    counter = request.via == 'calendar' and request.attendee
+    counter = request.via == RescheduleVia.CALENDAR and request.attendee
     method = 'DECLINECOUNTER' if counter else ''
     ics = ''
     if counter:

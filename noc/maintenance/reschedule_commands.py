@@ -32,6 +32,8 @@ from noc.models import (
     MaintenanceWindow,
     RescheduleProposal,
     RescheduleRequest,
+    RescheduleState,
+    RescheduleVia,
     audit,
     utcnow,
 )
@@ -107,7 +109,7 @@ def _store(window, customer_id, contact, periods, reason, via, requested_by, att
            inbound_id=None, sequence=None, now=None):
     earlier = ((RescheduleRequest.window == window)
                & (RescheduleRequest.customer == customer_id)
-               & (RescheduleRequest.state == 'open'))
+               & (RescheduleRequest.state == RescheduleState.OPEN))
     request = RescheduleRequest.create(
         window=window, customer=customer_id, contact=contact, via=via,
         requested_by=requested_by, reason=reason, attendee=attendee, inbound=inbound_id,
@@ -115,9 +117,10 @@ def _store(window, customer_id, contact, periods, reason, via, requested_by, att
     for position, (start, end) in enumerate(periods, 1):
         RescheduleProposal.create(request=request, position=position, starts_at=start,
                                   ends_at=end)
-    # One statement that re-checks 'open' under its row lock: a decision the NOC
-    # is making on the earlier request at this moment is not overwritten.
-    (RescheduleRequest.update(state='withdrawn', decided_at=now, decision_reason=f'#{request.id}')
+    # One statement that re-checks OPEN under its row lock: a decision the NOC is
+    # making on the earlier request at this moment is not overwritten.
+    (RescheduleRequest.update(state=RescheduleState.WITHDRAWN, decided_at=now,
+                              decision_reason=f'#{request.id}')
      .where(earlier & (RescheduleRequest.id != request.id)).execute())
     audit.record(f'customer:{request.requested_by}', 'create', 'reschedule_request',
                  request.id, window.reference, None, summary(request))
@@ -136,13 +139,14 @@ def check_ask(window_id, customer_id, periods, reason, *, settings, now=None):
 
 
 def ask(window_id, customer_id, periods, reason, via, *, settings, contact_id=None,
-        requester='page', now=None):
+        requester=RescheduleVia.PAGE, now=None):
     """Open a request to move the window to one of `periods` [(start, end)] (aware,
     UTC), with the customer's reason; it replaces the customer's open one.
 
-    `via` 'page' or 'api'; `contact_id` the customer's contact who asked (who
-    then gets the answer), else `requester` names who did; `settings` the
-    maintenance settings (its max_duration_hours).
+    `via` RescheduleVia.PAGE or API; `contact_id` the customer's contact who
+    asked (who then gets the answer), else `requester` names who did (by
+    default the door itself); `settings` the maintenance settings (its
+    max_duration_hours).
     """
     now = now or utcnow()
     periods = list(periods)
@@ -165,14 +169,14 @@ def counter(window_id, contact_id, period, comment, *, sequence, inbound_id=None
         contact = _locked(Contact, contact_id, 'contact', lock=False)
         window = _movable(window_id, contact.customer_id)
         comment = _checked(window, [period], comment, now, None)
-        return _store(window, contact.customer_id, contact, [period], comment, 'calendar',
-                      contact.email, attendee=contact.email, inbound_id=inbound_id,
-                      sequence=sequence, now=now)
+        return _store(window, contact.customer_id, contact, [period], comment,
+                      RescheduleVia.CALENDAR, contact.email, attendee=contact.email,
+                      inbound_id=inbound_id, sequence=sequence, now=now)
 
 
 def _open(request_id, where=None):
     request = _locked(RescheduleRequest, request_id, 'reschedule request', where)
-    if request.state != 'open':
+    if request.state != RescheduleState.OPEN:
         raise RescheduleRefused({'state': _l('this request was already decided (%(state)s)',
                                              state=request.state)}, kind='conflict')
     return request
@@ -201,7 +205,7 @@ def withdraw(request_id, *, customer_id, window_id=None, now=None):
         where &= RescheduleRequest.window == window_id
     with write_transaction():
         request = _open(request_id, where)
-        _decided(request, 'withdrawn', f'customer:{request.requested_by}', now)
+        _decided(request, RescheduleState.WITHDRAWN, f'customer:{request.requested_by}', now)
     return request
 
 
@@ -237,7 +241,7 @@ def move(request_id, proposal_id, actor, acknowledged=(), *, settings, now=None)
                            check_notice=others_of(request) > 0, settings=settings)
         except windows.WindowRefused as exc:
             raise _window_refusal(exc) from None
-        _decided(request, 'moved', actor, now, proposal=proposal)
+        _decided(request, RescheduleState.MOVED, actor, now, proposal=proposal)
     return request
 
 
@@ -264,7 +268,7 @@ def split(request_id, proposal_id, actor, acknowledged=(), *, settings, now=None
                             settings=settings)
         except windows.WindowRefused as exc:
             raise _window_refusal(exc) from None
-        _decided(request, 'split', actor, now, proposal=proposal, new_window=new)
+        _decided(request, RescheduleState.SPLIT, actor, now, proposal=proposal, new_window=new)
     return request
 
 
@@ -278,6 +282,6 @@ def decline(request_id, reason, actor, *, settings, now=None):
         raise RescheduleRefused({'reason': problem})
     with write_transaction():
         request = _open(request_id)
-        _decided(request, 'declined', actor, now, reason=reason)
+        _decided(request, RescheduleState.DECLINED, actor, now, reason=reason)
         outcomes.queue_declined(request, now, settings)
     return request

@@ -16,7 +16,15 @@ from flask_babel import lazy_gettext as _l
 from noc.core.errors import Refused
 from noc.core.limits import MAX_PROPOSALS
 from noc.maintenance import windows
-from noc.models import Circuit, MaintenanceWindow, RescheduleProposal, RescheduleRequest, WindowStatus, utcnow
+from noc.models import (
+    Circuit,
+    MaintenanceWindow,
+    RescheduleProposal,
+    RescheduleRequest,
+    RescheduleState,
+    WindowStatus,
+    utcnow,
+)
 
 # A window customers can still ask to move: published and not started.
 MOVABLE = (WindowStatus.CONFIRMED,)
@@ -149,7 +157,7 @@ def options(request, now=None, *, settings):
 def open_requests():
     return (RescheduleRequest.select(RescheduleRequest, MaintenanceWindow)
             .join(MaintenanceWindow, on=(RescheduleRequest.window == MaintenanceWindow.id))
-            .where(RescheduleRequest.state == 'open')
+            .where(RescheduleRequest.state == RescheduleState.OPEN)
             .order_by(MaintenanceWindow.starts_at, RescheduleRequest.created_at))
 
 

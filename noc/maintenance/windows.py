@@ -18,7 +18,15 @@ from noc.core.db import database, next_ids, serialize, write_transaction
 from noc.core.errors import Refused
 from noc.core.text import search_key
 from noc.maintenance import notices, rules
-from noc.models import Circuit, MaintenanceWindow, RescheduleRequest, WindowCircuit, audit, utcnow
+from noc.models import (
+    Circuit,
+    MaintenanceWindow,
+    RescheduleRequest,
+    RescheduleState,
+    WindowCircuit,
+    audit,
+    utcnow,
+)
 from noc.models import WindowStatus as S
 
 # Confirmed and not over: what the clock moves, and what can be completed.
@@ -258,8 +266,9 @@ def _transition(window, actor, status, kind, now, action, settings, **changes):
     window.save()
     if status in (S.COMPLETED, S.CANCELLED):
         # Nothing left to move: open requests are closed, and their page says so.
-        (RescheduleRequest.update(state='closed', decided_at=now)
-         .where((RescheduleRequest.window == window) & (RescheduleRequest.state == 'open'))
+        (RescheduleRequest.update(state=RescheduleState.CLOSED, decided_at=now)
+         .where((RescheduleRequest.window == window)
+                & (RescheduleRequest.state == RescheduleState.OPEN))
          .execute())
     if kind:
         notices.queue(window, kind, by_customer(window), now, settings=settings)

@@ -4,7 +4,14 @@ One module per area; this package re-exports them so callers write
 `from noc.models import Circuit` whatever module a model lives in.
 """
 from noc.models.accounts import ApiToken, AuditLog, Role, TokenKind, User
-from noc.models.answers import AttendeeAnswer, RescheduleProposal, RescheduleRequest
+from noc.models.answers import (
+    AttendeeAnswer,
+    Partstat,
+    RescheduleProposal,
+    RescheduleRequest,
+    RescheduleState,
+    RescheduleVia,
+)
 from noc.models.base import UTC, BaseModel, IdSequence, TimestampedModel, UTCDateTimeField, utcnow
 from noc.models.inventory import (
     ChangeFreeze,
@@ -27,6 +34,7 @@ from noc.models.inventory import (
 from noc.models.mail import InboundMessage, OutboxMessage
 from noc.models.maintenance import (
     IMPACTS,
+    AcknowledgedVia,
     CalendarFeed,
     Impact,
     MaintenanceWindow,
@@ -72,5 +80,6 @@ __all__ = [
     'PrefixCheck', 'PrefixHistory', 'PrefixRequest', 'RoutingAlert', 'RpkiStateSample',
     'TrackedPrefix', 'VrpSnapshot', 'ALL_MODELS', 'PrefixState', 'Verdict', 'RpkiState',
     'IrrState', 'Role', 'TokenKind', 'CircuitStatus', 'ContactRole', 'CustomerKind',
-    'NoticeFormat', 'SegmentKind', 'Service', 'SiteKind',
+    'NoticeFormat', 'SegmentKind', 'Service', 'SiteKind', 'AcknowledgedVia', 'Partstat',
+    'RescheduleState', 'RescheduleVia',
 ]

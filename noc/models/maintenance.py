@@ -41,6 +41,16 @@ class Impact(ChoiceSet):
 IMPACTS = Impact.values()
 
 
+class AcknowledgedVia(ChoiceSet):
+    """How a customer acknowledged a window: on its customer page, or by accepting
+    the calendar invitation. Only the customer page shows it, so the labels are
+    its words ("Acknowledged by … (on this page)")."""
+    PAGE = 'page'
+    CALENDAR = 'calendar'
+    CHOICES = ((PAGE, _l('on this page')),
+               (CALENDAR, _l('by answering the calendar invitation')))
+
+
 class MaintenanceWindow(TimestampedModel):
     IMPACTS = IMPACTS
     STATUSES = WindowStatus.values()

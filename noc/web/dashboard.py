@@ -13,6 +13,7 @@ from noc.models import (
     MaintenanceWindow,
     OutboxMessage,
     RescheduleRequest,
+    RescheduleState,
     Role,
     Segment,
     Site,
@@ -71,7 +72,7 @@ def index():
                            windows=next_windows(now), messages=message_counts(),
                            unacknowledged=answers.starting_soon_unacknowledged(now, ACK_HOURS),
                            open_requests=RescheduleRequest.select().where(
-                               RescheduleRequest.state == 'open').count(),
+                               RescheduleRequest.state == RescheduleState.OPEN).count(),
                            received=inbox.counts(), routing=routing_counts(now))
 
 

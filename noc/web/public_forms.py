@@ -19,7 +19,7 @@ from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.input import parse_local_time
 from noc.maintenance.settings import of_app
-from noc.models import MaintenanceWindow
+from noc.models import AcknowledgedVia, MaintenanceWindow, RescheduleState, RescheduleVia
 from noc.web.form_errors import field_errors
 from noc.web.public_page import (
     ROWS,
@@ -65,7 +65,7 @@ def acknowledge(token):
         try:
             recorded = answer_commands.acknowledge(
                 window.id, customer.id, seen_sequence=_seen_sequence(),
-                contact_id=contact.id if contact else None, via='page')
+                contact_id=contact.id if contact else None, via=AcknowledgedVia.PAGE)
         except NotFound:            # the contact was removed since it was read
             abort(404)
         except answer_commands.AnswerRefused as exc:
@@ -146,14 +146,14 @@ def ask(token):
         form.update(reason=clean_text(reason),
                     email=clean_text(request.form.get('email'))[:MAX_EMAIL])
         contact = _contact(customer, request.form.get('email'))
-        replaces = any(r.state == 'open' for r in reschedule.of_customer(window, customer.id))
+        replaces = any(r.state == RescheduleState.OPEN for r in reschedule.of_customer(window, customer.id))
         try:
             if errors:
                 errors = _all_errors(window, customer, periods, reason, errors)
                 return render(token, window, customer, row, language, form, errors, 400)
-            commands.ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason, 'page',
-                         settings=of_app(current_app),
-                         contact_id=contact.id if contact else None, requester='page')
+            commands.ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason,
+                         RescheduleVia.PAGE, settings=of_app(current_app),
+                         contact_id=contact.id if contact else None)
         except NotFound:            # the contact was removed since it was read
             abort(404)
         except reschedule.RescheduleRefused as exc:

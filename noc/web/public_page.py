@@ -10,12 +10,11 @@ import zoneinfo
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from noc.core.limits import MAX_COMMENT, MAX_PROPOSALS
 from noc.maintenance import answers, links, notices, windows
 from noc.maintenance import reschedules as reschedule
-from noc.models import WindowCustomer, WindowStatus, utcnow
+from noc.models import AcknowledgedVia, RescheduleState, WindowCustomer, WindowStatus, utcnow
 from noc.web.maintenance.views import IMPACT_LABELS, STATUS_LABELS
 
 bp = Blueprint('public', __name__)
@@ -37,19 +36,6 @@ HEADERS = {
 FIELDS = {'window', 'proposals', 'reason', 'email', 'acknowledge'} | {
     f'{name}{row}' for row in ROWS for name in ('proposal', 'start', 'end')}
 
-REQUEST_STATES = {
-    'open': _l('waiting for the NOC'),
-    'moved': _l('accepted: the window was moved'),
-    'declined': _l('declined'),
-    'withdrawn': _l('withdrawn'),
-    'closed': _l('closed'),
-}
-VIA_LABELS = {
-    'page': _l('on this page'),
-    'calendar': _l('by answering the calendar invitation'),
-    'mail': _l('by e-mail'),
-    'api': _l('through the API'),
-}
 
 
 @bp.after_request
@@ -105,19 +91,19 @@ def _split_link(req, customer):
 
 
 def _request_label(req):
-    if req.state == 'split':
+    if req.state == RescheduleState.SPLIT:
         return _('accepted: your circuits moved to a new window %(reference)s',
                  reference=req.new_window.reference if req.new_window else '?')
-    if req.state == 'declined' and req.decision_reason:
+    if req.state == RescheduleState.DECLINED and req.decision_reason:
         return _('declined: %(reason)s', reason=req.decision_reason)
-    if req.state == 'withdrawn' and req.decision_reason.startswith('#'):
+    if req.state == RescheduleState.WITHDRAWN and req.decision_reason.startswith('#'):
         return _('withdrawn: replaced by a newer request')
-    return str(REQUEST_STATES.get(req.state, req.state))
+    return str(RescheduleState.customer_label(req.state))
 
 
 def _requests(window, customer):
     return [{'request': req, 'label': _request_label(req), 'proposals': req.proposals,
-             'link': _split_link(req, customer) if req.state == 'split' else None}
+             'link': _split_link(req, customer) if req.state == RescheduleState.SPLIT else None}
             for req in reschedule.of_customer(window, customer.id)]
 
 
@@ -172,11 +158,11 @@ def render(token, window, customer, row, language, form=None, errors=None, statu
         operator=current_app.config['NOC']['app']['operator_name'],
         status_label=STATUS_LABELS.get(window.status, window.status),
         impact_label=lambda impact: IMPACT_LABELS.get(impact, impact),
-        via_label=lambda via: VIA_LABELS.get(via, via),
+        via_label=AcknowledgedVia.label,
         circuits=circuits, acknowledged=answers.acknowledged(row, window),
         cannot_acknowledge=cannot_acknowledge(window, customer),
         cannot_request=cannot_request(window, circuits), requests=requests,
-        has_open=any(item['request'].state == 'open' for item in requests),
+        has_open=any(item['request'].state == RescheduleState.OPEN for item in requests),
         form=form or {}, errors=errors, rows=ROWS, max_reason=MAX_COMMENT,
         other_errors=[message for key, message in errors.items()
                       if key not in FIELDS and not key.startswith('withdraw')])

@@ -7,7 +7,6 @@ decision runs the rules again (warnings need ticks, as on the window form).
 """
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from noc.core.errors import NotFound
@@ -15,19 +14,12 @@ from noc.core.limits import MAX_ID, MAX_REASON
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.settings import of_app
-from noc.models import RescheduleRequest
+from noc.models import RescheduleRequest, RescheduleState, RescheduleVia
 from noc.web.access import require
 from noc.web.maintenance.filters import acknowledgements
 from noc.web.maintenance.page import problems
 
 bp = Blueprint('reschedules', __name__, url_prefix='/reschedules')
-
-STATE_LABELS = {
-    'open': _l('open'), 'moved': _l('window moved'), 'split': _l('customer moved to a new window'),
-    'declined': _l('declined'), 'withdrawn': _l('withdrawn'), 'closed': _l('closed'),
-}
-VIA_LABELS = {'page': _l('customer page'), 'calendar': _l('calendar (COUNTER)'),
-              'mail': _l('e-mail'), 'api': _l('API')}
 
 
 def _request(request_id):
@@ -41,22 +33,22 @@ def _request(request_id):
 @bp.route('/')
 @require('viewer')
 def queue():
-    state = request.args.get('state', 'open')
+    state = request.args.get('state', RescheduleState.OPEN)
     query = (RescheduleRequest.select().order_by(RescheduleRequest.created_at.desc())
              .limit(200))
-    if state in STATE_LABELS:
+    if state in RescheduleState.values():
         query = query.where(RescheduleRequest.state == state)
     rows = list(query)
     settings = of_app(current_app)
     options = {r.id: reschedule.options(r, settings=settings)
-               for r in rows if r.state == 'open'}
+               for r in rows if r.state == RescheduleState.OPEN}
     return render_template('reschedules/queue.html', rows=rows, options=options, state=state,
-                           states=STATE_LABELS)
+                           states=RescheduleState.labels())
 
 
 def render_request(found, errors=None, status=200):
     options = (reschedule.options(found, settings=of_app(current_app))
-               if found.state == 'open' else [])
+               if found.state == RescheduleState.OPEN else [])
     return render_template('reschedules/show.html', req=found, options=options,
                            errors=errors or {}, acked=set(acknowledgements(request.form)),
                            reason=request.form.get('reason', ''), max_reason=MAX_REASON), status
@@ -89,7 +81,7 @@ def _decide(request_id, decision):
                 errors.setdefault(finding.field or finding.code, finding.message)
         return render_request(_request(request_id), errors, 409 if exc.kind == 'conflict' else 400)
     found = _request(request_id)
-    flash(_('Request #%(id)d: %(state)s.', id=found.id, state=STATE_LABELS[found.state]), 'info')
+    flash(_('Request #%(id)d: %(state)s.', id=found.id, state=RescheduleState.label(found.state)), 'info')
     return redirect(url_for('reschedules.show', request_id=found.id))
 
 
@@ -119,8 +111,8 @@ def decline(request_id):
 
 def register(app):
     app.register_blueprint(bp)
-    app.jinja_env.filters['request_state_label'] = lambda v: STATE_LABELS.get(v, v)
-    app.jinja_env.filters['request_via_label'] = lambda v: VIA_LABELS.get(v, v)
+    app.jinja_env.filters['request_state_label'] = RescheduleState.label
+    app.jinja_env.filters['request_via_label'] = RescheduleVia.label
     # The queue lived at /requests/ before prefix requests had theirs: old
     # bookmarks still arrive.
     app.add_url_rule('/requests/', 'reschedules_moved_queue', _moved_queue)
