@@ -115,3 +115,51 @@ def test_each_choice_set_names_every_value_once_with_a_label(choices):
     values = choices.values()
     assert len(values) == len(set(values)), f'{choices.__name__} repeats a value'
     assert all(str(label).strip() for label in choices.labels().values())
+
+
+TEMPLATES = NOC.parent / 'templates'
+
+
+def template_spellings(source):
+    """(line, field, literal) for vocabulary values a template writes out: compared
+    with `x.state`, `window.status`…, or a role given to `current_user.can(…)`."""
+    from jinja2 import Environment, nodes
+    tree = Environment(extensions=['jinja2.ext.i18n']).parse(source)
+
+    def field(node):
+        return node.attr if isinstance(node, nodes.Getattr) else None
+
+    def literals(node):
+        if isinstance(node, nodes.Const) and isinstance(node.value, str) and node.value:
+            return [node.value]
+        if isinstance(node, (nodes.Tuple, nodes.List)):
+            return [v for item in node.items for v in literals(item)]
+        return []
+
+    for compare in tree.find_all(nodes.Compare):
+        sides = [compare.expr, *(op.expr for op in compare.ops)]
+        for name in filter(None, map(field, sides)):
+            if name in FIELDS:
+                for side in sides:
+                    for value in literals(side):
+                        yield compare.lineno, name, value
+    for call in tree.find_all(nodes.Call):
+        if field(call.node) == 'can':
+            for value in (v for arg in call.args for v in literals(arg)):
+                yield call.lineno, 'role', value
+
+
+@pytest.mark.parametrize('path', sorted(TEMPLATES.rglob('*.html')) + sorted(TEMPLATES.rglob('*.txt')),
+                         ids=lambda p: p.relative_to(TEMPLATES).as_posix())
+def test_no_template_spells_a_vocabulary_value(path):
+    found = list(template_spellings(path.read_text()))
+    assert found == [], (f'{path.relative_to(TEMPLATES)}: {found}: compare with the ChoiceSet '
+                         '(a template global, e.g. WindowStatus.CONFIRMED)')
+
+
+def test_the_template_guard_sees_comparisons_and_roles():
+    source = ("{% if window.status in ('TENTATIVE', 'CONFIRMED') %}{% endif %}"
+              "{% if r.state == 'open' and current_user.can('engineer') %}{% endif %}")
+    found = {(field, value) for _, field, value in template_spellings(source)}
+    assert found == {('status', 'TENTATIVE'), ('status', 'CONFIRMED'), ('state', 'open'),
+                     ('role', 'engineer')}
