@@ -24,7 +24,16 @@ from noc.models.inventory import (
     Site,
     SiteKind,
 )
-from noc.models.mail import InboundMessage, OutboxMessage
+from noc.models.mail import (
+    InboundKind,
+    InboundMessage,
+    InboundOutcome,
+    InboundState,
+    InboundVia,
+    MessageKind,
+    MessageState,
+    OutboxMessage,
+)
 from noc.models.maintenance import (
     IMPACTS,
     CalendarFeed,
@@ -72,5 +81,6 @@ __all__ = [
     'PrefixCheck', 'PrefixHistory', 'PrefixRequest', 'RoutingAlert', 'RpkiStateSample',
     'TrackedPrefix', 'VrpSnapshot', 'ALL_MODELS', 'PrefixState', 'Verdict', 'RpkiState',
     'IrrState', 'Role', 'TokenKind', 'CircuitStatus', 'ContactRole', 'CustomerKind',
-    'NoticeFormat', 'SegmentKind', 'Service', 'SiteKind',
+    'NoticeFormat', 'SegmentKind', 'Service', 'SiteKind', 'MessageState', 'MessageKind',
+    'InboundVia', 'InboundState', 'InboundKind', 'InboundOutcome',
 ]
