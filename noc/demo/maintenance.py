@@ -16,7 +16,7 @@ from noc.inbound import receive as inbound
 from noc.maintenance import answer_commands, notices, reschedule_commands, window_commands, windows
 from noc.maintenance import input as window_input
 from noc.maintenance.settings import of_app
-from noc.models import Circuit, CircuitSegment, MaintenanceWindow, Segment, utcnow
+from noc.models import Circuit, CircuitSegment, InboundVia, MaintenanceWindow, Segment, utcnow
 
 ZONE = 'America/Sao_Paulo'
 
@@ -127,4 +127,4 @@ def _customers_answer(window, now, settings):
                             'Temos evento de grande audiência nessa madrugada.', 'page',
                             settings=settings, now=now)
     inbound.receive(_plain_reply(window, third_contacts[0], 'Recebido. Podemos ter um técnico '
-                                 'de plantão durante a janela?', now, settings), 'stdin', now)
+                                 'de plantão durante a janela?', now, settings), InboundVia.STDIN, now)
