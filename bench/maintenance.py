@@ -86,6 +86,7 @@ from noc.models import (
     Circuit,
     Contact,
     Customer,
+    MessageState,
     OutboxMessage,
     RedundancyGroup,
     Segment,
@@ -515,12 +516,12 @@ def measure_confirms(engine, profile):
 
 
 def measure_delivery(app, engine, profile, collect):
-    queued = OutboxMessage.select().where(OutboxMessage.state == 'queued').count()
+    queued = OutboxMessage.select().where(OutboxMessage.state == MessageState.QUEUED).count()
     worker = Worker(app, 'bench')
     results, passes = {}, 0
     with profiled(profile, 'delivery', engine):
         started = time.perf_counter()
-        while OutboxMessage.select().where(OutboxMessage.state == 'queued').exists():
+        while OutboxMessage.select().where(OutboxMessage.state == MessageState.QUEUED).exists():
             passes += 1
             for state, n in worker.deliver_outbox().items():
                 results[state] = results.get(state, 0) + n
@@ -529,7 +530,7 @@ def measure_delivery(app, engine, profile, collect):
         seconds = time.perf_counter() - started
     got = collect()
     stored = {m for (m,) in OutboxMessage.select(OutboxMessage.message_id)
-              .where(OutboxMessage.state == 'sent').tuples()}
+              .where(OutboxMessage.state == MessageState.SENT).tuples()}
     ids = got['ids']
     sent = results.get('sent', 0)
     result = dict(queued=queued, sent=sent, results=results, passes=passes, seconds=seconds,

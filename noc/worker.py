@@ -19,7 +19,7 @@ from noc.inbound import receive as inbound
 from noc.mail import outbox, transport
 from noc.maintenance import settings as maintenance_settings
 from noc.maintenance import window_commands
-from noc.models import utcnow
+from noc.models import MessageState, utcnow
 from noc.routing import tasks as routing_tasks
 from noc.routing.settings import RoutingSettings
 
@@ -77,9 +77,9 @@ class Worker:
         """Each result in its own commit, right away: a crash loses at most one."""
         mail = self.conf['mail']
         with database.atomic():
-            if result.state == 'sent':
+            if result.state == MessageState.SENT:
                 outbox.mark_sent(message, result.detail, now)
-            elif result.state == 'failed':
+            elif result.state == MessageState.FAILED:
                 outbox.mark_failed(message, result.detail)
             else:
                 outbox.mark_retry(message, result.detail, mail['retry_for_hours'],

@@ -18,7 +18,15 @@ from helpers.routing_fixtures import RADB, build_isps, write_rpsl, write_vrps
 
 from noc.core.db import database
 from noc.inbound import receive as inbound
-from noc.models import Contact, Customer, InboundMessage, MaintenanceWindow, OutboxMessage, utcnow
+from noc.models import (
+    Contact,
+    Customer,
+    InboundMessage,
+    InboundOutcome,
+    MaintenanceWindow,
+    OutboxMessage,
+    utcnow,
+)
 from noc.routing.irr import store as irr_store
 from noc.routing.prefix_requests import mail_query
 from noc.web.mail import inbox as inbox_pages
@@ -463,7 +471,7 @@ def test_a_subject_alone_saying_automatic_gets_no_answer_and_waits_for_the_noc(w
         'bgp-query', 'handled', 'auto-suspected')
     assert message.customer_id == world.acme.id and message.reviewed_at is None
     assert message.id in [m.id for m in inbox_pages.query_for('review')]
-    assert message.outcome in inbox_pages.OUTCOME_LABELS         # the NOC reads what it is
+    assert message.outcome in InboundOutcome.values()         # the NOC reads what it is
     assert sent() == []
     # From a stranger neither: no reply saying "you are not registered".
     stranger = receive(ask('PR-1', sender='eve@other.example.org', subject=subject))
@@ -530,7 +538,7 @@ def test_thanks_for_an_answer_sends_nothing_and_waits_for_the_noc(world):
     assert (thanks.kind, thanks.state, thanks.outcome) == (
         'bgp-query', 'handled', 'reply-nothing-asked')
     assert thanks.reviewed_at is None and thanks.customer_id == world.acme.id
-    assert thanks.outcome in inbox_pages.OUTCOME_LABELS
+    assert thanks.outcome in InboundOutcome.values()
     assert len(sent()) == 1
     # Through References alone (Outlook's In-Reply-To may name another message).
     receive(ask('Valeu', subject='RES: Status', headers=[('References', references)]))

@@ -11,6 +11,7 @@ import click
 from flask.cli import with_appcontext
 
 from noc.core.db import database
+from noc.models import InboundVia
 
 EX_TEMPFAIL = 75
 
@@ -26,7 +27,7 @@ def mail_in_command():
             click.echo('mail-in: empty input; nothing stored', err=True)
             sys.exit(EX_TEMPFAIL)
         with database.connection_context():
-            message, new = inbound.store(raw, 'stdin')
+            message, new = inbound.store(raw, InboundVia.STDIN)
     except Exception as exc:        # not stored: the MTA must keep the message
         click.echo(f'mail-in: not stored ({type(exc).__name__}: {exc})', err=True)
         sys.exit(EX_TEMPFAIL)

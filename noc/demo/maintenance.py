@@ -20,6 +20,7 @@ from noc.models import (
     Circuit,
     CircuitSegment,
     CircuitStatus,
+    InboundVia,
     MaintenanceWindow,
     RescheduleVia,
     Segment,
@@ -135,4 +136,4 @@ def _customers_answer(window, now, settings):
                             'Temos evento de grande audiência nessa madrugada.',
                             RescheduleVia.PAGE, settings=settings, now=now)
     inbound.receive(_plain_reply(window, third_contacts[0], 'Recebido. Podemos ter um técnico '
-                                 'de plantão durante a janela?', now, settings), 'stdin', now)
+                                 'de plantão durante a janela?', now, settings), InboundVia.STDIN, now)

@@ -14,13 +14,12 @@ from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
 from noc.mail import compose, outbox, reading
-from noc.models import OutboxMessage
+from noc.models import MessageKind, OutboxMessage
 from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
 from noc.routing.policy import verdict
 from noc.routing.prefix_requests import mail_query, notices
 from noc.routing.prefix_requests.mail_status import lookup
 
-ANSWER, UNKNOWN = 'bgp-answer', 'bgp-unknown'          # OutboxMessage.kind
 # Only a plain address is answered: no header tricks through a From.
 PLAIN_ADDRESS = re.compile(r'[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+')
 REPLY_PREFIX = re.compile(r'^\s*(re|res|aw|sv|antw)\s*:', re.IGNORECASE)
@@ -130,7 +129,8 @@ def answer(message, letter, customer, sender_contact, query, now):
             text = render_template('email/bgp_status.txt', **context)
             body_html = render_template('email/bgp_status.html', **context)
         rows.append(_mail(message, letter, contact, (contact.name, contact.email), subject,
-                          text, body_html, contact.language, ANSWER, customer.id, now))
+                          text, body_html, contact.language, MessageKind.BGP_ANSWER, customer.id,
+                          now))
     outbox.enqueue_many(rows)
     return len(rows)
 
@@ -157,12 +157,12 @@ def unknown_reply_allowed(sender, now):
     if not hours or not per_hour or not PLAIN_ADDRESS.fullmatch(sender):
         return False
     recent = OutboxMessage.select().where(
-        (OutboxMessage.kind == UNKNOWN)
+        (OutboxMessage.kind == MessageKind.BGP_UNKNOWN)
         & (OutboxMessage.created_at > now - datetime.timedelta(hours=1)))
     if recent.count() >= per_hour:
         return False
     return not OutboxMessage.select().where(
-        (OutboxMessage.kind == UNKNOWN) & (OutboxMessage.recipient == sender)
+        (OutboxMessage.kind == MessageKind.BGP_UNKNOWN) & (OutboxMessage.recipient == sender)
         & (OutboxMessage.created_at > now - datetime.timedelta(hours=hours))).exists()
 
 
@@ -172,4 +172,4 @@ def generic_reply(message, letter, now):
     text = '\n\n'.join(texts) + f'\n\n-- \n{conf["app"]["operator_name"]} · NOC\n'
     body_html = ''.join(f'<p>{html.escape(t)}</p>\n' for t in texts)
     outbox.enqueue_many([_mail(message, letter, None, ('', letter.sender), subject, text,
-                               body_html, 'pt_BR', UNKNOWN, None, now)])
+                               body_html, 'pt_BR', MessageKind.BGP_UNKNOWN, None, now)])

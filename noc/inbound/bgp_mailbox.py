@@ -31,7 +31,15 @@ from flask import has_app_context
 from noc.inbound import bgp_answers
 from noc.inbound.bgp_answers import MARKER, settings
 from noc.mail import reading
-from noc.models import Contact, Customer, OutboxMessage
+from noc.models import (
+    Contact,
+    Customer,
+    InboundKind,
+    InboundOutcome,
+    InboundState,
+    MessageKind,
+    OutboxMessage,
+)
 from noc.routing.prefix_requests import mail_query
 
 log = logging.getLogger('janela.bgp_mailbox')
@@ -41,8 +49,6 @@ ROBOT = re.compile(r'^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|listser
                    r'owner-.*|.*-request|.*-bounces?)@', re.IGNORECASE)
 # Addresses written in a free-text header such as X-Loop.
 ADDRESS_IN_TEXT = re.compile(r'[^\s<>()",;:]+@[^\s<>()",;:]+')
-# InboundMessage.outcome of messages left for the NOC without an answer.
-SUSPECTED, THANKS = 'auto-suspected', 'reply-nothing-asked'
 
 
 def addresses():
@@ -139,17 +145,18 @@ def _seen(message, now):
 
 
 def _ignore(message, reason, now):
-    message.kind = 'auto-reply'
-    message.state, message.outcome = 'handled', 'auto-ignored'
+    message.kind = InboundKind.AUTO_REPLY
+    message.state, message.outcome = InboundState.HANDLED, InboundOutcome.AUTO_IGNORED
     message.body_text = reason
     _seen(message, now)
 
 
 def _unknown(message, letter, now, reply=True):
-    message.state, message.outcome, message.verified = 'unmatched', 'unknown-sender', False
+    message.state, message.outcome = InboundState.UNMATCHED, InboundOutcome.UNKNOWN_SENDER
+    message.verified = False
     if reply and bgp_answers.unknown_reply_allowed(letter.sender, now):
         bgp_answers.generic_reply(message, letter, now)
-        message.outcome = 'unknown-sender-told'
+        message.outcome = InboundOutcome.UNKNOWN_SENDER_TOLD
 
 
 def _answers_this_hour(customer_id, now):
@@ -157,7 +164,7 @@ def _answers_this_hour(customer_id, now):
     sent (one answer is one mail per BGP contact, written at one moment), not
     from the questions: a question can concern several customers."""
     return (OutboxMessage.select(pw.fn.COUNT(pw.fn.DISTINCT(OutboxMessage.created_at)))
-            .where((OutboxMessage.customer == customer_id) & (OutboxMessage.kind == bgp_answers.ANSWER)
+            .where((OutboxMessage.customer == customer_id) & (OutboxMessage.kind == MessageKind.BGP_ANSWER)
                    & (OutboxMessage.created_at > now - datetime.timedelta(hours=1)))
             .scalar()) or 0
 
@@ -165,25 +172,26 @@ def _answers_this_hour(customer_id, now):
 def _answer_customers(message, letter, contacts, now):
     # Only what the sender wrote: a reply that is all quote asks nothing.
     query = mail_query.parse(letter.subject, letter.reply_text)
-    message.state = 'handled'
+    message.state = InboundState.HANDLED
     if query.empty and replies_to_us(letter):
         # "Obrigado" to an answer: telling all their BGP contacts how to ask
         # would be noise. A person reads it.
-        message.outcome = THANKS
+        message.outcome = InboundOutcome.REPLY_NOTHING_ASKED
         return
     limit = settings()['inbound']['bgp_answers_per_hour']
     outcomes = []
     for customer_id, contact in contacts.items():
         customer = Customer.get_by_id(customer_id)
         if _answers_this_hour(customer_id, now) >= limit:
-            outcomes.append('rate-limited')
+            outcomes.append(InboundOutcome.RATE_LIMITED)
         elif bgp_answers.answer(message, letter, customer, contact, query, now):
-            outcomes.append('nothing-asked' if query.empty else 'answered')
+            outcomes.append(InboundOutcome.NOTHING_ASKED if query.empty else InboundOutcome.ANSWERED)
         else:
-            outcomes.append('no-bgp-contact')
-    # An outcome that needs a person wins over 'answered'.
-    message.outcome = next((o for o in outcomes if o != 'answered'), 'answered')
-    if message.outcome == 'answered' and not query.cut:     # cut: the NOC reads the rest
+            outcomes.append(InboundOutcome.NO_BGP_CONTACT)
+    # An outcome that needs a person wins over ANSWERED.
+    answered = InboundOutcome.ANSWERED
+    message.outcome = next((o for o in outcomes if o != answered), answered)
+    if message.outcome == answered and not query.cut:     # cut: the NOC reads the rest
         _seen(message, now)
 
 
@@ -197,7 +205,7 @@ def handle(message, letter, now):
     reason = automatic(message, letter)
     if reason and reason != reading.SUBJECT_GUESS:
         return _ignore(message, reason, now)
-    message.kind = 'bgp-query'
+    message.kind = InboundKind.BGP_QUERY
     message.body_text = letter.reply_text or letter.text
     contacts = customers_of(letter.sender)
     if not contacts:
@@ -207,6 +215,6 @@ def handle(message, letter, now):
     if reason:
         # Only the subject looks like an out-of-office reply: no answer (it may
         # be one), but not marked read (it may be a question).
-        message.state, message.outcome = 'handled', SUSPECTED
+        message.state, message.outcome = InboundState.HANDLED, InboundOutcome.AUTO_SUSPECTED
         return
     _answer_customers(message, letter, contacts, now)

@@ -5,9 +5,7 @@ from noc.core.db import lock_rows, write_transaction
 from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_ID
 from noc.inbound import receive
-from noc.models import InboundMessage, audit, utcnow
-
-RETRYABLE = ('error', 'unmatched')
+from noc.models import InboundMessage, InboundState, audit, utcnow
 
 
 def find(message_id):
@@ -44,11 +42,11 @@ def retry(message_id):
                                 .where(InboundMessage.id == message_id)).first()
         if message is None:
             raise NotFound('inbound message')
-        if message.state not in RETRYABLE:
+        if message.state not in InboundState.RETRYABLE:
             # Not shown to anyone: the page answers 409 (no translation needed).
             raise Refused(kind='conflict', message='the message was handled; only one in '
                                                    'error or unmatched is handled again')
-        InboundMessage.update(state='new', error='', outcome='').where(
+        InboundMessage.update(state=InboundState.NEW, error='', outcome='').where(
             InboundMessage.id == message.id).execute()
     # Outside the transaction: handling writes in transactions of its own.
     return receive.process(InboundMessage.get_by_id(message.id))

@@ -13,6 +13,7 @@ import ssl
 
 from noc.core.errors import JanelaError
 from noc.inbound import receive as inbound
+from noc.models import InboundVia
 
 log = logging.getLogger('janela.imap')
 
@@ -80,7 +81,7 @@ def poll(conf, now=None):
             if raw is None:
                 continue
             try:
-                message, new = inbound.store(raw, 'imap', now)
+                message, new = inbound.store(raw, InboundVia.IMAP, now)
             except Exception:
                 log.exception('IMAP message %s could not be stored; left in %s', uid,
                               conf['imap_folder'])

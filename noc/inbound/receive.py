@@ -12,7 +12,7 @@ import traceback
 
 from noc.core.db import database, lock_rows, next_ids, write_transaction
 from noc.mail import reading
-from noc.models import InboundMessage, utcnow
+from noc.models import InboundMessage, InboundOutcome, InboundState, utcnow
 
 log = logging.getLogger('janela.inbound')
 
@@ -75,20 +75,20 @@ def process(message, now=None):
     """Handle one stored message once; an error is kept on the message.
 
     Read and parsed first, with no transaction open; then the row is locked
-    and handled only if it is still 'new' (another worker may have taken it
+    and handled only if it is still new (another worker may have taken it
     meanwhile)."""
     from noc.inbound import bgp_mailbox as bgp_mailbox
     from noc.maintenance import inbox
     now = now or utcnow()
     try:
         stored = InboundMessage.get_or_none(
-            (InboundMessage.id == message.id) & (InboundMessage.state == 'new'))
+            (InboundMessage.id == message.id) & (InboundMessage.state == InboundState.NEW))
         if stored is None:                  # handled already
             return InboundMessage.get_by_id(message.id)
         letter, address = parsed(stored.raw_bytes)
         with write_transaction():
             fresh = lock_rows(InboundMessage.select().where(
-                (InboundMessage.id == message.id) & (InboundMessage.state == 'new')),
+                (InboundMessage.id == message.id) & (InboundMessage.state == InboundState.NEW)),
                 skip_locked=True).first()
             if fresh is None:               # handled by another worker meanwhile
                 return InboundMessage.get_by_id(message.id)
@@ -107,7 +107,7 @@ def process(message, now=None):
         log.exception('inbound message %s could not be handled', message.id)
         with database.atomic():
             InboundMessage.update(
-                state='error', outcome='handler-error',
+                state=InboundState.ERROR, outcome=InboundOutcome.HANDLER_ERROR,
                 error=_text(f'{type(exc).__name__}: {exc}\n' + traceback.format_exc(), 4000)
             ).where(InboundMessage.id == message.id).execute()
         return InboundMessage.get_by_id(message.id)
@@ -124,6 +124,6 @@ def receive(raw, via, now=None):
 def process_pending(limit=100, now=None):
     """Handle messages stored but not handled (a crash between the two steps)."""
     pending = list(InboundMessage.select(InboundMessage.id)
-                   .where(InboundMessage.state == 'new')
+                   .where(InboundMessage.state == InboundState.NEW)
                    .order_by(InboundMessage.received_at, InboundMessage.id).limit(limit))
     return [process(message, now) for message in pending]

@@ -13,7 +13,7 @@ import datetime
 import peewee
 
 from noc.core.db import lock_rows, next_ids, write_transaction
-from noc.models import OutboxMessage, utcnow
+from noc.models import MessageState, OutboxMessage, utcnow
 
 CHUNK = 200
 
@@ -25,15 +25,15 @@ def enqueue_many(rows):
     first = next_ids('outbox_message', len(rows))
     for offset, row in enumerate(rows):
         row['id'] = first + offset
-        row.setdefault('state', 'queued')
+        row.setdefault('state', MessageState.QUEUED)
     for start in range(0, len(rows), CHUNK):
         OutboxMessage.insert_many(rows[start:start + CHUNK]).execute()
 
 
 def _claimable(now, lease):
     stale = now - datetime.timedelta(seconds=lease)
-    return (((OutboxMessage.state == 'queued') & (OutboxMessage.next_attempt_at <= now))
-            | ((OutboxMessage.state == 'sending') & (OutboxMessage.claimed_at < stale)))
+    return (((OutboxMessage.state == MessageState.QUEUED) & (OutboxMessage.next_attempt_at <= now))
+            | ((OutboxMessage.state == MessageState.SENDING) & (OutboxMessage.claimed_at < stale)))
 
 
 def claim(worker_id, limit, lease, now=None):
@@ -48,23 +48,24 @@ def claim(worker_id, limit, lease, now=None):
         if not ids:
             return []
         # The state condition again: on SQLite another worker may have got here first.
-        (OutboxMessage.update(state='sending', claimed_by=worker_id, claimed_at=now,
+        (OutboxMessage.update(state=MessageState.SENDING, claimed_by=worker_id, claimed_at=now,
                               attempts=OutboxMessage.attempts + 1)
          .where(OutboxMessage.id.in_(ids) & _claimable(now, lease)).execute())
     return list(OutboxMessage.select()
                 .where(OutboxMessage.id.in_(ids) & (OutboxMessage.claimed_by == worker_id)
-                       & (OutboxMessage.claimed_at == now) & (OutboxMessage.state == 'sending'))
+                       & (OutboxMessage.claimed_at == now)
+                       & (OutboxMessage.state == MessageState.SENDING))
                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id))
 
 
 def mark_sent(message, reply, now=None):
-    (OutboxMessage.update(state='sent', server_reply=reply[:2000], sent_at=now or utcnow(),
-                          last_error='', claimed_at=None)
+    (OutboxMessage.update(state=MessageState.SENT, server_reply=reply[:2000],
+                          sent_at=now or utcnow(), last_error='', claimed_at=None)
      .where(OutboxMessage.id == message.id).execute())
 
 
 def mark_failed(message, reason):
-    (OutboxMessage.update(state='failed', last_error=reason[:2000], claimed_at=None)
+    (OutboxMessage.update(state=MessageState.FAILED, last_error=reason[:2000], claimed_at=None)
      .where(OutboxMessage.id == message.id).execute())
 
 
@@ -75,7 +76,7 @@ def mark_retry(message, reason, retry_for_hours, max_pause_minutes, now=None):
         mark_failed(message, f'gave up after {retry_for_hours} h: {reason}')
         return False
     pause = min(2 ** max(message.attempts - 1, 0), max_pause_minutes)
-    (OutboxMessage.update(state='queued', last_error=reason[:2000], claimed_at=None,
+    (OutboxMessage.update(state=MessageState.QUEUED, last_error=reason[:2000], claimed_at=None,
                           next_attempt_at=now + datetime.timedelta(minutes=pause))
      .where(OutboxMessage.id == message.id).execute())
     return True
@@ -83,8 +84,8 @@ def mark_retry(message, reason, retry_for_hours, max_pause_minutes, now=None):
 
 def requeue(message, now=None):
     """A failed or waiting message goes again now (the NOC's 'resend')."""
-    (OutboxMessage.update(state='queued', next_attempt_at=now or utcnow(), claimed_at=None,
-                          last_error='')
+    (OutboxMessage.update(state=MessageState.QUEUED, next_attempt_at=now or utcnow(),
+                          claimed_at=None, last_error='')
      .where(OutboxMessage.id == message.id).execute())
 
 

@@ -20,7 +20,7 @@ from noc.core.db import lock_rows, write_transaction
 from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_ID
 from noc.mail import compose, outbox
-from noc.models import OutboxMessage, audit, utcnow
+from noc.models import MessageState, OutboxMessage, audit, utcnow
 
 CALENDAR_TYPES = ('text/calendar', 'application/ics')
 # Only a line that starts with DTSTAMP: a folded DESCRIPTION line starts with a space.
@@ -63,9 +63,9 @@ def resend(message_id, actor, provider, now=None):
                               .where(OutboxMessage.id == message_id)).first()
         if fresh is None:
             raise NotFound('outbox message', message=str(_l('the message no longer exists')))
-        if fresh.state in ('queued', 'failed'):
+        if fresh.state in MessageState.NOT_SENT:
             return _requeue(fresh, actor, now)
-        if fresh.state == 'sent':
+        if fresh.state == MessageState.SENT:
             return _copy(fresh, actor, provider, now)
         raise ResendRefused(_l('the message is being sent right now; wait for the result'))
 
@@ -76,7 +76,7 @@ def _requeue(message, actor, now):
     outbox.requeue(message, now)
     audit.record(actor, audit.Action.RESEND, audit.Entity.OUTBOX_MESSAGE, message.id,
                  message.subject[:200],
-                 before, {'state': 'queued', 'next_attempt_at': now})
+                 before, {'state': MessageState.QUEUED, 'next_attempt_at': now})
     return OutboxMessage.get_by_id(message.id)
 
 

@@ -14,11 +14,15 @@ from dataclasses import dataclass
 from flask_mail import Connection
 
 from noc.core.config import project_path
+from noc.models import MessageState
+
+# A temporary failure: the message stays queued and is tried again later.
+RETRY = 'retry'
 
 
 @dataclass
 class Result:
-    state: str          # 'sent', 'retry' (temporary), 'failed' (permanent)
+    state: str          # MessageState.SENT, RETRY (temporary), MessageState.FAILED (permanent)
     detail: str
 
 
@@ -61,11 +65,11 @@ def _classify(exc):
     """An SMTP failure as retry (4xx, connection trouble) or failed (5xx)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(exc.recipients.values()))
-        return Result('failed' if code >= 500 else 'retry', _reply(code, text))
+        return Result(MessageState.FAILED if code >= 500 else RETRY, _reply(code, text))
     if isinstance(exc, smtplib.SMTPResponseException):
-        return Result('failed' if exc.smtp_code >= 500 else 'retry',
+        return Result(MessageState.FAILED if exc.smtp_code >= 500 else RETRY,
                       _reply(exc.smtp_code, exc.smtp_error))
-    return Result('retry', f'{type(exc).__name__}: {exc}')
+    return Result(RETRY, f'{type(exc).__name__}: {exc}')
 
 
 def _send_one(host, envelope_from, message):
@@ -103,7 +107,7 @@ def deliver_smtp(app, messages, on_result, cafile=None):
                     conn.host.rset()
                     continue
                 pending.pop(0)
-                on_result(message, Result('sent', reply))
+                on_result(message, Result(MessageState.SENT, reply))
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         result = _classify(exc)
         for message in pending:
@@ -120,7 +124,7 @@ def deliver_capture(app, messages, on_result):
         with open(path + '.tmp', 'w', encoding='ascii', errors='replace', newline='') as fh:
             fh.write(message.raw)
         os.replace(path + '.tmp', path)     # a reader never sees half a message
-        on_result(message, Result('sent', f'captured as {name}'))
+        on_result(message, Result(MessageState.SENT, f'captured as {name}'))
 
 
 def deliver(app, messages, on_result):

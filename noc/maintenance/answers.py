@@ -20,6 +20,7 @@ from noc.models import (
     Circuit,
     Contact,
     MaintenanceWindow,
+    MessageKind,
     WindowCircuit,
     WindowCustomer,
     WindowStatus,
@@ -152,8 +153,8 @@ def remind_unacknowledged(window, actor, now=None, *, settings):
     grouped = windows.by_customer(window)
     missing = unacknowledged(window, list(grouped))
     with database.atomic():
-        queued = notices.queue(window, 'ack_request', {cid: grouped[cid] for cid in missing},
-                               now, settings=settings)
+        queued = notices.queue(window, MessageKind.ACK_REQUEST,
+                               {cid: grouped[cid] for cid in missing}, now, settings=settings)
         if missing:
             (WindowCustomer.update(ack_reminded_at=now)
              .where((WindowCustomer.window == window)

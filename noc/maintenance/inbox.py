@@ -15,9 +15,21 @@ import peewee as pw
 
 from noc.core.errors import Refused
 from noc.maintenance import answer_commands, answers, reschedule_commands
-from noc.models import Contact, MaintenanceWindow, OutboxMessage, Partstat, WindowCustomer, utcnow
+from noc.models import (
+    Contact,
+    InboundKind,
+    InboundOutcome,
+    InboundState,
+    MaintenanceWindow,
+    OutboxMessage,
+    Partstat,
+    WindowCustomer,
+    utcnow,
+)
 
 REFERENCE = re.compile(r'\bMW-\d{4}-\d{5}\b', re.IGNORECASE)
+# The iTIP methods a customer's calendar answers with; any other is InboundKind.ITIP.
+ITIP_KINDS = {'REPLY': InboundKind.REPLY, 'COUNTER': InboundKind.COUNTER}
 
 
 def window_of_thread(letter):
@@ -68,7 +80,7 @@ def _attach(message, window, contact):
 
 
 def _unmatched(message, outcome, window=None):
-    message.state, message.outcome, message.verified = 'unmatched', outcome, False
+    message.state, message.outcome, message.verified = InboundState.UNMATCHED, outcome, False
     message.window = window
 
 
@@ -78,7 +90,7 @@ def _seen(message, now):
 
 
 def _bounce(message, letter, now):
-    message.kind = 'bounce' if letter.failed else 'delay'
+    message.kind = InboundKind.BOUNCE if letter.failed else InboundKind.DELAY
     originals = list(OutboxMessage.select().where(
         OutboxMessage.message_id.in_(letter.original_ids or ['-'])))
     window = next((MaintenanceWindow.get_or_none(id=o.window_id) for o in originals
@@ -87,7 +99,7 @@ def _bounce(message, letter, now):
     message.body_text = '\n'.join(f'{r.address}: {r.action} {r.status} {r.diagnostic}'.strip()
                                   for r in letter.bounce)
     if not letter.failed:
-        message.state, message.outcome = 'handled', 'delivery-delayed'
+        message.state, message.outcome = InboundState.HANDLED, InboundOutcome.DELIVERY_DELAYED
         _seen(message, now)
         return
     flagged = 0
@@ -102,20 +114,21 @@ def _bounce(message, letter, now):
             message.contact, message.customer = contact, contact.customer_id
             flagged += 1
     if flagged:
-        message.state, message.outcome, message.verified = 'handled', 'bounce-recorded', True
+        message.state, message.outcome = InboundState.HANDLED, InboundOutcome.BOUNCE_RECORDED
+        message.verified = True
     else:
-        _unmatched(message, 'bounce-unknown-address', window)
+        _unmatched(message, InboundOutcome.BOUNCE_UNKNOWN_ADDRESS, window)
 
 
 def _itip(message, letter, event, now):
-    message.kind = {'REPLY': 'reply', 'COUNTER': 'counter'}.get(event.method, 'itip')
+    message.kind = ITIP_KINDS.get(event.method, InboundKind.ITIP)
     window = MaintenanceWindow.get_or_none(uid=event.uid)
     if window is None:
-        return _unmatched(message, 'unknown-event')
+        return _unmatched(message, InboundOutcome.UNKNOWN_EVENT)
     attendees = [a for a, _, _ in event.attendees]
     contact = contact_for(window, letter.sender)
     if contact is None:
-        return _unmatched(message, 'unknown-sender', window)
+        return _unmatched(message, InboundOutcome.UNKNOWN_SENDER, window)
     # Delegates and shared mailboxes: the attendee may be another contact of
     # the same customer than the sender; the answer is the attendee's.
     attendee = contact_for(window, *attendees) if attendees else None
@@ -130,21 +143,21 @@ def _itip(message, letter, event, now):
         return _reply(message, window, attendee, event, partstat, now)
     if event.method == 'COUNTER':
         return _counter(message, window, attendee, event, letter, now)
-    message.state, message.outcome = 'handled', f'itip-{event.method.lower()}'[:32]
+    message.state, message.outcome = InboundState.HANDLED, InboundOutcome.itip(event.method)
 
 
 def _reply(message, window, contact, event, partstat, now):
     if partstat not in Partstat.ANSWERS:
-        message.state, message.outcome = 'handled', 'reply-without-answer'
+        message.state, message.outcome = InboundState.HANDLED, InboundOutcome.REPLY_WITHOUT_ANSWER
         return
-    message.state = 'handled'
+    message.state = InboundState.HANDLED
     try:
         applied = answer_commands.record_reply(window.id, contact.id, partstat, event.sequence,
                                                event.stamped_at, event.comment, message.id, now)
     except Refused as exc:
-        message.outcome, message.error = 'answer-refused', str(exc)
+        message.outcome, message.error = InboundOutcome.ANSWER_REFUSED, str(exc)
         return
-    message.outcome = 'answer-applied' if applied else 'answer-older'
+    message.outcome = InboundOutcome.ANSWER_APPLIED if applied else InboundOutcome.ANSWER_OLDER
     if partstat == Partstat.ACCEPTED and not event.comment:
         _seen(message, now)
 
@@ -152,41 +165,42 @@ def _reply(message, window, contact, event, partstat, now):
 def _counter(message, window, contact, event, letter, now):
     # Its PARTSTAT (Outlook's TENTATIVE) is not an answer to the current times:
     # the attendee is asking to change them.
-    message.state = 'handled'
+    message.state = InboundState.HANDLED
     if event.starts_at is None or event.ends_at is None:
-        message.outcome, message.error = 'counter-without-period', 'COUNTER without DTSTART/DTEND'
+        message.outcome = InboundOutcome.COUNTER_WITHOUT_PERIOD
+        message.error = 'COUNTER without DTSTART/DTEND'
         return
     try:
         reschedule_commands.counter(window.id, contact.id, (event.starts_at, event.ends_at),
                                     event.comment or letter.reply_text, sequence=event.sequence,
                                     inbound_id=message.id, now=now)
     except Refused as exc:
-        message.outcome, message.error = 'counter-refused', str(exc)
+        message.outcome, message.error = InboundOutcome.COUNTER_REFUSED, str(exc)
         return
-    message.outcome = 'request-opened'
+    message.outcome = InboundOutcome.REQUEST_OPENED
     _seen(message, now)          # the request is what the NOC works from
 
 
 def _plain(message, letter, now):
-    message.kind = 'message'
+    message.kind = InboundKind.MESSAGE
     message.body_text = letter.reply_text or letter.text
     window = window_of_thread(letter) or _window_by_reference(letter.subject, letter.text)
     if window is None:
-        return _unmatched(message, 'no-window')
+        return _unmatched(message, InboundOutcome.NO_WINDOW)
     contact = contact_for(window, letter.sender)
     if contact is None:
-        return _unmatched(message, 'unknown-sender', window)
+        return _unmatched(message, InboundOutcome.UNKNOWN_SENDER, window)
     _attach(message, window, contact)
-    message.state, message.outcome = 'handled', 'message-attached'
+    message.state, message.outcome = InboundState.HANDLED, InboundOutcome.MESSAGE_ATTACHED
 
 
 def _automatic(message, letter, now):
-    message.kind = 'auto-reply'
+    message.kind = InboundKind.AUTO_REPLY
     message.body_text = letter.auto
     window = window_of_thread(letter) or _window_by_reference(letter.subject)
     if window:
         _attach(message, window, contact_for(window, letter.sender))
-    message.state, message.outcome = 'handled', 'auto-reply'
+    message.state, message.outcome = InboundState.HANDLED, InboundOutcome.AUTO_REPLY
     _seen(message, now)
 
 
@@ -197,7 +211,7 @@ def handle(message, letter, now=None):
         return _bounce(message, letter, now)
     if letter.auto:
         return _automatic(message, letter, now)
-    event = next((e for e in letter.events if e.method in ('REPLY', 'COUNTER')), None)
+    event = next((e for e in letter.events if e.method in ITIP_KINDS), None)
     if event is not None:
         return _itip(message, letter, event, now)
     return _plain(message, letter, now)

@@ -17,25 +17,27 @@ from markupsafe import escape
 from noc.mail import compose, outbox
 from noc.maintenance import links
 from noc.models import Contact, Customer, Impact, OutboxMessage, Site
+from noc.models import MessageKind as K
 from noc.models import WindowStatus as S
 
 # Stands for the personal greeting in a body rendered once for many contacts.
 GREETING = '\x00greeting\x00'
 
-# kind -> (iTIP method for invitations, MAINTNOTE status or None for the window's)
+# kind -> (iTIP method for invitations, MAINTNOTE status or None for the window's),
+# in the order of MessageKind.NOTICES
 KINDS = {
-    'new': ('REQUEST', None),
-    'updated': ('REQUEST', None),
-    'rescheduled': ('REQUEST', None),
-    'reminder': ('REQUEST', None),
-    'starting': ('REQUEST', S.IN_PROCESS),
-    'completed': ('REQUEST', S.COMPLETED),
-    'cancelled': ('CANCEL', S.CANCELLED),
+    K.NEW: ('REQUEST', None),
+    K.UPDATED: ('REQUEST', None),
+    K.RESCHEDULED: ('REQUEST', None),
+    K.REMINDER: ('REQUEST', None),
+    K.STARTING: ('REQUEST', S.IN_PROCESS),
+    K.COMPLETED: ('REQUEST', S.COMPLETED),
+    K.CANCELLED: ('CANCEL', S.CANCELLED),
     # Asks the customers that have not acknowledged to do so; nothing changed.
-    'ack_request': ('REQUEST', None),
+    K.ACK_REQUEST: ('REQUEST', None),
 }
 # Notices that carry the customer page link (acknowledge, ask for another date).
-WITH_LINK = ('new', 'updated', 'rescheduled', 'reminder', 'ack_request')
+WITH_LINK = (K.NEW, K.UPDATED, K.RESCHEDULED, K.REMINDER, K.ACK_REQUEST)
 
 
 def recipients(customer_ids):
@@ -73,11 +75,11 @@ def when(moment, zone_name, language):
 
 def _subject(kind, window, language):
     labels = {
-        'new': _('New scheduled maintenance'), 'updated': _('Maintenance updated'),
-        'rescheduled': _('Maintenance rescheduled'), 'reminder': _('Reminder'),
-        'starting': _('Maintenance starting'), 'completed': _('Maintenance completed'),
-        'cancelled': _('Maintenance cancelled'),
-        'ack_request': _('Please acknowledge'),
+        K.NEW: _('New scheduled maintenance'), K.UPDATED: _('Maintenance updated'),
+        K.RESCHEDULED: _('Maintenance rescheduled'), K.REMINDER: _('Reminder'),
+        K.STARTING: _('Maintenance starting'), K.COMPLETED: _('Maintenance completed'),
+        K.CANCELLED: _('Maintenance cancelled'),
+        K.ACK_REQUEST: _('Please acknowledge'),
     }
     prefix = _('EMERGENCY') + ' ' if window.emergency else ''
     stamp = window.starts_at.strftime('%Y-%m-%d')
@@ -85,20 +87,20 @@ def _subject(kind, window, language):
 
 
 def _intro(kind, operator, customer):
-    if kind == 'new':
+    if kind == K.NEW:
         return _('%(operator)s will carry out the maintenance below on circuits of '
                  '%(customer)s.', operator=operator, customer=customer.name)
     return {
-        'updated': _('The maintenance below has changed. Please see the details that follow.'),
-        'rescheduled': _('The maintenance below has been moved to a new date and time.'),
-        'reminder': _('Reminder: the maintenance below starts soon.'),
-        'starting': _('The maintenance below has started.'),
-        'completed': _('The maintenance below has been completed.'),
-        'cancelled': _('The maintenance below has been cancelled for your circuits; no work '
-                       'will be done on them.'),
-        'ack_request': _('We have not yet had your acknowledgement of the maintenance below, '
-                         'which starts soon. Please acknowledge it, or tell us if the date '
-                         'does not suit you.'),
+        K.UPDATED: _('The maintenance below has changed. Please see the details that follow.'),
+        K.RESCHEDULED: _('The maintenance below has been moved to a new date and time.'),
+        K.REMINDER: _('Reminder: the maintenance below starts soon.'),
+        K.STARTING: _('The maintenance below has started.'),
+        K.COMPLETED: _('The maintenance below has been completed.'),
+        K.CANCELLED: _('The maintenance below has been cancelled for your circuits; no work '
+                         'will be done on them.'),
+        K.ACK_REQUEST: _('We have not yet had your acknowledgement of the maintenance below, '
+                           'which starts soon. Please acknowledge it, or tell us if the date '
+                           'does not suit you.'),
     }[kind]
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from noc.mail import compose, outbox
 from noc.maintenance import ical, links, notices
-from noc.models import Contact, Customer, RescheduleVia
+from noc.models import Contact, Customer, MessageKind, RescheduleVia
 
 
 def _recipients(request):
@@ -57,9 +57,10 @@ def _message(request, contact, now, settings):
                         language='pt-BR' if language == 'pt_BR' else 'en',
                         headers={'X-Janela-Maintenance': window.reference})
     return dict(window=window.id, customer=customer.id, contact=contact.id,
-                recipient=request.attendee if counter else contact.email, kind='declined',
-                method=method, sequence=request.sequence, subject=subject[:400],
-                message_id=msgid, raw=raw, ics=ics, next_attempt_at=now, created_at=now)
+                recipient=request.attendee if counter else contact.email,
+                kind=MessageKind.DECLINED, method=method, sequence=request.sequence,
+                subject=subject[:400], message_id=msgid, raw=raw, ics=ics,
+                next_attempt_at=now, created_at=now)
 
 
 def queue_declined(request, now, settings):

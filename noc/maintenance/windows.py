@@ -27,6 +27,7 @@ from noc.models import (
     audit,
     utcnow,
 )
+from noc.models import MessageKind as K
 from noc.models import WindowStatus as S
 
 # Confirmed and not over: what the clock moves, and what can be completed.
@@ -197,11 +198,11 @@ def _notify_change(window, before, old_scope, new_scope, now, settings):
         window.times_sequence = window.sequence    # acknowledgements are asked again
     window.save()
     if removed:
-        notices.queue(_copy(window, status=S.CANCELLED), 'cancelled', removed, now,
+        notices.queue(_copy(window, status=S.CANCELLED), K.CANCELLED, removed, now,
                       settings=settings)
-    notices.queue(window, 'new', added, now, settings=settings)
+    notices.queue(window, K.NEW, added, now, settings=settings)
     previous = {'starts_at': before.starts_at, 'ends_at': before.ends_at} if moved else None
-    notices.queue(window, 'rescheduled' if moved else 'updated', kept, now, previous,
+    notices.queue(window, K.RESCHEDULED if moved else K.UPDATED, kept, now, previous,
                   settings=settings)
     return True
 
@@ -296,7 +297,7 @@ def confirm(window, actor, acknowledged=(), now=None, check_notice=True, *, sett
         window.status = S.CONFIRMED
         _reset_reminder(window, now, settings)
         window.save()
-        notices.queue(window, 'new', by_customer(window, scope), now, settings=settings)
+        notices.queue(window, K.NEW, by_customer(window, scope), now, settings=settings)
         audit.record(actor, audit.Action.CONFIRM, audit.Entity.MAINTENANCE_WINDOW, window.id,
                      window.reference, before, state(window, scope))
     return window
@@ -307,7 +308,7 @@ def start(window, actor, now=None, *, settings):
     if window.status != S.CONFIRMED:
         raise _conflict('status', _l('only a CONFIRMED window can start'))
     with database.atomic():
-        return _transition(window, actor, S.IN_PROCESS, 'starting', now or utcnow(), 'start',
+        return _transition(window, actor, S.IN_PROCESS, K.STARTING, now or utcnow(), 'start',
                            settings)
 
 
@@ -315,7 +316,7 @@ def complete(window, actor, now=None, *, settings):
     if window.status not in IN_PROGRESS:
         raise _conflict('status', _l('only a window in progress can be completed'))
     with database.atomic():
-        return _transition(window, actor, S.COMPLETED, 'completed', now or utcnow(),
+        return _transition(window, actor, S.COMPLETED, K.COMPLETED, now or utcnow(),
                            'complete', settings)
 
 
@@ -338,7 +339,7 @@ def cancel(window, actor, reason, now=None, *, settings):
         raise _conflict('status', _l('a %(status)s window cannot be cancelled',
                                      status=window.status))
     with database.atomic():
-        kind = 'cancelled' if window.published else None
+        kind = K.CANCELLED if window.published else None
         return _transition(window, actor, S.CANCELLED, kind, now or utcnow(), 'cancel',
                            settings, cancel_reason=reason)
 
@@ -349,7 +350,7 @@ def remind(window, now=None, *, settings):
     with database.atomic():
         window.reminder_queued_at = now
         window.save()
-        return notices.queue(window, 'reminder', by_customer(window), now,
+        return notices.queue(window, K.REMINDER, by_customer(window), now,
                              settings=settings)
 
 
@@ -376,5 +377,5 @@ def clock_move(window, now):
 def move_by_clock(window, move, actor, now, settings):
     """The worker's move on a locked row (see clock_move)."""
     if move == 'complete':
-        return _transition(window, actor, S.COMPLETED, 'completed', now, 'complete', settings)
-    return _transition(window, actor, S.IN_PROCESS, 'starting', now, 'start', settings)
+        return _transition(window, actor, S.COMPLETED, K.COMPLETED, now, 'complete', settings)
+    return _transition(window, actor, S.IN_PROCESS, K.STARTING, now, 'start', settings)

@@ -31,7 +31,16 @@ from noc.models.inventory import (
     Site,
     SiteKind,
 )
-from noc.models.mail import InboundMessage, OutboxMessage
+from noc.models.mail import (
+    InboundKind,
+    InboundMessage,
+    InboundOutcome,
+    InboundState,
+    InboundVia,
+    MessageKind,
+    MessageState,
+    OutboxMessage,
+)
 from noc.models.maintenance import (
     IMPACTS,
     AcknowledgedVia,
@@ -81,5 +90,6 @@ __all__ = [
     'TrackedPrefix', 'VrpSnapshot', 'ALL_MODELS', 'PrefixState', 'Verdict', 'RpkiState',
     'IrrState', 'Role', 'TokenKind', 'CircuitStatus', 'ContactRole', 'CustomerKind',
     'NoticeFormat', 'SegmentKind', 'Service', 'SiteKind', 'AcknowledgedVia', 'Partstat',
-    'RescheduleState', 'RescheduleVia',
+    'RescheduleState', 'RescheduleVia', 'MessageState', 'MessageKind',
+    'InboundVia', 'InboundState', 'InboundKind', 'InboundOutcome',
 ]

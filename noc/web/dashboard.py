@@ -11,6 +11,7 @@ from noc.models import (
     Contact,
     Customer,
     MaintenanceWindow,
+    MessageState,
     OutboxMessage,
     RescheduleRequest,
     RescheduleState,
@@ -52,7 +53,7 @@ def routing_counts(now):
 def message_counts():
     """{state: count} of the outbox, for the states a person acts on."""
     return dict(OutboxMessage.select(OutboxMessage.state, pw.fn.COUNT(OutboxMessage.id))
-                .where(OutboxMessage.state.in_(('queued', 'failed')))
+                .where(OutboxMessage.state.in_(MessageState.NOT_SENT))
                 .group_by(OutboxMessage.state).tuples())
 
 

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from noc.mail import compose, outbox
-from noc.models import Contact, Customer
+from noc.models import Contact, Customer, MessageKind
 from noc.models.routing import PrefixState
 from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
 from noc.routing.policy import verdict
@@ -63,7 +63,7 @@ def _message(request, rows, event, contact, customer, now, sender, reason, chang
                         filename='', language='pt-BR' if language == 'pt_BR' else 'en',
                         headers=_headers(ref, sender))
     return dict(window=None, customer=customer.id, contact=contact.id, recipient=contact.email,
-                kind='prefix', method='', sequence=0, subject=subject[:400], message_id=msgid,
+                kind=MessageKind.PREFIX, method='', sequence=0, subject=subject[:400], message_id=msgid,
                 raw=raw, ics='', next_attempt_at=now, created_at=now)
 
 

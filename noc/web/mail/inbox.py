@@ -9,44 +9,17 @@ from flask_login import current_user
 from noc.core.errors import NotFound, Refused
 from noc.core.paging import paginate
 from noc.inbound import commands
-from noc.models import InboundMessage
+from noc.models import InboundKind, InboundMessage, InboundOutcome, InboundState, InboundVia
 from noc.web.access import require
 
 bp = Blueprint('inbox', __name__, url_prefix='/inbox')
 
+# The views: handled messages still to read, one view per state that waits for
+# a person (named by the state), and all.
+QUEUES = (InboundState.UNMATCHED, InboundState.ERROR)
 VIEWS = {
-    'review': _l('To read'), 'unmatched': _l('Unmatched'), 'error': _l('Errors'),
-    'all': _l('All'),
-}
-KIND_LABELS = {
-    'reply': _l('calendar answer'), 'counter': _l('new time proposed'), 'itip': _l('calendar'),
-    'message': _l('message'), 'bounce': _l('bounce'), 'delay': _l('delivery delayed'),
-    'auto-reply': _l('automatic reply'), 'bgp-query': _l('question to the BGP mailbox'),
-}
-OUTCOME_LABELS = {
-    'answered': _l("answered with the prefixes' state"),
-    'nothing-asked': _l('named no request or prefix; told how to ask'),
-    'no-bgp-contact': _l('the customer has no BGP contact; nothing sent'),
-    'rate-limited': _l('too many questions this hour; not answered'),
-    'unknown-sender-told': _l('sender is no registered contact; told so, without data'),
-    'auto-ignored': _l('automatic message; not answered'),
-    'auto-suspected': _l('the subject looks automatic; not answered, left to read'),
-    'reply-nothing-asked': _l('reply to our mail naming no request or prefix; not answered'),
-    'answer-applied': _l('answer recorded'),
-    'answer-older': _l('older than the answer on record; not applied'),
-    'reply-without-answer': _l('calendar reply without an answer'),
-    'request-opened': _l('reschedule request opened'),
-    'counter-refused': _l('proposal not accepted as a request'),
-    'counter-without-period': _l('proposal without a period'),
-    'message-attached': _l('attached to the window'),
-    'bounce-recorded': _l('address marked as failing'),
-    'bounce-unknown-address': _l('bounce for an unknown address'),
-    'delivery-delayed': _l('delivery delayed; nothing to do'),
-    'auto-reply': _l('automatic reply; not answered'),
-    'unknown-sender': _l('sender is not a contact of the affected customers'),
-    'unknown-event': _l('calendar answer about no known window'),
-    'no-window': _l('names no known window'),
-    'handler-error': _l('could not be handled'),
+    'review': _l('To read'), InboundState.UNMATCHED: _l('Unmatched'),
+    InboundState.ERROR: _l('Errors'), 'all': _l('All'),
 }
 
 
@@ -54,15 +27,15 @@ def query_for(view):
     query = InboundMessage.select()
     if view == 'review':
         query = query.where(InboundMessage.reviewed_at.is_null()
-                            & (InboundMessage.state == 'handled'))
-    elif view in ('unmatched', 'error'):
+                            & (InboundMessage.state == InboundState.HANDLED))
+    elif view in QUEUES:
         query = query.where(InboundMessage.state == view)
     return query.order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
 
 
 def counts():
     """What waits for a person, for the dashboard and the navigation."""
-    return {view: query_for(view).count() for view in ('review', 'unmatched', 'error')}
+    return {view: query_for(view).count() for view in ('review', *QUEUES)}
 
 
 def _message(message_id):
@@ -123,12 +96,13 @@ def retry(message_id):
         abort(404)
     except Refused:
         abort(409)
-    flash(_('Handled again: %(outcome)s.', outcome=OUTCOME_LABELS.get(message.outcome,
-                                                                     message.outcome)), 'info')
+    flash(_('Handled again: %(outcome)s.', outcome=InboundOutcome.label(message.outcome)), 'info')
     return redirect(url_for('inbox.show', message_id=message.id))
 
 
 def register(app):
     app.register_blueprint(bp)
-    app.jinja_env.filters['inbound_kind_label'] = lambda v: KIND_LABELS.get(v, v)
-    app.jinja_env.filters['inbound_outcome_label'] = lambda v: OUTCOME_LABELS.get(v, v)
+    app.jinja_env.globals['InboundState'] = InboundState
+    app.jinja_env.filters['inbound_kind_label'] = InboundKind.label
+    app.jinja_env.filters['inbound_outcome_label'] = InboundOutcome.label
+    app.jinja_env.filters['inbound_via_label'] = InboundVia.label

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN
@@ -25,14 +24,11 @@ from noc.core.errors import NotFound, Refused
 from noc.core.paging import Page, page_number, paginate
 from noc.core.text import clean_text
 from noc.mail import resend as resending
-from noc.maintenance.notices import KINDS
-from noc.models import MaintenanceWindow, OutboxMessage
+from noc.models import MaintenanceWindow, MessageKind, MessageState, OutboxMessage
 from noc.web.access import require
 
 bp = Blueprint('outbox', __name__)
 
-STATE_LABELS = {'queued': _l('queued'), 'sending': _l('sending'), 'sent': _l('sent'),
-                'failed': _l('failed')}
 # The names transport.deliver_capture writes: created_at and the message id.
 CAPTURE_NAME = re.compile(r'^(\d{8}T\d{6})-(\d{1,19})\.eml$')
 CAPTURE_LIMIT = 500
@@ -81,11 +77,11 @@ def message_list():
     args = {name: clean_text(request.args.get(name, ''))[:200] for name in ('state', 'kind', 'q')}
     query = (OutboxMessage.select(*LIST_COLUMNS, MaintenanceWindow.reference)
              .join(MaintenanceWindow, JOIN.LEFT_OUTER))
-    if args['state'] in STATE_LABELS:
+    if args['state'] in MessageState.values():
         query = query.where(OutboxMessage.state == args['state'])
     else:
         args['state'] = ''
-    if args['kind'] in KINDS:
+    if args['kind'] in MessageKind.values():
         query = query.where(OutboxMessage.kind == args['kind'])
     else:
         args['kind'] = ''
@@ -95,8 +91,9 @@ def message_list():
                             | OutboxMessage.subject.contains(args['q']))
     page = paginate(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
                     .objects(), _page_size())
-    return render_template('outbox/list.html', page=page, args=args, states=STATE_LABELS,
-                           kinds=list(KINDS), window_url=window_url)
+    return render_template('outbox/list.html', page=page, args=args,
+                           states=MessageState.labels(), kinds=MessageKind.labels(),
+                           window_url=window_url)
 
 
 def _decoded(part):
@@ -137,7 +134,7 @@ def show(message_id):
     msg = email.message_from_string(message.raw)
     return render_template('outbox/show.html', message=message, form=CsrfForm(),
                            text=_body(msg, 'text/plain'), reference=_reference(message),
-                           date=header_text(msg['Date']), states=STATE_LABELS,
+                           date=header_text(msg['Date']), states=MessageState.labels(),
                            window_url=window_url(message.window_id))
 
 
@@ -287,3 +284,4 @@ def capture_raw(name):
 
 def register(app):
     app.register_blueprint(bp)
+    app.jinja_env.globals.update(MessageState=MessageState, MessageKind=MessageKind)

@@ -8,13 +8,11 @@ import datetime
 import zoneinfo
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from noc.core.paging import paginate
-from noc.models import Impact, MaintenanceWindow, WindowStatus, utcnow
+from noc.models import Impact, MaintenanceWindow, MessageKind, MessageState, WindowStatus, utcnow
 from noc.web.access import require
 from noc.web.maintenance import calendar as cal
 from noc.web.maintenance import filters as filters
@@ -23,26 +21,9 @@ from noc.web.maintenance.page import act, get_window, render_page
 
 bp = Blueprint('maintenance', __name__, url_prefix='/maintenance')
 
-# Declared once beside the model; named here for the templates and the customer page.
+# Declared once beside the model; named here for the customer page.
 STATUS_LABELS = WindowStatus.labels()
 IMPACT_LABELS = Impact.labels()
-# What a notice announced; a context of its own, since 'completed' here is
-# not the audit log's verb.
-KIND_LABELS = {
-    'new': lazy_pgettext('notice kind', 'new'),
-    'updated': lazy_pgettext('notice kind', 'updated'),
-    'rescheduled': lazy_pgettext('notice kind', 'rescheduled'),
-    'reminder': lazy_pgettext('notice kind', 'reminder'),
-    'starting': lazy_pgettext('notice kind', 'starting'),
-    'completed': lazy_pgettext('notice kind', 'completed'),
-    'cancelled': lazy_pgettext('notice kind', 'cancelled'),
-    'ack_request': lazy_pgettext('notice kind', 'acknowledgement request'),
-    'declined': lazy_pgettext('notice kind', 'request declined'),
-}
-STATE_LABELS = {
-    'queued': _l('queued'), 'sending': _l('sending'), 'sent': _l('sent'),
-    'failed': _l('failed'),
-}
 
 
 def maybe_url(endpoint, **values):
@@ -143,13 +124,11 @@ def cancel(window_id):
     return act(window_id, 'cancel')
 
 
-def _label(table):
-    return lambda value: table.get(value, value)
-
-
 def register(app):
     app.register_blueprint(bp)
     app.jinja_env.globals['maybe_url'] = maybe_url
-    for name, table in (('status_label', STATUS_LABELS), ('impact_label', IMPACT_LABELS),
-                        ('notice_kind_label', KIND_LABELS), ('message_state_label', STATE_LABELS)):
-        app.jinja_env.filters[name] = _label(table)
+    app.jinja_env.globals['MessageState'] = MessageState
+    for name, vocabulary in (('status_label', WindowStatus), ('impact_label', Impact),
+                             ('notice_kind_label', MessageKind),
+                             ('message_state_label', MessageState)):
+        app.jinja_env.filters[name] = vocabulary.label
