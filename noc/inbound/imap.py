@@ -46,9 +46,9 @@ def connect(conf):
 
 
 def _check(result, what):
-    status, data = result
-    if status != 'OK':
-        raise ImapError(f'{what}: {status} {data!r}')
+    response, data = result             # imaplib's typ: 'OK', 'NO' or 'BAD'
+    if response != 'OK':
+        raise ImapError(f'{what}: {response} {data!r}')
     return data
 
 

@@ -308,7 +308,7 @@ def start(window, actor, now=None, *, settings):
     if window.status != S.CONFIRMED:
         raise _conflict('status', _l('only a CONFIRMED window can start'))
     with database.atomic():
-        return _transition(window, actor, S.IN_PROCESS, K.STARTING, now or utcnow(), 'start',
+        return _transition(window, actor, S.IN_PROCESS, K.STARTING, now or utcnow(), audit.Action.START,
                            settings)
 
 
@@ -317,7 +317,7 @@ def complete(window, actor, now=None, *, settings):
         raise _conflict('status', _l('only a window in progress can be completed'))
     with database.atomic():
         return _transition(window, actor, S.COMPLETED, K.COMPLETED, now or utcnow(),
-                           'complete', settings)
+                           audit.Action.COMPLETE, settings)
 
 
 def check_cancel_reason(reason):
@@ -340,7 +340,7 @@ def cancel(window, actor, reason, now=None, *, settings):
                                      status=window.status))
     with database.atomic():
         kind = K.CANCELLED if window.published else None
-        return _transition(window, actor, S.CANCELLED, kind, now or utcnow(), 'cancel',
+        return _transition(window, actor, S.CANCELLED, kind, now or utcnow(), audit.Action.CANCEL,
                            settings, cancel_reason=reason)
 
 
@@ -377,5 +377,5 @@ def clock_move(window, now):
 def move_by_clock(window, move, actor, now, settings):
     """The worker's move on a locked row (see clock_move)."""
     if move == 'complete':
-        return _transition(window, actor, S.COMPLETED, K.COMPLETED, now, 'complete', settings)
-    return _transition(window, actor, S.IN_PROCESS, K.STARTING, now, 'start', settings)
+        return _transition(window, actor, S.COMPLETED, K.COMPLETED, now, audit.Action.COMPLETE, settings)
+    return _transition(window, actor, S.IN_PROCESS, K.STARTING, now, audit.Action.START, settings)

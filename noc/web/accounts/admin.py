@@ -15,7 +15,7 @@ from noc.core.limits import MAX_ID
 from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.inventory.entities import ENTITIES
-from noc.models import AuditLog, Role, TokenKind, User, audit
+from noc.models import AuditLog, Role, User, audit
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 
@@ -133,8 +133,6 @@ def audit_log():
 
 def register(app):
     app.register_blueprint(bp)
-    # The roles and token kinds with their labels, for the admin pages' selects and tables.
-    app.jinja_env.globals.update(Role=Role, TokenKind=TokenKind)
     # The audit log's words in the reader's language, wherever history is shown.
     app.jinja_env.filters['action_label'] = lambda v: audit.ACTION_LABELS.get(v, v)
     app.jinja_env.filters['entity_label'] = lambda v: audit.ENTITY_LABELS.get(v, v)

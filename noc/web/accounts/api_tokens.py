@@ -89,4 +89,3 @@ def revoke(token_id):
 def register(app):
     app.register_blueprint(bp)
     # The roles and token kinds with their labels, for the admin pages' selects and tables.
-    app.jinja_env.globals.update(Role=Role, TokenKind=TokenKind)

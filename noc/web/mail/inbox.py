@@ -102,7 +102,6 @@ def retry(message_id):
 
 def register(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals['InboundState'] = InboundState
     app.jinja_env.filters['inbound_kind_label'] = InboundKind.label
     app.jinja_env.filters['inbound_outcome_label'] = InboundOutcome.label
     app.jinja_env.filters['inbound_via_label'] = InboundVia.label

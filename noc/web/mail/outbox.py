@@ -284,4 +284,3 @@ def capture_raw(name):
 
 def register(app):
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(MessageState=MessageState, MessageKind=MessageKind)

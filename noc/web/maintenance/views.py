@@ -127,7 +127,6 @@ def cancel(window_id):
 def register(app):
     app.register_blueprint(bp)
     app.jinja_env.globals['maybe_url'] = maybe_url
-    app.jinja_env.globals['MessageState'] = MessageState
     for name, vocabulary in (('status_label', WindowStatus), ('impact_label', Impact),
                              ('notice_kind_label', MessageKind),
                              ('message_state_label', MessageState)):

@@ -143,7 +143,8 @@ def queue():
     recent = list(requests_query(args['customer']).limit(RECENT_REQUESTS))
     return render_template('prefixes/queue.html', page=page, args=args, recent=recent,
                            summaries=request_summaries(recent),
-                           customers=requests.isp_customers(), verdicts=VERDICTS)
+                           customers=requests.isp_customers(), verdicts=VERDICTS,
+                           open_states=OPEN_STATES, all_states=ALL_STATES)
 
 
 @bp.route('/requests/')
