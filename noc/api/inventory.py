@@ -15,7 +15,7 @@ from noc.api.inventory_document import describe
 from noc.api.inventory_kinds import KINDS, of_customer
 from noc.api.json_schema import violations, whole
 from noc.api.problems import ApiProblem, field_errors, refused
-from noc.core.errors import NotFound
+from noc.core.errors import CONFLICT, NotFound
 from noc.core.text import clean_text
 from noc.inventory import commands
 from noc.inventory.service import RowRefused
@@ -123,7 +123,7 @@ def _command(kind, row_id, work, conflict=None):
         except NotFound:
             raise _missing(kind, row_id) from None
         except RowRefused as exc:
-            if exc.kind == 'conflict':
+            if exc.kind == CONFLICT:
                 raise refused(exc, conflict or '; '.join(exc.errors.values())) from None
             raise refused(exc, f'the {kind.label} was not stored; nothing was') from None
     return localised(run)

@@ -2,7 +2,7 @@
 with a field-level list of what is wrong where there is one."""
 from flask import jsonify
 
-from noc.core.errors import JanelaError
+from noc.core.errors import CONFLICT, INVALID, NOT_FOUND, JanelaError
 
 PROBLEM = 'application/problem+json'
 TITLES = {400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found',
@@ -46,7 +46,7 @@ def response(status, detail, errors=None, headers=None):
 
 
 # A command's kind of refusal as the answer's status.
-REFUSED_STATUS = {'invalid': 422, 'conflict': 409, 'not-found': 404}
+REFUSED_STATUS = {INVALID: 422, CONFLICT: 409, NOT_FOUND: 404}
 
 
 def refused(exc, detail=None, lines_field='body'):

@@ -7,7 +7,7 @@ acknowledge are listed with the key to send back in "acknowledge" (beside
 the errors in a 422 so one round trip shows everything; alone, a 409).
 """
 from noc.api.problems import ApiProblem, refused
-from noc.core.errors import Refused
+from noc.core.errors import CONFLICT, NOT_FOUND, Refused
 
 ACKNOWLEDGE = 'acknowledge these warnings: send the request again with "acknowledge": ' \
               '[their keys]'
@@ -26,7 +26,7 @@ def problem(exc, invalid, fields=None, whole='body', not_found=None):
     that of a 404; `fields` renames a command's field to the one the caller sent,
     `whole` names a rule error about no field in particular."""
     fields = fields or {}
-    if exc.kind == 'not-found':
+    if exc.kind == NOT_FOUND:
         return refused(exc, not_found)
     errors = [f for f in exc.findings if f.is_error]
     covered = {f.field for f in errors}
@@ -34,7 +34,7 @@ def problem(exc, invalid, fields=None, whole='body', not_found=None):
                      if name not in covered}, lines=exc.lines, kind=exc.kind)
     items = [{'field': fields.get(f.field, f.field) or whole, 'code': f.code,
               'message': str(f.message)} for f in errors] + refused(plain).errors
-    if exc.kind == 'conflict':
+    if exc.kind == CONFLICT:
         return ApiProblem(409, next(iter(exc.errors.values()), str(exc)), items)
     if items:
         return ApiProblem(422, invalid, items + _warnings(exc))

@@ -35,7 +35,7 @@ from noc.api.reschedule_input import (
     window_where,
 )
 from noc.api.reschedule_json import one_json, request_json
-from noc.core.errors import NotFound
+from noc.core.errors import CONFLICT, NotFound
 from noc.core.limits import MAX_ACKS, MAX_ID, MAX_KEY
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
@@ -159,7 +159,7 @@ def _submission(body, customer):
         except NotFound:                # removed since it was read
             errors['window'] = WINDOW_HINT
         except reschedule.RescheduleRefused as exc:
-            if exc.kind == 'conflict':
+            if exc.kind == CONFLICT:
                 raise _ask_refused(exc, window) from None
             found = _field_errors(exc, periods)
             if not periods:
@@ -172,7 +172,7 @@ def _submission(body, customer):
 
 def _refused(exc, detail, periods=()):
     """A refusal of the command as a problem: 409 when the row's state forbids it."""
-    return ApiProblem(409 if exc.kind == 'conflict' else 422, detail,
+    return ApiProblem(409 if exc.kind == CONFLICT else 422, detail,
                       field_errors(_field_errors(exc, periods)))
 
 
@@ -180,7 +180,7 @@ def _ask_refused(exc, window, periods=()):
     """A refused request as a problem; a window that can no longer move says its
     status and which windows can (as the window was when the command refused)."""
     window = MaintenanceWindow.get_or_none(MaintenanceWindow.id == window.id) or window
-    if exc.kind == 'conflict' and not reschedule.open_for_requests(window):
+    if exc.kind == CONFLICT and not reschedule.open_for_requests(window):
         return ApiProblem(409, 'this maintenance can no longer be moved', field_errors(
             {'window': f'{window.reference} is {window.status}; only a confirmed window '
                        'that has not started can be moved'}))
@@ -232,7 +232,7 @@ def withdraw_reschedule_request(request_id):
 
 def _decision_refused(exc, acknowledged):
     """A decision the command refused, as a problem naming what to fix."""
-    if exc.kind == 'conflict':
+    if exc.kind == CONFLICT:
         return _refused(exc, 'the request or its window can no longer be decided')
     if not exc.findings:
         return _refused(exc, 'the decision was not made')

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from noc.cli.refusals import lines
 from noc.core.db import database
-from noc.core.errors import Refused
+from noc.core.errors import NOT_FOUND, Refused
 from noc.maintenance import input as window_input
 from noc.maintenance import settings as maintenance_settings
 from noc.maintenance import window_commands, windows
@@ -106,7 +106,7 @@ def _lifecycle(name, run):
                 window_id = window_commands.id_of_reference(reference)
                 window = run(window_id, _settings(), reason=reason, ack=ack, ack_all=ack_all)
             except Refused as exc:
-                if exc.kind == 'not-found':
+                if exc.kind == NOT_FOUND:
                     raise click.ClickException(f'no window {reference}') from None
                 raise refused(exc) from None
             click.echo(f'{window.reference} {window.status} (SEQUENCE {window.sequence})')

@@ -12,6 +12,10 @@ class JanelaError(Exception):
     """Raised by Janela on purpose (not a bug)."""
 
 
+# Why a command refused (Refused.kind); adapters map them to 422, 409 and 404.
+INVALID, CONFLICT, NOT_FOUND = 'invalid', 'conflict', 'not-found'
+
+
 class Refused(JanelaError):
     """A command refused: nothing was stored.
 
@@ -23,7 +27,7 @@ class Refused(JanelaError):
               'not-found' (no such row for this caller)
     """
 
-    def __init__(self, errors=None, findings=(), lines=(), kind='invalid', message=None):
+    def __init__(self, errors=None, findings=(), lines=(), kind=INVALID, message=None):
         self.errors = dict(errors or {})
         self.findings = list(findings)
         self.lines = list(lines)
@@ -41,5 +45,5 @@ class NotFound(Refused):
     """No such row, or not one this caller may see (the same answer, on purpose)."""
 
     def __init__(self, what='', message=None):
-        super().__init__(kind='not-found', message=message or f'{what or "row"} not found')
+        super().__init__(kind=NOT_FOUND, message=message or f'{what or "row"} not found')
         self.what = what

@@ -2,7 +2,7 @@
 handle one again. Each finds the message (NotFound), writes in one
 transaction and refuses with a Refused."""
 from noc.core.db import lock_rows, write_transaction
-from noc.core.errors import NotFound, Refused
+from noc.core.errors import CONFLICT, NotFound, Refused
 from noc.core.limits import MAX_ID
 from noc.inbound import receive
 from noc.models import InboundMessage, InboundState, audit, utcnow
@@ -44,7 +44,7 @@ def retry(message_id):
             raise NotFound('inbound message')
         if message.state not in InboundState.RETRYABLE:
             # Not shown to anyone: the page answers 409 (no translation needed).
-            raise Refused(kind='conflict', message='the message was handled; only one in '
+            raise Refused(kind=CONFLICT, message='the message was handled; only one in '
                                                    'error or unmatched is handled again')
         InboundMessage.update(state=InboundState.NEW, error='', outcome='').where(
             InboundMessage.id == message.id).execute()

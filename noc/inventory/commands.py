@@ -13,7 +13,7 @@ import peewee as pw
 from flask_babel import lazy_gettext as _l
 
 from noc.core.db import lock_rows, write_transaction
-from noc.core.errors import NotFound
+from noc.core.errors import CONFLICT, NotFound
 from noc.core.limits import MAX_ID, MAX_UPLOAD
 from noc.core.text import clean_text
 from noc.inventory import csvio, service
@@ -55,7 +55,7 @@ def _raced(entity, values):
     """Another writer stored the same natural key between our check and our write."""
     key = ' / '.join(clean_text(values.get(name)) for name in entity.key)
     return RowRefused({entity.key[-1]: str(_l('"%(value)s" is already used by another record',
-                                              value=key))}, kind='conflict')
+                                              value=key))}, kind=CONFLICT)
 
 
 def create(entity, values, actor, now=None):

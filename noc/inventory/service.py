@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from noc.core.db import database
-from noc.core.errors import Refused
+from noc.core.errors import CONFLICT, Refused
 from noc.core.text import search_key
 from noc.inventory.entities import ENTITIES
 from noc.inventory.fields import ValueRefused
@@ -248,7 +248,7 @@ def delete(entity, obj, actor, now=None):
     """Delete the row, or raise RowRefused saying what still uses it."""
     blockers = _blockers(entity, obj)
     if blockers:
-        raise RowRefused({entity.key[0]: '; '.join(blockers)}, kind='conflict')
+        raise RowRefused({entity.key[0]: '; '.join(blockers)}, kind=CONFLICT)
     before = entity.formatted(entity.read(obj))
     try:
         with database.atomic():
@@ -258,4 +258,4 @@ def delete(entity, obj, actor, now=None):
             obj.delete_instance()
     except pw.IntegrityError:
         raise RowRefused({entity.key[0]: str(_l('still used by other records'))},
-                         kind='conflict') from None
+                         kind=CONFLICT) from None

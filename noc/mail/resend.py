@@ -17,7 +17,7 @@ from email.utils import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from noc.core.db import lock_rows, write_transaction
-from noc.core.errors import NotFound, Refused
+from noc.core.errors import CONFLICT, NotFound, Refused
 from noc.core.limits import MAX_ID
 from noc.mail import compose, outbox
 from noc.models import MessageState, OutboxMessage, audit, utcnow
@@ -34,7 +34,7 @@ class ResendRefused(Refused):
     """The message cannot be sent again now; str() says why, for a person."""
 
     def __init__(self, message):
-        super().__init__(kind='conflict', message=str(message))
+        super().__init__(kind=CONFLICT, message=str(message))
 
 
 def find(message_id):

@@ -11,7 +11,7 @@ outbox rows; a refusal is one AnswerRefused.
 from flask_babel import lazy_gettext as _l
 
 from noc.core.db import lock_rows, write_transaction
-from noc.core.errors import NotFound, Refused
+from noc.core.errors import CONFLICT, INVALID, NotFound, Refused
 from noc.core.limits import MAX_COMMENT, MAX_ID
 from noc.core.text import clean_text
 from noc.maintenance import answers, links
@@ -34,7 +34,7 @@ class AnswerRefused(Refused):
     circuits left the window), 'over' (cancelled or done), 'changed' (the
     window changed since the customer read it), or '' (a field is wrong)."""
 
-    def __init__(self, errors=None, reason='', kind='invalid'):
+    def __init__(self, errors=None, reason='', kind=INVALID):
         self.reason = reason
         super().__init__(errors, kind=kind)
 
@@ -155,7 +155,7 @@ def remind(window_id, actor, *, settings, now=None):
         if window.status != WindowStatus.CONFIRMED:
             raise AnswerRefused({'window': _l(
                 'Only a confirmed window that has not started asks for acknowledgements.')},
-                kind='conflict')
+                kind=CONFLICT)
         return answers.remind_unacknowledged(window, actor, now, settings=settings)
 
 

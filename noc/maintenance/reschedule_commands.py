@@ -12,7 +12,7 @@ RescheduleRefused, and then nothing is stored. Settings come as values
 from flask_babel import lazy_gettext as _l
 
 from noc.core.db import lock_rows, write_transaction
-from noc.core.errors import NotFound
+from noc.core.errors import CONFLICT, NotFound
 from noc.core.limits import MAX_COMMENT, MAX_ID, MAX_REASON
 from noc.core.text import clean_text
 from noc.maintenance import outcomes, windows
@@ -98,10 +98,10 @@ def _movable(window_id, customer_id, lock=True):
     window = _locked(MaintenanceWindow, window_id, 'maintenance window', lock=lock)
     if not open_for_requests(window):
         raise RescheduleRefused({'window': _l('this maintenance can no longer be moved')},
-                                kind='conflict')
+                                kind=CONFLICT)
     if customer_id not in windows.by_customer(window):      # split off or removed
         raise RescheduleRefused({'window': _l('your circuits are no longer in this maintenance')},
-                                kind='conflict')
+                                kind=CONFLICT)
     return window
 
 
@@ -178,7 +178,7 @@ def _open(request_id, where=None):
     request = _locked(RescheduleRequest, request_id, 'reschedule request', where)
     if request.state != RescheduleState.OPEN:
         raise RescheduleRefused({'state': _l('this request was already decided (%(state)s)',
-                                             state=request.state)}, kind='conflict')
+                                             state=request.state)}, kind=CONFLICT)
     return request
 
 
@@ -223,7 +223,7 @@ def _deciding(request_id, proposal_id):
         raise RescheduleRefused({'proposal': _l('choose one of the proposed periods')})
     if not open_for_requests(window):
         raise RescheduleRefused({'window': _l('this maintenance can no longer be moved')},
-                                kind='conflict')
+                                kind=CONFLICT)
     return request, proposal, window
 
 

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core import limits
 from noc.core.db import database, next_ids, serialize, write_transaction
-from noc.core.errors import Refused
+from noc.core.errors import CONFLICT, Refused
 from noc.core.text import search_key
 from noc.maintenance import notices, rules
 from noc.models import (
@@ -49,7 +49,7 @@ class WindowRefused(Refused):
 
 
 def _conflict(field, message):
-    return WindowRefused({field: message}, kind='conflict')
+    return WindowRefused({field: message}, kind=CONFLICT)
 
 
 def new_reference(now):

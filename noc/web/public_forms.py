@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from noc.core.errors import NotFound
+from noc.core.errors import CONFLICT, NotFound
 from noc.core.extensions import limiter
 from noc.core.limits import MAX_EMAIL, MAX_TIME_TEXT
 from noc.core.text import clean_text
@@ -128,7 +128,7 @@ def _all_errors(window, customer, periods, reason, errors):
         commands.check_ask(window.id, customer.id, [(s, e) for _, s, e in periods], reason,
                            settings=of_app(current_app))
     except reschedule.RescheduleRefused as exc:
-        if exc.kind == 'conflict':
+        if exc.kind == CONFLICT:
             raise                           # the window's state comes first, as in `ask`
         found = _form_errors(exc, periods)
         found.pop('proposals', None)       # rows were filled; their own errors say what is wrong
@@ -158,14 +158,14 @@ def ask(token):
             abort(404)
         except reschedule.RescheduleRefused as exc:
             errors = _form_errors(exc, periods)
-            if exc.kind == 'conflict':
+            if exc.kind == CONFLICT:
                 # Said as the page says it when shown, of the window as the command
                 # found it (it may have changed since it was read).
                 window = MaintenanceWindow.get_by_id(window.id)
                 circuits = windows.by_customer(window).get(customer.id, [])
                 errors = {'window': cannot_request(window, circuits) or errors['window']}
             return render(token, window, customer, row, language, form, errors,
-                          409 if exc.kind == 'conflict' else 400)
+                          409 if exc.kind == CONFLICT else 400)
         flash(_('Your request was sent to the NOC, which will answer by e-mail.')
               + (' ' + _('It replaces your earlier request.') if replaces else ''), 'info')
         _unknown_address(contact)

@@ -14,7 +14,7 @@ from collections import defaultdict
 import netaddr
 from flask_babel import lazy_gettext as _l
 
-from noc.core.errors import Refused
+from noc.core.errors import CONFLICT, INVALID, Refused
 from noc.models import Circuit, CircuitStatus, Customer, CustomerAsn, Service, audit
 from noc.models.routing import (
     PrefixAction,
@@ -62,7 +62,7 @@ class ActionRefused(Refused):
     """An engineer's action was not taken. kind 'invalid' when the input must
     change (a reason is missing), 'conflict' when a prefix's state forbids it."""
 
-    def __init__(self, message, field='action', kind='invalid'):
+    def __init__(self, message, field='action', kind=INVALID):
         super().__init__({field: message}, kind=kind, message=str(message))
         self.field = field
 
@@ -205,14 +205,14 @@ def action_problem(rows, action, reason):
     as a whole (all of them, or none)."""
     allowed = ACTIONS[action][0]
     if not rows:
-        raise ActionRefused(_l('choose at least one prefix'), kind='conflict')
+        raise ActionRefused(_l('choose at least one prefix'), kind=CONFLICT)
     wrong = [r for r in rows if r.state not in allowed]
     if wrong:
         raise ActionRefused(_l('%(prefixes)s: "%(action)s" does not apply to a prefix in '
                                'state "%(state)s"',
                                prefixes=', '.join(r.prefix for r in wrong),
                                action=PrefixAction.name(action),
-                               state=label(STATE_LABELS, wrong[0].state)), kind='conflict')
+                               state=label(STATE_LABELS, wrong[0].state)), kind=CONFLICT)
     if action == PrefixAction.APPROVE and not reason and any(r.verdict == REJECT for r in rows):
         raise ActionRefused(_l('the verdict is reject: say why you approve it anyway'),
                             field='reason')
@@ -221,7 +221,7 @@ def action_problem(rows, action, reason):
         for row in rows:
             conflict = claims.overlapping(row.prefix, row.customer_id)
             if conflict:
-                raise ActionRefused(overlap_message(row.prefix, conflict[0]), kind='conflict')
+                raise ActionRefused(overlap_message(row.prefix, conflict[0]), kind=CONFLICT)
             claims.add(row)
 
 

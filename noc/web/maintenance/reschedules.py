@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from noc.core.errors import NotFound
+from noc.core.errors import CONFLICT, NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
@@ -79,7 +79,7 @@ def _decide(request_id, decision):
         for finding in exc.findings:
             if finding.is_error:
                 errors.setdefault(finding.field or finding.code, finding.message)
-        return render_request(_request(request_id), errors, 409 if exc.kind == 'conflict' else 400)
+        return render_request(_request(request_id), errors, 409 if exc.kind == CONFLICT else 400)
     found = _request(request_id)
     flash(_('Request #%(id)d: %(state)s.', id=found.id, state=RescheduleState.label(found.state)), 'info')
     return redirect(url_for('reschedules.show', request_id=found.id))
