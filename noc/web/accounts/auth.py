@@ -1,7 +1,5 @@
 """Logging in and out, and each user's own preferences."""
-import re
 import secrets
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -17,6 +15,7 @@ from noc.core.limits import MAX_ID
 from noc.core.text import clean_text
 from noc.models import User
 from noc.web.form_errors import form_errors
+from noc.web.redirects import safe_next
 
 bp = Blueprint('auth', __name__)
 
@@ -51,16 +50,8 @@ def _authenticate(username, password):
 
 
 def _safe_next(target):
-    """`target` if it is a path on this site, else the dashboard.
-
-    Browsers and werkzeug drop tabs and new lines, so '/\t/evil.example'
-    would become '//evil.example': any control character or space refuses it.
-    """
-    if target and target.startswith('/') and not re.search(r'[\x00-\x20\x7f\\]', target):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and not target.startswith('//'):
-            return target
-    return url_for('dashboard.index')
+    """`target` if it is a path on this site, else the dashboard."""
+    return safe_next(target, url_for('dashboard.index'))
 
 
 @bp.route('/login', methods=['GET', 'POST'])

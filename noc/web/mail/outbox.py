@@ -10,7 +10,6 @@ import email.header
 import email.parser
 import os
 import re
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from noc.mail import resend as resending
 from noc.maintenance.notices import KINDS
 from noc.models import MaintenanceWindow, OutboxMessage
 from noc.web.access import require
+from noc.web.redirects import safe_next, same_site_path
 
 bp = Blueprint('outbox', __name__)
 
@@ -165,12 +165,8 @@ def ics(message_id):
 
 def _back(message):
     """Where the resend came from when that is this site, else the message's page."""
-    referrer = request.referrer or ''
-    parts = urlsplit(referrer)
-    if parts.scheme in ('http', 'https') and parts.netloc == request.host \
-            and not re.search(r'[\x00-\x20\x7f\\]', referrer):
-        return referrer
-    return url_for('.show', message_id=message.id)
+    return safe_next(same_site_path(request.referrer, request.host),
+                     url_for('.show', message_id=message.id))
 
 
 @bp.route('/messages/<int:message_id>/resend', methods=['POST'])
