@@ -13,7 +13,8 @@ page of this site that the caller names.
 import unicodedata
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-MAX_TARGET = 2000          # longer is no address of ours
+from noc.core.limits import MAX_REDIRECT_TARGET
+
 _DECODING_ROUNDS = 4       # '%252F' is '%2F' is '/': more layers than this are refused
 
 
@@ -43,7 +44,7 @@ def _clean(form):
 
 def is_local_path(value):
     """True when `value` is a path of this site that is safe to redirect to."""
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_TARGET:
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_REDIRECT_TARGET:
         return False
     if not value.isascii():             # our own links are percent-encoded
         return False
