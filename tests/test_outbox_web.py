@@ -197,6 +197,10 @@ def test_capture_list_and_show(app, as_role, notices, capture_dir):
     assert name in names
     page = viewer.get(f'/mail/capture/{name}')
     assert page.status_code == 200
+    # The preview frame inherits the page's policy: inline styles only, still no script.
+    policy = page.headers['Content-Security-Policy']
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
+    assert page.headers['X-Frame-Options'] == 'DENY'
     source = page.get_data(as_text=True)
     assert window.description_pt in html.unescape(source)
     assert 'BEGIN:VCALENDAR' in source and 'X-MAINTNOTE-MAINTENANCE-ID' in source

@@ -26,6 +26,7 @@ from noc.core.text import clean_text
 from noc.mail import resend as resending
 from noc.maintenance.notices import KINDS
 from noc.models import MaintenanceWindow, OutboxMessage
+from noc.web import headers as security_headers
 from noc.web.access import require
 from noc.web.redirects import safe_next, same_site_path
 
@@ -269,9 +270,11 @@ def capture_show(name):
     raw_text = _read(_captured(name))
     msg = email.message_from_string(raw_text)
     headers = [(h, header_text(msg[h])) for h in HEADERS if msg[h] is not None]
-    return render_template('outbox/capture_show.html', name=name, headers=headers,
+    page = render_template('outbox/capture_show.html', name=name, headers=headers,
                            text=_body(msg, 'text/plain'), html=_body(msg, 'text/html'),
                            calendar=_calendar(msg))
+    # The sandboxed preview inherits this page's policy, and e-mail styles inline.
+    return page, {'Content-Security-Policy': security_headers.MAIL_PREVIEW_POLICY}
 
 
 @bp.route('/mail/capture/<name>/raw')
