@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from noc.accounts import commands, users
+from noc.accounts import commands, lockout, users
 from noc.core.extensions import limiter, login_manager
 from noc.core.i18n import LANGUAGES, common_time_zones
 from noc.core.limits import MAX_ID
@@ -43,10 +43,15 @@ def _login_limit():
     return current_app.config['NOC']['web']['login_rate_limit']
 
 
+def _login_key():
+    """The rate limit's bucket: the client's address as the lockout counts it
+    (an IPv6 client's /64), across every account it tries."""
+    return 'login:' + lockout.address_key(request.remote_addr)
+
+
 def _authenticate(username, password):
-    web = current_app.config['NOC']['web']
-    return users.authenticate(username, password, web['lockout_attempts'],
-                              web['lockout_minutes'])
+    policy = lockout.LockoutPolicy.of(current_app.config['NOC']['web'])
+    return commands.authenticate(username, password, request.remote_addr, policy)
 
 
 def _safe_next(target):
@@ -57,7 +62,7 @@ def _safe_next(target):
 @bp.route('/login', methods=['GET', 'POST'])
 # Only failed attempts count: a whole shift logging in from behind one NAT
 # must not be locked out by its own successful logins.
-@limiter.limit(_login_limit, methods=['POST'],
+@limiter.limit(_login_limit, key_func=_login_key, methods=['POST'],
                deduct_when=lambda response: response.status_code != 302)
 def login():
     if current_user.is_authenticated:
