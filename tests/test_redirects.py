@@ -40,9 +40,7 @@ def test_a_referer_counts_only_on_this_host():
                                     'noc.example') == '/messages?state=failed'
     for url in ('https://evil.example/messages', 'http://noc.example\t/x',
                 'javascript://noc.example/x', 'http://noc.example@evil.example/', None, ''):
-        assert redirects.same_site_path(url, 'noc.example') in (None, '/') or \
-            not redirects.is_local_path(redirects.same_site_path(url, 'noc.example'))
-    assert redirects.same_site_path('http://noc.example\t/x', 'noc.example') is None
+        assert redirects.same_site_path(url, 'noc.example') is None, url
 
 
 def _on_site(response):
