@@ -29,8 +29,9 @@ CREATE TABLE IF NOT EXISTS app_user (
     active          BOOLEAN NOT NULL DEFAULT TRUE,
     created_at      TIMESTAMP NOT NULL,
     last_login_at   TIMESTAMP NULL,
-    -- Failed logins in a row; at web.lockout_attempts the account is locked
-    -- until locked_until (migration 0002), whatever address the tries come from.
+    -- Failed logins in a row from all addresses together (migration 0002); at
+    -- web.lockout_backstop_attempts the account is locked until locked_until,
+    -- but only for addresses it has not logged in from lately (login_address).
     failed_logins   INTEGER NOT NULL DEFAULT 0,
     locked_until    TIMESTAMP NULL,
     -- Part of every session cookie; a new one (password change, logout)
@@ -55,6 +56,21 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
 CREATE INDEX IF NOT EXISTS audit_log_entity ON audit_log (entity, entity_id);
 CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log (user_id);
+
+-- Each client address (an IPv6 client's /64) an account was tried from
+-- (migration 0012): failed logins in a row from it, and the lock they earn at
+-- web.lockout_attempts, which keeps that address alone out of that account;
+-- last_login_at marks an address the account has logged in from.
+CREATE TABLE IF NOT EXISTS login_address (
+    id             BIGINT NOT NULL PRIMARY KEY,
+    user_id        BIGINT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    address        VARCHAR(64) NOT NULL,
+    failures       INTEGER NOT NULL DEFAULT 0,
+    last_failed_at TIMESTAMP NULL,
+    locked_until   TIMESTAMP NULL,
+    last_login_at  TIMESTAMP NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS login_address_user ON login_address (user_id, address);
 
 -- Customers ------------------------------------------------------------------
 

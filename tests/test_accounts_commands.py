@@ -4,6 +4,7 @@ import datetime
 import pytest
 
 from noc.accounts import commands, tokens, users
+from noc.accounts.lockout import LockoutPolicy
 from noc.accounts.tokens import TokenRefused
 from noc.accounts.users import UserRefused
 from noc.core.errors import NotFound, Refused
@@ -96,10 +97,11 @@ def test_token_refusals_name_their_fields(bare):
 def test_lockout_takes_its_settings_and_clock_as_values(bare, cheap_hash):
     _user()
     now = utcnow()
+    policy = LockoutPolicy(attempts=3, minutes=5, backstop_attempts=50)
     for _ in range(3):
-        assert users.authenticate('maria', 'wrong', lockout_attempts=3, lockout_minutes=5,
-                                  now=now) is None
+        assert commands.authenticate('maria', 'wrong', '192.0.2.1', policy, now=now) is None
     assert _audit('user')[-1] == ('lock', 'maria', 'security')
-    assert users.authenticate('maria', PASSWORD, 3, 5, now=now) is None
+    assert commands.authenticate('maria', PASSWORD, '192.0.2.1', policy, now=now) is None
     later = now + datetime.timedelta(minutes=6)
-    assert users.authenticate('maria', PASSWORD, 3, 5, now=later).last_login_at == later
+    assert commands.authenticate('maria', PASSWORD, '192.0.2.1', policy,
+                                 now=later).last_login_at == later

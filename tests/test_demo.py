@@ -14,7 +14,7 @@ import pytest
 from conftest import PG_SERVER, Browser, _empty, _pg_admin, make_app
 from helpers.clock import at_test_now
 
-from noc.accounts import users
+from noc.accounts import commands, users
 from noc.core.db import bind, database, init_db
 from noc.demo import inventory as demo
 from noc.demo import maintenance as maintenance_demo
@@ -308,7 +308,7 @@ def test_demo_users_can_log_in(ctx):
     expected = {'admin': ('admin', 'pt_BR'), 'engenheira': ('engineer', 'pt_BR'),
                 'engineer': ('engineer', 'en'), 'viewer': ('viewer', 'pt_BR')}
     for username, (role, language) in expected.items():
-        user = users.authenticate(username, demo.DEMO_PASSWORD)
+        user = commands.authenticate(username, demo.DEMO_PASSWORD)
         assert user is not None, username
         assert (user.role, user.language) == (role, language)
 

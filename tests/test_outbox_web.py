@@ -147,7 +147,7 @@ def test_resend_needs_an_engineer_and_goes_back(app, as_role, notices):
                                   page_url=f'/messages/{carla.id}',
                                   headers={'Referer': 'http://localhost/messages?state=failed'})
     assert response.status_code == 302
-    assert response.headers['Location'] == 'http://localhost/messages?state=failed'
+    assert response.headers['Location'] == '/messages?state=failed'
     with db(app):
         assert OutboxMessage.get_by_id(carla.id).state == 'queued'
         assert AuditLog.select().where((AuditLog.action == 'resend')
@@ -165,6 +165,12 @@ def test_resend_needs_an_engineer_and_goes_back(app, as_role, notices):
         assert copies[0].message_id != alice.message_id
     assert 'goes in the next pass' in text(engineer.get(f'/messages/{alice.id}'))
     assert Worker(app).run_once()['sent'] == 1
+    # Referers that would leave the site through a browser's repairs: the message's page.
+    for referer in ('http://localhost/\t/evil.example', 'http://localhost//evil.example',
+                    'http://localhost/\\evil.example', 'http://localhost/%2F%2Fevil.example'):
+        again = engineer.post_form(f'/messages/{carla.id}/resend', {},
+                                   page_url=f'/messages/{carla.id}', headers={'Referer': referer})
+        assert again.headers['Location'] == f'/messages/{carla.id}'
 
 
 def captured_files(directory):
@@ -191,6 +197,10 @@ def test_capture_list_and_show(app, as_role, notices, capture_dir):
     assert name in names
     page = viewer.get(f'/mail/capture/{name}')
     assert page.status_code == 200
+    # The preview frame inherits the page's policy: inline styles only, still no script.
+    policy = page.headers['Content-Security-Policy']
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
+    assert page.headers['X-Frame-Options'] == 'DENY'
     source = page.get_data(as_text=True)
     assert window.description_pt in html.unescape(source)
     assert 'BEGIN:VCALENDAR' in source and 'X-MAINTNOTE-MAINTENANCE-ID' in source

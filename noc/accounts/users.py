@@ -1,5 +1,4 @@
 """NOC users: creation, changes and password checks, audited."""
-import datetime
 import re
 import secrets
 
@@ -11,13 +10,13 @@ from noc.core.errors import Refused
 from noc.core.i18n import valid_time_zone
 from noc.core.limits import MAX_EMAIL
 from noc.core.text import clean_text
-from noc.models import Role, User, audit, utcnow
+from noc.models import Role, User, audit
 
 MIN_PASSWORD = 10
 USERNAME_RE = re.compile(r'^[a-z0-9][a-z0-9._-]{1,63}$')
-# Compared against when the user does not exist, so a wrong username takes as
+# Compared against when the user does not exist (commands.authenticate), so a wrong username takes as
 # long as a wrong password and does not reveal which usernames exist.
-_DUMMY_HASH = generate_password_hash('janela-timing-equaliser')
+DUMMY_HASH = generate_password_hash('janela-timing-equaliser')
 
 
 class UserRefused(Refused):
@@ -125,33 +124,6 @@ def update_user(user, values, actor):
     return user
 
 
-def authenticate(username, password, lockout_attempts=10, lockout_minutes=15, now=None):
-    """The active user with these credentials, or None.
-
-    After `lockout_attempts` failures in a row the account refuses even the
-    right password for `lockout_minutes`: the per-address rate limit alone
-    does not stop guessing spread over many addresses.
-    """
-    user = User.get_or_none(User.username == (username or '').strip().lower())
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or '')
-        return None
-    now = now or utcnow()
-    good = check_password_hash(user.password_hash, password or '')
-    if user.locked_until is not None and user.locked_until > now:
-        return None
-    if not good:
-        _count_failure(user, now, lockout_attempts, lockout_minutes)
-        return None
-    if not user.active:
-        return None
-    user.last_login_at, user.failed_logins, user.locked_until = now, 0, None
-    user.session_token = user.session_token or secrets.token_hex(16)
-    user.save(only=[User.last_login_at, User.failed_logins, User.locked_until,
-                    User.session_token])
-    return user
-
-
 def check_password(user, password):
     """Whether `password` is the user's, without counting or logging anything
     (confirming a change is not a login)."""
@@ -162,14 +134,3 @@ def end_sessions(user):
     """A new session token: every cookie made with the old one stops working."""
     user.session_token = secrets.token_hex(16)
     User.update(session_token=user.session_token).where(User.id == user.id).execute()
-
-
-def _count_failure(user, now, attempts, minutes):
-    with database.atomic():
-        User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
-        failures = User.get_by_id(user.id).failed_logins
-        if failures >= attempts:
-            User.update(failed_logins=0, locked_until=now + datetime.timedelta(minutes=minutes)) \
-                .where(User.id == user.id).execute()
-            audit.record('security', audit.Action.LOCK, audit.Entity.USER, user.id, user.username,
-                         after={'failed_logins': failures, 'locked_minutes': minutes})

@@ -1,4 +1,5 @@
-"""`flask --app app noc create-user`: a NOC user (the first admin, typically)."""
+"""`flask --app app noc create-user`: a NOC user (the first admin, typically);
+`noc unlock-user`: lift a user's login locks."""
 import getpass
 import sys
 
@@ -42,4 +43,18 @@ def create_user_command(username, role, full_name, email, language, time_zone, p
     click.echo(f'User {user.username} ({user.role}) created.')
 
 
-COMMANDS = (create_user_command,)
+@click.command('unlock-user')
+@with_appcontext
+@click.argument('username')
+def unlock_user_command(username):
+    """Lift USERNAME's login locks (after wrong passwords), audited."""
+    with database.connection_context():
+        user = User.get_or_none(User.username == username.strip().lower())
+        if user is None:
+            raise click.ClickException(f'no user {username}')
+        unlocked = commands.unlock_user(user.id, actor=None)
+    click.echo(f'User {user.username} unlocked: it may log in from every address.'
+               if unlocked else f'User {user.username} was not locked.')
+
+
+COMMANDS = (create_user_command, unlock_user_command)

@@ -107,6 +107,7 @@ SETTINGS = {
                                     lambda v: ' per ' in v or '/' in v),
         'lockout_attempts': _between(3, 1000),
         'lockout_minutes': _between(1, 24 * 60),
+        'lockout_backstop_attempts': _between(10, 100_000),
         'trusted_proxies': _between(0, 5),
         'rate_limit_storage_uri': Setting(str, 'memory:// or redis://HOST:PORT',
                                           lambda v: '://' in v),

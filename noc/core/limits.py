@@ -38,6 +38,9 @@ MAX_TIME_TEXT = 40
 # A reference typed back to us (MW-2026-00042, PR-12, a customer's circuit id).
 MAX_REFERENCE = 40
 
+# A page of this site to go back to (next=, a Referer): longer is no address of ours.
+MAX_REDIRECT_TARGET = 2000
+
 # Warning keys acknowledged in one call, and the length of one key.
 MAX_ACKS = 100
 MAX_KEY = 200

@@ -3,7 +3,7 @@
 One module per area; this package re-exports them so callers write
 `from noc.models import Circuit` whatever module a model lives in.
 """
-from noc.models.accounts import ApiToken, AuditLog, Role, TokenKind, User
+from noc.models.accounts import ApiToken, AuditLog, LoginAddress, Role, TokenKind, User
 from noc.models.answers import (
     AttendeeAnswer,
     Partstat,
@@ -72,7 +72,7 @@ from noc.models.routing import (
 )
 
 # In the order of schema.sql: a table comes after those it refers to.
-ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
+ALL_MODELS = [IdSequence, User, AuditLog, LoginAddress, Customer, CustomerAsn, ChangeFreeze,
     Contact, Site, Segment, RedundancyGroup, Circuit, CircuitSegment,
     MaintenanceWindow, WindowCircuit, OutboxMessage, CalendarFeed,
     InboundMessage, WindowCustomer, AttendeeAnswer, RescheduleRequest,
@@ -81,7 +81,8 @@ ALL_MODELS = [IdSequence, User, AuditLog, Customer, CustomerAsn, ChangeFreeze,
 __all__ = [
     'UTC', 'BaseModel', 'IdSequence', 'TimestampedModel', 'UTCDateTimeField', 'utcnow',
     'ChangeFreeze', 'Circuit', 'CircuitSegment', 'Contact', 'Customer', 'CustomerAsn',
-    'RedundancyGroup', 'Segment', 'Site', 'ApiToken', 'AuditLog', 'User', 'IMPACTS',
+    'RedundancyGroup', 'Segment', 'Site', 'ApiToken', 'AuditLog', 'LoginAddress', 'User',
+    'IMPACTS',
     'CalendarFeed', 'Impact', 'MaintenanceWindow', 'WindowStatus', 'WindowCircuit',
     'WindowCustomer', 'InboundMessage',
     'OutboxMessage', 'AttendeeAnswer', 'RescheduleProposal', 'RescheduleRequest',

@@ -79,6 +79,20 @@ class AuditLog(BaseModel):
         indexes = ((('entity', 'entity_id'), False),)
 
 
+class LoginAddress(BaseModel):
+    """One client address (an IPv6 client's /64) an account was tried from."""
+    user = pw.ForeignKeyField(User, on_delete='CASCADE', backref='+', index=False)
+    address = pw.CharField(max_length=64)
+    failures = pw.IntegerField(default=0)
+    last_failed_at = UTCDateTimeField(null=True)
+    locked_until = UTCDateTimeField(null=True)
+    last_login_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        table_name = 'login_address'
+        indexes = ((('user', 'address'), True),)
+
+
 class ApiToken(BaseModel):
     KINDS = TokenKind.values()
     name = pw.CharField(max_length=100)

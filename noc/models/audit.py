@@ -20,6 +20,7 @@ class Action(StrEnum):
     UPDATE = 'update'
     DELETE = 'delete'
     LOCK = 'lock'
+    UNLOCK = 'unlock'
     CONFIRM = 'confirm'
     START = 'start'
     COMPLETE = 'complete'
@@ -64,6 +65,7 @@ ACTION_LABELS = {
     Action.UPDATE: lazy_gettext('updated'),
     Action.DELETE: lazy_gettext('deleted'),
     Action.LOCK: lazy_gettext('locked'),
+    Action.UNLOCK: lazy_gettext('unlocked'),
     Action.CONFIRM: lazy_gettext('confirmed'),
     Action.START: lazy_gettext('started'),
     Action.COMPLETE: lazy_gettext('completed'),

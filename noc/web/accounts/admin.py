@@ -29,8 +29,8 @@ class CsrfForm(FlaskForm):
 @bp.route('/users/')
 @require(Role.ADMIN)
 def user_list():
-    return render_template('admin/users.html',
-                           users=User.select().order_by(User.username))
+    return render_template('admin/users.html', users=User.select().order_by(User.username),
+                           locked=commands.locked_user_ids())
 
 
 def _user_values(form, creating):
@@ -67,9 +67,24 @@ def user_edit(user_id=None):
             abort(404)
         except UserRefused as exc:
             errors = form_errors(exc)
+    locks = commands.login_locks(user.id) if user else (None, [])
     return render_template('admin/user_form.html', user=user, values=values, errors=errors,
-                           form=form, roles=User.ROLES, languages=LANGUAGES,
+                           form=form, roles=User.ROLES, languages=LANGUAGES, locks=locks,
                            time_zones=common_time_zones()), 400 if errors else 200
+
+
+@bp.route('/users/<int:user_id>/unlock', methods=['POST'])
+@require(Role.ADMIN)
+def user_unlock(user_id):
+    """Lift the user's login locks (after wrong passwords) before they end."""
+    try:
+        user = commands.find_user(user_id)
+        unlocked = commands.unlock_user(user.id, current_user._get_current_object())
+    except NotFound:
+        abort(404)
+    flash(_('%(username)s can log in again from every address.', username=user.username)
+          if unlocked else _('%(username)s was not locked.', username=user.username), 'info')
+    return redirect(url_for('.user_edit', user_id=user.id))
 
 
 def _day(text, end=False):

@@ -1,7 +1,5 @@
 """Logging in and out, and each user's own preferences."""
-import re
 import secrets
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -10,13 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from noc.accounts import commands, users
+from noc.accounts import commands, lockout, users
 from noc.core.extensions import limiter, login_manager
 from noc.core.i18n import LANGUAGES, common_time_zones
 from noc.core.limits import MAX_ID
 from noc.core.text import clean_text
 from noc.models import User
 from noc.web.form_errors import form_errors
+from noc.web.redirects import safe_next
 
 bp = Blueprint('auth', __name__)
 
@@ -44,29 +43,26 @@ def _login_limit():
     return current_app.config['NOC']['web']['login_rate_limit']
 
 
+def _login_key():
+    """The rate limit's bucket: the client's address as the lockout counts it
+    (an IPv6 client's /64), across every account it tries."""
+    return 'login:' + lockout.address_key(request.remote_addr)
+
+
 def _authenticate(username, password):
-    web = current_app.config['NOC']['web']
-    return users.authenticate(username, password, web['lockout_attempts'],
-                              web['lockout_minutes'])
+    policy = lockout.LockoutPolicy.of(current_app.config['NOC']['web'])
+    return commands.authenticate(username, password, request.remote_addr, policy)
 
 
 def _safe_next(target):
-    """`target` if it is a path on this site, else the dashboard.
-
-    Browsers and werkzeug drop tabs and new lines, so '/\t/evil.example'
-    would become '//evil.example': any control character or space refuses it.
-    """
-    if target and target.startswith('/') and not re.search(r'[\x00-\x20\x7f\\]', target):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and not target.startswith('//'):
-            return target
-    return url_for('dashboard.index')
+    """`target` if it is a path on this site, else the dashboard."""
+    return safe_next(target, url_for('dashboard.index'))
 
 
 @bp.route('/login', methods=['GET', 'POST'])
 # Only failed attempts count: a whole shift logging in from behind one NAT
 # must not be locked out by its own successful logins.
-@limiter.limit(_login_limit, methods=['POST'],
+@limiter.limit(_login_limit, key_func=_login_key, methods=['POST'],
                deduct_when=lambda response: response.status_code != 302)
 def login():
     if current_user.is_authenticated:

@@ -11,6 +11,7 @@ from noc.core.paging import paginate
 from noc.inbound import commands
 from noc.models import InboundKind, InboundMessage, InboundOutcome, InboundState, InboundVia
 from noc.web.access import require
+from noc.web.redirects import safe_next
 
 bp = Blueprint('inbox', __name__, url_prefix='/inbox')
 
@@ -80,10 +81,7 @@ def review(message_id):
     except NotFound:
         abort(404)
     flash(_('Marked as read.'), 'info')
-    target = request.form.get('next') or ''
-    if not target.startswith('/') or target.startswith('//'):
-        target = url_for('inbox.index')          # only our own pages
-    return redirect(target)
+    return redirect(safe_next(request.form.get('next'), url_for('inbox.index')))
 
 
 @bp.route('/<int:message_id>/retry', methods=['POST'])

@@ -10,7 +10,6 @@ import email.header
 import email.parser
 import os
 import re
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,7 +24,9 @@ from noc.core.paging import Page, page_number, paginate
 from noc.core.text import clean_text
 from noc.mail import resend as resending
 from noc.models import MaintenanceWindow, MessageKind, MessageState, OutboxMessage
+from noc.web import headers as security_headers
 from noc.web.access import require
+from noc.web.redirects import safe_next, same_site_path
 
 bp = Blueprint('outbox', __name__)
 
@@ -162,12 +163,8 @@ def ics(message_id):
 
 def _back(message):
     """Where the resend came from when that is this site, else the message's page."""
-    referrer = request.referrer or ''
-    parts = urlsplit(referrer)
-    if parts.scheme in ('http', 'https') and parts.netloc == request.host \
-            and not re.search(r'[\x00-\x20\x7f\\]', referrer):
-        return referrer
-    return url_for('.show', message_id=message.id)
+    return safe_next(same_site_path(request.referrer, request.host),
+                     url_for('.show', message_id=message.id))
 
 
 @bp.route('/messages/<int:message_id>/resend', methods=['POST'])
@@ -270,9 +267,11 @@ def capture_show(name):
     raw_text = _read(_captured(name))
     msg = email.message_from_string(raw_text)
     headers = [(h, header_text(msg[h])) for h in HEADERS if msg[h] is not None]
-    return render_template('outbox/capture_show.html', name=name, headers=headers,
+    page = render_template('outbox/capture_show.html', name=name, headers=headers,
                            text=_body(msg, 'text/plain'), html=_body(msg, 'text/html'),
                            calendar=_calendar(msg))
+    # The sandboxed preview inherits this page's policy, and e-mail styles inline.
+    return page, {'Content-Security-Policy': security_headers.MAIL_PREVIEW_POLICY}
 
 
 @bp.route('/mail/capture/<name>/raw')

@@ -6,7 +6,6 @@ The chart is inline SVG drawn here, with its numbers in a table beside it:
 no JavaScript, readable by screen readers and on a NOC wall screen alike.
 """
 import datetime
-import re
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -25,6 +24,7 @@ from noc.routing.irr.lookup import host_port
 from noc.routing.prefix_requests import commands, revalidate
 from noc.routing.rpki import snapshots
 from noc.web.access import require
+from noc.web.redirects import safe_next
 
 bp = Blueprint('routing', __name__, url_prefix='/routing')
 
@@ -233,16 +233,6 @@ def rpki_history(name):
                            location=configured)
 
 
-_LOCAL_PATH = re.compile(r'/(?!/)[A-Za-z0-9_.~/%#?=&-]*')
-
-
-def _safe_target(target):
-    """Only our own pages: an absolute path, never another site."""
-    if target and _LOCAL_PATH.fullmatch(target):
-        return target
-    return url_for('routing.index') + '#alerts'
-
-
 @bp.route('/alerts/<int:alert_id>/close', methods=['POST'])
 @require(Role.ENGINEER)
 def close_alert(alert_id):
@@ -251,7 +241,7 @@ def close_alert(alert_id):
     except NotFound:
         abort(404)
     flash(_('Alert closed.') if closed else _('The alert was already closed.'), 'info')
-    return redirect(_safe_target(request.form.get('next', '')))
+    return redirect(safe_next(request.form.get('next'), url_for('routing.index') + '#alerts'))
 
 
 def register(app):

@@ -1,0 +1,33 @@
+"""Security headers on every response of the app: one after_request.
+
+NOC pages run no script at all and load only this site's style sheet, so the
+policy allows nothing inline; no page may be framed (frame-ancestors and, for
+older browsers, X-Frame-Options); no response is sniffed into another type;
+the address goes only to this site's own pages. A blueprint or view that
+sets its own header keeps it: the customer page (web.public_page) sends a
+stricter policy and no referrer at all, and the mail capture's preview
+(web.mail.outbox) allows inline styles, since its sandboxed frame inherits
+the page's policy and e-mail styles inline.
+"""
+NOC_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# For a page that shows a captured e-mail in a sandboxed frame (no script runs there).
+MAIL_PREVIEW_POLICY = NOC_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+HEADERS = {
+    'Content-Security-Policy': NOC_POLICY,
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+}
+
+
+def secure(response):
+    """Each header the response does not set already."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def register(app):
+    app.after_request(secure)
