@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from noc.core.db import database
 from noc.inbound import imap
@@ -24,6 +25,8 @@ from noc.routing import tasks as routing_tasks
 from noc.routing.settings import RoutingSettings
 
 log = logging.getLogger('janela.worker')
+# A result this worker could not record: another worker holds the message now.
+LOST = 'claim-lost'
 
 
 class Worker:
@@ -74,17 +77,43 @@ class Worker:
             return {'routing_error': 1}
 
     def _record(self, message, result, now=None):
-        """Each result in its own commit, right away: a crash loses at most one."""
+        """Each result in its own commit, right away: a crash loses at most one.
+        Only while this worker still holds the claim (the fencing token)."""
         mail = self.conf['mail']
         with database.atomic():
             if result.state == MessageState.SENT:
-                outbox.mark_sent(message, result.detail, now)
+                done = outbox.mark_sent(message, result.detail, now)
             elif result.state == MessageState.FAILED:
-                outbox.mark_failed(message, result.detail)
+                done = outbox.mark_failed(message, result.detail)
             else:
-                outbox.mark_retry(message, result.detail, mail['retry_for_hours'],
-                                  mail['max_retry_minutes'], now)
+                done = outbox.mark_retry(message, result.detail, mail['retry_for_hours'],
+                                         mail['max_retry_minutes'], now)
+        if not done:
+            log.warning('message %s: %s, but its claim was taken over before it was marked',
+                        message.id, result.state)
+            result = transport.Result(LOST, result.detail)
+        elif result.state == MessageState.FAILED:
+            log.warning('message %s to %s failed: %s', message.id, message.recipient,
+                        result.detail)
         self.results[result.state] = self.results.get(result.state, 0) + 1
+
+    def _take(self, batch, lease, now):
+        """`take` for the transport: right before each message goes to the server,
+        check the claim is still ours and renew its lease, and the rest of the
+        batch's every third of a lease; a message taken over is skipped."""
+        renewed = [time.monotonic()]
+
+        def take(message):
+            batch.pop(message.id, None)
+            if time.monotonic() - renewed[0] > lease / 3:
+                outbox.renew(list(batch.values()), now)
+                renewed[0] = time.monotonic()
+            if outbox.hold(message, now):
+                return True
+            log.warning('message %s: claim taken over by another worker; not sent', message.id)
+            self.results[LOST] = self.results.get(LOST, 0) + 1
+            return False
+        return take
 
     def deliver_outbox(self, now=None):
         """Send every due message, batch after batch; returns counts by result.
@@ -98,8 +127,9 @@ class Worker:
             if not batch:
                 break
             transport.deliver(self.app, batch,
-                              lambda message, result: self._record(message, result, now))
-            if self.results.get('retry'):
+                              lambda message, result: self._record(message, result, now),
+                              self._take({m.id: m for m in batch}, lease, now))
+            if self.results.get(transport.RETRY):
                 break       # the server is unwell: wait for the next pass
         return self.results
 

@@ -86,10 +86,12 @@ def _send_one(host, envelope_from, message):
     return _reply(code, text)
 
 
-def deliver_smtp(app, messages, on_result, cafile=None):
+def deliver_smtp(app, messages, on_result, cafile=None, take=None):
     """Send `messages` over one connection; `on_result(message, Result)` after each.
 
-    A broken connection makes the rest of the batch 'retry' without trying
+    `take(message)` is asked right before a message goes to the server: False
+    (the worker no longer holds its claim) skips it without a result. A
+    broken connection makes the rest of the batch 'retry' without trying
     them: the server is gone, and they go again in the next pass.
     """
     conf = app.config['NOC']['mail']
@@ -98,6 +100,9 @@ def deliver_smtp(app, messages, on_result, cafile=None):
         with _Connection(app.extensions['mail'], conf['timeout_seconds'], cafile) as conn:
             while pending:
                 message = pending[0]
+                if take is not None and not take(message):
+                    pending.pop(0)
+                    continue
                 try:
                     reply = _send_one(conn.host, conf['from_address'], message)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
@@ -114,11 +119,13 @@ def deliver_smtp(app, messages, on_result, cafile=None):
             on_result(message, result)
 
 
-def deliver_capture(app, messages, on_result):
+def deliver_capture(app, messages, on_result, take=None):
     """Write each message as an .eml file; the NOC reads them under Mail capture."""
     directory = project_path(app.config['NOC']['mail']['capture_dir'])
     os.makedirs(directory, exist_ok=True)
     for message in messages:
+        if take is not None and not take(message):
+            continue
         name = f'{message.created_at:%Y%m%dT%H%M%S}-{message.id}.eml'
         path = os.path.join(directory, name)
         with open(path + '.tmp', 'w', encoding='ascii', errors='replace', newline='') as fh:
@@ -127,9 +134,10 @@ def deliver_capture(app, messages, on_result):
         on_result(message, Result(MessageState.SENT, f'captured as {name}'))
 
 
-def deliver(app, messages, on_result):
+def deliver(app, messages, on_result, take=None):
+    """Hand `messages` to the configured backend; `take` as in deliver_smtp."""
     if app.config['NOC']['mail']['backend'] == 'capture':
-        deliver_capture(app, messages, on_result)
+        deliver_capture(app, messages, on_result, take)
     else:
         cafile = app.config['NOC']['mail']['ca_file']
-        deliver_smtp(app, messages, on_result, project_path(cafile) if cafile else None)
+        deliver_smtp(app, messages, on_result, project_path(cafile) if cafile else None, take)
