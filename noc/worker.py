@@ -40,13 +40,22 @@ class Worker:
         return self.app.config['NOC']
 
     def advance_windows(self, now):
-        moved = window_commands.advance(maintenance_settings.of_app(self.app), now)
+        """Windows along their status at start and end; one window that cannot
+        move (its notices cannot be written) is logged and the others move."""
+        settings = maintenance_settings.of_app(self.app)
+        moved = window_commands.advance(settings, now, on_error=self._window_error)
         for window in moved:
             log.info('%s is now %s', window.reference, window.status)
         return len(moved)
 
     def queue_reminders(self, now):
-        return window_commands.remind_due(maintenance_settings.of_app(self.app), now)
+        return window_commands.remind_due(maintenance_settings.of_app(self.app), now,
+                                          on_error=self._window_error)
+
+    @staticmethod
+    def _window_error(window_id, exc):
+        log.error('window %s: %s: %s; trying again next pass', window_id,
+                  type(exc).__name__, exc, exc_info=exc)
 
     def fetch_mail(self, now=None):
         """Poll the maintenance mailbox (when configured) and handle what is stored
@@ -133,16 +142,29 @@ class Worker:
                 break       # the server is unwell: wait for the next pass
         return self.results
 
+    @staticmethod
+    def _chore(name, work, *args):
+        """One chore of a pass: trouble in it is logged and the pass goes on, so
+        that nothing keeps the outbox from being delivered."""
+        try:
+            return work(*args)
+        except Exception:
+            log.exception('%s failed; trying again next pass', name)
+            return {f'{name}_error': 1}
+
     def run_once(self, now=None):
         """One pass; returns what it did (for the CLI and tests)."""
         with self.app.app_context(), database.connection_context():
             fixed_clock = now is not None
             now = now or utcnow()
-            done = {'windows': self.advance_windows(now),
-                    'reminders': self.queue_reminders(now)}
-            done.update(self.fetch_mail(now if fixed_clock else None))
-            done.update(self.keep_routing(now))
-            done.update(self.deliver_outbox(now if fixed_clock else None))
+            done = {}
+            for name, work, args in (
+                    ('windows', lambda: {'windows': self.advance_windows(now)}, ()),
+                    ('reminders', lambda: {'reminders': self.queue_reminders(now)}, ()),
+                    ('mail', self.fetch_mail, (now if fixed_clock else None,)),
+                    ('routing', self.keep_routing, (now,)),
+                    ('outbox', self.deliver_outbox, (now if fixed_clock else None,))):
+                done.update(self._chore(name, work, *args))
             return done
 
     def run_forever(self):

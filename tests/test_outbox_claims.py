@@ -1,4 +1,4 @@
-"""At most one copy of a message (issue 16).
+"""At most one copy of a message, and one bad row never stops the outbox (issue 16).
 
 Against the real SMTP server on loopback. A claim carries a fencing token:
 a worker whose batch outlives the lease renews it while it sends; a worker
@@ -8,6 +8,8 @@ and a window that cannot move does not keep the rest of the pass from
 running.
 """
 import datetime
+import email
+import logging
 import threading
 import time
 
@@ -19,7 +21,15 @@ from test_outbox import many_contacts, message_ids, states
 
 from noc.core.db import database, migration_runner
 from noc.mail import outbox
-from noc.models import MessageState, OutboxMessage, utcnow
+from noc.maintenance import windows
+from noc.models import (
+    Contact,
+    MaintenanceWindow,
+    MessageState,
+    OutboxMessage,
+    WindowStatus,
+    utcnow,
+)
 from noc.worker import LOST, Worker
 
 
@@ -127,6 +137,82 @@ def test_only_the_claim_holder_marks_a_message(net, smtp_ctx, smtp_server):
     assert outbox.hold(fresh[0]) and outbox.mark_sent(fresh[0], '250 from B')
     assert OutboxMessage.get_by_id(message.id).server_reply == '250 from B'
     assert not outbox.mark_sent(fresh[0], '250 twice')  # a mark ends the claim
+
+
+# --- one bad row never stops the outbox -------------------------------------------------
+
+INJECTED = 'Ana\r\nBcc: intruso@evil.example\nX-Injected: yes\r\rBruno'
+
+
+def test_a_crlf_in_a_contact_name_never_reaches_a_header(net, smtp_ctx, smtp_server):
+    """A name stored before names were checked (written here past validation)."""
+    contact = net['contacts']['ana']
+    Contact.update(name=INJECTED).where(Contact.id == contact.id).execute()
+    confirmed(segments='SPAN-A')
+    done = Worker(smtp_ctx, 'w1').run_once()
+    assert done[MessageState.SENT] == states()[MessageState.SENT] == 3
+    [received] = [m for m in smtp_server.messages if m.rcpt_tos == [contact.email]]
+    parsed = email.message_from_bytes(received.raw)
+    assert parsed['Bcc'] is None and parsed['X-Injected'] is None
+    assert ' '.join(parsed['To'].split()) == (
+        '"Ana Bcc: intruso@evil.example X-Injected: yes Bruno" <ana@acme.example.com>')
+    assert parsed['Subject'] and parsed['Date'] and parsed['Message-ID']
+    assert parsed.get_all('To') == [parsed['To']]
+
+
+def _broken_copies(message):
+    """Rows as earlier code wrote them for a name with a bare LF, and a recipient
+    address SMTP cannot carry."""
+    header, body = message.raw.split('\r\n\r\n', 1)
+    injected = header.replace('\r\nTo: ', '\r\nTo: Ana\nBcc: intruso@evil.example\n ', 1)
+    ended = header.replace('\r\nTo: ', '\r\nTo: Ana\n\nSubject: lost\r\n', 1)
+    fields = dict(window=message.window_id, recipient=message.recipient, kind=message.kind,
+                  subject=message.subject, message_id='<broken@janela>',
+                  next_attempt_at=message.next_attempt_at, created_at=message.created_at)
+    outbox.enqueue_many([
+        dict(fields, raw=injected + '\r\n\r\n' + body),
+        dict(fields, raw=ended + '\r\n\r\n' + body),
+        dict(fields, raw=message.raw, recipient='x@acme.example\r\nRCPT TO:<intruso@evil.example>'),
+    ])
+
+
+def test_a_message_that_cannot_go_as_stored_fails_alone(net, smtp_ctx, smtp_server):
+    confirmed(segments='SPAN-A')
+    good = OutboxMessage.select().count()
+    _broken_copies(OutboxMessage.select().first())
+    done = Worker(smtp_ctx, 'w1').run_once()
+    assert done[MessageState.SENT] == good and done[MessageState.FAILED] == 3
+    assert len(smtp_server.messages) == good
+    assert not any(b'intruso' in m.raw for m in smtp_server.messages)
+    failed = OutboxMessage.select().where(OutboxMessage.state == MessageState.FAILED)
+    reasons = sorted(m.last_error for m in failed)
+    assert all(reason.startswith('unsendable: ') for reason in reasons)
+    assert any('recipient address' in r for r in reasons)
+    assert any('bare CR or LF' in r for r in reasons)
+
+
+def test_a_window_that_cannot_move_holds_up_nothing_else(net, smtp_ctx, smtp_server,
+                                                         monkeypatch, caplog):
+    stuck = confirmed(segments='SPAN-A')
+    moving = confirmed(segments='SPAN-B')
+    queued = OutboxMessage.select().count()
+    original = windows.move_by_clock
+
+    def fails_for_one(window, move, *args, **kw):
+        if window.id == stuck.id:
+            raise ValueError('cannot compose this notice')
+        return original(window, move, *args, **kw)
+    monkeypatch.setattr(windows, 'move_by_clock', fails_for_one)
+    caplog.set_level(logging.ERROR, logger='janela.worker')
+
+    done = Worker(smtp_ctx, 'w1').run_once(stuck.starts_at + datetime.timedelta(minutes=1))
+
+    assert done['windows'] == 1
+    assert MaintenanceWindow.get_by_id(moving.id).status == WindowStatus.IN_PROCESS
+    assert MaintenanceWindow.get_by_id(stuck.id).status == WindowStatus.CONFIRMED
+    starting = OutboxMessage.select().count() - queued
+    assert starting > 0 and done[MessageState.SENT] == queued + starting
+    assert f'window {stuck.id}: ValueError: cannot compose this notice' in caplog.text
 
 
 def test_migration_0014_adds_the_claim_token_and_reverts(ctx):
