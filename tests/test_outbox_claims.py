@@ -19,6 +19,7 @@ from helpers.schema_check import describe
 from test_migrations import _baseline_with_data
 from test_outbox import many_contacts, message_ids, states
 
+from noc.core import config
 from noc.core.db import database, migration_runner
 from noc.mail import outbox
 from noc.maintenance import windows
@@ -85,6 +86,18 @@ def test_a_batch_outliving_the_lease_is_not_sent_twice(net, smtp_ctx, smtp_serve
     assert len(set(ids)) == total                       # every message delivered...
     assert len(ids) == total                            # ...once
     assert states()[MessageState.SENT] == total
+
+
+def test_the_lease_must_outlast_one_smtp_exchange(tmp_path):
+    site = tmp_path / 'site.toml'
+    site.write_text('')
+    overrides = {'app': {'secret_key': 's' * 40}, 'worker': {'claim_lease_seconds': 60},
+                 'mail': {'timeout_seconds': 30}}
+    with pytest.raises(config.ConfigError, match='claim_lease_seconds = 60 is below 5 times'):
+        config.load(overrides, environ={'NOC_CONFIG': str(site)})
+    overrides['mail']['timeout_seconds'] = 12
+    assert config.load(overrides, environ={'NOC_CONFIG': str(site)})['worker'] == {
+        'interval_seconds': 30, 'enabled': True, 'claim_lease_seconds': 60}
 
 
 def test_a_worker_that_lost_its_claim_sends_and_marks_nothing(net, smtp_ctx, smtp_server,
