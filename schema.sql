@@ -314,6 +314,8 @@ CREATE TABLE IF NOT EXISTS outbox_message (
     -- A worker's claim; a claim older than the lease is taken over.
     claimed_at      TIMESTAMP NULL,
     claimed_by      VARCHAR(100) NOT NULL DEFAULT '',
+    -- The claim's fencing token: only the worker holding it marks or sends the row.
+    claim_token     VARCHAR(32) NOT NULL DEFAULT '',
     last_error      TEXT NOT NULL DEFAULT '',
     server_reply    TEXT NOT NULL DEFAULT '',
     created_at      TIMESTAMP NOT NULL,

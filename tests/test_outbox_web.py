@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import _empty, _prepared, db, make_app
-from test_resend import build_inventory, make_window, messages
+from test_resend import build_inventory, claimed, make_window, messages
 
 from noc.core.db import database, init_db
 from noc.mail import outbox
@@ -47,7 +47,7 @@ def notices(app):
         build_inventory()
         window = make_window(['ACME-C1', 'ACME-C2', 'OUT-C1'])
         found = messages(window)
-        outbox.mark_failed(found['carla@outra.example'], '550 5.1.1 no such user')
+        outbox.mark_failed(claimed(found['carla@outra.example']), '550 5.1.1 no such user')
         return window, messages(window)
 
 

@@ -23,6 +23,7 @@ from noc.models import (
     CircuitSegment,
     Contact,
     Customer,
+    MessageState,
     OutboxMessage,
     Segment,
     Site,
@@ -34,6 +35,14 @@ ZONE = 'America/Sao_Paulo'
 ACTOR = 'test-engineer'
 PROVIDER = 'janela.example.net'
 CALENDAR_TYPES = ('text/calendar', 'application/ics')
+
+
+def claimed(message):
+    """`message` as a worker holds it: only the claim's holder may mark it."""
+    (OutboxMessage.update(state=MessageState.SENDING, claimed_by='test-worker',
+                          claimed_at=utcnow(), claim_token='test-claim')
+     .where(OutboxMessage.id == message.id).execute())
+    return OutboxMessage.get_by_id(message.id)
 
 
 def build_inventory():
@@ -116,7 +125,7 @@ def sent(ctx):
     found = messages(window)
     assert set(found) == {'alice@acme.example', 'bob@acme.example', 'carla@outra.example'}
     for message in found.values():
-        outbox.mark_sent(message, '250 ok', now=created)
+        outbox.mark_sent(claimed(message), '250 ok', now=created)
     return inventory, window, messages(window)
 
 
@@ -170,7 +179,8 @@ def test_sent_message_goes_again_as_a_new_restamped_copy(sent, recipient, method
 def test_failed_message_is_requeued_in_place(sent):
     _, _, found = sent
     message = found['carla@outra.example']
-    outbox.mark_failed(message, '550 5.1.1 no such user')
+    (OutboxMessage.update(state=MessageState.FAILED, last_error='550 5.1.1 no such user')
+     .where(OutboxMessage.id == message.id).execute())
     now = utcnow().replace(microsecond=0)
     count = OutboxMessage.select().count()
 
@@ -189,7 +199,7 @@ def test_waiting_message_goes_now(ctx):
     window = make_window(['OUT-C1'])
     message = messages(window)['carla@outra.example']
     later = utcnow() + datetime.timedelta(minutes=20)
-    outbox.mark_retry(message, '451 try later', 72, 30, now=later - datetime.timedelta(
+    outbox.mark_retry(claimed(message), '451 try later', 72, 30, now=later - datetime.timedelta(
         minutes=1))
     assert OutboxMessage.get_by_id(message.id).next_attempt_at > utcnow()
     now = utcnow().replace(microsecond=0)
@@ -215,7 +225,7 @@ def test_superseded_notice_is_not_sent_again(sent):
     latest = OutboxMessage.get((OutboxMessage.recipient == 'bob@acme.example')
                                & (OutboxMessage.kind == 'cancelled'))
     assert latest.sequence == 1
-    outbox.mark_sent(latest, '250 ok')
+    outbox.mark_sent(claimed(latest), '250 ok')
     with pytest.raises(resend.ResendRefused):
         resend.resend(found['bob@acme.example'].id, ACTOR, PROVIDER)
     copy = resend.resend(latest.id, ACTOR, PROVIDER)

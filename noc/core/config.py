@@ -283,6 +283,10 @@ def _validate(values):
                 raise ConfigError(f'{name} = {value!r}: expected {setting.accepts}')
 
 
+# The longest one message's SMTP exchange may take, in mail.timeout_seconds.
+SMTP_WAITS = 5
+
+
 def _cross_check(values):
     """Settings that only make sense together."""
     prefixes = values['prefixes']
@@ -291,6 +295,15 @@ def _cross_check(values):
         if low > high:
             raise ConfigError(f'prefixes.min_length_{family} = {low} is above '
                               f'prefixes.max_length_{family} = {high}: no prefix could pass')
+    # A worker renews its claim right before each message; the claim must
+    # outlast one SMTP exchange (MAIL, RCPT, DATA and its end: a wait of up to
+    # timeout_seconds each, and the sending), or another worker could take
+    # the message over while it is in flight and send it again.
+    lease, timeout = values['worker']['claim_lease_seconds'], values['mail']['timeout_seconds']
+    if lease < SMTP_WAITS * timeout:
+        raise ConfigError(f'worker.claim_lease_seconds = {lease} is below {SMTP_WAITS} times '
+                          f'mail.timeout_seconds = {timeout}: a message still in flight could '
+                          'be taken over and sent twice')
 
 
 def load(overrides=None, environ=None):

@@ -16,6 +16,7 @@ import email.charset
 import email.encoders
 import email.policy
 import functools
+import re
 import secrets
 from email.header import Header
 from email.mime.base import MIMEBase
@@ -54,6 +55,19 @@ def _encoded_subject(subject):
     # The standard library's RFC 2047 encoder is slow, and one confirmation
     # sends the same subject to hundreds of contacts.
     return Header(subject, 'utf-8').encode()
+
+
+# C0 and C1 control characters and DEL, and the Unicode line and paragraph
+# separators: in a header, a CR or LF ends it and starts another (injection).
+_CONTROLS = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]+')
+
+
+def _address(pair):
+    """(name, address) as a header's mailbox, control characters turned into a
+    space: a stored name or address can never end the header or add one."""
+    name, address = pair
+    return formataddr((' '.join(_CONTROLS.sub(' ', name or '').split()),
+                       _CONTROLS.sub('', address)))
 
 
 def _boundary():
@@ -104,8 +118,8 @@ def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
         root.attach(_attachment(ics, filename))
     else:                                   # a message with nothing for calendars
         root = alternative
-    root['From'] = formataddr(sender)
-    root['To'] = formataddr(recipient)
+    root['From'] = _address(sender)
+    root['To'] = _address(recipient)
     root['Subject'] = _encoded_subject(subject)
     root['Date'] = format_datetime(stamp)
     root['Message-ID'] = msgid

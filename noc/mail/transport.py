@@ -7,6 +7,7 @@ transaction itself (MAIL, RCPT, DATA) is driven here to keep the server's
 reply for the record.
 """
 import os
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -72,6 +73,44 @@ def _classify(exc):
     return Result(RETRY, f'{type(exc).__name__}: {exc}')
 
 
+# What a stored message must hold to be sent: each once, in its header block.
+REQUIRED = ('from', 'to', 'subject', 'date', 'message-id')
+_FIELD = re.compile(r'[!-9;-~]+:')                  # a field name (RFC 5322 §2.2) and colon
+_CONTROL = re.compile(r'[\x00-\x08\x0a-\x1f\x7f]')  # in a header line: any but HTAB
+
+
+def unsendable(message):
+    """Why `message` must never go to the server as stored ('' if it may).
+
+    A row written before names were cleaned, or by hand, may carry a CR or
+    LF that broke its header block (a header injected, or the block ended
+    early so that Subject, Date and Message-ID fell into the body), or an
+    envelope address SMTP cannot carry. Such a message is failed with this
+    reason instead of being sent; the rest of the outbox goes on.
+    """
+    if _CONTROL.search(message.recipient) or not message.recipient.strip():
+        return 'unsendable: the recipient address holds a control character or is empty'
+    head, blank, _ = message.raw.partition('\r\n\r\n')
+    if not blank:
+        return 'unsendable: the message has no header block'
+    seen = []
+    for line in head.split('\r\n'):
+        if _CONTROL.search(line) or '\r' in line:
+            return 'unsendable: a bare CR or LF or a control character in the header block'
+        if line[:1] in (' ', '\t'):
+            if not seen:
+                return 'unsendable: the header block starts with a continuation line'
+            continue
+        field = _FIELD.match(line)
+        if not field:
+            return f'unsendable: a header line that is no header field: {line[:60]!r}'
+        seen.append(field.group()[:-1].lower())
+    for name in REQUIRED:
+        if seen.count(name) != 1:
+            return f'unsendable: the header block holds {seen.count(name)} {name} fields, not 1'
+    return ''
+
+
 def _send_one(host, envelope_from, message):
     host.ehlo_or_helo_if_needed()
     code, text = host.mail(envelope_from)
@@ -86,10 +125,13 @@ def _send_one(host, envelope_from, message):
     return _reply(code, text)
 
 
-def deliver_smtp(app, messages, on_result, cafile=None):
+def deliver_smtp(app, messages, on_result, cafile=None, take=None):
     """Send `messages` over one connection; `on_result(message, Result)` after each.
 
-    A broken connection makes the rest of the batch 'retry' without trying
+    `take(message)` is asked right before a message goes to the server: False
+    (the worker no longer holds its claim) skips it without a result. A
+    message that cannot be sent as stored fails alone (`unsendable`). A
+    broken connection makes the rest of the batch 'retry' without trying
     them: the server is gone, and they go again in the next pass.
     """
     conf = app.config['NOC']['mail']
@@ -98,6 +140,14 @@ def deliver_smtp(app, messages, on_result, cafile=None):
         with _Connection(app.extensions['mail'], conf['timeout_seconds'], cafile) as conn:
             while pending:
                 message = pending[0]
+                if take is not None and not take(message):
+                    pending.pop(0)
+                    continue
+                problem = unsendable(message)
+                if problem:
+                    pending.pop(0)
+                    on_result(message, Result(MessageState.FAILED, problem))
+                    continue
                 try:
                     reply = _send_one(conn.host, conf['from_address'], message)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
@@ -114,11 +164,17 @@ def deliver_smtp(app, messages, on_result, cafile=None):
             on_result(message, result)
 
 
-def deliver_capture(app, messages, on_result):
+def deliver_capture(app, messages, on_result, take=None):
     """Write each message as an .eml file; the NOC reads them under Mail capture."""
     directory = project_path(app.config['NOC']['mail']['capture_dir'])
     os.makedirs(directory, exist_ok=True)
     for message in messages:
+        if take is not None and not take(message):
+            continue
+        problem = unsendable(message)
+        if problem:
+            on_result(message, Result(MessageState.FAILED, problem))
+            continue
         name = f'{message.created_at:%Y%m%dT%H%M%S}-{message.id}.eml'
         path = os.path.join(directory, name)
         with open(path + '.tmp', 'w', encoding='ascii', errors='replace', newline='') as fh:
@@ -127,9 +183,10 @@ def deliver_capture(app, messages, on_result):
         on_result(message, Result(MessageState.SENT, f'captured as {name}'))
 
 
-def deliver(app, messages, on_result):
+def deliver(app, messages, on_result, take=None):
+    """Hand `messages` to the configured backend; `take` as in deliver_smtp."""
     if app.config['NOC']['mail']['backend'] == 'capture':
-        deliver_capture(app, messages, on_result)
+        deliver_capture(app, messages, on_result, take)
     else:
         cafile = app.config['NOC']['mail']['ca_file']
-        deliver_smtp(app, messages, on_result, project_path(cafile) if cafile else None)
+        deliver_smtp(app, messages, on_result, project_path(cafile) if cafile else None, take)

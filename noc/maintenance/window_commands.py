@@ -136,29 +136,42 @@ def remind(window_id, settings, now=None):
         return windows.remind(window, now, settings=settings)
 
 
-def remind_due(settings, now=None):
+def _each(window_ids, work, on_error):
+    """`work(window_id)` for each window; with `on_error(window_id, exc)` one
+    that fails is rolled back and reported, and the others go on."""
+    for window_id in window_ids:
+        try:
+            yield work(window_id)
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(window_id, exc)
+
+
+def remind_due(settings, now=None, on_error=None):
     """Every reminder due now (the worker); returns how many notices were queued."""
     now = now or utcnow()
-    return sum(remind(window.id, settings, now)
-               for window in windows.due_reminders(now, settings.reminder_hours))
+    due = [window.id for window in windows.due_reminders(now, settings.reminder_hours)]
+    return sum(_each(due, lambda window_id: remind(window_id, settings, now), on_error))
 
 
-def advance(settings, now=None, actor='worker'):
+def advance(settings, now=None, actor='worker', on_error=None):
     """Move windows along the clock: CONFIRMED -> IN-PROCESS at start, -> COMPLETED
     at end; returns the windows moved.
 
     Each window in its own transaction, decided again on the locked row: an
-    engineer who moved it meanwhile wins, and nothing is told twice.
+    engineer who moved it meanwhile wins, and nothing is told twice. With
+    `on_error`, a window that cannot move does not hold up the others.
     """
     now = now or utcnow()
-    moved = []
     due = (MaintenanceWindow.select(MaintenanceWindow.id)
            .where(MaintenanceWindow.status.in_(windows.IN_PROGRESS)
                   & (MaintenanceWindow.starts_at <= now)))
-    for window_id in [row.id for row in due]:
+
+    def move(window_id):
         with write_transaction():
             window = _locked(window_id)
-            move = windows.clock_move(window, now)
-            if move:
-                moved.append(windows.move_by_clock(window, move, actor, now, settings))
-    return moved
+            step = windows.clock_move(window, now)
+            return windows.move_by_clock(window, step, actor, now, settings) if step else None
+    moved = _each([row.id for row in due], move, on_error)
+    return [window for window in moved if window is not None]

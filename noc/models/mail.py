@@ -213,6 +213,7 @@ class OutboxMessage(BaseModel):
     next_attempt_at = UTCDateTimeField(default=utcnow)
     claimed_at = UTCDateTimeField(null=True)
     claimed_by = pw.CharField(max_length=100, default='')
+    claim_token = pw.CharField(max_length=32, default='')
     last_error = pw.TextField(default='')
     server_reply = pw.TextField(default='')
     created_at = UTCDateTimeField(default=utcnow)

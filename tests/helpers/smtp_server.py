@@ -12,9 +12,11 @@ be switched at runtime between behaviours a relay really shows:
               relay that crashes mid-batch
 
 ``stop()`` then ``start()`` simulates "SMTP down, then back" on the same
-port. ``SmtpServer(tls=True, auth=(user, password))`` requires STARTTLS and
+port. ``delay`` (seconds) makes every DATA slow to answer, as a busy relay.
+``SmtpServer(tls=True, auth=(user, password))`` requires STARTTLS and
 AUTH (LOGIN/PLAIN) with a self-signed certificate whose path is ``.cafile``.
 """
+import asyncio
 import shutil
 import socket
 import ssl
@@ -120,6 +122,8 @@ class _Handler:
     async def handle_DATA(self, smtp, session, envelope):
         srv = self.server
         mode = srv.mode
+        if srv.delay:
+            await asyncio.sleep(srv.delay)
         if mode == 'tempfail':
             return '451 4.3.0 Temporary failure, try again later'
         if mode == 'permfail':
@@ -159,6 +163,7 @@ class SmtpServer:
         self.port = port or free_port()
         self.mode = mode
         self.die_after = die_after
+        self.delay = 0.0
         self.permfail_on = permfail_on  # 'rcpt' or 'data'
         self.refused_rcpts = set()  # always refused with 550 5.1.1, whatever the mode
         self.messages = []
