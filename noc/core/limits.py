@@ -25,6 +25,12 @@ MAX_DESCRIPTION = 20000
 # The outage a window announces, in minutes: 30 days, far past any window.
 MAX_OUTAGE_MINUTES = 60 * 24 * 30
 
+# How far past our clock a calendar answer's DTSTAMP may be, in minutes (a
+# client's clock drifts a little): a later one claims a moment that has not
+# come, and would outrank every genuine answer after it. It is held for the
+# NOC, never applied.
+MAX_STAMP_AHEAD_MINUTES = 15
+
 # What a customer writes in a calendar reply or a request to move a window
 # (kept whole for the NOC to read).
 MAX_COMMENT = 4000
