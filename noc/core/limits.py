@@ -75,6 +75,12 @@ MAX_CHECK_PREFIXES = 100
 # Prefixes one engineer's action names by id (a request's whole list, ticked).
 MAX_CHOSEN = 5000
 
+# Characters of a received message's HTML body read for its text (an
+# HTML-only reply): the new text comes first and the quoted notice after, so
+# the cut costs only the tail of the quote; past it nothing is parsed. The
+# reading is linear (noc.mail.quotes), so this bounds its CPU too.
+MAX_HTML_TEXT = 1_000_000
+
 # What the BGP mailbox reads of one message: the questions (requests,
 # prefixes) it answers, and the characters of text it reads. Past them the
 # answer says it stopped; a person reads the rest (a cut, not a refusal).
