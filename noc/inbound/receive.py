@@ -105,7 +105,6 @@ def process(message, now=None):
             # questions; everything else is about maintenance windows.
             if address:
                 fresh.mailbox = address
-            if address:
                 bgp_mailbox.handle(fresh, letter, now)
             else:
                 inbox.handle(fresh, letter, now, settings=_maintenance_settings())
