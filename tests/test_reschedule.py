@@ -194,7 +194,7 @@ def test_declining_a_counter_sends_declinecounter_with_the_reason(net):
     window = confirmed()
     carla = net['contacts']['carla']
     request = reschedule_commands.counter(window.id, carla.id, later(window), 'x',
-                                          sequence=window.sequence)
+                                          sequence=window.sequence, settings=SETTINGS)
     mark = last_id()
     with pytest.raises(reschedule.RescheduleRefused):
         decline(request, '  ', 'eng')                # a reason is required
@@ -256,7 +256,10 @@ def test_acknowledgement_from_the_page_or_an_acceptance_lasts_until_the_window_m
 def test_an_older_reply_never_overrides_a_newer_one(bare):
     net, window = bare, bare['window']
     carla = net['contacts']['carla']
-    now = utcnow()
+    # As after one update (SEQUENCE 1): a reply above the window's SEQUENCE, or
+    # stamped past now, is held, never applied.
+    MaintenanceWindow.update(sequence=1).where(MaintenanceWindow.id == window.id).execute()
+    now = utcnow() - 2 * H
     assert answer_commands.record_reply(window.id, carla.id, 'DECLINED', 1, now, 'não pode')
     assert not answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', 0, now + H)   # lower SEQUENCE
     assert not answer_commands.record_reply(window.id, carla.id, 'ACCEPTED', 1, now - H)   # older DTSTAMP

@@ -138,18 +138,41 @@ def test_a_customer_outside_the_window_or_another_customers_contact_is_refused(w
     assert requests_stored() == 0
 
 
-def test_a_calendar_counter_keeps_what_the_rules_flag_but_not_nonsense(world):
-    carla = world.contacts['carla']
+def counter(world, period, sequence=None, stamp=None):
+    return reschedule_commands.counter(
+        world.window.id, world.contacts['carla'].id, period, '', settings=SETTINGS,
+        sequence=world.window.sequence if sequence is None else sequence, stamp=stamp)
+
+
+def test_a_calendar_counter_goes_through_the_rules_of_the_customer_page(world):
+    # What the page refuses, a COUNTER is refused too: the same check, the same words.
     start = world.window.starts_at + 24 * H
-    made = reschedule_commands.counter(world.window.id, carla.id, (start, start + 30 * H),
-                                       '', sequence=world.window.sequence)
+    made = counter(world, (start, start + 2 * H))
     stored = RescheduleRequest.get_by_id(made.id)
     assert (stored.via, stored.attendee, stored.customer_id) == (
-        'calendar', carla.email, world.globex.id)
-    with pytest.raises(RescheduleRefused) as refused:
-        reschedule_commands.counter(world.window.id, carla.id, (start, start - H), 'x',
-                                    sequence=world.window.sequence)
-    assert [p for p, _, _ in refused.value.lines] == [1]
+        'calendar', world.contacts['carla'].email, world.globex.id)
+    now = utcnow()
+    for period in [(start, start - H), (start, start + 30 * H),
+                   (now - 24 * H, now - 22 * H),
+                   (world.window.starts_at, world.window.ends_at)]:
+        with pytest.raises(RescheduleRefused) as countered:
+            counter(world, period)
+        with pytest.raises(RescheduleRefused) as asked:
+            ask(world, periods=[period])
+        [(position, _, message)] = countered.value.lines
+        assert position == 1 and [str(m) for _, _, m in asked.value.lines] == [str(message)]
+    assert requests_stored() == 1
+
+
+def test_a_counter_ahead_of_the_window_is_refused_before_its_period(world):
+    start = world.window.starts_at + 24 * H
+    with pytest.raises(RescheduleRefused) as forged:
+        counter(world, (start, start - H), sequence=world.window.sequence + 1)
+    assert set(forged.value.errors) == {'sequence'} and not forged.value.lines
+    with pytest.raises(RescheduleRefused) as future:
+        counter(world, (start, start + H), stamp=utcnow() + 24 * H)
+    assert set(future.value.errors) == {'dtstamp'}
+    assert requests_stored() == 0
 
 
 def test_a_period_ending_in_the_year_9999_is_refused_even_from_a_calendar(world):
@@ -159,8 +182,7 @@ def test_a_period_ending_in_the_year_9999_is_refused_even_from_a_calendar(world)
     with pytest.raises(RescheduleRefused) as asked:
         ask(world, periods=[(last, last + 2 * H)])
     with pytest.raises(RescheduleRefused) as countered:
-        reschedule_commands.counter(world.window.id, world.contacts['carla'].id,
-                                    (last, last + 2 * H), '', sequence=world.window.sequence)
+        counter(world, (last, last + 2 * H))
     for refused in (asked, countered):
         [(position, _, message)] = refused.value.lines
         assert position == 1 and '9999' in str(message)

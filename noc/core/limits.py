@@ -25,6 +25,12 @@ MAX_DESCRIPTION = 20000
 # The outage a window announces, in minutes: 30 days, far past any window.
 MAX_OUTAGE_MINUTES = 60 * 24 * 30
 
+# How far past our clock a calendar answer's DTSTAMP may be, in minutes (a
+# client's clock drifts a little): a later one claims a moment that has not
+# come, and would outrank every genuine answer after it. It is held for the
+# NOC, never applied.
+MAX_STAMP_AHEAD_MINUTES = 15
+
 # What a customer writes in a calendar reply or a request to move a window
 # (kept whole for the NOC to read).
 MAX_COMMENT = 4000
@@ -71,6 +77,12 @@ MAX_CHECK_PREFIXES = 100
 
 # Prefixes one engineer's action names by id (a request's whole list, ticked).
 MAX_CHOSEN = 5000
+
+# Characters of a received message's HTML body read for its text (an
+# HTML-only reply): the new text comes first and the quoted notice after, so
+# the cut costs only the tail of the quote; past it nothing is parsed. The
+# reading is linear (noc.mail.quotes), so this bounds its CPU too.
+MAX_HTML_TEXT = 1_000_000
 
 # What the BGP mailbox reads of one message: the questions (requests,
 # prefixes) it answers, and the characters of text it reads. Past them the

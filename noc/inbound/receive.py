@@ -71,6 +71,15 @@ def parsed(raw):
     return letter, bgp_mailbox.mailbox_for(letter)
 
 
+def _maintenance_settings():
+    """The app's maintenance settings, or None with no app (a COUNTER then fails
+    to be handled and stays for the NOC to handle again)."""
+    from flask import current_app, has_app_context
+
+    from noc.maintenance.settings import of_app
+    return of_app(current_app) if has_app_context() else None
+
+
 def process(message, now=None):
     """Handle one stored message once; an error is kept on the message.
 
@@ -96,8 +105,9 @@ def process(message, now=None):
             # questions; everything else is about maintenance windows.
             if address:
                 fresh.mailbox = address
-            handler = bgp_mailbox if address else inbox
-            handler.handle(fresh, letter, now)
+                bgp_mailbox.handle(fresh, letter, now)
+            else:
+                inbox.handle(fresh, letter, now, settings=_maintenance_settings())
             fresh.body_text = _text(fresh.body_text, 20000)
             fresh.error = _text('; '.join(letter.errors + ([fresh.error] if fresh.error else [])),
                                 4000)

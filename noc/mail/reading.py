@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import icalendar
 
+from noc.core.limits import MAX_HTML_TEXT
 from noc.mail import quotes
 
 UTC = datetime.timezone.utc
@@ -314,8 +315,10 @@ def read(raw):
     letter.in_reply_to = MESSAGE_ID.findall(
         header(message, 'In-Reply-To') + ' ' + header(message, 'References'))
     text, html = _bodies(message)
-    letter.text = clean(text or quotes.html_text(html))
-    letter.reply_text = clean(quotes.strip(text) if text else quotes.strip(quotes.html_text(html)))
+    if not text and len(html) > MAX_HTML_TEXT:
+        letter.errors.append(f'HTML body cut at {MAX_HTML_TEXT} characters')
+    text = text or quotes.html_text(html[:MAX_HTML_TEXT])
+    letter.text, letter.reply_text = clean(text), clean(quotes.strip(text))
     report = message.get_content_type() == 'multipart/report'
     if report or (BOUNCE_SENDER.match(letter.sender) and BOUNCE_SUBJECT.search(letter.subject)):
         letter.bounce = []

@@ -32,7 +32,9 @@ class AnswerRefused(Refused):
     """An answer or a link change refused. `reason` says why in one word for
     pages that explain it their own way: 'not-affected' (the customer's
     circuits left the window), 'over' (cancelled or done), 'changed' (the
-    window changed since the customer read it), or '' (a field is wrong)."""
+    window changed since the customer read it), 'ahead' (a calendar answer
+    claims a SEQUENCE or a DTSTAMP no notice of ours had: answers.ahead), or ''
+    (a field is wrong)."""
 
     def __init__(self, errors=None, reason='', kind=INVALID):
         self.reason = reason
@@ -107,7 +109,9 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
                  now=None):
     """An attendee's iTIP answer (SEQUENCE, DTSTAMP as the reply has them); False when
     the answer on record is newer (RFC 5546 §2.1.5). An acceptance of the window's
-    current times acknowledges it for the attendee's customer."""
+    current times acknowledges it for the attendee's customer. An answer
+    `answers.ahead` of the window or of `now` is refused (reason 'ahead',
+    errors on 'sequence' or 'dtstamp'): it is held for the NOC, never applied."""
     now = now or utcnow()
     errors = {}
     if '\x00' in (comment or ''):
@@ -127,8 +131,12 @@ def record_reply(window_id, contact_id, partstat, sequence, stamp, comment='', i
         contact = _find(Contact, contact_id, 'contact')
         if not _about(window, contact.customer_id):
             raise NotFound('contact')       # never an answer, or a link row, for a stranger
+        # Never applied, whoever sent it: an answer to no notice we sent.
+        unverified = answers.ahead(window, sequence, stamp, now)
+        if unverified:
+            raise AnswerRefused(unverified, 'ahead', CONFLICT)
         answer = answers.answer_of(window, contact)
-        if not answers.newer(answer, sequence, stamp):
+        if not answers.newer(answer, sequence, stamp, window=window, now=now):
             return False
         values = dict(partstat=partstat, sequence=sequence, stamped_at=stamp, comment=comment,
                       answered_at=now, inbound=inbound_id)

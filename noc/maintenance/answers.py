@@ -6,14 +6,17 @@ customer page, or one of its contacts accepted (or tentatively accepted)
 the invitation, since the window last moved: an answer about other times
 is not an answer about these. Attendees' answers keep the SEQUENCE and
 DTSTAMP of the reply on record, so a reply that arrives late and old never
-overrides a newer one (RFC 5546 §2.1.5).
+overrides a newer one (RFC 5546 §2.1.5). An answer claiming a SEQUENCE
+no notice carried, or a DTSTAMP not yet come, is never applied (`ahead`):
+it would outrank every genuine answer after it.
 """
 import datetime
 
 import peewee as pw
+from flask_babel import lazy_gettext as _l
 
 from noc.core.db import database
-from noc.core.limits import MAX_EMAIL
+from noc.core.limits import MAX_EMAIL, MAX_STAMP_AHEAD_MINUTES
 from noc.maintenance import links, notices, windows
 from noc.models import (
     AttendeeAnswer,
@@ -71,13 +74,38 @@ def answer_of(window, contact):
     return AttendeeAnswer.get_or_none(window=window, contact=contact)
 
 
-def newer(answer, sequence, stamp):
+def _stamp_ahead(stamp, now):
+    return stamp is not None and stamp > now + datetime.timedelta(minutes=MAX_STAMP_AHEAD_MINUTES)
+
+
+def ahead(window, sequence, stamp, now):
+    """Why an attendee's iTIP answer (REPLY, COUNTER) cannot be about what we
+    sent, as {field: message}; {} when it can.
+
+    A SEQUENCE above the window's: no notice carried it. A DTSTAMP later than
+    `now` by more than MAX_STAMP_AHEAD_MINUTES: a moment that has not come.
+    Applied, either would count as newer than every genuine answer after it.
+    """
+    if sequence is not None and sequence > window.sequence:
+        return {'sequence': _l(
+            'SEQUENCE %(sequence)d is above the window\'s (%(current)d): no notice we sent '
+            'carried it', sequence=sequence, current=window.sequence)}
+    if _stamp_ahead(stamp, now):
+        return {'dtstamp': _l('DTSTAMP %(stamp)s is later than now', stamp=stamp.isoformat())}
+    return {}
+
+
+def newer(answer, sequence, stamp, *, window, now):
     """Whether a reply (SEQUENCE, DTSTAMP) supersedes the answer on record.
 
     The higher SEQUENCE wins; at equal SEQUENCE the later DTSTAMP. A reply
     without DTSTAMP (broken clients) counts only over one without either.
+    An answer on record that is itself `ahead` of the window or of `now`
+    (stored before such answers were held) outranks nothing.
     """
     if answer is None or answer.answered_at is None:
+        return True
+    if ahead(window, answer.sequence, answer.stamped_at, now):
         return True
     if sequence != answer.sequence:
         return sequence > answer.sequence

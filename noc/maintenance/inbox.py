@@ -1,7 +1,11 @@
 """What a customer's mail about a window does: the maintenance mailbox's handler.
 
 - an iTIP REPLY sets the attendee's answer (older replies never win);
-- an iTIP COUNTER opens a reschedule request with the proposed period;
+- an iTIP COUNTER opens a reschedule request with the proposed period, when
+  the period passes the rules of the customer page (else the message waits
+  for the NOC with the reason);
+- a REPLY or COUNTER with a SEQUENCE above the window's, or a DTSTAMP not yet
+  come, answers no notice we sent: it is held unverified, never applied;
 - a plain reply is attached to the window for the NOC to read;
 - a bounce flags the address on the window and on the contact;
 - an auto-reply is kept on the window and otherwise ignored.
@@ -120,7 +124,7 @@ def _bounce(message, letter, now):
         _unmatched(message, InboundOutcome.BOUNCE_UNKNOWN_ADDRESS, window)
 
 
-def _itip(message, letter, event, now):
+def _itip(message, letter, event, now, settings):
     message.kind = ITIP_KINDS.get(event.method, InboundKind.ITIP)
     window = MaintenanceWindow.get_or_none(uid=event.uid)
     if window is None:
@@ -142,8 +146,24 @@ def _itip(message, letter, event, now):
     if event.method == 'REPLY':
         return _reply(message, window, attendee, event, partstat, now)
     if event.method == 'COUNTER':
-        return _counter(message, window, attendee, event, letter, now)
+        return _counter(message, window, attendee, event, letter, now, settings)
     message.state, message.outcome = InboundState.HANDLED, InboundOutcome.itip(event.method)
+
+
+# The fields of a refusal that say the answer is ahead of what we sent
+# (answers.ahead), and what the message is then.
+AHEAD = {'sequence': InboundOutcome.SEQUENCE_AHEAD, 'dtstamp': InboundOutcome.STAMP_AHEAD}
+
+
+def _refused(message, exc, outcome):
+    """The command refused: an answer ahead of what we sent is held unverified
+    in the unmatched queue; any other waits for the NOC with the reason."""
+    ahead = next((AHEAD[field] for field in exc.errors if field in AHEAD), None)
+    if ahead is not None:
+        _unmatched(message, ahead, message.window)
+    else:
+        message.outcome = outcome
+    message.error = str(exc)
 
 
 def _reply(message, window, contact, event, partstat, now):
@@ -155,14 +175,13 @@ def _reply(message, window, contact, event, partstat, now):
         applied = answer_commands.record_reply(window.id, contact.id, partstat, event.sequence,
                                                event.stamped_at, event.comment, message.id, now)
     except Refused as exc:
-        message.outcome, message.error = InboundOutcome.ANSWER_REFUSED, str(exc)
-        return
+        return _refused(message, exc, InboundOutcome.ANSWER_REFUSED)
     message.outcome = InboundOutcome.ANSWER_APPLIED if applied else InboundOutcome.ANSWER_OLDER
     if partstat == Partstat.ACCEPTED and not event.comment:
         _seen(message, now)
 
 
-def _counter(message, window, contact, event, letter, now):
+def _counter(message, window, contact, event, letter, now, settings):
     # Its PARTSTAT (Outlook's TENTATIVE) is not an answer to the current times:
     # the attendee is asking to change them.
     message.state = InboundState.HANDLED
@@ -173,10 +192,10 @@ def _counter(message, window, contact, event, letter, now):
     try:
         reschedule_commands.counter(window.id, contact.id, (event.starts_at, event.ends_at),
                                     event.comment or letter.reply_text, sequence=event.sequence,
+                                    stamp=event.stamped_at, settings=settings,
                                     inbound_id=message.id, now=now)
     except Refused as exc:
-        message.outcome, message.error = InboundOutcome.COUNTER_REFUSED, str(exc)
-        return
+        return _refused(message, exc, InboundOutcome.COUNTER_REFUSED)
     message.outcome = InboundOutcome.REQUEST_OPENED
     _seen(message, now)          # the request is what the NOC works from
 
@@ -204,8 +223,9 @@ def _automatic(message, letter, now):
     _seen(message, now)
 
 
-def handle(message, letter, now=None):
-    """Route one stored message; sets its kind, state, window and outcome."""
+def handle(message, letter, now=None, *, settings=None):
+    """Route one stored message; sets its kind, state, window and outcome.
+    `settings` the maintenance settings (a COUNTER's period is checked with them)."""
     now = now or utcnow()
     if letter.bounce is not None:
         return _bounce(message, letter, now)
@@ -213,5 +233,5 @@ def handle(message, letter, now=None):
         return _automatic(message, letter, now)
     event = next((e for e in letter.events if e.method in ITIP_KINDS), None)
     if event is not None:
-        return _itip(message, letter, event, now)
+        return _itip(message, letter, event, now, settings)
     return _plain(message, letter, now)

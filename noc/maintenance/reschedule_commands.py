@@ -15,7 +15,7 @@ from noc.core.db import lock_rows, write_transaction
 from noc.core.errors import CONFLICT, NotFound
 from noc.core.limits import MAX_COMMENT, MAX_ID, MAX_REASON
 from noc.core.text import clean_text
-from noc.maintenance import outcomes, windows
+from noc.maintenance import answers, outcomes, windows
 from noc.maintenance.reschedules import (
     RescheduleRefused,
     check_periods,
@@ -67,9 +67,10 @@ def _reason(value, limit, required=None):
     return text, None
 
 
-def _checked(window, periods, reason, now, max_hours, required=None):
-    """The reason as stored, or RescheduleRefused naming every wrong field at once."""
-    errors, lines = check_periods(periods, window, now, max_hours)
+def _checked(window, periods, reason, now, settings, required=None):
+    """The reason as stored, or RescheduleRefused naming every wrong field at once.
+    Every proposal goes through here, the page's, the API's and a COUNTER's."""
+    errors, lines = check_periods(periods, window, now, settings)
     reason, problem = _reason(reason, MAX_COMMENT, required)
     if problem is not None:
         errors['reason'] = problem
@@ -134,8 +135,7 @@ def check_ask(window_id, customer_id, periods, reason, *, settings, now=None):
     """Refuse as `ask` would, storing nothing: a form that could not read all its
     rows still shows, at once, what is wrong with the rest."""
     window = _movable(window_id, customer_id, lock=False)
-    _checked(window, list(periods), reason, now or utcnow(), settings.max_duration_hours,
-             ASK_REASON)
+    _checked(window, list(periods), reason, now or utcnow(), settings, ASK_REASON)
 
 
 def ask(window_id, customer_id, periods, reason, via, *, settings, contact_id=None,
@@ -152,23 +152,30 @@ def ask(window_id, customer_id, periods, reason, via, *, settings, contact_id=No
     periods = list(periods)
     with write_transaction():
         window = _movable(window_id, customer_id)
-        reason = _checked(window, periods, reason, now, settings.max_duration_hours,
-                          ASK_REASON)
+        reason = _checked(window, periods, reason, now, settings, ASK_REASON)
         contact = _contact(contact_id, customer_id)
         return _store(window, customer_id, contact, periods, reason, via,
                       _requester(contact, requester), now=now)
 
 
-def counter(window_id, contact_id, period, comment, *, sequence, inbound_id=None, now=None):
-    """An attendee's calendar COUNTER proposing `period` (start, end): a request
-    'via calendar' of the contact's customer, answered with a DECLINECOUNTER
-    if declined. The customer cannot correct what a calendar sent, so only what
-    makes no sense is refused; the rules show the NOC the rest."""
+def counter(window_id, contact_id, period, comment, *, sequence, settings, stamp=None,
+            inbound_id=None, now=None):
+    """An attendee's calendar COUNTER proposing `period` (start, end), with its
+    SEQUENCE and DTSTAMP: a request 'via calendar' of the contact's customer,
+    answered with a DECLINECOUNTER if declined.
+
+    The period goes through the rules of the customer page (`_checked`, as
+    `ask`); a COUNTER `answers.ahead` of the window (a SEQUENCE no notice
+    carried, a DTSTAMP not yet come) is refused first, on 'sequence' or
+    'dtstamp'. `settings` the maintenance settings."""
     now = now or utcnow()
     with write_transaction():
         contact = _locked(Contact, contact_id, 'contact', lock=False)
         window = _movable(window_id, contact.customer_id)
-        comment = _checked(window, [period], comment, now, None)
+        unverified = answers.ahead(window, sequence, stamp, now)
+        if unverified:
+            raise RescheduleRefused(unverified, kind=CONFLICT)
+        comment = _checked(window, [period], comment, now, settings)
         return _store(window, contact.customer_id, contact, [period], comment,
                       RescheduleVia.CALENDAR, contact.email, attendee=contact.email,
                       inbound_id=inbound_id, sequence=sequence, now=now)

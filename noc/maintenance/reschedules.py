@@ -62,15 +62,14 @@ def open_for_requests(window):
     return window.status in MOVABLE
 
 
-def _period_error(start, end, window, now, max_hours):
+def _period_error(start, end, window, now, settings):
     if end <= start:
         return _l('the end must be after the start')
     if end.year > LAST_YEAR:
         return _l('the period must end before the year %(year)d', year=LAST_YEAR + 1)
-    if max_hours is None:           # a calendar's proposal: only what makes no sense
-        return None
     if start <= now:
         return _l('the start must be in the future')
+    max_hours = settings.max_duration_hours
     if end - start > datetime.timedelta(hours=max_hours):
         return _l('a window may last at most %(hours)d hours', hours=max_hours)
     if (start, end) == (window.starts_at, window.ends_at):
@@ -78,14 +77,14 @@ def _period_error(start, end, window, now, max_hours):
     return None
 
 
-def check_periods(periods, window, now, max_hours):
+def check_periods(periods, window, now, settings):
     """What is wrong with the proposed [(start, end)] (aware, UTC), as
     ({'proposals': message} or {}, [(position, None, message)]).
 
-    `max_hours` (the maintenance setting max_duration_hours) None: a calendar
-    COUNTER, which the customer cannot correct, keeps what the rules will flag
-    anyway and is refused only what makes no sense (no period, end before start,
-    an end in the year 9999).
+    The one check of every way a customer proposes a period: the customer
+    page, the API and a calendar COUNTER read from the mailbox (whose refused
+    period the NOC reads on the message). `settings` the maintenance settings
+    (its max_duration_hours).
     """
     errors = {}
     if not periods:
@@ -94,7 +93,7 @@ def check_periods(periods, window, now, max_hours):
         errors['proposals'] = _l('propose at most %(count)d periods', count=MAX_PROPOSALS)
     lines = []
     for position, (start, end) in enumerate(periods, 1):
-        message = _period_error(start, end, window, now, max_hours)
+        message = _period_error(start, end, window, now, settings)
         if message is not None:
             lines.append((position, None, message))
     return errors, lines

@@ -120,6 +120,10 @@ class InboundOutcome(ChoiceSet):
     ANSWER_APPLIED = 'answer-applied'
     ANSWER_OLDER = 'answer-older'
     ANSWER_REFUSED = 'answer-refused'
+    # An answer claiming a SEQUENCE no notice of the window carried, or a
+    # DTSTAMP past now: kept unverified for the NOC, never applied.
+    SEQUENCE_AHEAD = 'sequence-ahead'
+    STAMP_AHEAD = 'stamp-ahead'
     REPLY_WITHOUT_ANSWER = 'reply-without-answer'
     REQUEST_OPENED = 'request-opened'
     COUNTER_REFUSED = 'counter-refused'
@@ -154,6 +158,8 @@ class InboundOutcome(ChoiceSet):
         (ANSWER_APPLIED, _l('answer recorded')),
         (ANSWER_OLDER, _l('older than the answer on record; not applied')),
         (ANSWER_REFUSED, _l('answer not accepted')),
+        (SEQUENCE_AHEAD, _l('newer than any notice we sent; held unverified, not applied')),
+        (STAMP_AHEAD, _l('dated in the future; held unverified, not applied')),
         (REPLY_WITHOUT_ANSWER, _l('calendar reply without an answer')),
         (REQUEST_OPENED, _l('reschedule request opened')),
         (COUNTER_REFUSED, _l('proposal not accepted as a request')),
@@ -174,6 +180,10 @@ class InboundOutcome(ChoiceSet):
         (ITIP_REFRESH, _l('calendar update asked for; nothing done')),
         (ITIP_DECLINECOUNTER, _l('calendar proposal declined; nothing done')),
     )
+
+    # A customer's answer or proposal not applied: the message says why.
+    NOT_APPLIED = (ANSWER_REFUSED, COUNTER_REFUSED, COUNTER_WITHOUT_PERIOD, SEQUENCE_AHEAD,
+                   STAMP_AHEAD)
 
     @classmethod
     def itip(cls, method):
