@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The venv an MTA's pipe user runs (tests/test_postfix.py): Janela's
+# The venv an MTA's pipe user runs (tests/test_postfix_e2e.py): Janela's
 # requirements on the system's /usr/bin/python3, as the Postfix recipe
 # (deploy/postfix/) prescribes. .venv may come from an interpreter under
 # root's home, which a user other than root cannot run. Idempotent: a marker

@@ -5,7 +5,7 @@ process, `python mail_in.py` and `flask --app app noc mail-in`.
 
 The permission checks run as a user who is not root (root reads any file):
 as `nobody` in a forked child when the tests run as root. The whole recipe,
-Postfix included, is tests/test_postfix.py."""
+Postfix included, is tests/test_postfix_e2e.py."""
 import os
 import pwd
 import shutil
