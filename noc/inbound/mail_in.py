@@ -13,7 +13,8 @@ here. The exit status tells the MTA what to do with the message:
   the database is unreachable, locked or read-only. The MTA keeps the
   message in its queue and tries again; it never bounces it.
 
-Each run writes one line on standard error, which the MTA logs.
+Each run says what became of the message in one line on standard error,
+which the MTA logs (a handler's error also logs its traceback).
 """
 import sys
 
@@ -46,8 +47,8 @@ def read_stdin():
 
 
 def receive(raw):
-    """Store `raw`, then handle it; the exit status. Needs the app's context
-    (the database bound), as `create_app` leaves it."""
+    """Store `raw`, then handle it; the exit status. Needs the database
+    bound, as `create_app` leaves it."""
     try:
         from noc.core.db import database
         from noc.inbound import receive as inbound
