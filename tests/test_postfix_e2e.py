@@ -30,6 +30,7 @@ from_address = "noc@janela.example.net"
 bgp_mailboxes = ["bgp@janela.example.net"]
 """
 NOC = 'noc@janela.example.net'
+BGP = 'bgp@janela.example.net'
 
 
 @pytest.fixture
@@ -86,6 +87,15 @@ def test_the_recipe_delivers_through_the_pipe_and_defers_what_it_cannot_store(de
     assert b'Delivered-To: ' + NOC.encode() in message.raw_bytes         # D
     assert b'Return-Path: <' + carla.email.encode() + b'>' in message.raw_bytes   # R
 
+    # The BGP mailbox through the same pipe: the envelope routes it (Delivered-To and
+    # X-Original-To, flags D and O), whatever the To header says.
+    question = (f'From: Carla Lima <{carla.email}>\r\nTo: {NOC}\r\nSubject: PR-1\r\n'
+                'Message-ID: <bgp-1@globex.example.com>\r\n\r\n192.0.2.0/24\r\n').encode()
+    line = deployment.delivery(deployment.send(question, carla.email, BGP))
+    assert 'status=sent' in line, line
+    asked = messages(app)[-1]
+    assert (asked.kind, asked.mailbox) == ('bgp-query', BGP)
+
     # (2) The settings unreadable by the pipe's user: deferred, kept, never bounced.
     os.chmod(deployment.config_file, 0o600)
     mark = len(deployment.log())
@@ -96,7 +106,7 @@ def test_the_recipe_delivers_through_the_pipe_and_defers_what_it_cannot_store(de
     listing = deployment.queue_listing()
     assert second in listing and 'MAILER-DAEMON' not in listing, listing
     assert 'status=bounced' not in deployment.log()
-    assert len(messages(app)) == 1
+    assert len(messages(app)) == 2
 
     # The recipe's modes again, the queue flushed: delivered, nothing left.
     deployment.set_permissions()
@@ -104,6 +114,6 @@ def test_the_recipe_delivers_through_the_pipe_and_defers_what_it_cannot_store(de
     deployment.flush()
     line = deployment.delivery(second, after=mark)
     assert 'status=sent' in line, line
-    assert [m.outcome for m in messages(app)] == ['message-attached', 'message-attached']
+    assert [m.outcome for m in messages(app) if m.kind == 'message'] == ['message-attached'] * 2
     assert 'Mail queue is empty' in deployment.queue_listing()
     assert 'status=bounced' not in deployment.log()
