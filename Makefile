@@ -78,4 +78,4 @@ bench-maintenance: setup-dev
 	$(BIN)/python bench/maintenance.py
 
 clean:
-	rm -rf $(VENV) .venv-cmp .venv-irrd .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-cmp .venv-irrd .venv-mta .pytest_cache .hypothesis

@@ -6,7 +6,10 @@
 # peers: StayRTR (serves VRPs over RTR and HTTP), rtr-tools (rtrlib's
 # rpki-rov, an independent RFC 6811 oracle), bgpq4 (the reference for
 # prefix-list formats) and redis-server (IRRd's own Redis, started by
-# tests/helpers/irrd_server.py; IRRd itself is set up by scripts/setup-irrd.sh).
+# tests/helpers/irrd_server.py; IRRd itself is set up by scripts/setup-irrd.sh);
+# Debian's Postfix, unconfigured and not started (tests/helpers/postfix_server.py
+# runs a private instance), and the venv its pipe user runs
+# (scripts/setup-mta-venv.sh, from the system's python3 and its venv module).
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -26,8 +29,12 @@ command -v stayrtr >/dev/null || missing+=(stayrtr)
 command -v rpki-rov >/dev/null || missing+=(rtr-tools)
 command -v bgpq4 >/dev/null || missing+=(bgpq4)
 command -v redis-server >/dev/null || missing+=(redis-server)
+dpkg -s postfix >/dev/null 2>&1 || missing+=(postfix)
+/usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test-services: installing ${missing[*]}"
+  # Postfix asks what kind of mail server this is: none, the tests run their own.
+  echo 'postfix postfix/main_mailer_type select No configuration' | as_root debconf-set-selections
   apt_install "${missing[@]}"
 fi
 
@@ -51,3 +58,6 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1;
   sleep 1
   psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null
 fi
+
+# The venv the Postfix test's pipe user runs.
+bash "$(dirname "$0")/setup-mta-venv.sh"

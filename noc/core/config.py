@@ -209,13 +209,17 @@ SETTINGS = {
 
 
 def _read_toml(path, required):
-    if not os.path.exists(path):
-        if required:
-            raise ConfigError(f'{path}: file not found')
-        return {}
     try:
         with open(path, 'rb') as fh:
             return tomllib.load(fh)
+    except FileNotFoundError:
+        if required:
+            raise ConfigError(f'{path}: file not found') from None
+        return {}
+    except OSError as exc:
+        # Unreadable, or in a folder this user cannot enter: an error, never
+        # "absent" (the defaults would run without the site's secrets).
+        raise ConfigError(f'{path}: cannot be read: {exc.strerror}') from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f'{path}: not valid TOML: {exc}') from exc
 
