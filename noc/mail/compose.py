@@ -23,22 +23,33 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr, make_msgid
 
+# Header lines of at most 76 characters: a continuation line is a space and
+# what follows, so an encoded word is never longer than 75 (RFC 2047 §2), and
+# lines stay under RFC 5322's 78.
+MAX_HEADER_LINE = 76
+
+
+class _Folded(str):
+    """A header value already folded (CRLF and a space between its lines)."""
+
 
 class _Policy(email.policy.Compat32):
-    """compat32 that writes a short plain-ASCII header as it is.
+    """compat32 that writes a short plain-ASCII header, or one folded already, as it is.
 
     Re-folding every header through email.header.Header costs more than
     building the whole message; the output is the same for such headers.
     """
 
     def fold(self, name, value):
+        if isinstance(value, _Folded):
+            return f'{name}: {value}{self.linesep}'
         if (isinstance(value, str) and value.isascii() and '\r' not in value
                 and '\n' not in value and len(name) + len(value) + 2 <= self.max_line_length):
             return f'{name}: {value}{self.linesep}'
         return super().fold(name, value)
 
 
-CRLF = _Policy(linesep='\r\n')
+CRLF = _Policy(linesep='\r\n', max_line_length=MAX_HEADER_LINE)
 UTF8_QP = email.charset.Charset('utf-8')
 UTF8_QP.header_encoding = email.charset.QP
 UTF8_QP.body_encoding = email.charset.QP
@@ -49,11 +60,35 @@ UTF8_B64.header_encoding = email.charset.QP
 UTF8_B64.body_encoding = email.charset.BASE64
 
 
+def _fold(header):
+    return _Folded(header.encode(linesep='\r\n', maxlinelen=MAX_HEADER_LINE))
+
+
 @functools.lru_cache(maxsize=256)
 def _encoded_subject(subject):
-    # The standard library's RFC 2047 encoder is slow, and one confirmation
-    # sends the same subject to hundreds of contacts.
-    return Header(subject, 'utf-8').encode()
+    """The Subject folded, in RFC 2047 encoded words when it is not ASCII.
+
+    email.header.Header, told the header's name so the first line counts it:
+    Python 3.11's email.policy folder drops the space between two encoded
+    words it splits a phrase into ("programada:Substituição"), so it is not
+    used. The encoder is slow, and one confirmation sends the same subject to
+    hundreds of contacts.
+    """
+    charset = 'us-ascii' if subject.isascii() else 'utf-8'
+    return _fold(Header(subject, charset, header_name='Subject'))
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(name, pair):
+    """'Name <address>' for From or To: an ASCII name quoted as RFC 5322 needs,
+    any other in encoded words (each a phrase's safe characters), folded."""
+    display, address = pair
+    if display.isascii():
+        return formataddr(pair)
+    header = Header(header_name=name)
+    header.append(display, UTF8_QP)
+    header.append(f'<{address}>', 'us-ascii')
+    return _fold(header)
 
 
 def _boundary():
@@ -104,8 +139,8 @@ def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
         root.attach(_attachment(ics, filename))
     else:                                   # a message with nothing for calendars
         root = alternative
-    root['From'] = formataddr(sender)
-    root['To'] = formataddr(recipient)
+    root['From'] = _address('From', tuple(sender))
+    root['To'] = _address('To', tuple(recipient))
     root['Subject'] = _encoded_subject(subject)
     root['Date'] = format_datetime(stamp)
     root['Message-ID'] = msgid

