@@ -20,6 +20,7 @@ from helpers.maintenance_oracle import calendar_parts, cmp_errors, parse_with_cm
 
 from noc.maintenance import answer_commands, windows
 from noc.models import Contact, Customer, MaintenanceWindow, OutboxMessage
+from noc.models import Impact as I
 from noc.models import MessageKind as K
 
 ANA, BRUNO, CARLA = 'ana@acme.example.com', 'noc@acme.example.com', 'carla@globex.example.com'
@@ -60,6 +61,31 @@ def update(window, **changes):
                   impact=window.impact, outage_minutes=str(window.outage_minutes))
     fields.update(changes)
     return windows.update(window, parse(**fields), 'test', settings=area_settings())
+
+
+def test_impact_is_the_worst_among_the_customers_own_circuits(net):
+    # A DEGRADED window; ACME's circuit is down altogether, GLOBEX's only loses
+    # its redundancy. Each is told its own worst, in the calendar and the body.
+    confirmed(segments='', impact='DEGRADED',
+              circuits='JAN-IPT-001 OUTAGE\nJAN-IPT-003 REDUCED-REDUNDANCY')
+    rows = sent(K.NEW)
+    assert set(rows) == {ANA, BRUNO, CARLA}
+    told = {ANA: I.OUTAGE, BRUNO: I.OUTAGE, CARLA: I.REDUCED_REDUNDANCY}
+    for address, row in rows.items():
+        assert event_of(row)['x_maintnote']['X-MAINTNOTE-IMPACT'] == [told[address]]
+        text = message(row).get_body(('plain',)).get_content()
+        assert re.search(rf'^(Impact|Impacto): {told[address]}\r?$', text, re.M), text
+    parsed = parse_with_cmp([rows[a].raw.encode() for a in (ANA, CARLA)])
+    for address, result in zip((ANA, CARLA), parsed):
+        assert cmp_errors(result) == []
+        assert {m['impact'] for m in result} == {told[address]}
+
+
+def test_impact_of_the_feed_is_the_customers_worst(net):
+    from noc.maintenance import feeds
+    confirmed(segments='', impact='DEGRADED', circuits='JAN-IPT-001 OUTAGE')
+    ics = feeds.feed_ics(net['acme'], settings=area_settings())
+    assert 'X-MAINTNOTE-IMPACT:OUTAGE' in ics and 'X-MAINTNOTE-IMPACT:DEGRADED' not in ics
 
 
 def _check_headers(row, contact):

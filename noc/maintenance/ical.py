@@ -10,7 +10,7 @@ import datetime
 
 import icalendar
 
-from noc.models import Partstat
+from noc.models import Impact, Partstat
 from noc.models import WindowStatus as S
 
 PRODID = '-//Janela//Maintenance notices//EN'
@@ -37,7 +37,9 @@ def _event(window, organizer, sequence, stamp):
 
 def vevent(window, provider, account, organizer, circuits, *, status, sequence, stamp,
            summary, description):
-    """`circuits` is [(object id the customer knows, impact)]; `status` the MAINTNOTE one."""
+    """`circuits` is [(object id the customer knows, impact)]; `status` the MAINTNOTE one.
+    X-MAINTNOTE-IMPACT is the worst of these circuits' impacts (MAINTNOTE §3.7.1.1),
+    the window's when there are none."""
     event = _event(window, organizer, sequence, stamp)
     event.add('summary', summary)
     event.add('description', description)
@@ -55,7 +57,7 @@ def vevent(window, provider, account, organizer, circuits, *, status, sequence, 
         value = icalendar.vText(object_id)
         value.params['x-maintnote-object-impact'] = impact
         event.add('x-maintnote-object-id', value)
-    event.add('x-maintnote-impact', window.impact)
+    event.add('x-maintnote-impact', Impact.worst((i for _, i in circuits), window.impact))
     event.add('x-maintnote-status', status)
     return event
 

@@ -3,7 +3,9 @@
 Each affected customer's maintenance contacts get one message each, listing
 only that customer's circuits, in the contact's language and time zone.
 Contacts who chose invitations get an iTIP REQUEST/CANCEL naming them as
-attendee; the others the same VEVENT without METHOD, for their parsers.
+attendee; the others the same VEVENT without METHOD, for their parsers. A
+customer's impact is the worst of its own circuits' (MAINTNOTE §3.7.1.1), in
+the body as in the VEVENT.
 """
 import zoneinfo
 from collections import defaultdict
@@ -139,6 +141,8 @@ class Composer:
                                circuits=circuits, sites=sites, status=self.status,
                                previous=self.previous, language=language, when=when,
                                zone=contact.time_zone, operator=operator,
+                               customer_impact=Impact.worst(
+                                   (impact for _, impact in circuits), self.window.impact),
                                intro=_intro(self.kind, operator, customer),
                                greeting=GREETING, from_address=self.sender[1],
                                page_url=self.page_urls.get(customer.id))
