@@ -7,6 +7,7 @@ answer, and who is told of a change to one language's text. The messages
 are read as their receivers read them: the standard library's RFC 2047
 decoder, vobject, and circuit-maintenance-parser (.venv-cmp).
 """
+import datetime
 import email
 import email.policy
 import re
@@ -88,6 +89,23 @@ def test_impact_of_the_feed_is_the_customers_worst(net):
     assert 'X-MAINTNOTE-IMPACT:OUTAGE' in ics and 'X-MAINTNOTE-IMPACT:DEGRADED' not in ics
 
 
+@pytest.mark.dates
+def test_subject_date_is_the_day_in_the_contacts_zone(net):
+    # 23:30 in São Paulo is 02:30 UTC the next day: the subject of each contact
+    # names the day its body shows (Lisbon the next one, Manaus the same).
+    window = confirmed(segments='SPAN-A', starts_at='2030-11-06 23:30',
+                       ends_at='2030-11-07 03:00')
+    rows = sent(K.NEW)
+    zones = {ANA: 'America/Sao_Paulo', BRUNO: 'Europe/Lisbon', CARLA: 'America/Manaus'}
+    days = {}
+    for address, row in rows.items():
+        day = window.starts_at.astimezone(zoneinfo.ZoneInfo(zones[address])).date()
+        days[address] = day
+        assert message(row)['Subject'].endswith(f'({day.isoformat()})'), address
+        assert row.subject.endswith(f'({day.isoformat()})')
+    assert days[ANA] == datetime.date(2030, 11, 6) and days[BRUNO] == datetime.date(2030, 11, 7)
+
+
 def _check_headers(row, contact):
     """RFC 2047 §2 and RFC 5322 §2.1.1 on the raw bytes, and the texts decoded back."""
     raw = row.raw.encode()
@@ -95,8 +113,9 @@ def _check_headers(row, contact):
     for word in ENCODED_WORD.findall(raw):
         assert len(word) <= 75, (row.kind, word)
     for line in head.split(b'\r\n'):
-        # A line may be longer only when it has no space to fold at.
-        assert len(line) <= 78 or b' ' not in line.strip(), (row.kind, line)
+        # A line may be longer only when it has no space to fold at (a Message-ID).
+        value = line.strip() if line[:1].isspace() else line.partition(b': ')[2]
+        assert len(line) <= 78 or b' ' not in value, (row.kind, line)
     assert head.isascii()
     parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
     assert str(make_header(decode_header(parsed['Subject']))) == row.subject

@@ -75,7 +75,16 @@ def when(moment, zone_name, language):
                            locale='pt_BR' if language == 'pt_BR' else 'en')
 
 
-def _subject(kind, window, language):
+def local_date(moment, zone_name):
+    """'2026-12-10': the day in the reader's zone (UTC's if it is past the calendar's end)."""
+    try:
+        moment = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    except OverflowError:
+        pass
+    return moment.strftime('%Y-%m-%d')
+
+
+def _subject(kind, window, language, zone):
     labels = {
         K.NEW: _('New scheduled maintenance'), K.UPDATED: _('Maintenance updated'),
         K.RESCHEDULED: _('Maintenance rescheduled'), K.REMINDER: _('Reminder'),
@@ -84,7 +93,7 @@ def _subject(kind, window, language):
         K.ACK_REQUEST: _('Please acknowledge'),
     }
     prefix = _('EMERGENCY') + ' ' if window.emergency else ''
-    stamp = window.starts_at.strftime('%Y-%m-%d')
+    stamp = local_date(window.starts_at, zone)       # the day the body shows
     return f'[{window.reference}] {prefix}{labels[kind]}: {window.title(language)} ({stamp})'
 
 
@@ -146,7 +155,8 @@ class Composer:
                                intro=_intro(self.kind, operator, customer),
                                greeting=GREETING, from_address=self.sender[1],
                                page_url=self.page_urls.get(customer.id))
-                self._cache[key] = (_subject(self.kind, self.window, language),
+                self._cache[key] = (_subject(self.kind, self.window, language,
+                                             contact.time_zone),
                                     render_template('email/notice.txt', **context),
                                     render_template('email/notice.html', **context),
                                     _('Hello, %(name)s,'))
