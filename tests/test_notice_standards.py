@@ -19,10 +19,11 @@ from helpers.maintenance_fixtures import build_network, confirmed, parse
 from helpers.maintenance_fixtures import settings as area_settings
 from helpers.maintenance_oracle import calendar_parts, cmp_errors, parse_with_cmp, parse_with_vobject
 
-from noc.maintenance import answer_commands, windows
+from noc.maintenance import answer_commands, answers, windows
 from noc.models import Contact, Customer, MaintenanceWindow, OutboxMessage
 from noc.models import Impact as I
 from noc.models import MessageKind as K
+from noc.models import Partstat as P
 
 ANA, BRUNO, CARLA = 'ana@acme.example.com', 'noc@acme.example.com', 'carla@globex.example.com'
 ENCODED_WORD = re.compile(rb'=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=')
@@ -160,3 +161,58 @@ def test_encoded_words_fit_rfc_2047_in_every_kind_and_language(net):
         _check_headers(row, contacts[row.recipient])
     # What NOCs run on their inbox reads every one of them (Subject and Date included).
     assert all(cmp_errors(p) == [] for p in parse_with_cmp([r.raw.encode() for r in rows]))
+
+
+def attendee(row):
+    found = event_of(row)['attendees']
+    assert [a['value'] for a in found] == [f'mailto:{row.recipient}']
+    return found[0]['params']
+
+
+def test_updates_keep_the_answer_given_and_ask_only_while_one_is_wanted(net):
+    window = confirmed(segments='SPAN-A')
+    ana = Contact.get(Contact.email == ANA)
+    params = attendee(sent(K.NEW)[ANA])
+    assert params['PARTSTAT'] == P.NEEDS_ACTION and params['RSVP'] == 'TRUE'
+    stamp = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    assert answer_commands.record_reply(window.id, ana.id, P.ACCEPTED, 0, stamp)
+    mark = last_id()
+    window = update(MaintenanceWindow.get_by_id(window.id), outage_minutes='45')
+    params = attendee(sent(K.UPDATED, mark)[ANA])
+    assert params['PARTSTAT'] == P.ACCEPTED and 'RSVP' not in params
+    # A reminder does not ask again either; she has answered about these times.
+    mark = last_id()
+    windows.remind(window, settings=area_settings())
+    params = attendee(sent(K.REMINDER, mark)[ANA])
+    assert params['PARTSTAT'] == P.ACCEPTED and 'RSVP' not in params
+    # New times: her answer was about others, so it is asked again, as the
+    # acknowledgement is (window.times_sequence).
+    mark = last_id()
+    window = update(window, starts_at='2030-12-01 22:00', ends_at='2030-12-02 01:00')
+    params = attendee(sent(K.RESCHEDULED, mark)[ANA])
+    assert params['PARTSTAT'] == P.NEEDS_ACTION and params['RSVP'] == 'TRUE'
+    assert not answers.acknowledged(answers.customer_states(window, [ana.customer_id])[
+        ana.customer_id], window)
+    # She declines the new times: kept in the next update, nothing asked.
+    assert answer_commands.record_reply(window.id, ana.id, P.DECLINED, window.sequence, stamp)
+    mark = last_id()
+    update(MaintenanceWindow.get_by_id(window.id), outage_minutes='50')
+    params = attendee(sent(K.UPDATED, mark)[ANA])
+    assert params['PARTSTAT'] == P.DECLINED and 'RSVP' not in params
+
+
+def test_starting_completed_and_cancelled_notices_ask_no_answer(net):
+    window = confirmed(segments='SPAN-A')
+    mark = last_id()
+    window = windows.start(window, 'test', settings=area_settings())
+    windows.complete(window, 'test', settings=area_settings())
+    other = confirmed(segments='SPAN-A', starts_at='2030-10-10 22:00',
+                      ends_at='2030-10-10 23:00')
+    windows.cancel(other, 'test', 'Equipe indisponível', settings=area_settings())
+    rows = [r for r in OutboxMessage.select().where(OutboxMessage.id > mark)
+            if r.recipient == ANA and r.kind != K.NEW]
+    assert sorted(r.kind for r in rows) == sorted([K.STARTING, K.COMPLETED, K.CANCELLED])
+    for row in rows:
+        params = attendee(row)
+        assert 'RSVP' not in params and params['PARTSTAT'] == P.NEEDS_ACTION, row.kind
+        assert 'RSVP=TRUE' not in row.ics

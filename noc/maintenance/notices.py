@@ -3,9 +3,10 @@
 Each affected customer's maintenance contacts get one message each, listing
 only that customer's circuits, in the contact's language and time zone.
 Contacts who chose invitations get an iTIP REQUEST/CANCEL naming them as
-attendee; the others the same VEVENT without METHOD, for their parsers. A
-customer's impact is the worst of its own circuits' (MAINTNOTE §3.7.1.1), in
-the body as in the VEVENT.
+attendee, with the answer they gave about the window's current times kept,
+and asked to answer (RSVP) only when theirs is still wanted; the others the
+same VEVENT without METHOD, for their parsers. A customer's impact is the
+worst of its own circuits' (MAINTNOTE §3.7.1.1), in the body as in the VEVENT.
 """
 import zoneinfo
 from collections import defaultdict
@@ -18,7 +19,7 @@ from markupsafe import escape
 
 from noc.mail import compose, outbox
 from noc.maintenance import links
-from noc.models import Contact, Customer, Impact, OutboxMessage, Site
+from noc.models import AttendeeAnswer, Contact, Customer, Impact, OutboxMessage, Partstat, Site
 from noc.models import MessageKind as K
 from noc.models import WindowStatus as S
 
@@ -40,6 +41,10 @@ KINDS = {
 }
 # Notices that carry the customer page link (acknowledge, ask for another date).
 WITH_LINK = (K.NEW, K.UPDATED, K.RESCHEDULED, K.REMINDER, K.ACK_REQUEST)
+# Notices that ask an invitee to answer (RSVP=TRUE) when no answer about the
+# window's current times is on record; starting, completed and cancelled
+# ones never ask.
+ASK_ANSWER = (K.NEW, K.UPDATED, K.RESCHEDULED, K.REMINDER, K.ACK_REQUEST)
 
 
 def recipients(customer_ids):
@@ -84,6 +89,16 @@ def local_date(moment, zone_name):
     return moment.strftime('%Y-%m-%d')
 
 
+def attendee_answer(answer, window, kind):
+    """(PARTSTAT, RSVP) of an invitee's ATTENDEE line: the answer on record while
+    it is about the window's current times (times_sequence, as for
+    acknowledgements), else NEEDS-ACTION; an answer asked only when none stands."""
+    current = bool(answer and answer.answered_at and answer.partstat in Partstat.ANSWERS
+                   and answer.sequence >= window.times_sequence)
+    return (answer.partstat if current else Partstat.NEEDS_ACTION,
+            kind in ASK_ANSWER and not current)
+
+
 def _subject(kind, window, language, zone):
     labels = {
         K.NEW: _('New scheduled maintenance'), K.UPDATED: _('Maintenance updated'),
@@ -124,9 +139,11 @@ def _sites(circuits):
 class Composer:
     """Builds the notices of one event (one kind, one moment) for many contacts."""
 
-    def __init__(self, window, kind, now, previous=None, page_urls=None, *, settings):
+    def __init__(self, window, kind, now, previous=None, page_urls=None, answers=None, *,
+                 settings):
         self.window, self.kind, self.now, self.previous = window, kind, now, previous
         self.page_urls = page_urls or {}
+        self.answers = answers or {}            # {contact id: AttendeeAnswer}
         self.method, status = KINDS[kind]
         self.status = status or window.status
         self.sender = tuple(settings.sender)
@@ -189,7 +206,9 @@ class Composer:
         method = self.method if contact.notice_format == 'invitation' else ''
         ics = self._calendar(customer, contact, circuits, method)
         if method:
-            ics = ical.invite(ics, contact.name, contact.email)
+            partstat, rsvp = attendee_answer(self.answers.get(contact.id), self.window,
+                                             self.kind)
+            ics = ical.invite(ics, contact.name, contact.email, partstat, rsvp)
         msgid = compose.message_id(self.provider)
         raw = compose.build(
             sender=self.sender, recipient=(contact.name, contact.email), subject=subject,
@@ -212,7 +231,9 @@ def queue(window, kind, by_customer, now, previous=None, *, settings):
     if kind in WITH_LINK:
         page_urls = {cid: links.url(row, settings.secret_key, settings.base_url)
                      for cid, row in links.states(window, list(by_customer)).items()}
-    composer = Composer(window, kind, now, previous, page_urls, settings=settings)
+    answers = {a.contact_id: a for a in
+               AttendeeAnswer.select().where(AttendeeAnswer.window == window.id)}
+    composer = Composer(window, kind, now, previous, page_urls, answers, settings=settings)
     customers = {c.id: c for c in Customer.select()
                  .where(Customer.id.in_(list(by_customer)))}
     contacts = recipients(by_customer)
