@@ -216,3 +216,33 @@ def test_starting_completed_and_cancelled_notices_ask_no_answer(net):
         params = attendee(row)
         assert 'RSVP' not in params and params['PARTSTAT'] == P.NEEDS_ACTION, row.kind
         assert 'RSVP=TRUE' not in row.ics
+
+
+def test_a_change_to_one_languages_text_tells_only_its_readers(net):
+    window = confirmed(segments='SPAN-A')           # Ana reads pt_BR; Bruno, Carla en
+    ana = Contact.get(Contact.email == ANA)
+    stamp = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    answer_commands.record_reply(window.id, ana.id, P.ACCEPTED, 0, stamp)
+    assert answers.unacknowledged(window, [ana.customer_id]) == []
+
+    mark = last_id()
+    window = update(window, description_en='Replacing 3 km of cable.')
+    assert set(sent(since=mark)) == {BRUNO, CARLA}
+    assert window.sequence == 1
+    assert {event_of(r)['sequence'] for r in sent(since=mark).values()} == {1}
+
+    mark = last_id()
+    window = update(window, title_pt='Troca de cabo óptico (trecho norte)')
+    assert set(sent(since=mark)) == {ANA}
+    assert event_of(sent(since=mark)[ANA])['sequence'] == 2       # she never saw 1: fine
+
+    mark = last_id()
+    window = update(window, title_pt=window.title_pt, title_en=window.title_en)
+    assert sent(since=mark) == {} and window.sequence == 2       # nothing changed
+
+    # What every language shows tells everyone; her answer about these times stands.
+    mark = last_id()
+    window = update(window, outage_minutes='40')
+    assert set(sent(since=mark)) == {ANA, BRUNO, CARLA}
+    assert answers.unacknowledged(window, [ana.customer_id]) == []
+    assert attendee(sent(since=mark)[ANA])['PARTSTAT'] == P.ACCEPTED

@@ -219,11 +219,19 @@ class Composer:
         return subject, raw, ics, method, msgid
 
 
-def queue(window, kind, by_customer, now, previous=None, *, settings):
+def reads_change(before, window, language):
+    """Whether the title or description a reader of `language` gets has changed."""
+    return ((before.title(language), before.description(language))
+            != (window.title(language), window.description(language)))
+
+
+def queue(window, kind, by_customer, now, previous=None, *, settings, text_before=None):
     """Write the notices of `kind` for the customers in `by_customer` to the outbox.
 
     Called inside the transaction of the change; returns how many were queued.
     `settings` the maintenance settings (maintenance.settings.Settings).
+    `text_before`, the window before a change to its texts alone: only the
+    contacts whose language's text changed are told.
     """
     if not by_customer or not should_notify(window, settings):
         return 0
@@ -241,6 +249,9 @@ def queue(window, kind, by_customer, now, previous=None, *, settings):
     rows = []
     for customer_id, circuits in by_customer.items():
         for contact in contacts.get(customer_id, []):
+            if text_before is not None and not reads_change(text_before, window,
+                                                            contact.language):
+                continue
             subject, raw, ics, method, msgid = composer.notice(
                 customers[customer_id], contact, circuits, sites)
             rows.append(dict(window=window.id, customer=customer_id, contact=contact.id,
