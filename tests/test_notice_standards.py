@@ -136,6 +136,9 @@ def test_encoded_words_fit_rfc_2047_in_every_kind_and_language(net):
     Contact.update(name=LONG_NAME).where(Contact.email == ANA).execute()
     Contact.update(name='Ñoño Ümlaut-Çedilha, "Plantão" NOC').where(
         Contact.email == CARLA).execute()
+    # ASCII that looks like an encoded word is a name, not one to decode.
+    Contact.update(name='Bruno =?utf-8?q?Diretor?= Lopes').where(
+        Contact.email == BRUNO).execute()
     Customer.update(name='Acme Provedor de Acesso à Internet e Comunicação Ltda.').where(
         Customer.id == net['acme'].id).execute()
     title = dict(title_pt=LONG_TITLE, title_en='Emergency replacement of the underground '
@@ -161,6 +164,21 @@ def test_encoded_words_fit_rfc_2047_in_every_kind_and_language(net):
         _check_headers(row, contacts[row.recipient])
     # What NOCs run on their inbox reads every one of them (Subject and Date included).
     assert all(cmp_errors(p) == [] for p in parse_with_cmp([r.raw.encode() for r in rows]))
+
+
+def test_text_that_looks_like_an_encoded_word_stays_text():
+    # No app or database: composing alone.
+    from noc.mail import compose
+    subject = '[MW-2026-00009] Maintenance updated: ' + '=?utf-8?q?Urgent?= ' * 6
+    raw = compose.build(sender=('NOC', 'noc@janela.example.net'),
+                        recipient=('=?utf-8?q?CEO?=', 'x@example.com'), subject=subject,
+                        text='t', html='h', ics='', method='', stamp=datetime.datetime(
+                            2026, 6, 17, tzinfo=datetime.timezone.utc),
+                        msgid='<1@janela.example.net>', filename='x.ics').encode()
+    parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
+    assert str(make_header(decode_header(parsed['Subject']))) == subject
+    assert str(make_header(decode_header(parsed['To']))) == '=?utf-8?q?CEO?= <x@example.com>'
+    assert all(len(w) <= 75 for w in ENCODED_WORD.findall(raw))
 
 
 def attendee(row):

@@ -74,16 +74,19 @@ def _encoded_subject(subject):
     used. The encoder is slow, and one confirmation sends the same subject to
     hundreds of contacts.
     """
-    charset = 'us-ascii' if subject.isascii() else 'utf-8'
+    # Plain ASCII stays readable; anything else, or ASCII a reader would take
+    # for an encoded word, is encoded.
+    charset = 'us-ascii' if subject.isascii() and '=?' not in subject else 'utf-8'
     return _fold(Header(subject, charset, header_name='Subject'))
 
 
 @functools.lru_cache(maxsize=4096)
 def _address(name, pair):
     """'Name <address>' for From or To: an ASCII name quoted as RFC 5322 needs,
-    any other in encoded words (each a phrase's safe characters), folded."""
+    any other (or one that reads as an encoded word) in encoded words of a
+    phrase's safe characters, folded."""
     display, address = pair
-    if display.isascii():
+    if display.isascii() and '=?' not in display:
         return formataddr(pair)
     header = Header(header_name=name)
     header.append(display, UTF8_QP)
