@@ -179,6 +179,15 @@ def test_text_that_looks_like_an_encoded_word_stays_text():
     assert str(make_header(decode_header(parsed['Subject']))) == subject
     assert str(make_header(decode_header(parsed['To']))) == '=?utf-8?q?CEO?= <x@example.com>'
     assert all(len(w) <= 75 for w in ENCODED_WORD.findall(raw))
+    # A line break in a name or subject stays inside an encoded word: no header of its own.
+    raw = compose.build(sender=('NOC', 'noc@janela.example.net'),
+                        recipient=('Ana\r\nBcc: e@evil.example', 'x@example.com'),
+                        subject='[MW-2026-00009] x\nBcc: e@evil.example', text='t', html='h',
+                        ics='', method='', stamp=datetime.datetime(
+                            2026, 6, 17, tzinfo=datetime.timezone.utc),
+                        msgid='<1@janela.example.net>', filename='x.ics').encode()
+    parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
+    assert parsed['Bcc'] is None and b'\nBcc' not in raw
 
 
 def attendee(row):

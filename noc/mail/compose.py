@@ -64,6 +64,11 @@ def _fold(header):
     return _Folded(header.encode(linesep='\r\n', maxlinelen=MAX_HEADER_LINE))
 
 
+def _plain(text):
+    """Printable ASCII that no reader would take for an encoded word: written as it is."""
+    return text.isascii() and text.isprintable() and '=?' not in text
+
+
 @functools.lru_cache(maxsize=256)
 def _encoded_subject(subject):
     """The Subject folded, in RFC 2047 encoded words when it is not ASCII.
@@ -74,9 +79,9 @@ def _encoded_subject(subject):
     used. The encoder is slow, and one confirmation sends the same subject to
     hundreds of contacts.
     """
-    # Plain ASCII stays readable; anything else, or ASCII a reader would take
-    # for an encoded word, is encoded.
-    charset = 'us-ascii' if subject.isascii() and '=?' not in subject else 'utf-8'
+    # Plain text stays readable; anything else is encoded (a control
+    # character inside an encoded word, never a line of its own).
+    charset = 'us-ascii' if _plain(subject) else 'utf-8'
     return _fold(Header(subject, charset, header_name='Subject'))
 
 
@@ -86,7 +91,7 @@ def _address(name, pair):
     any other (or one that reads as an encoded word) in encoded words of a
     phrase's safe characters, folded."""
     display, address = pair
-    if display.isascii() and '=?' not in display:
+    if _plain(display):
         return formataddr(pair)
     header = Header(header_name=name)
     header.append(display, UTF8_QP)
