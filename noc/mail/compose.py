@@ -24,22 +24,33 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr, make_msgid
 
+# Header lines of at most 76 characters: a continuation line is a space and
+# what follows, so an encoded word is never longer than 75 (RFC 2047 §2), and
+# lines stay under RFC 5322's 78.
+MAX_HEADER_LINE = 76
+
+
+class _Folded(str):
+    """A header value already folded (CRLF and a space between its lines)."""
+
 
 class _Policy(email.policy.Compat32):
-    """compat32 that writes a short plain-ASCII header as it is.
+    """compat32 that writes a short plain-ASCII header, or one folded already, as it is.
 
     Re-folding every header through email.header.Header costs more than
     building the whole message; the output is the same for such headers.
     """
 
     def fold(self, name, value):
+        if isinstance(value, _Folded):
+            return f'{name}: {value}{self.linesep}'
         if (isinstance(value, str) and value.isascii() and '\r' not in value
                 and '\n' not in value and len(name) + len(value) + 2 <= self.max_line_length):
             return f'{name}: {value}{self.linesep}'
         return super().fold(name, value)
 
 
-CRLF = _Policy(linesep='\r\n')
+CRLF = _Policy(linesep='\r\n', max_line_length=MAX_HEADER_LINE)
 UTF8_QP = email.charset.Charset('utf-8')
 UTF8_QP.header_encoding = email.charset.QP
 UTF8_QP.body_encoding = email.charset.QP
@@ -50,11 +61,45 @@ UTF8_B64.header_encoding = email.charset.QP
 UTF8_B64.body_encoding = email.charset.BASE64
 
 
+def _fold(header):
+    return _Folded(header.encode(linesep='\r\n', maxlinelen=MAX_HEADER_LINE))
+
+
+def _plain(text):
+    """Printable ASCII that no reader would take for an encoded word: written as it is."""
+    return text.isascii() and text.isprintable() and '=?' not in text
+
+
 @functools.lru_cache(maxsize=256)
 def _encoded_subject(subject):
-    # The standard library's RFC 2047 encoder is slow, and one confirmation
-    # sends the same subject to hundreds of contacts.
-    return Header(subject, 'utf-8').encode()
+    """The Subject folded, in RFC 2047 encoded words when it is not ASCII.
+
+    email.header.Header, told the header's name so the first line counts it:
+    Python 3.11's email.policy folder drops the space between two encoded
+    words it splits a phrase into ("programada:Substituição"), so it is not
+    used. The encoder is slow, and one confirmation sends the same subject to
+    hundreds of contacts.
+    """
+    # Plain text stays readable; anything else is encoded (a control
+    # character inside an encoded word, never a line of its own).
+    charset = 'us-ascii' if _plain(subject) else 'utf-8'
+    return _fold(Header(subject, charset, header_name='Subject'))
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(name, pair):
+    """'Name <address>' for From or To: an ASCII name quoted as RFC 5322 needs,
+    any other (or one that reads as an encoded word) in encoded words of a
+    phrase's safe characters, folded. Control characters are cleaned first
+    (_clean): a stored name can never end the header or add one."""
+    pair = _clean(pair)
+    display, address = pair
+    if _plain(display):
+        return formataddr(pair)
+    header = Header(header_name=name)
+    header.append(display, UTF8_QP)
+    header.append(f'<{address}>', 'us-ascii')
+    return _fold(header)
 
 
 # C0 and C1 control characters and DEL, and the Unicode line and paragraph
@@ -62,12 +107,11 @@ def _encoded_subject(subject):
 _CONTROLS = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]+')
 
 
-def _address(pair):
-    """(name, address) as a header's mailbox, control characters turned into a
-    space: a stored name or address can never end the header or add one."""
+def _clean(pair):
+    """(name, address) with control characters turned into a space in the name
+    and dropped from the address."""
     name, address = pair
-    return formataddr((' '.join(_CONTROLS.sub(' ', name or '').split()),
-                       _CONTROLS.sub('', address)))
+    return (' '.join(_CONTROLS.sub(' ', name or '').split()), _CONTROLS.sub('', address))
 
 
 def _boundary():
@@ -118,8 +162,8 @@ def build(*, sender, recipient, subject, text, html, ics, method, stamp, msgid,
         root.attach(_attachment(ics, filename))
     else:                                   # a message with nothing for calendars
         root = alternative
-    root['From'] = _address(sender)
-    root['To'] = _address(recipient)
+    root['From'] = _address('From', tuple(sender))
+    root['To'] = _address('To', tuple(recipient))
     root['Subject'] = _encoded_subject(subject)
     root['Date'] = format_datetime(stamp)
     root['Message-ID'] = msgid

@@ -10,7 +10,7 @@ import datetime
 
 import icalendar
 
-from noc.models import Partstat
+from noc.models import Impact, Partstat
 from noc.models import WindowStatus as S
 
 PRODID = '-//Janela//Maintenance notices//EN'
@@ -37,7 +37,9 @@ def _event(window, organizer, sequence, stamp):
 
 def vevent(window, provider, account, organizer, circuits, *, status, sequence, stamp,
            summary, description):
-    """`circuits` is [(object id the customer knows, impact)]; `status` the MAINTNOTE one."""
+    """`circuits` is [(object id the customer knows, impact)]; `status` the MAINTNOTE one.
+    X-MAINTNOTE-IMPACT is the worst of these circuits' impacts (MAINTNOTE §3.7.1.1),
+    the window's when there are none."""
     event = _event(window, organizer, sequence, stamp)
     event.add('summary', summary)
     event.add('description', description)
@@ -55,32 +57,35 @@ def vevent(window, provider, account, organizer, circuits, *, status, sequence, 
         value = icalendar.vText(object_id)
         value.params['x-maintnote-object-impact'] = impact
         event.add('x-maintnote-object-id', value)
-    event.add('x-maintnote-impact', window.impact)
+    event.add('x-maintnote-impact', Impact.worst((i for _, i in circuits), window.impact))
     event.add('x-maintnote-status', status)
     return event
 
 
-def attendee_line(name, email):
-    """The ATTENDEE content line (folded, CRLF) of an invitation to `email`."""
+def attendee_line(name, email, partstat=Partstat.NEEDS_ACTION, rsvp=True):
+    """The ATTENDEE content line (folded, CRLF) of an invitation to `email`: the
+    PARTSTAT the attendee last answered (RFC 5546 keeps it across updates), and
+    RSVP=TRUE only when an answer is wanted (RSVP is FALSE when absent)."""
     address = icalendar.vCalAddress(f'mailto:{email}')
     address.params['cn'] = icalendar.vText(name)
     address.params['role'] = icalendar.vText('REQ-PARTICIPANT')
-    address.params['partstat'] = icalendar.vText(Partstat.NEEDS_ACTION)
-    address.params['rsvp'] = icalendar.vText('TRUE')
+    address.params['partstat'] = icalendar.vText(partstat)
+    if rsvp:
+        address.params['rsvp'] = icalendar.vText('TRUE')
     holder = icalendar.Event()
     holder.add('attendee', address)
     lines = holder.to_ical().decode('utf-8').split('\r\n')
     return '\r\n'.join(lines[1:-2]) + '\r\n'      # between BEGIN and END:VEVENT
 
 
-def invite(ics, name, email):
+def invite(ics, name, email, partstat=Partstat.NEEDS_ACTION, rsvp=True):
     """A calendar serialised once per customer, addressed to one attendee.
 
     Serialising (folding the long DESCRIPTION) is the dearest step per
     message, so the event is built once and only this line differs.
     """
     at = ics.rindex('END:VEVENT')
-    return ics[:at] + attendee_line(name, email) + ics[at:]
+    return ics[:at] + attendee_line(name, email, partstat, rsvp) + ics[at:]
 
 
 def with_method(ics, method):

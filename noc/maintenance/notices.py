@@ -3,7 +3,10 @@
 Each affected customer's maintenance contacts get one message each, listing
 only that customer's circuits, in the contact's language and time zone.
 Contacts who chose invitations get an iTIP REQUEST/CANCEL naming them as
-attendee; the others the same VEVENT without METHOD, for their parsers.
+attendee, with the answer they gave about the window's current times kept,
+and asked to answer (RSVP) only when theirs is still wanted; the others the
+same VEVENT without METHOD, for their parsers. A customer's impact is the
+worst of its own circuits' (MAINTNOTE §3.7.1.1), in the body as in the VEVENT.
 """
 import zoneinfo
 from collections import defaultdict
@@ -16,7 +19,7 @@ from markupsafe import escape
 
 from noc.mail import compose, outbox
 from noc.maintenance import links
-from noc.models import Contact, Customer, Impact, OutboxMessage, Site
+from noc.models import AttendeeAnswer, Contact, Customer, Impact, OutboxMessage, Partstat, Site
 from noc.models import MessageKind as K
 from noc.models import WindowStatus as S
 
@@ -38,6 +41,10 @@ KINDS = {
 }
 # Notices that carry the customer page link (acknowledge, ask for another date).
 WITH_LINK = (K.NEW, K.UPDATED, K.RESCHEDULED, K.REMINDER, K.ACK_REQUEST)
+# Notices that ask an invitee to answer (RSVP=TRUE) when no answer about the
+# window's current times is on record; starting, completed and cancelled
+# ones never ask.
+ASK_ANSWER = (K.NEW, K.UPDATED, K.RESCHEDULED, K.REMINDER, K.ACK_REQUEST)
 
 
 def recipients(customer_ids):
@@ -73,7 +80,26 @@ def when(moment, zone_name, language):
                            locale='pt_BR' if language == 'pt_BR' else 'en')
 
 
-def _subject(kind, window, language):
+def local_date(moment, zone_name):
+    """'2026-12-10': the day in the reader's zone (UTC's if it is past the calendar's end)."""
+    try:
+        moment = moment.astimezone(zoneinfo.ZoneInfo(zone_name))
+    except OverflowError:
+        pass
+    return moment.strftime('%Y-%m-%d')
+
+
+def attendee_answer(answer, window, kind):
+    """(PARTSTAT, RSVP) of an invitee's ATTENDEE line: the answer on record while
+    it is about the window's current times (times_sequence, as for
+    acknowledgements), else NEEDS-ACTION; an answer asked only when none stands."""
+    current = bool(answer and answer.answered_at and answer.partstat in Partstat.ANSWERS
+                   and answer.sequence >= window.times_sequence)
+    return (answer.partstat if current else Partstat.NEEDS_ACTION,
+            kind in ASK_ANSWER and not current)
+
+
+def _subject(kind, window, language, zone):
     labels = {
         K.NEW: _('New scheduled maintenance'), K.UPDATED: _('Maintenance updated'),
         K.RESCHEDULED: _('Maintenance rescheduled'), K.REMINDER: _('Reminder'),
@@ -82,7 +108,7 @@ def _subject(kind, window, language):
         K.ACK_REQUEST: _('Please acknowledge'),
     }
     prefix = _('EMERGENCY') + ' ' if window.emergency else ''
-    stamp = window.starts_at.strftime('%Y-%m-%d')
+    stamp = local_date(window.starts_at, zone)       # the day the body shows
     return f'[{window.reference}] {prefix}{labels[kind]}: {window.title(language)} ({stamp})'
 
 
@@ -113,9 +139,11 @@ def _sites(circuits):
 class Composer:
     """Builds the notices of one event (one kind, one moment) for many contacts."""
 
-    def __init__(self, window, kind, now, previous=None, page_urls=None, *, settings):
+    def __init__(self, window, kind, now, previous=None, page_urls=None, answers=None, *,
+                 settings):
         self.window, self.kind, self.now, self.previous = window, kind, now, previous
         self.page_urls = page_urls or {}
+        self.answers = answers or {}            # {contact id: AttendeeAnswer}
         self.method, status = KINDS[kind]
         self.status = status or window.status
         self.sender = tuple(settings.sender)
@@ -139,10 +167,13 @@ class Composer:
                                circuits=circuits, sites=sites, status=self.status,
                                previous=self.previous, language=language, when=when,
                                zone=contact.time_zone, operator=operator,
+                               customer_impact=Impact.worst(
+                                   (impact for _, impact in circuits), self.window.impact),
                                intro=_intro(self.kind, operator, customer),
                                greeting=GREETING, from_address=self.sender[1],
                                page_url=self.page_urls.get(customer.id))
-                self._cache[key] = (_subject(self.kind, self.window, language),
+                self._cache[key] = (_subject(self.kind, self.window, language,
+                                             contact.time_zone),
                                     render_template('email/notice.txt', **context),
                                     render_template('email/notice.html', **context),
                                     _('Hello, %(name)s,'))
@@ -175,7 +206,9 @@ class Composer:
         method = self.method if contact.notice_format == 'invitation' else ''
         ics = self._calendar(customer, contact, circuits, method)
         if method:
-            ics = ical.invite(ics, contact.name, contact.email)
+            partstat, rsvp = attendee_answer(self.answers.get(contact.id), self.window,
+                                             self.kind)
+            ics = ical.invite(ics, contact.name, contact.email, partstat, rsvp)
         msgid = compose.message_id(self.provider)
         raw = compose.build(
             sender=self.sender, recipient=(contact.name, contact.email), subject=subject,
@@ -186,11 +219,19 @@ class Composer:
         return subject, raw, ics, method, msgid
 
 
-def queue(window, kind, by_customer, now, previous=None, *, settings):
+def reads_change(before, window, language):
+    """Whether the title or description a reader of `language` gets has changed."""
+    return ((before.title(language), before.description(language))
+            != (window.title(language), window.description(language)))
+
+
+def queue(window, kind, by_customer, now, previous=None, *, settings, text_before=None):
     """Write the notices of `kind` for the customers in `by_customer` to the outbox.
 
     Called inside the transaction of the change; returns how many were queued.
     `settings` the maintenance settings (maintenance.settings.Settings).
+    `text_before`, the window before a change to its texts alone: only the
+    contacts whose language's text changed are told.
     """
     if not by_customer or not should_notify(window, settings):
         return 0
@@ -198,7 +239,9 @@ def queue(window, kind, by_customer, now, previous=None, *, settings):
     if kind in WITH_LINK:
         page_urls = {cid: links.url(row, settings.secret_key, settings.base_url)
                      for cid, row in links.states(window, list(by_customer)).items()}
-    composer = Composer(window, kind, now, previous, page_urls, settings=settings)
+    answers = {a.contact_id: a for a in
+               AttendeeAnswer.select().where(AttendeeAnswer.window == window.id)}
+    composer = Composer(window, kind, now, previous, page_urls, answers, settings=settings)
     customers = {c.id: c for c in Customer.select()
                  .where(Customer.id.in_(list(by_customer)))}
     contacts = recipients(by_customer)
@@ -206,6 +249,9 @@ def queue(window, kind, by_customer, now, previous=None, *, settings):
     rows = []
     for customer_id, circuits in by_customer.items():
         for contact in contacts.get(customer_id, []):
+            if text_before is not None and not reads_change(text_before, window,
+                                                            contact.language):
+                continue
             subject, raw, ics, method, msgid = composer.notice(
                 customers[customer_id], contact, circuits, sites)
             rows.append(dict(window=window.id, customer=customer_id, contact=contact.id,

@@ -33,6 +33,8 @@ from noc.models import WindowStatus as S
 # Confirmed and not over: what the clock moves, and what can be completed.
 IN_PROGRESS = (S.CONFIRMED, S.IN_PROCESS)
 TEXT_FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en')
+# What a notice shows in every language (a text field only in its own).
+SHARED_FIELDS = ('impact', 'outage_minutes', 'emergency')
 FIELDS = TEXT_FIELDS + ('internal_notes', 'starts_at', 'ends_at', 'outage_minutes', 'impact',
                         'emergency', 'emergency_reason')
 
@@ -182,14 +184,16 @@ def _notify_change(window, before, old_scope, new_scope, now, settings):
     removed = {cid: old[cid] for cid in old.keys() - new.keys()}
     added = {cid: new[cid] for cid in new.keys() - old.keys()}
     moved = (before.starts_at, before.ends_at) != (window.starts_at, window.ends_at)
-    text_changed = any(getattr(before, f) != getattr(window, f) for f in
-                       TEXT_FIELDS + ('impact', 'outage_minutes', 'emergency'))
-    kept = {}
+    shared_changed = any(getattr(before, f) != getattr(window, f) for f in SHARED_FIELDS)
+    text_changed = any(getattr(before, f) != getattr(window, f) for f in TEXT_FIELDS)
+    kept, reworded = {}, {}
     for cid in new.keys() & old.keys():
         circuits_changed = [(c.id, i) for c, i in new[cid]] != [(c.id, i) for c, i in old[cid]]
-        if moved or text_changed or circuits_changed:
+        if moved or shared_changed or circuits_changed:
             kept[cid] = new[cid]
-    if not (removed or added or kept):
+        elif text_changed:          # told only in the language whose text changed
+            reworded[cid] = new[cid]
+    if not (removed or added or kept or reworded):
         return False
     if moved:
         _reset_reminder(window, now, settings)
@@ -204,6 +208,7 @@ def _notify_change(window, before, old_scope, new_scope, now, settings):
     previous = {'starts_at': before.starts_at, 'ends_at': before.ends_at} if moved else None
     notices.queue(window, K.RESCHEDULED if moved else K.UPDATED, kept, now, previous,
                   settings=settings)
+    notices.queue(window, K.UPDATED, reworded, now, settings=settings, text_before=before)
     return True
 
 

@@ -36,6 +36,16 @@ class Impact(ChoiceSet):
                (DEGRADED, _l('Degraded')), (OUTAGE, _l('Outage')))
     # Circuits that are down or nearly so: two of one redundancy group at once is a warning.
     DOWN = (DEGRADED, OUTAGE)
+    # From the least to the most severe.
+    SEVERITY = (NO_IMPACT, REDUCED_REDUNDANCY, DEGRADED, OUTAGE)
+
+    @classmethod
+    def worst(cls, impacts, default=OUTAGE):
+        """The most severe of `impacts` (MAINTNOTE §3.7.1.1: a notice's impact is
+        its worst circuit's); an unknown value counts as OUTAGE, as readers take it."""
+        def rank(impact):
+            return cls.SEVERITY.index(impact) if impact in cls.SEVERITY else len(cls.SEVERITY)
+        return max(impacts, key=rank, default=default)
 
 
 IMPACTS = Impact.values()

@@ -119,11 +119,13 @@ def _calendar(msg):
 
 
 def header_text(value):
-    """A header as a person reads it (RFC 2047 decoded); the raw text if it is broken."""
+    """A header as a person reads it (unfolded, RFC 2047 decoded); the raw text if it
+    is broken."""
     if value is None:
         return ''
+    value = re.sub(r'\r?\n(?=[ \t])', '', str(value))       # RFC 5322 §2.2.3 unfolding
     try:
-        return str(email.header.make_header(email.header.decode_header(str(value))))
+        return str(email.header.make_header(email.header.decode_header(value)))
     except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
         return str(value)
 
