@@ -273,3 +273,14 @@ def test_a_change_to_one_languages_text_tells_only_its_readers(net):
     assert set(sent(since=mark)) == {ANA, BRUNO, CARLA}
     assert answers.unacknowledged(window, [ana.customer_id]) == []
     assert attendee(sent(since=mark)[ANA])['PARTSTAT'] == P.ACCEPTED
+
+
+def test_a_changed_emergency_reason_tells_every_reader(net):
+    """The reason shows in every language's notice, so changing it alone is news to all."""
+    window = confirmed(segments='SPAN-A')
+    window = update(window, emergency='on', emergency_reason='Cabo rompido por obra da prefeitura')
+    mark = last_id()
+    window = update(window, emergency='on', emergency_reason='Poste derrubado por um caminhão')
+    assert set(sent(since=mark)) == {ANA, BRUNO, CARLA}
+    assert all('caminhão' in message(row).get_body(('plain',)).get_content()
+               for row in sent(since=mark).values())

@@ -34,7 +34,7 @@ from noc.models import WindowStatus as S
 IN_PROGRESS = (S.CONFIRMED, S.IN_PROCESS)
 TEXT_FIELDS = ('title_pt', 'title_en', 'description_pt', 'description_en')
 # What a notice shows in every language (a text field only in its own).
-SHARED_FIELDS = ('impact', 'outage_minutes', 'emergency')
+SHARED_FIELDS = ('impact', 'outage_minutes', 'emergency', 'emergency_reason')
 FIELDS = TEXT_FIELDS + ('internal_notes', 'starts_at', 'ends_at', 'outage_minutes', 'impact',
                         'emergency', 'emergency_reason')
 
