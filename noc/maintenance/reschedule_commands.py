@@ -67,9 +67,10 @@ def _reason(value, limit, required=None):
     return text, None
 
 
-def _checked(window, periods, reason, now, max_hours, required=None):
-    """The reason as stored, or RescheduleRefused naming every wrong field at once."""
-    errors, lines = check_periods(periods, window, now, max_hours)
+def _checked(window, periods, reason, now, settings, required=None):
+    """The reason as stored, or RescheduleRefused naming every wrong field at once
+    (`settings` None: a calendar's proposal, see check_periods)."""
+    errors, lines = check_periods(periods, window, now, settings)
     reason, problem = _reason(reason, MAX_COMMENT, required)
     if problem is not None:
         errors['reason'] = problem
@@ -134,7 +135,7 @@ def check_ask(window_id, customer_id, periods, reason, *, settings, now=None):
     """Refuse as `ask` would, storing nothing: a form that could not read all its
     rows still shows, at once, what is wrong with the rest."""
     window = _movable(window_id, customer_id, lock=False)
-    _checked(window, list(periods), reason, now or utcnow(), settings.max_duration_hours,
+    _checked(window, list(periods), reason, now or utcnow(), settings,
              ASK_REASON)
 
 
@@ -152,7 +153,7 @@ def ask(window_id, customer_id, periods, reason, via, *, settings, contact_id=No
     periods = list(periods)
     with write_transaction():
         window = _movable(window_id, customer_id)
-        reason = _checked(window, periods, reason, now, settings.max_duration_hours,
+        reason = _checked(window, periods, reason, now, settings,
                           ASK_REASON)
         contact = _contact(contact_id, customer_id)
         return _store(window, customer_id, contact, periods, reason, via,

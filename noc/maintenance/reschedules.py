@@ -8,14 +8,13 @@ window would. The writes (ask, withdraw, move, split, decline) are the
 commands of maintenance.reschedule_commands; this module holds the rules and
 the reads they share, and reads no settings of its own: they come as values.
 """
-import datetime
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
 from noc.core.limits import MAX_PROPOSALS
-from noc.maintenance import windows
+from noc.maintenance import rules, windows
 from noc.models import (
     Circuit,
     MaintenanceWindow,
@@ -62,27 +61,29 @@ def open_for_requests(window):
     return window.status in MOVABLE
 
 
-def _period_error(start, end, window, now, max_hours):
+def _period_error(start, end, window, now, settings):
     if end <= start:
         return _l('the end must be after the start')
     if end.year > LAST_YEAR:
         return _l('the period must end before the year %(year)d', year=LAST_YEAR + 1)
-    if max_hours is None:           # a calendar's proposal: only what makes no sense
+    if settings is None:            # a calendar's proposal: only what makes no sense
         return None
     if start <= now:
         return _l('the start must be in the future')
-    if end - start > datetime.timedelta(hours=max_hours):
-        return _l('a window may last at most %(hours)d hours', hours=max_hours)
+    problems = rules.period_problems(start, end, now, settings)
+    if problems:
+        return problems.get('starts_at') or problems['ends_at']
     if (start, end) == (window.starts_at, window.ends_at):
         return _l('this is the current time of the window')
     return None
 
 
-def check_periods(periods, window, now, max_hours):
+def check_periods(periods, window, now, settings):
     """What is wrong with the proposed [(start, end)] (aware, UTC), as
     ({'proposals': message} or {}, [(position, None, message)]).
 
-    `max_hours` (the maintenance setting max_duration_hours) None: a calendar
+    `settings` the maintenance settings: each period keeps the window's
+    bounds (rules.period_problems) and starts in the future. None: a calendar
     COUNTER, which the customer cannot correct, keeps what the rules will flag
     anyway and is refused only what makes no sense (no period, end before start,
     an end in the year 9999).
@@ -94,7 +95,7 @@ def check_periods(periods, window, now, max_hours):
         errors['proposals'] = _l('propose at most %(count)d periods', count=MAX_PROPOSALS)
     lines = []
     for position, (start, end) in enumerate(periods, 1):
-        message = _period_error(start, end, window, now, max_hours)
+        message = _period_error(start, end, window, now, settings)
         if message is not None:
             lines.append((position, None, message))
     return errors, lines
