@@ -15,6 +15,7 @@ import zoneinfo
 from flask_babel import lazy_gettext as _l
 
 from noc.core import limits
+from noc.core.i18n import in_zone
 from noc.core.text import clean_text
 from noc.maintenance import scope
 from noc.models import IMPACTS, Circuit, WindowCircuit
@@ -221,8 +222,9 @@ def as_form(window, zone_name):
               'impact', 'emergency_reason')
     form = {name: getattr(window, name) for name in fields}
     form.update(
-        starts_at=window.starts_at.astimezone(zone).strftime('%Y-%m-%dT%H:%M'),
-        ends_at=window.ends_at.astimezone(zone).strftime('%Y-%m-%dT%H:%M'),
+        # in_zone: a time the zone cannot hold (year 9999 in Tokyo) is shown in UTC.
+        starts_at=in_zone(window.starts_at, zone).strftime('%Y-%m-%dT%H:%M'),
+        ends_at=in_zone(window.ends_at, zone).strftime('%Y-%m-%dT%H:%M'),
         outage_minutes=str(window.outage_minutes), emergency=window.emergency,
         circuits='\n'.join(circuits), sites='\n'.join(sorted(sites)),
         segments='\n'.join(sorted(segments)))
