@@ -14,9 +14,11 @@ from helpers.maintenance_fixtures import settings as area_settings
 
 from noc.accounts import tokens
 from noc.core.db import database
-from noc.maintenance import feeds, links
+from noc.maintenance import feeds, links, window_commands
 from noc.models import (
+    Contact,
     MaintenanceWindow,
+    OutboxMessage,
     RescheduleProposal,
     RescheduleRequest,
     RescheduleVia,
@@ -38,6 +40,10 @@ def extreme(db_url):
     app = prepared_app(db_url)
     with db(app):
         net = build_network()
+        # A contact east of UTC, whose notices read 9999-12-31T23:59Z in the year 10000.
+        Contact.create(customer=net['acme'], name='Kenji', email='kenji@acme.example.com',
+                       role_maintenance=True, language='en', time_zone='Asia/Tokyo',
+                       notice_format='invitation')
         made = {}
         for name, (start, end) in PERIODS.items():
             window = confirmed(title_pt=f'Janela {name}')
@@ -103,3 +109,14 @@ def test_no_page_fails_on_the_first_or_last_representable_time(extreme, zone):
         assert response.status_code == 200, (path, response.status_code)
     body = client.get(f'/api/v1/maintenance-windows/{made["last"]}', headers=headers).get_json()
     assert body['ends_at'].startswith('9999-12-31T23:59')
+
+
+def test_notices_of_a_window_at_either_end_are_written_in_every_contacts_zone(extreme):
+    app, made, *_ = extreme
+    with db(app):
+        before = OutboxMessage.select().count()
+        for name in ('last', 'first'):
+            window_commands.cancel(made[name], 'test', 'Cabo rompido', area_settings())
+        told = {m.recipient for m in OutboxMessage.select().where(OutboxMessage.id > 0)
+                .order_by(OutboxMessage.id).offset(before)}
+    assert {'kenji@acme.example.com', 'ana@acme.example.com'} <= told
