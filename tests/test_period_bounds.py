@@ -9,9 +9,10 @@ from conftest import db
 from helpers.bare_database import maintenance_settings
 from helpers.maintenance_fixtures import build_network
 from test_maintenance_web import count, field_error, text, window_form
+from test_reschedule_commands import world  # noqa: F401 (the fixture)
 from test_windows_cli import run
 
-from noc.maintenance import rules
+from noc.maintenance import reschedule_commands, reschedules, rules
 from noc.models import MaintenanceWindow
 
 UTC = datetime.timezone.utc
@@ -84,6 +85,23 @@ def test_the_cli_refuses_a_window_past_the_horizon(app):
                  '--start', '9999-12-30 10:00', '--end', '9999-12-30 12:00',
                  '--circuit', 'JAN-IPT-004', '--zone', 'Asia/Tokyo')
     assert result.exit_code == 1 and 'starts_at' in result.output, result.output
-    assert 'days ahead' in result.output and 'Traceback' not in result.output
+    assert '1826' in result.output and 'Traceback' not in result.output
     with db(app):
         assert MaintenanceWindow.select().count() == 0
+
+
+@pytest.mark.parametrize('engine', ['sqlite'])
+def test_the_noc_cannot_accept_a_calendar_counter_past_the_horizon(world):  # noqa: F811
+    # A COUNTER's period is stored for the NOC to read (the iTIP path checks it
+    # itself); moving the window there still meets the window's bounds.
+    far = datetime.datetime(2040, 1, 10, 10, tzinfo=UTC)
+    carla = world.contacts['carla']
+    request = reschedule_commands.counter(world.window.id, carla.id, (far, far + 2 * H), '',
+                                          sequence=world.window.sequence)
+    proposal = request.proposals[0]
+    options = reschedules.options(request, settings=SETTINGS)
+    assert any(f.code == 'horizon' for f in options[0].move)
+    with pytest.raises(reschedules.RescheduleRefused) as refused:
+        reschedule_commands.move(request.id, proposal.id, 'eng', settings=SETTINGS)
+    assert 'days ahead' in str(refused.value)
+    assert MaintenanceWindow.get_by_id(world.window.id).starts_at == world.window.starts_at
