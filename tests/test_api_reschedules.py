@@ -541,6 +541,10 @@ BAD_INPUTS = {
         lambda s, e: {'start1': _local(s), 'end1': _local(s + 3652 * 24 * H), 'reason': 'r'},
         lambda s, e: {'proposals': [period(s, s + 3652 * 24 * H)]},
         'proposal1', 'proposals[0]', '12 hours'),
+    'past max_days_ahead': (
+        lambda s, e: {'start1': '2040-01-10T10:00', 'end1': '2040-01-10T12:00', 'reason': 'r'},
+        lambda s, e: {'proposals': [{'start': '2040-01-10T10:00Z', 'end': '2040-01-10T12:00Z'}]},
+        'proposal1', 'proposals[0]', '1826 days ahead'),
     'year 9999': (
         lambda s, e: {'start1': '9999-12-31T10:00', 'end1': '9999-12-31T12:00', 'reason': 'r'},
         lambda s, e: {'proposals': [{'start': '9999-12-31T10:00Z', 'end': '9999-12-31T12:00Z'}]},

@@ -323,6 +323,8 @@ def test_warnings_are_acknowledged_by_key_round_trip(wapi):
     ({'ends_at': iso(40, 22)}, 'ends_at', 'after the start'),
     ({'starts_at': iso(-1), 'ends_at': iso(0, 2)}, 'starts_at', 'in the past'),
     ({'starts_at': iso(3), 'ends_at': iso(4, 2)}, 'starts_at', 'days ahead'),
+    ({'starts_at': '2040-01-10T10:00:00Z', 'ends_at': '2040-01-10T12:00:00Z'}, 'ends_at',
+     'more than 1826 days ahead'),
 ])
 @pytest.mark.dates
 def test_errors_name_the_field_and_store_nothing(wapi, changes, field, words):

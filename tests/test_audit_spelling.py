@@ -32,7 +32,7 @@ def test_0011_rewrites_stored_rows_and_reverts_them(bare):
         AuditLog.create(username='old', action=action, entity=entity, entity_id=number,
                         entity_key=f'K{number}')
     old = _stored()
-    assert runner.up()[:1] == ['0011_audit_spelling']      # and any later ones
+    assert runner.up('0011_audit_spelling') == ['0011_audit_spelling']
     assert _stored() == sorted([
         ('create', 'customer', 'K0'), ('update', 'site', 'K1'), ('delete', 'contact', 'K2'),
         ('create', 'redundancy_group', 'K3'), ('lock', 'user', 'K4'), ('update', 'user', 'K5'),

@@ -218,8 +218,9 @@ GOOD_ROW = {   # a new row and an update of a stored one, before the bad one
     'contacts': ('C-1003,Nova Pessoa,nova@carrier.example,,"maintenance\nbgp",en,UTC,plain',
                  'C-1001,João da Silva,noc@gaucho.example,+55 51 9999-9999,maintenance,'
                  'pt_BR,America/Sao_Paulo,invitation'),
-    'circuits': ('NEW-0001,C-1003,"ref\ncom linha",wavelength,100000,active,POA-01,FLN-DC,'
-                 'RING-SUL,,,,',
+    # A customer's reference is one line (it reaches a mail's headers); notes are not.
+    'circuits': ('NEW-0001,C-1003,ref-1,wavelength,100000,active,POA-01,FLN-DC,'
+                 'RING-SUL,,,,"nota\nlonga"',
                  'FLN-L2-0001,C-1002,BANCO-L2,l2-transport,2000,active,FLN-DC,POA-01,'
                  'SPAN-CXS-FLN,,,,'),
 }

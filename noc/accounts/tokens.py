@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from noc.core.db import database
 from noc.core.errors import Refused
 from noc.core.prepared import Prepared, slot
-from noc.core.text import clean_text
+from noc.core.text import clean_text, single_line_problem
 from noc.models import ApiToken, Customer, TokenKind, User, audit, utcnow
 
 SCHEME = 'jnl_'
@@ -50,7 +50,10 @@ def create(values, actor, now=None, secret=None):
     errors = {}
     name = clean_text(values.get('name'))
     limit = ApiToken.name.max_length
-    if not name:
+    problem = single_line_problem(values.get('name'))
+    if problem is not None:         # the name is shown in mails and logs: one line
+        errors['name'] = str(problem)
+    elif not name:
         errors['name'] = str(_l('is required'))
     elif len(name) > limit:
         errors['name'] = str(_l('is too long (%(length)d characters; at most %(max)d)',

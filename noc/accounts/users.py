@@ -9,7 +9,7 @@ from noc.core.db import database
 from noc.core.errors import Refused
 from noc.core.i18n import valid_time_zone
 from noc.core.limits import MAX_EMAIL
-from noc.core.text import clean_text
+from noc.core.text import clean_text, single_line_problem
 from noc.models import Role, User, audit
 
 MIN_PASSWORD = 10
@@ -45,6 +45,11 @@ def _too_long(values):
 
 
 def _check(values, user=None):
+    # A name or address with a line break would break a mail's headers: refused.
+    errors = {name: str(single_line_problem(value)) for name, value in values.items()
+              if name != 'password' and single_line_problem(value) is not None}
+    if errors:
+        raise UserRefused(errors)
     for name, value in values.items():
         if isinstance(value, str) and name != 'password':
             values[name] = clean_text(value)

@@ -140,6 +140,7 @@ SETTINGS = {
                             lambda v: bool(v) and ' ' not in v and '.' in v),
         'min_notice_days': _between(0, 365),
         'max_duration_hours': _between(1, 24 * 30),
+        'max_days_ahead': _between(1, 3653),
         'reminder_hours': _between(0, 24 * 30),
         'notify_no_impact': _FLAG,
     },

@@ -47,16 +47,43 @@ def common_time_zones():
     return tuple(brazil + ['UTC'] + rest)
 
 
+def utc_text(moment):
+    """A moment as UTC text ('9999-12-31 23:59 UTC'): what is shown of a time the
+    viewer's zone cannot hold (near the first or last instant Python represents)."""
+    if moment.tzinfo is not None and moment.utcoffset():
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%d %H:%M') + ' UTC'
+
+
+def in_zone(moment, zone):
+    """`moment` in `zone` (a ZoneInfo or its name); the moment as it is (UTC) when
+    the zone's reading of it lies past the year 9999 or before the year 1."""
+    if isinstance(zone, str):
+        zone = zoneinfo.ZoneInfo(zone)
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return moment
+
+
 def _localtime(value, fmt='short'):
     if not isinstance(value, datetime.datetime):
         return ''
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.timezone.utc)
-    return format_datetime(value, fmt)
+    try:
+        return format_datetime(value, fmt)
+    except (OverflowError, ValueError):     # past the year 9999 (or before 1) in this zone
+        return utc_text(value)
 
 
 def _localdate(value, fmt='medium'):
-    return format_date(value, fmt) if value else ''
+    if not value:
+        return ''
+    try:
+        return format_date(value, fmt)
+    except (OverflowError, ValueError):
+        return utc_text(value) if isinstance(value, datetime.datetime) else value.isoformat()
 
 
 def _bandwidth(mbps):

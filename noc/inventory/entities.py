@@ -258,7 +258,7 @@ SITES = Entity(
         f.choice('kind', _l('Kind'), SITE_KIND_CHOICES),
         f.text('city', _l('City'), required=True, max_length=100),
         f.choice('state', _l('State'), STATE_CHOICES),
-        f.text('address', _l('Address'), max_length=300),
+        f.text('address', _l('Address'), max_length=300, multiline=True),
     ],
     search_fields=('code', 'name', 'city'),
     key=('code',),

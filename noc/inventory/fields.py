@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
 from noc.core.i18n import valid_time_zone
-from noc.core.text import clean_text
+from noc.core.text import clean_text, multi_line_problem, single_line_problem
 from noc.models import ChangeFreeze
 
 EMAIL_RE = re.compile(r'^[^@\s<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
@@ -28,8 +28,7 @@ LIST_SPLIT = re.compile(r'[;\n,]+')
 
 
 class ValueRefused(Refused, ValueError):
-    """A value a field does not accept; str() is the message for a person. A
-    ValueError too, so that parsers written for ValueError read it."""
+    """A value a field refuses; str() is the message. A ValueError for parsers."""
 
     def __init__(self, message):
         super().__init__(message=message)
@@ -49,8 +48,7 @@ class Field:
     parse_value: Callable = None  # str -> value, raises ValueRefused
     show: Callable = None         # value -> str (forms, CSV, pages)
     multiple: bool = False
-    # What an empty value is stored as: None (NULL) for parsed values, unless
-    # the column is NOT NULL and holds '' for "none" (an AS-SET).
+    # An empty value is stored as None (NULL) if parsed, or '' in NOT NULL columns.
     nullable: bool = True
     # For a reference: the model it names (CSV import orders rows by it).
     target: Any = None
@@ -58,8 +56,14 @@ class Field:
     # parse_value. A value of another shape raises TypeError (or a KeyError,
     # AttributeError on the way) and is read as text, as it always was.
     take: Callable = None
+    multiline: bool = False     # new lines accepted: a list split on them, an address
 
     def parse(self, raw):
+        # Refused, not cleaned away: a CR/LF in a name would break a mail's headers.
+        problem = (multi_line_problem if self.widget == 'textarea' or self.multiline
+                   else single_line_problem)(raw)
+        if problem is not None:
+            raise ValueRefused(problem)
         if self.take is not None and raw not in (None, []) and not isinstance(raw, str):
             try:
                 return self.take(raw)
@@ -244,7 +248,7 @@ def asn_list(name, label, **kw):
     def parse(value):
         return _distinct_asns([asn_value(part.strip()) for part in re.split(r'[\s;,]+', value)
                                if part.strip()])
-    return Field(name, label, parse_value=parse, max_length=2000, multiple=False,
+    return Field(name, label, parse_value=parse, max_length=2000, multiline=True,
                  show=lambda v: ' '.join(f'AS{n}' for n in v or []), default=[],
                  take=lambda v: _distinct_asns([asn_number(n) for n in v]), **kw)
 
@@ -328,7 +332,8 @@ def flag_set(name, label, choices, **kw):
             chosen.append(match[0])
         return [c for c, _ in choices if c in chosen]
     return Field(name, label, widget='checkboxes', choices=choices, parse_value=parse,
-                 multiple=True, show=lambda v: ';'.join(v or []), default=[], **kw)
+                 multiple=True, show=lambda v: ';'.join(v or []), default=[], multiline=True,
+                 **kw)
 
 
 def boolean(name, label, **kw):
@@ -390,6 +395,6 @@ def reference_list(name, label, model, key, **kw):
         # Sorted, as they are read back: the order is not stored, and a file
         # listing "B;A" must match what is stored.
         return [found[c] for c in sorted(set(codes))]
-    return Field(name, label, parse_value=parse, max_length=5000, widget='text',
+    return Field(name, label, parse_value=parse, max_length=5000, multiline=True,
                  show=lambda v: _shown(v, lambda ms: ';'.join(getattr(m, key) for m in ms)),
                  default=[], take=rows, **kw)

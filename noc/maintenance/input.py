@@ -15,7 +15,8 @@ import zoneinfo
 from flask_babel import lazy_gettext as _l
 
 from noc.core import limits
-from noc.core.text import clean_text
+from noc.core.i18n import in_zone
+from noc.core.text import clean_text, multi_line_problem, single_line_problem
 from noc.maintenance import scope
 from noc.models import IMPACTS, Circuit, WindowCircuit
 
@@ -57,10 +58,17 @@ def parse_local_time(text, zone_name):
     return moment
 
 
+# The titles are a mail's subject: one line. The other texts keep their lines.
+SINGLE_LINE = ('title_pt', 'title_en')
+
+
 def _text(typed, name, errors, required=False, max_length=None):
     value = typed.get(name)
+    problem = (single_line_problem if name in SINGLE_LINE else multi_line_problem)(value)
     value = clean_text(value) if isinstance(value, str) else ''
-    if required and not value:
+    if problem is not None:         # refused, not cleaned away
+        errors[name] = problem
+    elif required and not value:
         errors[name] = _l('is required')
     elif max_length and len(value) > max_length:
         errors[name] = _l('is too long (%(length)d characters; at most %(max)d)',
@@ -221,8 +229,9 @@ def as_form(window, zone_name):
               'impact', 'emergency_reason')
     form = {name: getattr(window, name) for name in fields}
     form.update(
-        starts_at=window.starts_at.astimezone(zone).strftime('%Y-%m-%dT%H:%M'),
-        ends_at=window.ends_at.astimezone(zone).strftime('%Y-%m-%dT%H:%M'),
+        # in_zone: a time the zone cannot hold (year 9999 in Tokyo) is shown in UTC.
+        starts_at=in_zone(window.starts_at, zone).strftime('%Y-%m-%dT%H:%M'),
+        ends_at=in_zone(window.ends_at, zone).strftime('%Y-%m-%dT%H:%M'),
         outage_minutes=str(window.outage_minutes), emergency=window.emergency,
         circuits='\n'.join(circuits), sites='\n'.join(sorted(sites)),
         segments='\n'.join(sorted(segments)))

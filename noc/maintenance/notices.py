@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from noc.core.i18n import utc_text
 from noc.mail import compose, outbox
 from noc.maintenance import links
 from noc.models import AttendeeAnswer, Contact, Customer, Impact, OutboxMessage, Partstat, Site
@@ -74,10 +75,14 @@ def should_notify(window, settings):
 
 
 def when(moment, zone_name, language):
-    """'qua., 10 de dez. de 2026 23:00 GMT-03:00' in the reader's zone and language."""
-    return format_datetime(moment, "EEE, d MMM y HH:mm ZZZZ",
-                           tzinfo=zoneinfo.ZoneInfo(zone_name),
-                           locale='pt_BR' if language == 'pt_BR' else 'en')
+    """'qua., 10 de dez. de 2026 23:00 GMT-03:00' in the reader's zone and language
+    (in UTC when the zone cannot hold it: the year 9999 in Tokyo)."""
+    try:
+        return format_datetime(moment, "EEE, d MMM y HH:mm ZZZZ",
+                               tzinfo=zoneinfo.ZoneInfo(zone_name),
+                               locale='pt_BR' if language == 'pt_BR' else 'en')
+    except (OverflowError, ValueError):
+        return utc_text(moment)
 
 
 def local_date(moment, zone_name):

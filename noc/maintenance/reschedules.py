@@ -8,14 +8,13 @@ window would. The writes (ask, withdraw, move, split, decline) are the
 commands of maintenance.reschedule_commands; this module holds the rules and
 the reads they share, and reads no settings of its own: they come as values.
 """
-import datetime
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import Refused
 from noc.core.limits import MAX_PROPOSALS
-from noc.maintenance import windows
+from noc.maintenance import rules, windows
 from noc.models import (
     Circuit,
     MaintenanceWindow,
@@ -69,9 +68,9 @@ def _period_error(start, end, window, now, settings):
         return _l('the period must end before the year %(year)d', year=LAST_YEAR + 1)
     if start <= now:
         return _l('the start must be in the future')
-    max_hours = settings.max_duration_hours
-    if end - start > datetime.timedelta(hours=max_hours):
-        return _l('a window may last at most %(hours)d hours', hours=max_hours)
+    problems = rules.period_problems(start, end, now, settings)
+    if problems:
+        return problems.get('starts_at') or problems['ends_at']
     if (start, end) == (window.starts_at, window.ends_at):
         return _l('this is the current time of the window')
     return None
@@ -83,8 +82,9 @@ def check_periods(periods, window, now, settings):
 
     The one check of every way a customer proposes a period: the customer
     page, the API and a calendar COUNTER read from the mailbox (whose refused
-    period the NOC reads on the message). `settings` the maintenance settings
-    (its max_duration_hours).
+    period the NOC reads on the message). `settings` the maintenance settings:
+    each period keeps the window's bounds (rules.period_problems: at most
+    max_duration_hours, at most max_days_ahead ahead) and starts in the future.
     """
     errors = {}
     if not periods:

@@ -6,12 +6,12 @@ freeze). Each warning has a stable key, so an acknowledgement given for one
 situation does not silently cover a new one.
 """
 import datetime
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from noc.core.i18n import in_zone
 from noc.models import (
     ChangeFreeze,
     Circuit,
@@ -51,19 +51,60 @@ class Proposal:
     window_id: int = None
 
 
-def check_times(p, now, settings, check_notice=True, check_past=True):
+def _setting(settings, name):
+    """A maintenance setting from the Settings value or its `rules` dict."""
+    return settings[name] if isinstance(settings, dict) else getattr(settings, name)
+
+
+def _period_findings(starts, ends, now, settings, check_past=True):
+    """The errors of a period's bounds (see period_problems), as Findings."""
+    hours, days = _setting(settings, 'max_duration_hours'), _setting(settings, 'max_days_ahead')
     found = []
-    if p.ends_at <= p.starts_at:
+    if ends <= starts:
         found.append(Finding('error', 'order', _l('the end must be after the start'),
                              field='ends_at'))
-    elif p.ends_at - p.starts_at > datetime.timedelta(hours=settings['max_duration_hours']):
+    elif ends - starts > datetime.timedelta(hours=hours):
         found.append(Finding('error', 'duration', _l(
-            'a window may last at most %(hours)d hours', hours=settings['max_duration_hours']),
-            field='ends_at'))
-    if check_past and p.starts_at < now:
+            'a window may last at most %(hours)d hours', hours=hours), field='ends_at'))
+    if check_past and starts < now:
         found.append(Finding('error', 'past', _l('the start is in the past'),
                              field='starts_at'))
-    elif check_notice and not p.emergency:
+    horizon = now + datetime.timedelta(days=days)
+    for field, moment in (('starts_at', starts), ('ends_at', ends)):
+        if moment > horizon:
+            found.append(Finding('error', 'horizon', _l(
+                'is more than %(days)d days ahead; the latest accepted is %(date)s UTC',
+                days=days, date=horizon.strftime('%Y-%m-%d %H:%M')), field=field))
+    return found
+
+
+def period_problems(starts, ends, now, settings):
+    """What is wrong with a new period (aware datetimes) for a window, as
+    {field: message} ('starts_at', 'ends_at'); {} when nothing is.
+
+    The bounds every way in keeps, for a window created or moved (form, API,
+    CLI) and a period a customer proposes (page, API, calendar COUNTER): the
+    end after the start and at most `max_duration_hours` later, the start not
+    in the past, nothing past `max_days_ahead` days from `now`. So every stored
+    time is one each page, notice and feed can show in any zone. `settings`:
+    the maintenance Settings (or its `rules` dict).
+    """
+    problems = {}
+    for field, value in (('starts_at', starts), ('ends_at', ends)):
+        if not isinstance(value, datetime.datetime) or value.tzinfo is None:
+            problems[field] = _l('is required')
+    if problems:
+        return problems
+    for finding in _period_findings(starts, ends, now, settings):
+        problems.setdefault(finding.field, finding.message)
+    return problems
+
+
+def check_times(p, now, settings, check_notice=True, check_past=True):
+    found = _period_findings(p.starts_at, p.ends_at, now, settings, check_past)
+    if check_past and p.starts_at < now:
+        return found
+    if check_notice and not p.emergency:
         days = settings['min_notice_days']
         if p.starts_at - now < datetime.timedelta(days=days):
             found.append(Finding('error', 'notice', _l(
@@ -156,7 +197,7 @@ def check_redundancy(p, others, their_circuits):
 
 
 def _local_dates(moment, zone):
-    return moment.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    return in_zone(moment, zone).date()
 
 
 def check_freezes(p):

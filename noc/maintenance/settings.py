@@ -20,12 +20,14 @@ class Settings:
     base_url: str               # Janela's public address, for the customer page links
     secret_key: str             # signs the customer page links
     time_zone: str = 'America/Sao_Paulo'    # the NOC's, for times typed without one
+    max_days_ahead: int = 1826  # how far ahead a window may end (rules.period_problems)
 
     @property
     def rules(self):
         """What rules.check reads."""
         return {'min_notice_days': self.min_notice_days,
-                'max_duration_hours': self.max_duration_hours}
+                'max_duration_hours': self.max_duration_hours,
+                'max_days_ahead': self.max_days_ahead}
 
 
 def of_config(noc, secret_key):
@@ -37,7 +39,8 @@ def of_config(noc, secret_key):
         reminder_hours=maintenance['reminder_hours'],
         notify_no_impact=maintenance['notify_no_impact'],
         operator_name=app['operator_name'], sender=(mail['from_name'], mail['from_address']),
-        base_url=app['base_url'], secret_key=secret_key, time_zone=app['time_zone'])
+        base_url=app['base_url'], secret_key=secret_key, time_zone=app['time_zone'],
+        max_days_ahead=maintenance['max_days_ahead'])
 
 
 def of_app(app):

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from noc.core import limits
 from noc.core.db import database, next_ids, serialize, write_transaction
 from noc.core.errors import CONFLICT, Refused
-from noc.core.text import search_key
+from noc.core.text import multi_line_problem, search_key
 from noc.maintenance import notices, rules
 from noc.models import (
     Circuit,
@@ -327,6 +327,9 @@ def complete(window, actor, now=None, *, settings):
 
 def check_cancel_reason(reason):
     """The reason customers read: required, and at most MAX_REASON (never cut)."""
+    problem = multi_line_problem(reason)
+    if problem is not None:
+        raise WindowRefused({'cancel_reason': problem})
     reason = (reason or '').strip()
     if not reason:
         raise WindowRefused({'cancel_reason': _l(

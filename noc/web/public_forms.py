@@ -3,7 +3,6 @@ a request back. Each reads the form into typed values, calls the command of
 maintenance.answer_commands or reschedule_commands, and shows a refusal
 beside the fields it names.
 """
-import zoneinfo
 
 from flask import abort, current_app, flash, redirect, request
 from flask_babel import force_locale
@@ -12,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.errors import CONFLICT, NotFound
 from noc.core.extensions import limiter
+from noc.core.i18n import in_zone
 from noc.core.limits import MAX_EMAIL, MAX_TIME_TEXT
 from noc.core.text import clean_text
 from noc.maintenance import answer_commands, answers, windows
@@ -106,8 +106,7 @@ def _read_periods(form, zone):
             except ValueError as exc:
                 errors[f'{side}{row}'] = exc.args[0]
         for side, moment in moments.items():     # as the date-time input wants it
-            shown[f'{side}{row}'] = moment.astimezone(zoneinfo.ZoneInfo(zone)) \
-                .strftime('%Y-%m-%dT%H:%M')
+            shown[f'{side}{row}'] = in_zone(moment, zone).strftime('%Y-%m-%dT%H:%M')
         if len(moments) == 2:
             periods.append((row, moments['start'], moments['end']))
     return periods, errors, shown

@@ -8,6 +8,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from noc.core.i18n import in_zone
 from noc.models import MaintenanceWindow
 
 UTC = datetime.timezone.utc
@@ -88,10 +89,11 @@ def days(windows, first, last, shown, zone):
         by_date[current] = Day(current, shown[0] <= current <= shown[1])
         current += ONE_DAY
     for window in windows:
-        local_start = window.starts_at.astimezone(tz)
-        local_end = window.ends_at.astimezone(tz)
+        # in_zone: a time the zone cannot hold (year 9999 in Tokyo) stays in UTC.
+        local_start = in_zone(window.starts_at, tz)
+        local_end = in_zone(window.ends_at, tz)
         # The last instant inside the window decides its last day.
-        last_day = (window.ends_at - datetime.timedelta(microseconds=1)).astimezone(tz).date()
+        last_day = in_zone(window.ends_at - datetime.timedelta(microseconds=1), tz).date()
         current = max(local_start.date(), first)
         while current <= min(last_day, last):
             starts = local_start.strftime('%H:%M') if current == local_start.date() else ''
