@@ -29,7 +29,7 @@ def test_stored_control_characters_become_one_space(ctx, caplog):
     runner.down(NAME)
     assert NAME not in runner.applied()
     with caplog.at_level(logging.INFO, logger='noc.migrations'):
-        assert runner.up() == [NAME]
+        assert runner.up(NAME) == [NAME]
 
     assert _rows(db, 'SELECT name, notes, search_text FROM customer WHERE id = 7') == [
         ('Provedor Antigo', 'linha 1\nlinha 2', 'cli-7 provedor antigo')]
