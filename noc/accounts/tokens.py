@@ -14,7 +14,7 @@ import secrets
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 
-from noc.core.db import database
+from noc.core.db import database, write_transaction
 from noc.core.errors import Refused
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
@@ -92,7 +92,7 @@ def create(values, actor, now=None, secret=None):
 def revoke(token_id, actor, now=None):
     """Revoke a token (it stops working at once) -> the token, or None if unknown."""
     now = now or utcnow()
-    with database.atomic():
+    with write_transaction():
         token = ApiToken.get_or_none(ApiToken.id == token_id)
         if token is None or token.revoked_at is not None:
             return token

@@ -21,6 +21,7 @@ SCHEMA_FILE = os.path.join(PROJECT_DIR, 'schema.sql')
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'migrations')
 
 database = peewee.DatabaseProxy()
+BUSY_TIMEOUT_MS = 10000
 
 
 def open_database(url):
@@ -32,15 +33,25 @@ def open_database(url):
             os.makedirs(os.path.dirname(path), exist_ok=True)
         # WAL lets the worker write while pages read; foreign keys are off in
         # SQLite unless asked for on every connection.
-        pragmas = {'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': 10000,
+        # busy_timeout: a writer waits up to 10 s for the write lock. It only
+        # helps a transaction that asks for the lock before reading: a deferred
+        # transaction that has read and then writes while another connection
+        # holds (or has since committed) the lock gets "database is locked" at
+        # once, busy handler or not, since its snapshot is stale. So every
+        # transaction here begins IMMEDIATE (lock_type): database.atomic() and
+        # write_transaction() alike take the write lock at BEGIN and wait for it.
+        # Reads outside a transaction take no write lock (WAL: never blocked).
+        pragmas = {'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': BUSY_TIMEOUT_MS,
                    'synchronous': 'normal', 'cache_size': -32000}
         if path == ':memory:':
-            return peewee.SqliteDatabase(path, pragmas=pragmas)
+            return peewee.SqliteDatabase(path, pragmas=pragmas, lock_type='IMMEDIATE')
         # Pooled like PostgreSQL: opening a file costs the pragmas above, and
         # closing the last connection checkpoints the WAL, on every request.
-        # A pooled connection moves between threads, never used by two at once.
-        return PooledSqliteDatabase(path, pragmas=pragmas, max_connections=32,
-                                    stale_timeout=300, check_same_thread=False)
+        # A pooled connection moves between threads, never used by two at once;
+        # the pragmas are set once per connection and stay with it.
+        return PooledSqliteDatabase(path, pragmas=pragmas, lock_type='IMMEDIATE',
+                                    max_connections=32, stale_timeout=300,
+                                    check_same_thread=False)
     parts = urlparse(url)
     # Pooled: every request connects and closes (create_app), and a new
     # PostgreSQL connection (a server process, the handshake) costs several
@@ -155,8 +166,10 @@ def write_transaction():
 
     SQLite's default BEGIN takes the write lock only at the first write, and a
     reader whose snapshot went stale then fails instead of waiting; BEGIN
-    IMMEDIATE takes it at once (busy_timeout makes the other wait). PostgreSQL
-    uses row locks (lock_rows) inside an ordinary transaction.
+    IMMEDIATE takes it at once (busy_timeout makes the other wait). Every
+    transaction on SQLite is opened so (open_database's lock_type); this names
+    it where a command relies on it. PostgreSQL uses row locks (lock_rows)
+    inside an ordinary transaction.
     """
     if isinstance(database.obj, peewee.SqliteDatabase):
         return database.atomic(lock_type='IMMEDIATE')
