@@ -30,6 +30,7 @@ def served(db_url, tmp_path, quick_password_hash):
 def test_eight_writers_and_the_worker_get_no_5xx(served):
     result = mix.run(served, operations=15)
     assert result.errors == [], '\n'.join(result.errors[:20])
+    assert result.worker_errors == [], result.worker_errors[:5]
     assert result.server_errors == [], result.server_errors[:20]
     # They really wrote: every writer had answers, most of them successes.
     assert {writer for writer, _ in result.statuses} == set(mix.WRITERS)

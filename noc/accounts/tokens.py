@@ -14,7 +14,7 @@ import secrets
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 
-from noc.core.db import database, write_transaction
+from noc.core.db import database, repeatable_write, write_transaction
 from noc.core.errors import Refused
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text
@@ -133,7 +133,7 @@ def _record_use(token_id, now):
     minute is what the API's latency would wait on. (Inside a caller's
     transaction the setting would be the caller's too: left alone there.)"""
     relaxed = not (database.in_transaction() or isinstance(database.obj, pw.SqliteDatabase))
-    with database.atomic():
+    with repeatable_write():
         if relaxed:
             database.execute_sql('SET LOCAL synchronous_commit TO OFF')
         ApiToken.update(last_used_at=now).where(ApiToken.id == token_id).execute()

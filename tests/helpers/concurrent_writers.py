@@ -40,6 +40,9 @@ SECRET = 'concurrent-writers-' + 'x' * 40
 PASSWORD = 'correct-horse-battery'
 WRITERS = ('submit', 'patch', 'action', 'web-edit', 'acknowledge', 'circuit', 'customer',
            'inbound')
+# Over HTTP only, and a reader (tests/test_pg_reconnect.py: every answer is a request's).
+REQUESTS = ('submit', 'patch', 'action', 'web-edit', 'acknowledge', 'circuit', 'customer',
+            'read')
 
 
 @dataclasses.dataclass
@@ -64,7 +67,9 @@ class Answers:
         self.latencies = {}         # writer -> [seconds]
         self.server_errors = []     # (writer, status, body)
         self.errors = []            # 'writer: exception'
+        self.worker_errors = []     # the worker's passes that raised
         self.worker_passes = 0
+        self.terminated = []        # backends terminated, per round
 
     def record(self, writer, status, seconds, body=''):
         with self.lock:
@@ -243,6 +248,10 @@ class Writer:
         if made.status_code == 201:
             self.call('DELETE', f'/api/v1/customers/{made.json()["id"]}')
 
+    def read(self):
+        self.call('GET', '/api/v1/customers?per_page=50')
+        self.call('GET', f'/api/v1/prefix-requests/{self.world.request_id}')
+
     def inbound(self):
         from noc.inbound import receive
         raw = (f'From: Ana Souza <ana@acme.example.com>\r\nTo: noc@janela.example.net\r\n'
@@ -257,12 +266,13 @@ class Writer:
                             message.error or '')
 
 
-def _writer_thread(writer, operations, deadline, answers):
+def _writer_thread(writer, operations, deadline, answers, until):
     try:
         writer.setup()
         done = 0
         while (operations is None or done < operations) and \
-                (deadline is None or time.monotonic() < deadline):
+                (deadline is None or time.monotonic() < deadline) and \
+                not (until is not None and until.is_set()):
             try:
                 writer.once()
             except Exception as exc:        # an exception fails the mix like a 5xx
@@ -281,32 +291,64 @@ def _worker_thread(app, stop, answers):
             with answers.lock:
                 answers.worker_passes += 1
         except Exception as exc:
-            answers.failed('worker', exc)
+            with answers.lock:
+                answers.worker_errors.append(f'{type(exc).__name__}: {exc}')
         stop.wait(0.05)
 
 
-def run(world, operations=None, seconds=None, writers=WRITERS, during=None):
+def terminator(url, answers_of, times=7, interval=0.5, settle=1.0):
+    """`during` for run(): `times` times, every `interval` seconds, terminate
+    every backend of the app's database (pg_terminate_backend: the pooled
+    connections, idle or in the middle of a statement); then let the load go
+    on for `settle` seconds. `answers_of()` gives the run's Answers."""
+    import psycopg2
+    name = url.rsplit('/', 1)[1]
+
+    def during(done):
+        admin = psycopg2.connect(url)
+        admin.autocommit = True
+        try:
+            time.sleep(interval)
+            for _ in range(times):
+                with admin.cursor() as cursor:
+                    cursor.execute('SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity '
+                                   'WHERE datname = %s AND pid <> pg_backend_pid()', (name,))
+                    answers_of().terminated.append(cursor.fetchone()[0])
+                time.sleep(interval)
+            time.sleep(settle)
+        finally:
+            admin.close()
+            done.set()
+    return during
+
+
+def run(world, operations=None, seconds=None, writers=WRITERS, during=None, worker=True):
     """Each writer does `operations` operations, or runs for `seconds`; the
-    worker runs passes meanwhile. `during(stop)`, if given, runs in one more
-    thread (bench/concurrent_writers.py's backend terminations)."""
+    worker runs passes meanwhile. `during(done)`, if given, runs in one more
+    thread beside them (backend terminations), and the writers stop when it
+    sets `done` (an Event), whatever `operations` and `seconds` say."""
     answers = Answers()
+    run.answers = answers           # for a `during` that reports into it
     deadline = time.monotonic() + seconds if seconds else None
-    stop = threading.Event()
-    worker = threading.Thread(target=_worker_thread, args=(world.app, stop, answers))
-    worker.start()
-    extra = threading.Thread(target=during, args=(stop,)) if during else None
+    stop, done = threading.Event(), (threading.Event() if during else None)
+    worker = threading.Thread(target=_worker_thread, args=(world.app, stop, answers)) \
+        if worker else None
+    if worker:
+        worker.start()
+    extra = threading.Thread(target=during, args=(done,)) if during else None
     if extra:
         extra.start()
     threads = [threading.Thread(target=_writer_thread,
                                 args=(Writer(name, world, answers), operations, deadline,
-                                      answers))
+                                      answers, done))
                for name in writers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     stop.set()
-    worker.join()
+    if worker:
+        worker.join()
     if extra:
         extra.join()
     return answers
