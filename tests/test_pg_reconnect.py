@@ -12,11 +12,13 @@ anything it wrote could commit runs again (noc.core.pg_pool, retry_lost_connecti
 in noc.core.db). Every answer must be below 500. On the parent of the commit
 that added this test, the same run answered 56 times 500.
 """
+import peewee
 import psycopg2
 import pytest
 from conftest import prepared_app
 from helpers import concurrent_writers as mix
 
+from noc.core import pg_pool
 from noc.core.db import RecentlyTrustedPool, database, open_database
 
 pytestmark = pytest.mark.postgresql
@@ -82,25 +84,56 @@ def test_a_read_or_begin_on_a_connection_killed_after_check_out_is_sent_again(po
     pool.close()
 
 
-def test_a_write_is_never_sent_twice_and_a_lost_transaction_is_reported(pool, pg_url):
+def test_a_write_is_never_sent_twice_and_a_lost_transaction_is_reported(pool, pg_url,
+                                                                       monkeypatch):
     pool.connect()
     pool.execute_sql('CREATE TABLE IF NOT EXISTS reconnect_probe (n int)')
     pool.execute_sql('DELETE FROM reconnect_probe')
     pool.work_started()
+    # Terminated while idle: the socket reads, so the INSERT goes to a new connection.
     _terminate(pg_url, _pid(pool))
-    with pytest.raises(peewee_errors()):          # an INSERT outside a transaction
-        pool.execute_sql('INSERT INTO reconnect_probe VALUES (1)')
-    assert not pool.lost_before_writing()         # it may have been applied: no retry
+    pool.execute_sql('INSERT INTO reconnect_probe VALUES (1)')
+    # Terminated after that look (as if during the statement): its fate is
+    # unknown, so it is not sent again, and the request may not run again.
+    monkeypatch.setattr(pg_pool, '_says_something', lambda conn: False)
+    _terminate(pg_url, _pid(pool))
+    with pytest.raises(peewee_errors()):
+        pool.execute_sql('INSERT INTO reconnect_probe VALUES (2)')
+    assert not pool.lost_before_writing()
+    monkeypatch.undo()
     pool.close()
     pool.connect()
     pool.work_started()
     with pytest.raises(peewee_errors()):
         with pool.atomic():
-            pool.execute_sql('INSERT INTO reconnect_probe VALUES (2)')
+            pool.execute_sql('INSERT INTO reconnect_probe VALUES (3)')
             _terminate(pg_url, _pid(pool))
             pool.execute_sql('SELECT 1')
     assert pool.lost_before_writing()             # nothing committed: the request may run again
-    assert pool.execute_sql('SELECT count(*) FROM reconnect_probe').fetchone()[0] == 0
+    assert [r[0] for r in pool.execute_sql('SELECT n FROM reconnect_probe')] == [1]
+    pool.execute_sql('DROP TABLE reconnect_probe')
+    pool.close()
+
+
+def test_a_commit_lost_with_its_connection_is_looked_up(pool, pg_url, monkeypatch):
+    """COMMIT reached the server, the answer did not: txid_status() on a new
+    connection says it committed, and the work goes on."""
+    pool.connect()
+    pool.execute_sql('CREATE TABLE IF NOT EXISTS reconnect_probe (n int)')
+    pool.work_started()
+    real_commit = pg_pool.PooledPostgresqlDatabase.commit
+
+    def commit_then_die(self):
+        real_commit(self)
+        _terminate(pg_url, self.connection().get_backend_pid())
+        self.connection().close()
+        raise peewee.OperationalError('server closed the connection unexpectedly')
+    monkeypatch.setattr(pg_pool.PooledPostgresqlDatabase, 'commit', commit_then_die)
+    with pool.atomic():
+        pool.execute_sql('INSERT INTO reconnect_probe VALUES (7)')
+    monkeypatch.undo()
+    assert not pool.lost_connection()
+    assert [r[0] for r in pool.execute_sql('SELECT n FROM reconnect_probe')] == [7]
     pool.execute_sql('DROP TABLE reconnect_probe')
     pool.close()
 

@@ -31,6 +31,8 @@ def _is_read(sql):
 
 
 PREPARED_READ = 'EXECUTE janela_read_'
+# What txid_status() answers.
+TXID_COMMITTED, TXID_ABORTED, TXID_IN_PROGRESS = 'committed', 'aborted', 'in progress'
 
 
 class ConnectionReplacedError(JanelaError, peewee.OperationalError):
@@ -234,26 +236,27 @@ class RecentlyTrustedPool(PooledPostgresqlDatabase):
         except self.LOST:
             if not self._dead():
                 raise
-            outcome = self._outcome(work.xid)
-            if outcome == 'committed':          # it did: the work goes on
+            committed = self._committed(work.xid)
+            if committed:                       # it did: the work goes on
                 log.warning('PostgreSQL connection lost at COMMIT, which had committed')
                 return None
-            if outcome == 'aborted':            # nothing of it stayed
+            if committed is False:              # nothing of it stayed
                 work.wrote = before
             work.lost = True
             raise
 
-    def _outcome(self, xid):
-        """'committed', 'aborted' or None (unknown) for a transaction whose
-        connection died, asked on a new connection."""
+    def _committed(self, xid):
+        """Whether the transaction `xid`, whose connection died, committed:
+        True, False, or None when that cannot be known; asked on a new
+        connection with txid_status() (PostgreSQL's words, not Janela's)."""
         if xid is None:
             return None
         try:
             self._replace()
             for _ in range(20):
-                status = self.execute_sql('SELECT txid_status(%s)', (xid,)).fetchone()[0]
-                if status != 'in progress':
-                    return status if status in ('committed', 'aborted') else None
+                said = self.execute_sql('SELECT txid_status(%s)', (xid,)).fetchone()[0]
+                if said != TXID_IN_PROGRESS:
+                    return {TXID_COMMITTED: True, TXID_ABORTED: False}.get(said)
                 time.sleep(0.05)
         except self.LOST:
             pass
