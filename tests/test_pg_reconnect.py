@@ -46,10 +46,11 @@ def _pid(db):
 
 
 def _terminate(url, pid):
+    """Terminate backend `pid` and wait until it is gone (its FATAL written)."""
     admin = psycopg2.connect(url)
     admin.autocommit = True
     with admin.cursor() as cursor:
-        cursor.execute('SELECT pg_terminate_backend(%s)', (pid,))
+        cursor.execute('SELECT pg_terminate_backend(%s, 5000)', (pid,))
     admin.close()
 
 
