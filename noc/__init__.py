@@ -6,7 +6,7 @@ from flask import Flask
 
 from noc.core import config as config_module
 from noc.core import limiter_storage
-from noc.core.db import bind, database, open_database
+from noc.core.db import bind, database, open_database, retry_lost_connection
 from noc.core.extensions import babel, csrf, limiter, login_manager, mailer
 
 TEMPLATES_DIR = os.path.join(config_module.PROJECT_DIR, 'templates')
@@ -51,6 +51,8 @@ def create_app(overrides=None, environ=None):
 
 def _init_database(app, url):
     bind(open_database(url))
+    # PostgreSQL: a request whose pooled connection died before it wrote runs again.
+    app.full_dispatch_request = retry_lost_connection(app.full_dispatch_request)
 
     @app.before_request
     def _connect():

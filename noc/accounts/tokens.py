@@ -14,7 +14,7 @@ import secrets
 import peewee as pw
 from flask_babel import lazy_gettext as _l
 
-from noc.core.db import database
+from noc.core.db import database, repeatable_write, write_transaction
 from noc.core.errors import Refused
 from noc.core.prepared import Prepared, slot
 from noc.core.text import clean_text, single_line_problem
@@ -95,7 +95,7 @@ def create(values, actor, now=None, secret=None):
 def revoke(token_id, actor, now=None):
     """Revoke a token (it stops working at once) -> the token, or None if unknown."""
     now = now or utcnow()
-    with database.atomic():
+    with write_transaction():
         token = ApiToken.get_or_none(ApiToken.id == token_id)
         if token is None or token.revoked_at is not None:
             return token
@@ -136,7 +136,7 @@ def _record_use(token_id, now):
     minute is what the API's latency would wait on. (Inside a caller's
     transaction the setting would be the caller's too: left alone there.)"""
     relaxed = not (database.in_transaction() or isinstance(database.obj, pw.SqliteDatabase))
-    with database.atomic():
+    with repeatable_write():
         if relaxed:
             database.execute_sql('SET LOCAL synchronous_commit TO OFF')
         ApiToken.update(last_used_at=now).where(ApiToken.id == token_id).execute()

@@ -4,23 +4,26 @@ SQLite is the embedded default, PostgreSQL the production engine; both get
 the very same schema.sql. Models bind to `database`, a proxy initialised by
 create_app() (or by a test) with `open_database(url)`.
 """
+import contextlib
+import logging
 import os
 import re
-import time
 import zlib
 from urllib.parse import unquote, urlparse
 
 import peewee
 from playhouse.migrations import Runner
-from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
-from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+from playhouse.pool import PooledSqliteDatabase
 
 from noc.core.config import PROJECT_DIR, project_path
+from noc.core.pg_pool import RecentlyTrustedPool
 
 SCHEMA_FILE = os.path.join(PROJECT_DIR, 'schema.sql')
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'migrations')
 
+log = logging.getLogger('janela.db')
 database = peewee.DatabaseProxy()
+BUSY_TIMEOUT_MS = 10000
 
 
 def open_database(url):
@@ -32,15 +35,25 @@ def open_database(url):
             os.makedirs(os.path.dirname(path), exist_ok=True)
         # WAL lets the worker write while pages read; foreign keys are off in
         # SQLite unless asked for on every connection.
-        pragmas = {'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': 10000,
+        # busy_timeout: a writer waits up to 10 s for the write lock. It only
+        # helps a transaction that asks for the lock before reading: a deferred
+        # transaction that has read and then writes while another connection
+        # holds (or has since committed) the lock gets "database is locked" at
+        # once, busy handler or not, since its snapshot is stale. So every
+        # transaction here begins IMMEDIATE (lock_type): database.atomic() and
+        # write_transaction() alike take the write lock at BEGIN and wait for it.
+        # Reads outside a transaction take no write lock (WAL: never blocked).
+        pragmas = {'foreign_keys': 1, 'journal_mode': 'wal', 'busy_timeout': BUSY_TIMEOUT_MS,
                    'synchronous': 'normal', 'cache_size': -32000}
         if path == ':memory:':
-            return peewee.SqliteDatabase(path, pragmas=pragmas)
+            return peewee.SqliteDatabase(path, pragmas=pragmas, lock_type='IMMEDIATE')
         # Pooled like PostgreSQL: opening a file costs the pragmas above, and
         # closing the last connection checkpoints the WAL, on every request.
-        # A pooled connection moves between threads, never used by two at once.
-        return PooledSqliteDatabase(path, pragmas=pragmas, max_connections=32,
-                                    stale_timeout=300, check_same_thread=False)
+        # A pooled connection moves between threads, never used by two at once;
+        # the pragmas are set once per connection and stay with it.
+        return PooledSqliteDatabase(path, pragmas=pragmas, lock_type='IMMEDIATE',
+                                    max_connections=32, stale_timeout=300,
+                                    check_same_thread=False)
     parts = urlparse(url)
     # Pooled: every request connects and closes (create_app), and a new
     # PostgreSQL connection (a server process, the handshake) costs several
@@ -52,32 +65,53 @@ def open_database(url):
         max_connections=32, stale_timeout=300)
 
 
-class RecentlyTrustedPool(PooledPostgresqlDatabase):
-    """peewee's pool asks the server (SELECT 1) whether each connection it
-    hands out is alive: a round trip per request, a third of the status
-    read's. A connection given back idle less than TRUSTED_SECONDS ago is
-    handed out on the driver's own word (open, no transaction); one idle
-    longer is asked as before. A server that died within that second costs
-    the one request that meets the dead connection, which is then dropped."""
-    TRUSTED_SECONDS = 1.0
+RERUNS = 2
 
-    def __init__(self, *args, **kwargs):
-        self._given_back = {}         # connection key -> monotonic time of check-in
-        super().__init__(*args, **kwargs)
 
-    def _can_reuse(self, conn):       # check-in, under the pool's lock
-        reusable = super()._can_reuse(conn)
-        if reusable:
-            self._given_back[self.conn_key(conn)] = time.monotonic()
-        return reusable
+@contextlib.contextmanager
+def repeatable_write():
+    """A transaction whose write does no harm done twice (a last-use time): on
+    PostgreSQL its commit does not keep the request from running again should
+    its connection die later (retry_lost_connection)."""
+    db = database.obj
+    if not isinstance(db, RecentlyTrustedPool):
+        with database.atomic():
+            yield
+        return
+    with db.repeatable(), database.atomic():
+        yield
 
-    def _is_closed(self, conn):       # check-out, under the pool's lock
-        given_back = self._given_back.pop(self.conn_key(conn), None)
-        if (given_back is not None and time.monotonic() - given_back < self.TRUSTED_SECONDS
-                and not conn.closed
-                and conn.get_transaction_status() == TRANSACTION_STATUS_IDLE):
-            return False
-        return super()._is_closed(conn)
+
+def retry_lost_connection(dispatch):
+    """Wrap Flask's full_dispatch_request: a request that answered 5xx because
+    its PostgreSQL connection died before anything it wrote could commit is
+    run again on a new connection (RERUNS times at most: each run must have
+    lost its connection before writing, so none repeats a write; a second
+    is for a run caught by a second termination, as when a whole pool's
+    backends are terminated twice in a second). See RecentlyTrustedPool."""
+    def dispatch_again():
+        db = database.obj
+        if not isinstance(db, RecentlyTrustedPool):
+            return dispatch()
+        db.work_started()
+        response = dispatch()
+        for _ in range(RERUNS):
+            if response.status_code < 500 or not db.lost_before_writing() \
+                    or db.in_transaction():
+                break
+            log.warning('request answered %s after its database connection was lost '
+                        'before writing; running it again', response.status_code)
+            if not db.is_closed():
+                db.close()
+            db.connect()
+            db.work_started()
+            response = dispatch()
+        if response.status_code >= 500 and db.lost_connection():
+            log.error('request answered %s after its database connection was lost; not run '
+                      'again: %s', response.status_code,
+                      'it may have written' if not db.lost_before_writing() else 'lost again')
+        return response
+    return dispatch_again
 
 
 def bind(db):
@@ -155,8 +189,10 @@ def write_transaction():
 
     SQLite's default BEGIN takes the write lock only at the first write, and a
     reader whose snapshot went stale then fails instead of waiting; BEGIN
-    IMMEDIATE takes it at once (busy_timeout makes the other wait). PostgreSQL
-    uses row locks (lock_rows) inside an ordinary transaction.
+    IMMEDIATE takes it at once (busy_timeout makes the other wait). Every
+    transaction on SQLite is opened so (open_database's lock_type); this names
+    it where a command relies on it. PostgreSQL uses row locks (lock_rows)
+    inside an ordinary transaction.
     """
     if isinstance(database.obj, peewee.SqliteDatabase):
         return database.atomic(lock_type='IMMEDIATE')

@@ -23,6 +23,7 @@ import weakref
 import peewee as pw
 
 from noc.core.db import database
+from noc.core.pg_pool import ConnectionReplacedError
 
 
 class _Slot:
@@ -67,8 +68,14 @@ class _Compiled:
         params = [values[p.name] if isinstance(p, _Slot) else p for p in self.params]
         if self.server_name is None:
             return db.execute_sql(self.sql, params)
-        self._prepare_on(db)
-        return db.execute_sql(self.execute_sql, params)
+        for attempt in range(1, 6):
+            try:
+                self._prepare_on(db)
+                return db.execute_sql(self.execute_sql, params)
+            except ConnectionReplacedError:  # a dead connection was replaced: prepare there
+                if attempt == 5:
+                    raise
+        return None
 
     def rows(self, cursor):
         """peewee's cursor wrapper for the rows. Its initialize() works out,
@@ -86,12 +93,12 @@ class _Compiled:
         return wrapper
 
     def _prepare_on(self, db):
-        connection = db.connection()
         with _ready_lock:
-            ready = _ready.setdefault(connection, set())
+            ready = _ready.setdefault(db.connection(), set())
         if self.server_name not in ready:
             db.execute_sql(f'PREPARE {self.server_name} AS {_numbered(self.sql)}')
-            ready.add(self.server_name)
+            with _ready_lock:           # where it was prepared (a dead one is replaced)
+                _ready.setdefault(db.connection(), set()).add(self.server_name)
 
 
 def _numbered(sql):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from noc.core.db import database, lock_rows, next_ids
+from noc.core.db import database, lock_rows, next_ids, write_transaction
 from noc.models import utcnow
 from noc.models.routing import (
     IrrLoad,
@@ -95,7 +95,7 @@ def _save_changed(changes, now, outcome):
     befores = {}
     for start in range(0, len(changes), SAVE_BATCH):
         batch = dict(changes[start:start + SAVE_BATCH])
-        with database.atomic():
+        with write_transaction():
             history, raised = [], []
             # Read the rows first: SQLite would hand back a row again, after its
             # update moved it in the (state, verdict) index the scan follows.

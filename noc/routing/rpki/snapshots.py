@@ -14,7 +14,7 @@ import threading
 from peewee import fn
 
 from noc.core.config import project_path
-from noc.core.db import database
+from noc.core.db import database, write_transaction
 from noc.models import utcnow
 from noc.models.routing import AlertKind, LoadStatus, VrpSnapshot
 from noc.routing import alerts
@@ -102,7 +102,7 @@ def load(source, location, conf, now=None, data=None, force=False):
                        f'good loads, more than {share}% fewer (`noc vrps load --force` accepts '
                        'it)', now)
     digest = table.digest()
-    with database.atomic():
+    with write_transaction():
         if previous and previous.digest == digest:
             # The same VRPs; the validator may have renewed their expiries, which
             # the stored blob must follow (or they would expire here).
