@@ -13,6 +13,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
+from noc.core.config import public_base_url
 from noc.mail import compose, outbox, reading
 from noc.models import MessageKind, OutboxMessage
 from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
@@ -95,7 +96,7 @@ def _mail(message, letter, contact, recipient, subject, text, body_html, languag
 
 
 def _api(path=''):
-    return settings()['app']['base_url'].rstrip('/') + '/api/v1' + path
+    return public_base_url(settings()) + '/api/v1' + path
 
 
 def _context(message, letter, customer, contact, query, status, sender_contact):
