@@ -8,12 +8,12 @@ import html
 import re
 import zoneinfo
 
-from babel.dates import format_datetime
 from flask import current_app, render_template
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
 from noc.core.config import public_base_url
+from noc.core.i18n import time_text
 from noc.mail import compose, outbox, reading
 from noc.models import MessageKind, OutboxMessage
 from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
@@ -50,9 +50,7 @@ def _when(moment, contact):
         tz = zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         tz = datetime.timezone.utc
-    language = contact.language if contact else 'en'
-    return format_datetime(moment, "d MMM y HH:mm ZZZZ", tzinfo=tz,
-                           locale='pt_BR' if language == 'pt_BR' else 'en')
+    return time_text(moment, tz, contact.language if contact else 'en')
 
 
 def _subject(letter, fallback):
