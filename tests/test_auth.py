@@ -119,11 +119,11 @@ def test_roles_are_enforced(as_role, role, path, allowed):
 
 
 def test_every_view_requires_a_role(app):
-    """No page is open to anonymous users except login, language, health, static,
+    """No page is open to anonymous users except login, language, health, favicon, static,
     the customers' calendar feeds and the customer pages (the signed token in
     the URL is their key)."""
-    public = {'auth.login', 'auth.choose_language', 'dashboard.health', 'static',
-              'feeds.public_feed', 'api.openapi', 'api.docs'}
+    public = {'auth.login', 'auth.choose_language', 'dashboard.health', 'dashboard.favicon',
+              'static', 'feeds.public_feed', 'api.openapi', 'api.docs'}
     from noc import api
     assert api.PUBLIC == {'api.openapi', 'api.docs'}
     for rule in app.url_map.iter_rules():

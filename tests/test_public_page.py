@@ -113,7 +113,8 @@ def test_page_shows_only_the_customers_circuits_in_its_language_and_zone(app):
         starts = notices.when(t.window.starts_at, 'America/Sao_Paulo', 'pt_BR')
     local = t.window.starts_at.astimezone(SAO_PAULO)
     assert starts in body
-    assert starts.startswith(f'{PT_WEEKDAYS[local.weekday()]}, {local.day} ')
+    assert starts == (f"{PT_WEEKDAYS[local.weekday()]} {local.strftime('%Y-%m-%d %H:%M')} "
+                      'UTC-03:00')
     assert t.window.starts_at.strftime('%Y-%m-%d %H:%M UTC') in body
     assert 'Horários em America/Sao_Paulo.' in body
     assert 'Confirmada' in body and '(CONFIRMED)' in body

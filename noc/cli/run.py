@@ -39,6 +39,9 @@ def serve_command(host, port):
     from noc.demo import inventory as demo
     settings = current_app.config['NOC']['web']
     host, port = host or settings['host'], port or settings['port']
+    # What it listens on is what links follow when app.base_url is empty (the
+    # worker beside it composes notices with config.public_base_url).
+    settings['host'], settings['port'] = host, port
     click.echo(f'\n  Janela is at http://{host}:{port}/')
     with database.connection_context():
         from noc.demo import routing as routing_demo

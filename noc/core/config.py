@@ -7,6 +7,7 @@ surfacing later as a confusing failure.
 import json
 import os
 import re
+import socket
 import tomllib
 import zoneinfo
 from collections.abc import Callable
@@ -54,8 +55,6 @@ def _between(low, high):
 
 _TEXT = Setting(str, 'text')
 _FLAG = Setting(bool, 'true or false')
-_URL = Setting(str, 'an http:// or https:// address',
-               lambda v: v.startswith(('http://', 'https://')))
 _NAME = r'[A-Za-z0-9][A-Za-z0-9_.-]{0,31}'
 _OUTCOME = _one_of('accept', 'attention', 'reject')
 
@@ -90,7 +89,9 @@ SETTINGS = {
         'language': _one_of('pt_BR', 'en'),
         'time_zone': Setting(str, 'an IANA time zone such as America/Sao_Paulo',
                              valid_time_zone),
-        'base_url': _URL,
+        'base_url': Setting(str, 'an http:// or https:// address, or "" for the address '
+                            'Janela serves on (web.host and web.port)',
+                            lambda v: v == '' or v.startswith(('http://', 'https://'))),
         'operator_name': Setting(str, 'a non-empty name', bool),
     },
     'database': {
@@ -323,6 +324,20 @@ def load(overrides=None, environ=None):
     _validate(values)
     _cross_check(values)
     return values
+
+
+def public_base_url(values):
+    """Janela's public address for links: `app.base_url`, or when it is empty the
+    address the development server listens on (`web.host`, `web.port`); a
+    wildcard host (0.0.0.0, ::) stands for this machine's name."""
+    if values['app']['base_url']:
+        return values['app']['base_url'].rstrip('/')
+    host, port = values['web']['host'], values['web']['port']
+    if host in ('0.0.0.0', '::', '[::]', ''):
+        host = socket.getfqdn()
+    if ':' in host and not host.startswith('['):
+        host = f'[{host}]'
+    return f'http://{host}:{port}'
 
 
 def project_path(path):

@@ -3,8 +3,9 @@ import datetime
 import functools
 import zoneinfo
 
+from babel.dates import format_date as babel_format_date
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale, get_timezone
 from flask_login import current_user
 
 from noc.core.config import valid_time_zone  # noqa: F401 (forms and users import it from here)
@@ -47,12 +48,18 @@ def common_time_zones():
     return tuple(brazil + ['UTC'] + rest)
 
 
+def _digits(moment):
+    """'2026-12-09 02:00', four-digit years too for the year 1 (strftime drops the zeros)."""
+    return (f'{moment.year:04d}-{moment.month:02d}-{moment.day:02d} '
+            f'{moment.hour:02d}:{moment.minute:02d}')
+
+
 def utc_text(moment):
     """A moment as UTC text ('9999-12-31 23:59 UTC'): what is shown of a time the
     viewer's zone cannot hold (near the first or last instant Python represents)."""
     if moment.tzinfo is not None and moment.utcoffset():
         moment = moment.astimezone(datetime.timezone.utc)
-    return moment.strftime('%Y-%m-%d %H:%M') + ' UTC'
+    return _digits(moment) + ' UTC'
 
 
 def in_zone(moment, zone):
@@ -66,15 +73,38 @@ def in_zone(moment, zone):
         return moment
 
 
+def zone_label(moment):
+    """'UTC-03:00' for an aware moment's offset, 'UTC' for none."""
+    offset = moment.utcoffset() or datetime.timedelta(0)
+    if not offset:
+        return 'UTC'
+    minutes = int(offset.total_seconds()) // 60
+    sign, minutes = ('-', -minutes) if minutes < 0 else ('+', minutes)
+    return f'UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}'
+
+
+def time_text(moment, zone, language='en', weekday=False):
+    """The one way Janela writes a time, in every language, page and mail:
+    '2026-12-09 02:00 UTC-03:00' (24-hour, with the zone's offset), led by the
+    day of the week in `language` when `weekday` ('qua. 2026-12-09 02:00
+    UTC-03:00'). In UTC when `zone` cannot hold the moment (the year 9999 in Tokyo);
+    a naive moment is UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    moment = in_zone(moment, zone)
+    text = f'{_digits(moment)} {zone_label(moment)}'
+    if weekday:
+        day = babel_format_date(moment.date(), 'EEE',
+                                locale='pt_BR' if str(language) == 'pt_BR' else 'en')
+        text = f'{day} {text}'
+    return text
+
+
 def _localtime(value, fmt='short'):
+    """A time for whoever is looking (their zone and language); 'full' adds the weekday."""
     if not isinstance(value, datetime.datetime):
         return ''
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    try:
-        return format_datetime(value, fmt)
-    except (OverflowError, ValueError):     # past the year 9999 (or before 1) in this zone
-        return utc_text(value)
+    return time_text(value, get_timezone(), get_locale(), weekday=fmt == 'full')
 
 
 def _localdate(value, fmt='medium'):

@@ -8,11 +8,12 @@ import html
 import re
 import zoneinfo
 
-from babel.dates import format_datetime
 from flask import current_app, render_template
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
+from noc.core.config import public_base_url
+from noc.core.i18n import time_text
 from noc.mail import compose, outbox, reading
 from noc.models import MessageKind, OutboxMessage
 from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
@@ -49,9 +50,7 @@ def _when(moment, contact):
         tz = zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         tz = datetime.timezone.utc
-    language = contact.language if contact else 'en'
-    return format_datetime(moment, "d MMM y HH:mm ZZZZ", tzinfo=tz,
-                           locale='pt_BR' if language == 'pt_BR' else 'en')
+    return time_text(moment, tz, contact.language if contact else 'en')
 
 
 def _subject(letter, fallback):
@@ -95,7 +94,7 @@ def _mail(message, letter, contact, recipient, subject, text, body_html, languag
 
 
 def _api(path=''):
-    return settings()['app']['base_url'].rstrip('/') + '/api/v1' + path
+    return public_base_url(settings()) + '/api/v1' + path
 
 
 def _context(message, letter, customer, contact, query, status, sender_contact):

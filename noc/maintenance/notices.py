@@ -11,13 +11,12 @@ worst of its own circuits' (MAINTNOTE §3.7.1.1), in the body as in the VEVENT.
 import zoneinfo
 from collections import defaultdict
 
-from babel.dates import format_datetime
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from noc.core.i18n import utc_text
+from noc.core.i18n import time_text
 from noc.mail import compose, outbox
 from noc.maintenance import links
 from noc.models import AttendeeAnswer, Contact, Customer, Impact, OutboxMessage, Partstat, Site
@@ -75,14 +74,9 @@ def should_notify(window, settings):
 
 
 def when(moment, zone_name, language):
-    """'qua., 10 de dez. de 2026 23:00 GMT-03:00' in the reader's zone and language
-    (in UTC when the zone cannot hold it: the year 9999 in Tokyo)."""
-    try:
-        return format_datetime(moment, "EEE, d MMM y HH:mm ZZZZ",
-                               tzinfo=zoneinfo.ZoneInfo(zone_name),
-                               locale='pt_BR' if language == 'pt_BR' else 'en')
-    except (OverflowError, ValueError):
-        return utc_text(moment)
+    """'qua. 2026-12-10 23:00 UTC-03:00' in the reader's zone, the weekday in their
+    language (i18n.time_text: in UTC when the zone cannot hold it)."""
+    return time_text(moment, zone_name, language, weekday=True)
 
 
 def local_date(moment, zone_name):

@@ -7,6 +7,8 @@ build it from the app's config with `of_app(app)`.
 """
 from dataclasses import dataclass
 
+from noc.core.config import public_base_url
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -17,7 +19,7 @@ class Settings:
     notify_no_impact: bool
     operator_name: str          # who "we" are in a notice
     sender: tuple               # (name, address) notices come from
-    base_url: str               # Janela's public address, for the customer page links
+    base_url: str               # Janela's public address (config.public_base_url), for links
     secret_key: str             # signs the customer page links
     time_zone: str = 'America/Sao_Paulo'    # the NOC's, for times typed without one
     max_days_ahead: int = 1826  # how far ahead a window may end (rules.period_problems)
@@ -39,7 +41,7 @@ def of_config(noc, secret_key):
         reminder_hours=maintenance['reminder_hours'],
         notify_no_impact=maintenance['notify_no_impact'],
         operator_name=app['operator_name'], sender=(mail['from_name'], mail['from_address']),
-        base_url=app['base_url'], secret_key=secret_key, time_zone=app['time_zone'],
+        base_url=public_base_url(noc), secret_key=secret_key, time_zone=app['time_zone'],
         max_days_ahead=maintenance['max_days_ahead'])
 
 

@@ -2,7 +2,7 @@
 import datetime
 
 import peewee as pw
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 
 from noc.maintenance import answers
 from noc.models import (
@@ -82,6 +82,12 @@ def health():
     """For load balancers and `make run`: answers when the database does."""
     Customer.select().limit(1).count()
     return {'status': 'ok'}
+
+
+@bp.route('/favicon.ico')
+def favicon():
+    """Browsers ask for it whatever the page links: the SVG in static/."""
+    return redirect(url_for('static', filename='favicon.svg'), 301)
 
 
 def register(app):

@@ -11,6 +11,7 @@ from noc.maintenance import answer_commands, links
 from noc.maintenance.settings import of_app
 from noc.models import Role
 from noc.web.access import require
+from noc.web.addresses import page_base_url
 
 bp = Blueprint('answers', __name__, url_prefix='/maintenance')
 
@@ -61,8 +62,7 @@ def remind(window_id):
 
 def customer_page_url(row):
     """A customer's page link, for the window page's template."""
-    settings = of_app(current_app)
-    return links.url(row, settings.secret_key, settings.base_url)
+    return links.url(row, of_app(current_app).secret_key, page_base_url())
 
 
 def register(app):

@@ -12,6 +12,7 @@ from noc.maintenance import feeds
 from noc.maintenance.settings import of_app
 from noc.models import Customer, Role
 from noc.web.access import require
+from noc.web.addresses import page_base_url
 
 bp = Blueprint('feeds', __name__)
 
@@ -69,7 +70,7 @@ def customer_feed(customer):
     feed = feeds.active(customer)
     if feed is None:
         return None
-    address, webcal = feeds.url(feed.token, current_app.config['NOC']['app']['base_url'])
+    address, webcal = feeds.url(feed.token, page_base_url())
     return {'feed': feed, 'url': address, 'webcal': webcal}
 
 

@@ -192,7 +192,7 @@ def build_chart(samples, ticks=4):
     chart.y_ticks = [(round(y(value), 1), value) for value in range(0, chart.y_max + 1, step)]
     moments = ([first + datetime.timedelta(seconds=span * i / ticks) for i in range(ticks + 1)]
                if span > 0 else [first])
-    chart.x_ticks = [(round(x(m), 1), format_datetime(m, 'short')) for m in moments]
+    chart.x_ticks = [(round(x(m), 1), format_datetime(m, 'yyyy-MM-dd HH:mm')) for m in moments]
     return chart
 
 
