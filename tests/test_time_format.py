@@ -13,7 +13,7 @@ from noc.maintenance import notices
 
 UTC = datetime.timezone.utc
 INSTANT = datetime.datetime(2026, 12, 9, 5, 0, tzinfo=UTC)     # 02:00 in São Paulo
-TWELVE_HOUR = re.compile(r'\d\s?(AM|PM|a\.\s?m\.|p\.\s?m\.)', re.IGNORECASE)
+TWELVE_HOUR = re.compile(r'\b\d{1,2}:\d\d\s?(AM|PM|a\.\s?m\.|p\.\s?m\.)(?!\w)', re.IGNORECASE)
 
 
 @pytest.mark.parametrize('language, weekday', [('en', 'Wed'), ('pt_BR', 'qua.')])
