@@ -57,9 +57,13 @@ def test_start_and_complete_ahead_of_time_need_a_reason(runner):
                '--end', local(24, 2), '--segment', 'SPAN-A', '--confirm')
     assert made.exit_code == 0, made.output
     reference, queued = made.output.split()[0], count(OutboxMessage)
+    with database.connection_context():
+        starts = MaintenanceWindow.get(MaintenanceWindow.reference == reference).starts_at
     for action in ('start', 'complete'):
         early = run(runner, 'window', action, reference)
-        assert early.exit_code == 1 and f'{action}: The window starts at ' in early.output
+        assert early.exit_code == 1 and f'  {action}: ' in early.output
+        assert f'{starts:%Y-%m-%d %H:%M} UTC' in early.output      # whatever the language
+        assert '--override-reason' in early.output and '--ack' not in early.output
         assert count(OutboxMessage) == queued
     started = run(runner, 'window', 'start', reference, '--override-reason', 'crew early')
     assert started.exit_code == 0 and 'IN-PROCESS' in started.output

@@ -20,6 +20,7 @@ from noc.models import Impact, MaintenanceWindow, utcnow
 window_cli = AppGroup('window', help='Maintenance windows: list, create, confirm, '
                                         'start, complete, cancel.')
 ACK_HINT = 'Acknowledge warnings with --ack KEY (or --ack-all).'
+OVERRIDE_HINT = 'Give the reason with --override-reason TEXT (kept in the audit log).'
 
 
 def refused(exc):
@@ -30,7 +31,11 @@ def refused(exc):
     if exc.errors or exc.lines or not found:
         found = lines(Refused(exc.errors, lines=exc.lines, kind=exc.kind,
                               message=None if exc.errors or exc.lines else str(exc))) + found
-    return click.ClickException('refused:\n  ' + '\n  '.join(found) + '\n' + ACK_HINT)
+    # A hint where it helps: a warning waits, or a time guard wants a reason.
+    hint = ''.join('\n' + text for text, wanted in (
+        (ACK_HINT, any(not f.is_error for f in exc.findings)),
+        (OVERRIDE_HINT, {'start', 'complete'} & set(exc.errors))) if wanted)
+    return click.ClickException('refused:\n  ' + '\n  '.join(found) + hint)
 
 
 def _settings():
