@@ -420,7 +420,18 @@ def test_start_and_complete_follow_the_lifecycle(wapi):
     assert wapi('GET', shared, 'acme').get_json()['can_reschedule'] is True
     refused = wapi('POST', f'/maintenance-windows/{wapi.draft.id}/start', 'engineer')
     assert refused.status_code == 409 and problem_fields(refused) == {'status'}
-    started = wapi('POST', f'{shared}/start', 'engineer')
+    # Issue 17: days ahead of its start, neither starts without a reason, and
+    # nothing is mailed.
+    queued = len(outbox(wapi.app, wapi.shared.id))
+    early = wapi('POST', f'{shared}/start', 'engineer')
+    assert early.status_code == 409 and early.mimetype == PROBLEM
+    assert problem_fields(early) == {'start'}
+    assert f'{wapi.shared.starts_at:%Y-%m-%d %H:%M}' in early.get_json()['detail']
+    assert len(outbox(wapi.app, wapi.shared.id)) == queued
+    assert problem_fields(wapi('POST', f'{shared}/start', 'engineer',
+                               json={'override_reason': 7})) == {'override_reason'}
+    started = wapi('POST', f'{shared}/start', 'engineer',
+                   json={'override_reason': 'crew ready early'})
     assert started.status_code == 200 and started.get_json()['status'] == 'IN-PROCESS'
     assert wapi('GET', shared, 'acme').get_json()['can_reschedule'] is False
     moved = wapi('PATCH', shared, 'engineer', json={'starts_at': iso(14)})
@@ -428,8 +439,16 @@ def test_start_and_complete_follow_the_lifecycle(wapi):
     longer = wapi('PATCH', shared, 'engineer',
                   json={'ends_at': wapi.shared.ends_at.replace(hour=5).isoformat()})
     assert longer.status_code == 200, longer.get_data(as_text=True)
-    done = wapi('POST', f'{shared}/complete', 'engineer')
+    queued = len(outbox(wapi.app, wapi.shared.id))
+    early = wapi('POST', f'{shared}/complete', 'engineer')
+    assert early.status_code == 409 and problem_fields(early) == {'complete'}
+    assert len(outbox(wapi.app, wapi.shared.id)) == queued
+    done = wapi('POST', f'{shared}/complete', 'engineer',
+                json={'override_reason': 'done ahead of time'})
     assert done.status_code == 200 and done.get_json()['status'] == 'COMPLETED'
+    with db(wapi.app):
+        assert 'done ahead of time' in AuditLog.select().where(
+            AuditLog.entity_id == wapi.shared.id).order_by(AuditLog.id.desc()).get().after_json
     assert {kind for _, kind, _ in outbox(wapi.app, wapi.shared.id)} >= {'starting',
                                                                           'completed'}
     closed = wapi('PATCH', shared, 'engineer', json={'title_pt': 'tarde demais'})

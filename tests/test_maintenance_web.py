@@ -160,7 +160,9 @@ def messages(app, window_id):
 
 
 def post(browser, url, data=None):
-    return browser.post_form(url, data or {}, page_url='/maintenance')
+    """A POST as the confirmation page sends it (confirmed=1: issue 17); the
+    unconfirmed first POST is tested on its own."""
+    return browser.post_form(url, {'confirmed': '1', **(data or {})}, page_url='/maintenance')
 
 
 def customer_rows(page):
@@ -383,9 +385,18 @@ def test_start_and_complete_and_refused_actions_are_shown(app, net, engineer):
     assert 'only a CONFIRMED window can start' in text(response)
     assert get_window(app, window_id).status == 'TENTATIVE'
     assert post(engineer, f'/maintenance/{window_id}/confirm').status_code == 302
-    assert post(engineer, f'/maintenance/{window_id}/start').status_code == 302
+    # Days ahead of its start (issue 17): no start nor completion without a reason.
+    starts = f'{get_window(app, window_id).starts_at:%Y-%m-%d %H:%M} UTC'
+    for action in ('start', 'complete'):
+        early = post(engineer, f'/maintenance/{window_id}/{action}')
+        assert early.status_code == 200 and starts in text(early)
+        assert 'name="override_reason"' in text(early)
+        assert get_window(app, window_id).status == 'CONFIRMED'
+    assert post(engineer, f'/maintenance/{window_id}/start',
+                {'override_reason': 'crew early'}).status_code == 302
     assert get_window(app, window_id).status == 'IN-PROCESS'
-    assert post(engineer, f'/maintenance/{window_id}/complete').status_code == 302
+    assert post(engineer, f'/maintenance/{window_id}/complete',
+                {'override_reason': 'done early'}).status_code == 302
     assert get_window(app, window_id).status == 'COMPLETED'
     response = post(engineer, f'/maintenance/{window_id}/complete')
     assert response.status_code == 200

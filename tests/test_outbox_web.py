@@ -137,13 +137,13 @@ def test_resend_needs_an_engineer_and_goes_back(app, as_role, notices):
     window, found = notices
     carla, alice = found['carla@outra.example'], found['alice@acme.example']
     viewer = as_role('viewer')
-    assert viewer.post_form(f'/messages/{carla.id}/resend', {},
+    assert viewer.post_form(f'/messages/{carla.id}/resend', {'confirmed': '1'},
                             page_url=f'/messages/{carla.id}').status_code == 403
     engineer = as_role('engineer')
     assert f'/messages/{carla.id}/resend' in engineer.get(f'/messages/{carla.id}').get_data(
         as_text=True)
     # A failed message goes again in place; back to the page it came from on this site.
-    response = engineer.post_form(f'/messages/{carla.id}/resend', {},
+    response = engineer.post_form(f'/messages/{carla.id}/resend', {'confirmed': '1'},
                                   page_url=f'/messages/{carla.id}',
                                   headers={'Referer': 'http://localhost/messages?state=failed'})
     assert response.status_code == 302
@@ -154,7 +154,7 @@ def test_resend_needs_an_engineer_and_goes_back(app, as_role, notices):
                                        & (AuditLog.entity_id == carla.id)).count() == 1
     # Deliver everything into the capture, then send Alice's again: a new copy.
     assert Worker(app).run_once()['sent'] == 3
-    response = engineer.post_form(f'/messages/{alice.id}/resend', {},
+    response = engineer.post_form(f'/messages/{alice.id}/resend', {'confirmed': '1'},
                                   page_url=f'/messages/{alice.id}',
                                   headers={'Referer': 'https://evil.example/messages'})
     assert response.headers['Location'].endswith(f'/messages/{alice.id}')   # not elsewhere
@@ -168,7 +168,7 @@ def test_resend_needs_an_engineer_and_goes_back(app, as_role, notices):
     # Referers that would leave the site through a browser's repairs: the message's page.
     for referer in ('http://localhost/\t/evil.example', 'http://localhost//evil.example',
                     'http://localhost/\\evil.example', 'http://localhost/%2F%2Fevil.example'):
-        again = engineer.post_form(f'/messages/{carla.id}/resend', {},
+        again = engineer.post_form(f'/messages/{carla.id}/resend', {'confirmed': '1'},
                                    page_url=f'/messages/{carla.id}', headers={'Referer': referer})
         assert again.headers['Location'] == f'/messages/{carla.id}'
 

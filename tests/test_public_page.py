@@ -536,7 +536,8 @@ def test_a_window_cancelled_while_the_form_was_sent_is_said_as_the_page_says_it(
 def test_work_in_progress_is_acknowledged_but_not_moved(app):
     t = setup(app)
     with db(app):
-        window_commands.start(t.window.id, 'tester', area_settings())
+        window_commands.start(t.window.id, 'tester', area_settings(),
+                              override_reason='started early for the test')
     body = text(page(t))
     assert '(IN-PROCESS)' in body and 'type="datetime-local"' not in body
     assert 'id="cannot-request"' in body

@@ -61,7 +61,7 @@ def test_an_engineer_moves_the_window_from_the_request_page(app, world, as_role)
     net, window, request = world
     engineer = as_role('engineer')
     first = proposals(app, request)[0]
-    response = engineer.post_form(f'/reschedules/{request.id}/move', {'proposal': first.id},
+    response = engineer.post_form(f'/reschedules/{request.id}/move', {'confirmed': '1', 'proposal': first.id},
                                   page_url=f'/reschedules/{request.id}')
     assert response.status_code == 302
     with db(app):
@@ -69,7 +69,7 @@ def test_an_engineer_moves_the_window_from_the_request_page(app, world, as_role)
         assert moved.starts_at == first.starts_at and moved.sequence == window.sequence + 1
         assert RescheduleRequest.get_by_id(request.id).state == 'moved'
         assert OutboxMessage.select().where(OutboxMessage.kind == 'rescheduled').count() == 3
-    again = engineer.post_form(f'/reschedules/{request.id}/move', {'proposal': first.id},
+    again = engineer.post_form(f'/reschedules/{request.id}/move', {'confirmed': '1', 'proposal': first.id},
                                page_url=f'/reschedules/{request.id}')
     assert again.status_code == 409
 
@@ -78,7 +78,7 @@ def test_a_viewer_cannot_decide(app, world, as_role):
     net, window, request = world
     viewer = as_role('viewer')
     first = proposals(app, request)[0]
-    response = viewer.post_form(f'/reschedules/{request.id}/move', {'proposal': first.id},
+    response = viewer.post_form(f'/reschedules/{request.id}/move', {'confirmed': '1', 'proposal': first.id},
                                 page_url='/reschedules/')
     assert response.status_code == 403
     with db(app):
@@ -89,16 +89,17 @@ def test_splitting_and_declining_from_the_page(app, world, as_role):
     net, window, request = world
     engineer = as_role('engineer')
     url = f'/reschedules/{request.id}'
-    missing = engineer.post_form(url + '/decline', {'reason': ''}, page_url=url)
+    missing = engineer.post_form(url + '/decline', {'confirmed': '1', 'reason': ''}, page_url=url)
     assert missing.status_code == 400 and 'say why the request is declined' in \
         missing.get_data(as_text=True)
-    nul = engineer.post_form(url + '/decline', {'reason': 'Equipe\x00alocada'}, page_url=url)
+    nul = engineer.post_form(url + '/decline', {'confirmed': '1', 'reason': 'Equipe\x00alocada'},
+                             page_url=url)
     assert nul.status_code == 400 and 'NUL' in nul.get_data(as_text=True)
-    bad = engineer.post_form(url + '/split', {'proposal': 'x'}, page_url=url)
+    bad = engineer.post_form(url + '/split', {'confirmed': '1', 'proposal': 'x'}, page_url=url)
     assert bad.status_code == 400 and 'choose one of the proposed periods' in \
         bad.get_data(as_text=True)
     second = proposals(app, request)[1]
-    response = engineer.post_form(url + '/split', {'proposal': second.id}, page_url=url)
+    response = engineer.post_form(url + '/split', {'confirmed': '1', 'proposal': second.id}, page_url=url)
     assert response.status_code == 302
     with db(app):
         decided = RescheduleRequest.get_by_id(request.id)
@@ -111,7 +112,8 @@ def test_declining_sends_the_reason(app, world, as_role):
     net, window, request = world
     engineer = as_role('engineer')
     url = f'/reschedules/{request.id}'
-    response = engineer.post_form(url + '/decline', {'reason': 'Equipe alocada'}, page_url=url)
+    response = engineer.post_form(url + '/decline', {'confirmed': '1', 'reason': 'Equipe alocada'},
+                                  page_url=url)
     assert response.status_code == 302
     with db(app):
         [message] = OutboxMessage.select().where(OutboxMessage.kind == 'declined')
@@ -163,15 +165,15 @@ def test_the_window_page_shows_answers_and_revokes_and_renews_links(app, world, 
     assert 'data-customer="GLOBEX-7"' in page and 'DECLINED' in page and 'Sem equipe' in page
     assert '0 of 2 customers acknowledged' in page
     url = f'/maintenance/{window.id}/customers/{net["acme"].id}/link'
-    assert engineer.post_form(url + '/revoke', {}, page_url=f'/maintenance/{window.id}') \
+    assert engineer.post_form(url + '/revoke', {'confirmed': '1'}, page_url=f'/maintenance/{window.id}') \
         .status_code == 302
     assert app.test_client().get(f'/c/{old}').status_code == 410
-    engineer.post_form(url + '/new', {}, page_url=f'/maintenance/{window.id}')
+    engineer.post_form(url + '/new', {'confirmed': '1'}, page_url=f'/maintenance/{window.id}')
     with db(app):
         fresh = links.token(links.state(window, net['acme'].id), area_settings().secret_key)
     assert fresh != old and app.test_client().get(f'/c/{fresh}').status_code == 200
     other = f'/maintenance/{window.id}/customers/{net["initech"].id}/link/revoke'
-    assert engineer.post_form(other, {}, page_url=f'/maintenance/{window.id}') \
+    assert engineer.post_form(other, {'confirmed': '1'}, page_url=f'/maintenance/{window.id}') \
         .status_code == 404                        # Initech is not in this window
 
 
@@ -188,7 +190,7 @@ def test_dashboard_lists_unacknowledged_windows_and_the_reminder_goes_out(app, w
     assert f'data-reference="{window.reference}"' in section
     assert '1 Reschedule requests waiting' in ' '.join(dashboard.split()).replace(
         '<strong>', '').replace('</strong>', '')
-    response = engineer.post_form(f'/maintenance/{window.id}/remind', {}, page_url='/')
+    response = engineer.post_form(f'/maintenance/{window.id}/remind', {'confirmed': '1'}, page_url='/')
     assert response.status_code == 302
     with db(app):
         sent = OutboxMessage.select().where(OutboxMessage.kind == 'ack_request')

@@ -145,11 +145,14 @@ def test_the_lifecycle_and_its_conflicts(plain):
     error = refused(lambda: window_commands.start(window_id, 'script', settings))
     assert error.kind == 'conflict' and list(error.errors) == ['status']
     assert window_commands.confirm(window_id, 'script', settings).status == 'CONFIRMED'
-    assert window_commands.start(window_id, 'script', settings).status == 'IN-PROCESS'
+    at_start = window_commands.find(window_id).starts_at
+    assert window_commands.start(window_id, 'script', settings,
+                                 now=at_start).status == 'IN-PROCESS'
     # The status is decided on the locked row, not on what the caller read.
     assert refused(lambda: window_commands.start(window_id, 'script', settings)).kind == \
         'conflict'
-    assert window_commands.complete(window_id, 'script', settings).status == 'COMPLETED'
+    assert window_commands.complete(window_id, 'script', settings,
+                                    now=at_start).status == 'COMPLETED'
     for call in (lambda: window_commands.cancel(window_id, 'script', 'late', settings),
                  lambda: window_commands.update(window_id, {'title_pt': 'x'}, 'script',
                                                 settings),
@@ -201,3 +204,46 @@ def test_the_clock_moves_windows_and_reminds_once(plain):
     assert moved.status == 'COMPLETED'
     assert window_commands.advance(settings, start + datetime.timedelta(hours=4)) == []
     assert AuditLog.select().where(AuditLog.username == 'worker').count() == 2
+
+
+def test_start_and_complete_are_refused_too_early_without_a_reason(plain):
+    """Issue 17: Start more than start_early_minutes before the start, and
+    Complete before the start, are refused unless a reason is given; the reason
+    is kept in the audit row."""
+    settings, _ = plain
+    window_id = window_commands.create(typed(days=23), 'script', settings).id
+    window_commands.confirm(window_id, 'script', settings)
+    starts = window_commands.find(window_id).starts_at
+    early = starts - datetime.timedelta(minutes=settings.start_early_minutes, seconds=1)
+    for action in (window_commands.start, window_commands.complete):
+        error = refused(lambda action=action: action(window_id, 'script', settings, now=early))
+        assert error.kind == 'conflict' and list(error.errors) == [action.__name__]
+        assert f'{starts:%Y-%m-%d %H:%M}' in str(error.errors[action.__name__])
+    assert window_commands.find(window_id).status == 'CONFIRMED'
+    # Within start_early_minutes a start needs no reason; a completion still does.
+    soon = starts - datetime.timedelta(minutes=settings.start_early_minutes)
+    assert window_commands.start(window_id, 'script', settings, now=soon).status == \
+        'IN-PROCESS'
+    error = refused(lambda: window_commands.complete(window_id, 'script', settings, now=soon))
+    assert list(error.errors) == ['complete']
+    assert refused(lambda: window_commands.complete(
+        window_id, 'script', settings, now=soon, override_reason='a\nb')).errors.keys() == \
+        {'override_reason'}
+    assert window_commands.complete(window_id, 'script', settings, now=soon,
+                                    override_reason=' fibre spliced early ').status == \
+        'COMPLETED'
+    entries = list(AuditLog.select().where(AuditLog.entity_id == window_id)
+                   .order_by(AuditLog.id))
+    assert [e.action for e in entries][-2:] == ['start', 'complete']
+    assert 'override_reason' not in entries[-2].after_json
+    assert '"override_reason": "fibre spliced early"' in entries[-1].after_json
+
+
+def test_an_early_start_with_a_reason_is_recorded(plain):
+    settings, _ = plain
+    window_id = window_commands.create(typed(days=23), 'script', settings).id
+    window_commands.confirm(window_id, 'script', settings)
+    window_commands.start(window_id, 'script', settings, override_reason='crew on site')
+    entry = AuditLog.select().where(AuditLog.entity_id == window_id).order_by(
+        AuditLog.id.desc()).get()
+    assert entry.action == 'start' and '"crew on site"' in entry.after_json

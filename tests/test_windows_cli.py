@@ -49,6 +49,30 @@ def test_create_needs_the_warning_acknowledged_then_confirms(runner):
     assert reference in run(runner, 'window', 'list', '--all').output
 
 
+@pytest.mark.dates
+def test_start_and_complete_ahead_of_time_need_a_reason(runner):
+    """Issue 17: from the shell too, a window days ahead neither starts nor
+    completes without --override-reason, and nothing is mailed."""
+    made = run(runner, 'window', 'create', '--title', 'Troca', '--start', local(23, 23),
+               '--end', local(24, 2), '--segment', 'SPAN-A', '--confirm')
+    assert made.exit_code == 0, made.output
+    reference, queued = made.output.split()[0], count(OutboxMessage)
+    with database.connection_context():
+        starts = MaintenanceWindow.get(MaintenanceWindow.reference == reference).starts_at
+    for action in ('start', 'complete'):
+        early = run(runner, 'window', action, reference)
+        assert early.exit_code == 1 and f'  {action}: ' in early.output
+        assert f'{starts:%Y-%m-%d %H:%M} UTC' in early.output      # whatever the language
+        assert '--override-reason' in early.output and '--ack' not in early.output
+        assert count(OutboxMessage) == queued
+    started = run(runner, 'window', 'start', reference, '--override-reason', 'crew early')
+    assert started.exit_code == 0 and 'IN-PROCESS' in started.output
+    assert run(runner, 'window', 'complete', reference).exit_code == 1
+    done = run(runner, 'window', 'complete', reference, '--override-reason', 'done early')
+    assert done.exit_code == 0 and 'COMPLETED' in done.output
+    assert count(OutboxMessage) == queued + 6
+
+
 def test_bad_input_is_named_and_nothing_is_stored(runner):
     result = run(runner, 'window', 'create', '--title', 'X', '--start', 'amanhã',
                  '--end', local(13, 2), '--circuit', 'NOPE-9')
@@ -75,7 +99,8 @@ def _race(runner, app, window):
 
     def engineer():
         barrier.wait()
-        outcomes['cli'] = run(runner, 'window', 'start', window.reference)
+        outcomes['cli'] = run(runner, 'window', 'start', window.reference,
+                              '--override-reason', 'racing the worker')
 
     def worker():
         with app.app_context(), database.connection_context():
@@ -113,7 +138,8 @@ def test_window_start_racing_the_worker_tells_each_contact_once(runner, app):
         assert starting == ['ana@acme.example.com', 'carla@globex.example.com',
                             'noc@acme.example.com'], (attempt, starting)
         with app.app_context(), database.connection_context():
-            window_commands.complete(window.id, 'test', settings)   # out of the next race
+            window_commands.complete(window.id, 'test', settings,   # out of the next race
+                                     override_reason='out of the next race')
 
 
 def test_the_cli_keeps_the_limits_of_every_entry_point(runner):

@@ -234,17 +234,28 @@ def cancel_window(window):
         window_id, _actor(), reason, _settings()))
 
 
+def _override_reason():
+    """The body's optional override_reason: why a time guard is overridden."""
+    reason = _optional_body().get('override_reason')
+    if reason is not None and not isinstance(reason, str):
+        raise ApiProblem(422, 'nothing was changed', field_errors({'override_reason': (
+            'why the window is started or completed ahead of time: a string')}))
+    return reason
+
+
 @bp.route('/maintenance-windows/<window>/start', methods=['POST'])
 @in_language
 def start_window(window):
     require_noc(Role.ENGINEER)
-    return _act(window, lambda window_id: window_commands.start(window_id, _actor(),
-                                                                _settings()))
+    reason = _override_reason()
+    return _act(window, lambda window_id: window_commands.start(
+        window_id, _actor(), _settings(), override_reason=reason))
 
 
 @bp.route('/maintenance-windows/<window>/complete', methods=['POST'])
 @in_language
 def complete_window(window):
     require_noc(Role.ENGINEER)
-    return _act(window, lambda window_id: window_commands.complete(window_id, _actor(),
-                                                                   _settings()))
+    reason = _override_reason()
+    return _act(window, lambda window_id: window_commands.complete(
+        window_id, _actor(), _settings(), override_reason=reason))

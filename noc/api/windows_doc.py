@@ -187,9 +187,14 @@ docs.describe({
         'cancelMaintenanceWindow', ('Cancellation', True),
         {'400': docs.PROBLEM, '415': docs.PROBLEM}),
     '/maintenance-windows/{window}/start': _action(
-        'Mark a CONFIRMED window as started (NOC engineer)', 'startMaintenanceWindow'),
+        'Mark a CONFIRMED window as started (NOC engineer); more than '
+        '[maintenance] start_early_minutes before its start only with override_reason '
+        '(409 otherwise)', 'startMaintenanceWindow', ('Override', False),
+        {'400': docs.PROBLEM, '415': docs.PROBLEM}),
     '/maintenance-windows/{window}/complete': _action(
-        'Mark a window as completed (NOC engineer)', 'completeMaintenanceWindow'),
+        'Mark a window as completed (NOC engineer); before its start only with '
+        'override_reason (409 otherwise)', 'completeMaintenanceWindow', ('Override', False),
+        {'400': docs.PROBLEM, '415': docs.PROBLEM}),
 }, {
     'MaintenanceWindow': WINDOW_SCHEMA,
     'MaintenanceWindowCircuit': CIRCUIT,
@@ -206,6 +211,10 @@ docs.describe({
                        'are the scope: give any of them to replace it all.'},
     'Acknowledgements': {'type': 'object',
                          'properties': {'acknowledge': INPUT['acknowledge']}},
+    'Override': {'type': 'object', 'properties': {'override_reason': {
+        'type': 'string', 'maxLength': limits.MAX_REASON,
+        'description': 'Why the window is started or completed ahead of time (kept in '
+                       'the audit log)'}}},
     'Cancellation': {'type': 'object', 'required': ['reason'],
                      'properties': {'reason': {'type': 'string', 'minLength': 1,
                                                'maxLength': limits.MAX_REASON}}},

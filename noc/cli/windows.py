@@ -20,6 +20,7 @@ from noc.models import Impact, MaintenanceWindow, utcnow
 window_cli = AppGroup('window', help='Maintenance windows: list, create, confirm, '
                                         'start, complete, cancel.')
 ACK_HINT = 'Acknowledge warnings with --ack KEY (or --ack-all).'
+OVERRIDE_HINT = 'Give the reason with --override-reason TEXT (kept in the audit log).'
 
 
 def refused(exc):
@@ -30,7 +31,11 @@ def refused(exc):
     if exc.errors or exc.lines or not found:
         found = lines(Refused(exc.errors, lines=exc.lines, kind=exc.kind,
                               message=None if exc.errors or exc.lines else str(exc))) + found
-    return click.ClickException('refused:\n  ' + '\n  '.join(found) + '\n' + ACK_HINT)
+    # A hint where it helps: a warning waits, or a time guard wants a reason.
+    hint = ''.join('\n' + text for text, wanted in (
+        (ACK_HINT, any(not f.is_error for f in exc.findings)),
+        (OVERRIDE_HINT, {'start', 'complete'} & set(exc.errors))) if wanted)
+    return click.ClickException('refused:\n  ' + '\n  '.join(found) + hint)
 
 
 def _settings():
@@ -100,11 +105,14 @@ def _lifecycle(name, run):
     @click.option('--reason', default='', help='Why (required to cancel).')
     @click.option('--ack', multiple=True, help='Acknowledge the warning with this key.')
     @click.option('--ack-all', is_flag=True, help='Acknowledge every warning.')
-    def command(reference, reason, ack, ack_all):
+    @click.option('--override-reason', default=None,
+                  help='Why a window is started or completed ahead of time (audited).')
+    def command(reference, reason, ack, ack_all, override_reason):
         with database.connection_context():
             try:
                 window_id = window_commands.id_of_reference(reference)
-                window = run(window_id, _settings(), reason=reason, ack=ack, ack_all=ack_all)
+                window = run(window_id, _settings(), reason=reason, ack=ack, ack_all=ack_all,
+                             override_reason=override_reason)
             except Refused as exc:
                 if exc.kind == NOT_FOUND:
                     raise click.ClickException(f'no window {reference}') from None
@@ -116,9 +124,9 @@ def _lifecycle(name, run):
 
 _lifecycle('confirm', lambda window_id, settings, ack, ack_all, **_: window_commands.confirm(
     window_id, None, settings, ack, ack_all=ack_all))
-_lifecycle('start', lambda window_id, settings, **_: window_commands.start(
-    window_id, None, settings))
-_lifecycle('complete', lambda window_id, settings, **_: window_commands.complete(
-    window_id, None, settings))
+_lifecycle('start', lambda window_id, settings, override_reason, **_: window_commands.start(
+    window_id, None, settings, override_reason=override_reason))
+_lifecycle('complete', lambda window_id, settings, override_reason, **_:
+           window_commands.complete(window_id, None, settings, override_reason=override_reason))
 _lifecycle('cancel', lambda window_id, settings, reason, **_: window_commands.cancel(
     window_id, None, reason, settings))

@@ -143,6 +143,7 @@ SETTINGS = {
         'max_duration_hours': _between(1, 24 * 30),
         'max_days_ahead': _between(1, 3653),
         'reminder_hours': _between(0, 24 * 30),
+        'start_early_minutes': _between(0, 24 * 60),
         'notify_no_impact': _FLAG,
     },
     'inbound': {

@@ -173,6 +173,13 @@ def starting_soon_unacknowledged(now, hours=72):
     return found
 
 
+def preview_reminder(window, *, settings):
+    """(customers, contacts) remind_unacknowledged would mail now; writes nothing."""
+    grouped = windows.by_customer(window)
+    return notices.preview(window, {cid: grouped[cid]
+                                    for cid in unacknowledged(window, list(grouped))}, settings)
+
+
 def remind_unacknowledged(window, actor, now=None, *, settings):
     """Ask the customers that have not acknowledged, and only them, to do so.
 

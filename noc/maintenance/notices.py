@@ -69,6 +69,16 @@ def audience(window_circuits):
                   key=lambda row: row[0].name.casefold())
 
 
+def preview(window, by_customer, settings):
+    """(customers, contacts) that queue() would mail about `window`, written nowhere:
+    what a confirmation page tells before the action."""
+    if not by_customer or not should_notify(window, settings):
+        return 0, 0
+    contacts = recipients(by_customer)
+    return (sum(1 for cid in by_customer if contacts.get(cid)),
+            sum(len(contacts.get(cid, ())) for cid in by_customer))
+
+
 def should_notify(window, settings):
     return window.impact != Impact.NO_IMPACT or settings.notify_no_impact
 

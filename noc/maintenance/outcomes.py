@@ -63,6 +63,12 @@ def _message(request, contact, now, settings):
                 next_attempt_at=now, created_at=now)
 
 
+def preview_declined(request):
+    """(customers, contacts) queue_declined would mail; writes nothing."""
+    contacts = len(_recipients(request))
+    return (1 if contacts else 0), contacts
+
+
 def queue_declined(request, now, settings):
     """Queue the refusal's letters; `settings` the maintenance settings (sender,
     operator, provider, the page link's key and address)."""

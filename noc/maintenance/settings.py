@@ -23,6 +23,7 @@ class Settings:
     secret_key: str             # signs the customer page links
     time_zone: str = 'America/Sao_Paulo'    # the NOC's, for times typed without one
     max_days_ahead: int = 1826  # how far ahead a window may end (rules.period_problems)
+    start_early_minutes: int = 60   # how long before its start a window may be started
 
     @property
     def rules(self):
@@ -42,7 +43,8 @@ def of_config(noc, secret_key):
         notify_no_impact=maintenance['notify_no_impact'],
         operator_name=app['operator_name'], sender=(mail['from_name'], mail['from_address']),
         base_url=public_base_url(noc), secret_key=secret_key, time_zone=app['time_zone'],
-        max_days_ahead=maintenance['max_days_ahead'])
+        max_days_ahead=maintenance['max_days_ahead'],
+        start_early_minutes=maintenance['start_early_minutes'])
 
 
 def of_app(app):

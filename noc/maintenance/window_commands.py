@@ -11,9 +11,14 @@ Taking the lock here, not in each adapter, is what keeps an engineer's
 `window start` and the worker's clock from both starting a window and
 sending the "starting" notices twice.
 """
+import datetime
+
+from flask_babel import lazy_gettext as _l
+
 from noc.core import limits
 from noc.core.db import lock_rows, write_transaction
-from noc.core.errors import NotFound
+from noc.core.errors import CONFLICT, NotFound
+from noc.core.text import single_line_problem
 from noc.maintenance import input as window_input
 from noc.maintenance import windows
 from noc.maintenance.windows import WindowRefused
@@ -104,16 +109,63 @@ def confirm(window_id, actor, settings, acknowledged=(), now=None, ack_all=False
         return windows.confirm(window, actor, acknowledged, now, settings=settings)
 
 
-def start(window_id, actor, settings, now=None):
-    """CONFIRMED -> IN-PROCESS, and the "starting" notices."""
-    with write_transaction():
-        return windows.start(_locked(window_id), actor, now or utcnow(), settings=settings)
+def check_override_reason(reason):
+    """None for no reason; else the reason, one line of at most MAX_REASON."""
+    problem = single_line_problem(reason)
+    if problem is not None:
+        raise WindowRefused({'override_reason': problem})
+    reason = (reason or '').strip()
+    if len(reason) > limits.MAX_REASON:
+        raise WindowRefused({'override_reason': _l(
+            'The reason is too long (at most %(max)d characters).', max=limits.MAX_REASON)})
+    return reason or None
 
 
-def complete(window_id, actor, settings, now=None):
-    """CONFIRMED or IN-PROCESS -> COMPLETED, and the "completed" notices."""
+def time_guard(window, action, now, settings):
+    """None, or why `action` ('start', 'complete') is too early for `window`: a
+    Start more than start_early_minutes before its start, a Complete before it.
+    Reads only; the confirmation page asks for a reason when it says so."""
+    if action == 'start':
+        early = datetime.timedelta(minutes=settings.start_early_minutes)
+        if window.status != WindowStatus.CONFIRMED or now >= window.starts_at - early:
+            return None                         # (windows.start says why not CONFIRMED)
+        return _l('The window starts at %(start)s UTC; it can be started at most '
+                  '%(minutes)d minutes before that. To start it now, give the reason.',
+                  start=f'{window.starts_at:%Y-%m-%d %H:%M}',
+                  minutes=settings.start_early_minutes)
+    if action != 'complete' or window.status not in windows.IN_PROGRESS \
+            or now >= window.starts_at:
+        return None
+    return _l('The window starts at %(start)s UTC; it cannot be completed before '
+              'it starts. To complete it now, give the reason.',
+              start=f'{window.starts_at:%Y-%m-%d %H:%M}')
+
+
+def _guard(window, action, now, settings, override):
+    """Refuse what time_guard finds too early, unless an override reason is given."""
+    message = None if override else time_guard(window, action, now, settings)
+    if message is not None:
+        raise WindowRefused({action: message}, kind=CONFLICT)
+
+
+def start(window_id, actor, settings, now=None, override_reason=None):
+    """CONFIRMED -> IN-PROCESS, and the "starting" notices; refused more than
+    start_early_minutes before the start without `override_reason`."""
+    override, now = check_override_reason(override_reason), now or utcnow()
     with write_transaction():
-        return windows.complete(_locked(window_id), actor, now or utcnow(), settings=settings)
+        window = _locked(window_id)
+        _guard(window, 'start', now, settings, override)
+        return windows.start(window, actor, now, settings=settings, override=override)
+
+
+def complete(window_id, actor, settings, now=None, override_reason=None):
+    """CONFIRMED or IN-PROCESS -> COMPLETED, and the "completed" notices; refused
+    before the window's start without `override_reason`."""
+    override, now = check_override_reason(override_reason), now or utcnow()
+    with write_transaction():
+        window = _locked(window_id)
+        _guard(window, 'complete', now, settings, override)
+        return windows.complete(window, actor, now, settings=settings, override=override)
 
 
 def cancel(window_id, actor, reason, settings, now=None):

@@ -261,7 +261,7 @@ def update(window, values, actor, acknowledged=(), now=None, check_notice=True, 
     return window
 
 
-def _transition(window, actor, status, kind, now, action, settings, **changes):
+def _transition(window, actor, status, kind, now, action, settings, override=None, **changes):
     before = state(window)
     told = window.published
     window.status = status
@@ -278,8 +278,9 @@ def _transition(window, actor, status, kind, now, action, settings, **changes):
          .execute())
     if kind:
         notices.queue(window, kind, by_customer(window), now, settings=settings)
+    after = state(window) | ({'override_reason': override} if override else {})
     audit.record(actor, action, audit.Entity.MAINTENANCE_WINDOW, window.id, window.reference,
-                 before, state(window))
+                 before, after)
     return window
 
 
@@ -308,21 +309,21 @@ def confirm(window, actor, acknowledged=(), now=None, check_notice=True, *, sett
     return window
 
 
-def start(window, actor, now=None, *, settings):
+def start(window, actor, now=None, *, settings, override=None):
     """CONFIRMED -> IN-PROCESS; customers are told the work has started."""
     if window.status != S.CONFIRMED:
         raise _conflict('status', _l('only a CONFIRMED window can start'))
     with database.atomic():
         return _transition(window, actor, S.IN_PROCESS, K.STARTING, now or utcnow(), audit.Action.START,
-                           settings)
+                           settings, override)
 
 
-def complete(window, actor, now=None, *, settings):
+def complete(window, actor, now=None, *, settings, override=None):
     if window.status not in IN_PROGRESS:
         raise _conflict('status', _l('only a window in progress can be completed'))
     with database.atomic():
         return _transition(window, actor, S.COMPLETED, K.COMPLETED, now or utcnow(),
-                           audit.Action.COMPLETE, settings)
+                           audit.Action.COMPLETE, settings, override)
 
 
 def check_cancel_reason(reason):

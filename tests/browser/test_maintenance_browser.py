@@ -90,6 +90,11 @@ def test_plan_acknowledge_save_confirm_and_see_the_notices(live_server, page):
     confirm = page.locator('#confirm')
     expect(confirm.locator('input[name="ack"]')).to_be_checked()
     confirm.get_by_role('button', name='Confirm', exact=True).click()
+    # Issue 17: first the confirmation page, who will be mailed; nothing queued yet.
+    expect(page.locator('#confirm-audience')).to_have_text(
+        '3 contacts of 2 customers will be mailed.')
+    assert live_server.db(lambda: OutboxMessage.select().count()) == 0
+    page.get_by_role('button', name='Yes, do it', exact=True).click()
     page.wait_for_url(re.compile(re.escape(live_server.url) + r'/maintenance/\d+$'))
     expect(page.locator('.flash.info')).to_contain_text('3 notices queued')
     expect(page.locator('h1')).to_contain_text('Confirmed')
@@ -118,3 +123,23 @@ def test_plan_acknowledge_save_confirm_and_see_the_notices(live_server, page):
     day = page.locator(f'td[data-date="{at(12, "")[:10]}"]')
     expect(day.locator('li.entry')).to_have_count(1)
     expect(day.locator('li.entry .time')).to_have_text('23:30–…')
+
+
+def test_one_click_on_complete_mails_nobody(live_server, page):
+    """Issue 17: a window days ahead, one click on "Complete the work": a
+    confirmation page with the time guard, and nothing queued."""
+    from helpers.maintenance_fixtures import confirmed
+    live_server.db(build_network)
+    window = live_server.db(confirmed)
+    queued = live_server.db(lambda: OutboxMessage.select().count())
+    username, password = live_server.create_user('engineer', 'eng', 'en')
+    log_in(page, live_server, username, password)
+    page.goto(f'{live_server.url}/maintenance/{window.id}')
+    page.get_by_role('button', name='Complete the work', exact=True).click()
+    expect(page.locator('h1')).to_have_text('Are you sure?')
+    expect(page.locator('#confirm-audience')).to_have_text(
+        '3 contacts of 2 customers will be mailed.')
+    expect(page.locator('#confirm-guard')).to_contain_text('cannot be completed before')
+    assert live_server.db(lambda: OutboxMessage.select().count()) == queued
+    assert live_server.db(lambda: MaintenanceWindow.get_by_id(window.id).status) == \
+        'CONFIRMED'

@@ -26,6 +26,7 @@ from noc.mail import resend as resending
 from noc.models import MaintenanceWindow, MessageKind, MessageState, OutboxMessage
 from noc.web import headers as security_headers
 from noc.web.access import require
+from noc.web.confirmation import ask, confirmed
 from noc.web.redirects import safe_next, same_site_path
 
 bp = Blueprint('outbox', __name__)
@@ -164,8 +165,9 @@ def ics(message_id):
 
 
 def _back(message):
-    """Where the resend came from when that is this site, else the message's page."""
-    return safe_next(same_site_path(request.referrer, request.host),
+    """Where the resend came from when that is this site (kept by the confirmation
+    page as `next`), else the message's page."""
+    return safe_next(same_site_path(request.form.get('next') or request.referrer, request.host),
                      url_for('.show', message_id=message.id))
 
 
@@ -173,6 +175,11 @@ def _back(message):
 @require('engineer')
 def resend(message_id):
     message = _message(message_id)    # CSRFProtect has checked the form's token
+    if not confirmed():
+        return ask(url_for('.resend', message_id=message.id), _(
+            'Send message %(id)d ("%(subject)s") again to %(recipient)s.', id=message.id,
+            subject=message.subject, recipient=message.recipient), _back(message),
+            1 if message.customer_id else 0, 1, extra={'next': _back(message)})
     try:
         sent = resending.resend(message.id, current_user._get_current_object(),
                                 current_app.config['NOC']['maintenance']['provider'])

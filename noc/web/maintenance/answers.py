@@ -7,11 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from noc.core.errors import NotFound
-from noc.maintenance import answer_commands, links
+from noc.maintenance import answer_commands, answers, links
 from noc.maintenance.settings import of_app
-from noc.models import Role
+from noc.models import Customer, Role
 from noc.web.access import require
 from noc.web.addresses import page_base_url
+from noc.web.confirmation import ask, confirmed
+from noc.web.maintenance.page import get_window
 
 bp = Blueprint('answers', __name__, url_prefix='/maintenance')
 
@@ -27,9 +29,22 @@ def _run(command, *args):
         abort(404)
 
 
+def _ask_link(endpoint, window_id, customer_id, what):
+    """Ask before changing a customer's link: nobody is mailed now."""
+    window = get_window(window_id)
+    customer = Customer.get_or_none(Customer.id == customer_id) or abort(404)
+    return ask(url_for(endpoint, window_id=window_id, customer_id=customer_id),
+               what(customer.name, window.reference),
+               url_for('maintenance.show', window_id=window_id) + '#answers')
+
+
 @bp.route('/<int:window_id>/customers/<int:customer_id>/link/revoke', methods=['POST'])
 @require(Role.ENGINEER)
 def revoke_link(window_id, customer_id):
+    if not confirmed():
+        return _ask_link('answers.revoke_link', window_id, customer_id, lambda name, ref: _(
+            "Revoke %(customer)s's link to %(reference)s: the link in the notices they "
+            "have stops working.", customer=name, reference=ref))
     customer = _run(answer_commands.revoke_link, window_id, customer_id)
     flash(_("%(customer)s's link to this window no longer works.", customer=customer.name),
           'info')
@@ -39,6 +54,10 @@ def revoke_link(window_id, customer_id):
 @bp.route('/<int:window_id>/customers/<int:customer_id>/link/new', methods=['POST'])
 @require(Role.ENGINEER)
 def reissue_link(window_id, customer_id):
+    if not confirmed():
+        return _ask_link('answers.reissue_link', window_id, customer_id, lambda name, ref: _(
+            'Give %(customer)s a new link to %(reference)s: earlier ones stop working; the '
+            'next notice carries it.', customer=name, reference=ref))
     customer = _run(answer_commands.issue_link, window_id, customer_id)
     flash(_('%(customer)s has a new link; earlier ones no longer work. The next notice '
             'carries it.', customer=customer.name), 'info')
@@ -48,6 +67,13 @@ def reissue_link(window_id, customer_id):
 @bp.route('/<int:window_id>/remind', methods=['POST'])
 @require(Role.ENGINEER)
 def remind(window_id):
+    if not confirmed():
+        window = get_window(window_id)
+        customers, contacts = answers.preview_reminder(window, settings=of_app(current_app))
+        return ask(url_for('answers.remind', window_id=window_id), _(
+            'Remind the customers that have not acknowledged %(reference)s to do so.',
+            reference=window.reference),
+            url_for('maintenance.show', window_id=window_id) + '#answers', customers, contacts)
     try:
         queued = _run(partial(answer_commands.remind, settings=of_app(current_app)), window_id)
     except answer_commands.AnswerRefused as exc:

@@ -24,7 +24,9 @@ from noc.models import (
     RescheduleRequest,
     WindowStatus,
     audit,
+    utcnow,
 )
+from noc.web.confirmation import ask, confirmed
 from noc.web.form_errors import field_errors
 from noc.web.maintenance.filters import acknowledgements
 
@@ -110,12 +112,42 @@ def _cancel(window_id, user):
                                   settings())
 
 
+def _override():
+    return clean_text(request.form.get('override_reason'))
+
+
 ACTIONS = {
     'confirm': _confirm,
-    'start': lambda window_id, user: window_commands.start(window_id, user, settings()),
-    'complete': lambda window_id, user: window_commands.complete(window_id, user, settings()),
+    'start': lambda window_id, user: window_commands.start(
+        window_id, user, settings(), override_reason=_override()),
+    'complete': lambda window_id, user: window_commands.complete(
+        window_id, user, settings(), override_reason=_override()),
     'cancel': _cancel,
 }
+GUARDED = ('start', 'complete')
+WHAT = {
+    'confirm': lambda ref: _('Confirm %(reference)s: every affected customer is sent the '
+                             'notice of the window.', reference=ref),
+    'start': lambda ref: _('Start the work of %(reference)s: customers are told the work '
+                           'has started.', reference=ref),
+    'complete': lambda ref: _('Mark %(reference)s as completed: customers are told the '
+                              'work is done.', reference=ref),
+    'cancel': lambda ref: _('Cancel %(reference)s: customers who were told read the '
+                            'reason.', reference=ref),
+}
+
+
+def _confirmation(window, action, error=None):
+    """Ask before `action`: who would be mailed, and the time guard if any."""
+    conf = settings()
+    told = action != 'cancel' or window.published
+    customers, contacts = notices.preview(window, windows.by_customer(window), conf) \
+        if told else (0, 0)
+    guard = window_commands.time_guard(window, action, utcnow(), conf) \
+        if action in GUARDED else None
+    return ask(url_for(f'maintenance.{action}', window_id=window.id),
+               WHAT[action](window.reference), url_for('maintenance.show', window_id=window.id),
+               customers, contacts, guard=guard, error=error)
 
 
 def _notices_of(window_id):
@@ -125,13 +157,19 @@ def _notices_of(window_id):
 def act(window_id, action):
     """Run one lifecycle action; on refusal the page again, with the reasons."""
     user = current_user._get_current_object()
-    before = _notices_of(get_window(window_id).id)     # 404 before counting anything
+    window = get_window(window_id)                      # 404 before counting anything
+    if not confirmed():
+        return _confirmation(window, action)
+    before = _notices_of(window.id)
     try:
         window = ACTIONS[action](window_id, user)
     except NotFound:
         abort(404)
     except Refused as exc:
         errors = problems(exc)
+        guarded = [errors[name] for name in (action, 'override_reason') if name in errors]
+        if action in GUARDED and guarded:
+            return _confirmation(get_window(window_id), action, error=guarded[0])
         # The reason is shown beside its box, as the form's other fields are.
         cancel_error = errors.pop('cancel_reason', '')
         return render_page(get_window(window_id), errors=errors, cancel_error=cancel_error)

@@ -11,11 +11,13 @@ from flask_login import current_user
 
 from noc.core.errors import CONFLICT, NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
+from noc.maintenance import notices, outcomes, windows
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.settings import of_app
 from noc.models import RescheduleRequest, RescheduleState, RescheduleVia
 from noc.web.access import require
+from noc.web.confirmation import ask, confirmed
 from noc.web.maintenance.filters import acknowledgements
 from noc.web.maintenance.page import problems
 
@@ -67,8 +69,35 @@ def _proposal_id():
         return -1
 
 
-def _decide(request_id, decision):
-    """Run `decision(request id, user)`; a refusal shows the request again with why."""
+WHAT = {
+    'move': lambda ref: _('Move the whole window %(reference)s to the proposed time: every '
+                          'customer of the window is sent the update.', reference=ref),
+    'split': lambda ref: _('Move only this customer\'s circuits out of %(reference)s into a '
+                           'new window at the proposed time: the customers of the window are '
+                           'told.', reference=ref),
+    'decline': lambda ref: _('Decline the request about %(reference)s: the customer reads '
+                             'the reason.', reference=ref),
+}
+
+
+def _ask(found, action):
+    """Ask before a decision: who would be mailed (the window's customers for a move
+    or a split, the asking customer for a refusal)."""
+    if action == 'decline':
+        customers, contacts = outcomes.preview_declined(found)
+    else:
+        customers, contacts = notices.preview(found.window, windows.by_customer(found.window),
+                                              of_app(current_app))
+    return ask(url_for(f'reschedules.{action}', request_id=found.id),
+               WHAT[action](found.window.reference),
+               url_for('reschedules.show', request_id=found.id), customers, contacts)
+
+
+def _decide(request_id, decision, action):
+    """Run `decision(request id, user)` once confirmed; a refusal shows the request
+    again with why."""
+    if not confirmed():
+        return _ask(_request(request_id), action)
     user = current_user._get_current_object()
     try:
         decision(request_id, user)
@@ -90,7 +119,7 @@ def _decide(request_id, decision):
 def move(request_id):
     return _decide(request_id, lambda request_id, user: commands.move(
         request_id, _proposal_id(), user, acknowledgements(request.form),
-        settings=of_app(current_app)))
+        settings=of_app(current_app)), 'move')
 
 
 @bp.route('/<int:request_id>/split', methods=['POST'])
@@ -98,7 +127,7 @@ def move(request_id):
 def split(request_id):
     return _decide(request_id, lambda request_id, user: commands.split(
         request_id, _proposal_id(), user, acknowledgements(request.form),
-        settings=of_app(current_app)))
+        settings=of_app(current_app)), 'split')
 
 
 @bp.route('/<int:request_id>/decline', methods=['POST'])
@@ -106,7 +135,7 @@ def split(request_id):
 def decline(request_id):
     reason = request.form.get('reason', '')         # the command cleans it, or refuses a NUL
     return _decide(request_id, lambda request_id, user: commands.decline(
-        request_id, reason, user, settings=of_app(current_app)))
+        request_id, reason, user, settings=of_app(current_app)), 'decline')
 
 
 def register(app):
