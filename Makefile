@@ -26,7 +26,7 @@ translations: $(BIN)/.installed
 
 # Refresh the catalogues after changing texts; then translate pt_BR's new entries.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o noc/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -o noc/translations/messages.pot .
 	$(BIN)/pybabel update -i noc/translations/messages.pot -d noc/translations
 
 # The site file with a random secret key, made once and never committed.

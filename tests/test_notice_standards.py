@@ -15,6 +15,7 @@ import zoneinfo
 from email.header import decode_header, make_header
 
 import pytest
+from flask_babel import force_locale
 from helpers.maintenance_fixtures import build_network, confirmed, parse
 from helpers.maintenance_fixtures import settings as area_settings
 from helpers.maintenance_oracle import calendar_parts, cmp_errors, parse_with_cmp, parse_with_vobject
@@ -76,7 +77,10 @@ def test_impact_is_the_worst_among_the_customers_own_circuits(net):
     for address, row in rows.items():
         assert event_of(row)['x_maintnote']['X-MAINTNOTE-IMPACT'] == [told[address]]
         text = message(row).get_body(('plain',)).get_content()
-        assert re.search(rf'^(Impact|Impacto): {told[address]}\r?$', text, re.M), text
+        # The body reads the impact's label in the contact's language (issue 17).
+        with force_locale(row.contact.language):
+            label = str(I.label(told[address]))
+        assert re.search(rf'^(Impact|Impacto): {label}\r?$', text, re.M), text
     parsed = parse_with_cmp([rows[a].raw.encode() for a in (ANA, CARLA)])
     for address, result in zip((ANA, CARLA), parsed):
         assert cmp_errors(result) == []

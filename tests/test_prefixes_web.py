@@ -180,7 +180,7 @@ def test_the_queue_shows_checked_prefixes_worst_first_and_filters(app, world, as
     page = engineer.get('/prefixes/').get_data(as_text=True)
     order = re.findall(r'<tr class="prefix verdict-(\w+)"', page)
     assert order == ['reject', 'attention', 'accept', 'accept']
-    assert 'Recent requests' in page and '4 checked' in page
+    assert 'Recent requests' in page and 'checked: 4' in page
     only = engineer.get('/prefixes/?verdict=attention').get_data(as_text=True)
     assert '203.0.113.0/24' in only and '198.51.100.0/24' not in only
     other = engineer.get(f'/prefixes/?customer={world["globex"]}').get_data(as_text=True)

@@ -82,8 +82,7 @@ def _check_segment(values, obj):
     if mine is not None and values['kind'] != 'ring':
         spans = Segment.select().where(Segment.parent == mine).count()
         if spans:
-            return {'kind': str(_l('it is a ring holding %(count)d spans; move them to '
-                                   'another ring first', count=spans))}
+            return {'kind': str(_holds_spans(spans))}
     parent = values['parent']
     if parent is None:
         return {}

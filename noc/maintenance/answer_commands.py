@@ -92,7 +92,7 @@ def acknowledge(window_id, customer_id, *, seen_sequence=None, contact_id=None,
         if why == 'over':
             raise AnswerRefused({'acknowledge': _l(
                 'There is nothing to acknowledge: this maintenance is %(status)s.',
-                status=window.status)}, why, 'conflict')
+                status=str(WindowStatus.label(window.status)).lower())}, why, 'conflict')
         row = _locked_state(window, customer_id)
         if answers.acknowledged(row, window):
             return False

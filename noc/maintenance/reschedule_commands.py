@@ -185,7 +185,8 @@ def _open(request_id, where=None):
     request = _locked(RescheduleRequest, request_id, 'reschedule request', where)
     if request.state != RescheduleState.OPEN:
         raise RescheduleRefused({'state': _l('this request was already decided (%(state)s)',
-                                             state=request.state)}, kind=CONFLICT)
+                                             state=RescheduleState.label(request.state))},
+                                kind=CONFLICT)
     return request
 
 

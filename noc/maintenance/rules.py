@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from noc.core.i18n import in_zone
 from noc.models import (
@@ -152,10 +153,11 @@ def check_overlap(p, others, their_circuits):
         if shared:
             codes = sorted(c.circuit_id for c in _names(shared).values())
             shown = ', '.join(codes[:10]) + (' …' if len(codes) > 10 else '')
-            found.append(Finding('error', 'overlap', _l(
-                '%(count)d circuit(s) are already in %(reference)s at an overlapping time: '
-                '%(circuits)s', count=len(codes), reference=window.reference,
-                circuits=shown), field='circuits'))
+            found.append(Finding('error', 'overlap', lazy_ngettext(
+                '%(num)d circuit is already in %(reference)s at an overlapping time: '
+                '%(circuits)s',
+                '%(num)d circuits are already in %(reference)s at an overlapping time: '
+                '%(circuits)s', len(codes), reference=window.reference, circuits=shown), field='circuits'))
     return found
 
 

@@ -233,7 +233,7 @@ def _copy(window, **changes):
 def check_editable(window):
     if window.status not in S.LIVE:
         raise _conflict('status', _l('a %(status)s window cannot be changed',
-                                     status=window.status))
+                                     status=str(S.label(window.status)).lower()))
 
 
 def update(window, values, actor, acknowledged=(), now=None, check_notice=True, *, settings):
@@ -346,7 +346,7 @@ def cancel(window, actor, reason, now=None, *, settings):
     reason = check_cancel_reason(reason)
     if window.status not in S.LIVE:
         raise _conflict('status', _l('a %(status)s window cannot be cancelled',
-                                     status=window.status))
+                                     status=str(S.label(window.status)).lower()))
     with database.atomic():
         kind = K.CANCELLED if window.published else None
         return _transition(window, actor, S.CANCELLED, kind, now or utcnow(), audit.Action.CANCEL,

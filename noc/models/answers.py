@@ -1,6 +1,7 @@
 """What customers answered about a window: calendar replies and requests to move it."""
 import peewee as pw
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from noc.core.choices import ChoiceSet
 from noc.core.db import database
@@ -45,8 +46,9 @@ class RescheduleState(ChoiceSet):
     # The customer page's wording; a split names its new window there, in its own sentence.
     CUSTOMER_LABELS = ((OPEN, _l('waiting for the NOC')),
                        (MOVED, _l('accepted: the window was moved')),
-                       (DECLINED, _l('declined')), (WITHDRAWN, _l('withdrawn')),
-                       (CLOSED, _l('closed')))
+                       (DECLINED, lazy_pgettext('customer request', 'declined')),
+                       (WITHDRAWN, lazy_pgettext('customer request', 'withdrawn')),
+                       (CLOSED, lazy_pgettext('customer request', 'closed')))
     # A request's outcome, once it is no longer open.
     DECIDED = (MOVED, SPLIT, DECLINED, WITHDRAWN, CLOSED)
 

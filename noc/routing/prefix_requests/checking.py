@@ -5,7 +5,10 @@ Whole requests at a time, so each request's contacts get one message.
 Validation runs outside the transaction (it may ask IRRd servers); the rows
 are then locked and updated only if nobody moved them meanwhile.
 """
+import re
 from collections import defaultdict
+
+from flask_babel import gettext as _
 
 from noc.core.db import lock_rows, write_transaction
 from noc.models import audit, utcnow
@@ -14,6 +17,26 @@ from noc.routing.labels import reference
 from noc.routing.policy.claims import Claims
 from noc.routing.prefix_requests import notices, validation
 from noc.routing.prefix_requests.workflow import POLICY_ACTOR, apply_result, record_history
+
+# The notes the policy writes in a prefix's history, stored in English (the
+# history keeps what was written) and read in the reader's language.
+APPROVED_NOTE = 'approved by the policy: verdict accept'
+HELD_NOTE = ('not approved by the policy: overlaps {prefix} of another customer '
+             '({reference})')
+_HELD = re.compile(r'not approved by the policy: overlaps (?P<prefix>\S+) of another '
+                   r'customer \((?P<reference>[^()]+)\)')
+
+
+def note_label(note):
+    """A history note in the reader's language: the policy's own notes
+    translated, any other (a person's reason) as it was written."""
+    if note == APPROVED_NOTE:
+        return _('approved by the policy: the verdict is accept')
+    held = _HELD.fullmatch(note or '')
+    if held:
+        return _('not approved by the policy: overlaps %(prefix)s of another customer '
+                 '(%(reference)s)', prefix=held['prefix'], reference=held['reference'])
+    return note
 
 
 def _pending(limit):
@@ -31,14 +54,14 @@ def _approve_by_policy(row, claims, now):
     conflict = claims.overlapping(row.prefix, row.customer_id)
     if conflict:
         record_history(row, PrefixEvent.HELD, POLICY_ACTOR, now,
-                       note=f'not approved by the policy: overlaps {conflict[0].prefix} '
-                            f'of another customer ({reference(conflict[0].request_id)})')
+                       note=HELD_NOTE.format(prefix=conflict[0].prefix,
+                                             reference=reference(conflict[0].request_id)))
     elif row.verdict == Verdict.ACCEPT:
         row.state, row.decided_by = PrefixState.APPROVED, POLICY_ACTOR
         row.decision_reason = ''
         row.save()
         record_history(row, PrefixEvent.APPROVED, POLICY_ACTOR, now,
-                       note='approved by the policy: verdict accept')
+                       note=APPROVED_NOTE)
         claims.add(row)
         audit.record(POLICY_ACTOR, audit.Action.APPROVE, audit.Entity.TRACKED_PREFIX, row.id,
                      f'{row.prefix} AS{row.origin}', before={'state': PrefixState.CHECKED},

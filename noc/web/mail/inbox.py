@@ -4,6 +4,7 @@ could not be handled. Every message keeps its raw text one click away."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 
 from noc.core.errors import NotFound, Refused
@@ -20,7 +21,7 @@ bp = Blueprint('inbox', __name__, url_prefix='/inbox')
 QUEUES = (InboundState.UNMATCHED, InboundState.ERROR)
 VIEWS = {
     'review': _l('To read'), InboundState.UNMATCHED: _l('Unmatched'),
-    InboundState.ERROR: _l('Errors'), 'all': _l('All'),
+    InboundState.ERROR: _l('Errors'), 'all': lazy_pgettext('received messages', 'All'),
 }
 
 

@@ -4,6 +4,7 @@ from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from noc.core.errors import NotFound
@@ -80,8 +81,10 @@ def remind(window_id):
         for message in exc.errors.values():
             flash(str(message), 'error')
         return _back(window_id)
-    flash(_('%(count)d reminders queued to the contacts of customers that have not '
-            'acknowledged.', count=queued) if queued else
+    flash(ngettext('%(num)d reminder queued to the contacts of customers that have not '
+                   'acknowledged.',
+                   '%(num)d reminders queued to the contacts of customers that have not '
+                   'acknowledged.', queued) if queued else
           _('Every customer has acknowledged; nobody was reminded.'), 'info')
     return _back(window_id)
 

@@ -70,7 +70,8 @@ def _preview(values, window, findings, errors=None):
 def edit_page(window):
     """GET shows the form; POST checks it (preview) or saves it."""
     if window is not None and window.status not in WindowStatus.LIVE:
-        flash(_('A %(status)s window cannot be changed.', status=window.status), 'error')
+        flash(_('A %(status)s window cannot be changed.',
+                status=str(WindowStatus.label(window.status)).lower()), 'error')
         return redirect(url_for('maintenance.show', window_id=window.id))
     if request.method == 'GET':
         raw = (window_input.as_form(window, current_user.time_zone) if window

@@ -9,6 +9,7 @@ both win; this module reads the form and shows the outcome.
 import peewee as pw
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from noc.core.errors import NotFound, Refused
@@ -173,7 +174,8 @@ def act(window_id, action):
         # The reason is shown beside its box, as the form's other fields are.
         cancel_error = errors.pop('cancel_reason', '')
         return render_page(get_window(window_id), errors=errors, cancel_error=cancel_error)
-    flash(_('%(reference)s is now %(status)s; %(count)d notices queued.',
-            reference=window.reference, status=window.status,
-            count=_notices_of(window_id) - before), 'info')
+    flash(ngettext('%(reference)s is now %(status)s; %(num)d notice queued.',
+                   '%(reference)s is now %(status)s; %(num)d notices queued.',
+                   _notices_of(window_id) - before, reference=window.reference,
+                   status=str(WindowStatus.label(window.status)).lower()), 'info')
     return redirect(url_for('maintenance.show', window_id=window.id))

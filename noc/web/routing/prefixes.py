@@ -35,7 +35,7 @@ from noc.models.routing import (
 from noc.routing import alerts
 from noc.routing.labels import STATE_LABELS, label
 from noc.routing.policy import verdict
-from noc.routing.prefix_requests import commands, filters, notices, prefix_lists
+from noc.routing.prefix_requests import checking, commands, filters, notices, prefix_lists
 from noc.routing.prefix_requests import workflow as requests
 from noc.web.access import require
 from noc.web.form_errors import field_errors, line_errors
@@ -354,4 +354,5 @@ def register(app):
                           ('prefix_via_label', PrefixVia), ('prefix_event_label', PrefixEvent)):
         app.jinja_env.filters[name] = _label_filter(choices)
     app.jinja_env.globals['finding_message'] = verdict.message
+    app.jinja_env.filters['history_note'] = checking.note_label
     app.jinja_env.globals['prefix_reference'] = requests.reference

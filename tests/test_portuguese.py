@@ -1,0 +1,191 @@
+"""Complete Portuguese (issue 17): no raw code stands alone on a pt-BR page or
+in a Portuguese notice.
+
+A stored value (a status, an impact, a service, a state, a kind, a role, an
+audit action) is shown by its label; a code may stand next to its label for
+engineers ("Confirmada (CONFIRMED)"). The crawl follows the links of the
+demo operator's console, logged in as the demo admin (pt-BR), and reads the
+visible text of each page (tags, scripts and styles stripped); the notices
+of every kind are composed for a Portuguese contact and their text and HTML
+bodies read the same way (the .ics and the X-MAINTNOTE headers keep their
+codes: that is what programs read).
+"""
+import email
+import email.policy
+import html
+import re
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from conftest import Browser, make_app
+from flask_babel import force_locale
+from helpers.clock import at_test_now
+from helpers.maintenance_fixtures import build_network, confirmed
+from helpers.maintenance_fixtures import settings as area_settings
+
+from noc.core.db import bind, database, init_db
+from noc.demo import inventory as demo
+from noc.demo import maintenance as maintenance_demo
+from noc.demo import routing as routing_demo
+from noc.maintenance import notices, windows
+from noc.models import (
+    CircuitStatus,
+    Impact,
+    MessageKind,
+    MessageState,
+    OutboxMessage,
+    RescheduleState,
+    Role,
+    Service,
+    TokenKind,
+    WindowStatus,
+    audit,
+    utcnow,
+)
+from noc.models.routing import PrefixState
+
+# The vocabularies whose codes must not stand alone. Values that are also
+# words a Portuguese page uses as they are (none so far) would be left out here.
+VOCABULARIES = (WindowStatus, Impact, Service, CircuitStatus, MessageState, MessageKind,
+                RescheduleState, PrefixState, Role, TokenKind)
+AUDIT_ACTIONS = tuple(str(a) for a in audit.Action)
+
+# The English subjects of mail sent to English-speaking contacts, shown as sent.
+ENGLISH_SUBJECTS = ('Prefix request checked', 'Prefixes approved',
+                    'Prefixes configured on our routers', 'Prefixes withdrawn',
+                    'Prefixes rejected', 'Maintenance completed', 'Maintenance cancelled')
+# Where a code is written on purpose, for an engineer to type or read verbatim,
+# or a word that is data (a user name, a command, a subject as it was sent).
+ALLOWED = (
+    re.compile(r'"[A-Z0-9-]+ (NO-IMPACT|REDUCED-REDUNDANCY|DEGRADED|OUTAGE)"'),  # scope help
+    re.compile(r'`[^`]*`'),                                 # a command in a source's name
+    re.compile(r'\] (?:%s)' % '|'.join(map(re.escape, ENGLISH_SUBJECTS))),
+    # The demo's user names, which are also role names.
+    re.compile(r'(?<![\w-])(admin|engineer|viewer)(?= [A-Z0-9]| ·|$)'),
+)
+MAX_PAGES = 400
+
+
+def _codes():
+    """{code: [its labels in pt-BR]}, the labels that may stand beside it."""
+    found = {}
+    for choices in VOCABULARIES:
+        for value, label in choices.CHOICES:
+            found.setdefault(value, []).append(str(label))
+    for action in AUDIT_ACTIONS:
+        found.setdefault(action, []).append(str(audit.ACTION_LABELS.get(action, action)))
+    return found
+
+
+def visible_text(page):
+    """The text a reader sees: no scripts, styles, tags or attribute values."""
+    page = re.sub(r'(?is)<(script|style|textarea|code|pre)\b.*?</\1>', ' ', page)
+    page = re.sub(r'(?s)<[^>]*>', ' ', page)
+    return re.sub(r'\s+', ' ', html.unescape(page))
+
+
+def alone(text, codes):
+    """[(code, the text around it)] for each code standing alone in `text`: as a
+    whole word, with none of its labels just before it (a label (CODE) pair
+    is for engineers)."""
+    for pattern in ALLOWED:
+        text = pattern.sub(' ', text)
+    hits = []
+    for code, labels in codes.items():
+        for match in re.finditer(rf'(?<![\w/.@-]){re.escape(code)}(?![\w/@-]|\.\w)', text):
+            before = text[max(0, match.start() - 60):match.start()]
+            if any(label and label != code and label in before for label in labels):
+                continue
+            hits.append((code, text[max(0, match.start() - 50):match.end() + 50]))
+    return hits
+
+
+@pytest.fixture(scope='module')
+def demo_app(tmp_path_factory):
+    """The demo operator on SQLite, loaded once for the crawl."""
+    url = 'sqlite:///' + str(tmp_path_factory.mktemp('pt') / 'demo.db')
+    app = make_app(url, prefixes={'lab': True})
+    with at_test_now(), app.test_request_context(), database.connection_context():
+        init_db(database.obj)
+        demo.load()
+        maintenance_demo.load()
+        routing_demo.load()
+    return app, database.obj
+
+
+def _links(page, here):
+    for href in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', page):
+        href = urldefrag(html.unescape(href))[0]
+        parts = urlsplit(href)
+        if parts.path.startswith('/c/'):          # a customer page, on the app's base URL
+            yield parts.path
+        elif not (parts.scheme or parts.netloc) and href.startswith('/'):
+            yield href
+
+
+def _shape(url):
+    """One page of each kind: ids and query values don't make another kind."""
+    if url.startswith('/c/'):                     # customer pages: each is its own
+        return url, ()
+    path = re.sub(r'\d+', 'N', urlsplit(url).path)
+    query = urlsplit(url).query
+    keys = sorted({pair.split('=')[0] for pair in query.split('&') if pair})
+    return path, tuple(keys)
+
+
+SKIP = re.compile(r'^/(logout|api/|static/|feeds?/|p/)|\.(ics|csv|eml|txt|json)(\?|$)|/download|/export')
+
+
+def test_no_code_stands_alone_on_the_portuguese_pages(demo_app):
+    app, db = demo_app
+    bind(db)
+    browser = Browser(app)
+    assert browser.login('admin', demo.DEMO_PASSWORD).status_code == 302
+    with app.test_request_context(), force_locale('pt_BR'):
+        codes = _codes()
+    seen, queue, found, pages = set(), ['/'], {}, 0
+    while queue and pages < MAX_PAGES:
+        url = queue.pop(0)
+        if _shape(url) in seen or SKIP.search(url) or (
+                url.startswith('/c/') and sum(s[0].startswith('/c/') for s in seen) >= 12):
+            continue
+        seen.add(_shape(url))
+        response = browser.get(url)
+        if response.status_code != 200 or 'text/html' not in response.content_type:
+            continue
+        pages += 1
+        page = response.get_data(as_text=True)
+        for code, around in alone(visible_text(page), codes):
+            found.setdefault(url, []).append(f'{code}: …{around}…')
+        queue.extend(_links(page, url))
+    customer_pages = [s for s in seen if s[0].startswith('/c/')]
+    assert pages > 30 and customer_pages, (pages, sorted(seen))
+    assert not found, '\n'.join(f'{url}\n  ' + '\n  '.join(hits) for url, hits in found.items())
+
+
+def _bodies(raw):
+    message = email.message_from_string(raw, policy=email.policy.default)
+    text = message.get_body(('plain',)).get_content()
+    page = message.get_body(('html',)).get_content()
+    return text, visible_text(page)
+
+
+def test_no_code_stands_alone_in_the_portuguese_notices(ctx):
+    build_network()
+    window = confirmed(segments='', impact='DEGRADED',
+                       circuits='JAN-IPT-001 OUTAGE\nJAN-IPT-003 REDUCED-REDUNDANCY')
+    grouped = windows.by_customer(window)
+    start = OutboxMessage.select().count()
+    for kind in notices.KINDS:
+        notices.queue(window, kind, grouped, utcnow(), previous=window,
+                      settings=area_settings())
+    with force_locale('pt_BR'):
+        codes = _codes()
+    rows = [m for m in OutboxMessage.select().order_by(OutboxMessage.id).offset(start)
+            if m.contact and m.contact.language == 'pt_BR']
+    assert {m.kind for m in rows} == set(notices.KINDS)
+    found = []
+    for row in rows:
+        for body in _bodies(row.raw):
+            found += [f'{row.kind}: {code}: …{around}…' for code, around in alone(body, codes)]
+    assert not found, '\n'.join(found)
