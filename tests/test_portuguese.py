@@ -14,19 +14,17 @@ import email
 import email.policy
 import html
 import re
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from conftest import Browser, make_app
+from conftest import Browser
 from flask_babel import force_locale
-from helpers.clock import at_test_now
+from helpers.crawl import crawl
+from helpers.crawl import demo_app as crawl_demo_app
 from helpers.maintenance_fixtures import build_network, confirmed
 from helpers.maintenance_fixtures import settings as area_settings
 
-from noc.core.db import bind, database, init_db
+from noc.core.db import bind, database
 from noc.demo import inventory as demo
-from noc.demo import maintenance as maintenance_demo
-from noc.demo import routing as routing_demo
 from noc.maintenance import notices, windows
 from noc.models import (
     CircuitStatus,
@@ -63,7 +61,6 @@ ALLOWED = (
     # The demo's user names, which are also role names.
     re.compile(r'(?<![\w-])(admin|engineer|viewer)(?= [A-Z0-9]| ·|$)'),
 )
-MAX_PAGES = 400
 
 
 def _codes():
@@ -103,37 +100,8 @@ def alone(text, codes):
 @pytest.fixture(scope='module')
 def demo_app(tmp_path_factory):
     """The demo operator on SQLite, loaded once for the crawl."""
-    url = 'sqlite:///' + str(tmp_path_factory.mktemp('pt') / 'demo.db')
-    app = make_app(url, prefixes={'lab': True})
-    with at_test_now(), app.test_request_context(), database.connection_context():
-        init_db(database.obj)
-        demo.load()
-        maintenance_demo.load()
-        routing_demo.load()
+    app = crawl_demo_app('sqlite:///' + str(tmp_path_factory.mktemp('pt') / 'demo.db'))
     return app, database.obj
-
-
-def _links(page, here):
-    for href in re.findall(r'<a\b[^>]*\bhref="([^"]+)"', page):
-        href = urldefrag(html.unescape(href))[0]
-        parts = urlsplit(href)
-        if parts.path.startswith('/c/'):          # a customer page, on the app's base URL
-            yield parts.path
-        elif not (parts.scheme or parts.netloc) and href.startswith('/'):
-            yield href
-
-
-def _shape(url):
-    """One page of each kind: ids and query values don't make another kind."""
-    if url.startswith('/c/'):                     # customer pages: each is its own
-        return url, ()
-    path = re.sub(r'\d+', 'N', urlsplit(url).path)
-    query = urlsplit(url).query
-    keys = sorted({pair.split('=')[0] for pair in query.split('&') if pair})
-    return path, tuple(keys)
-
-
-SKIP = re.compile(r'^/(logout|api/|static/|feeds?/|p/)|\.(ics|csv|eml|txt|json)(\?|$)|/download|/export')
 
 
 def test_no_code_stands_alone_on_the_portuguese_pages(demo_app):
@@ -143,23 +111,13 @@ def test_no_code_stands_alone_on_the_portuguese_pages(demo_app):
     assert browser.login('admin', demo.DEMO_PASSWORD).status_code == 302
     with app.test_request_context(), force_locale('pt_BR'):
         codes = _codes()
-    seen, queue, found, pages = set(), ['/'], {}, 0
-    while queue and pages < MAX_PAGES:
-        url = queue.pop(0)
-        if _shape(url) in seen or SKIP.search(url) or (
-                url.startswith('/c/') and sum(s[0].startswith('/c/') for s in seen) >= 12):
-            continue
-        seen.add(_shape(url))
-        response = browser.get(url)
-        if response.status_code != 200 or 'text/html' not in response.content_type:
-            continue
-        pages += 1
-        page = response.get_data(as_text=True)
+    found = {}
+    pages = crawl(browser)
+    for url, page in pages:
         for code, around in alone(visible_text(page), codes):
             found.setdefault(url, []).append(f'{code}: …{around}…')
-        queue.extend(_links(page, url))
-    customer_pages = [s for s in seen if s[0].startswith('/c/')]
-    assert pages > 30 and customer_pages, (pages, sorted(seen))
+    customer_pages = [url for url, _ in pages if url.startswith('/c/')]
+    assert len(pages) > 30 and customer_pages, [url for url, _ in pages]
     assert not found, '\n'.join(f'{url}\n  ' + '\n  '.join(hits) for url, hits in found.items())
 
 
