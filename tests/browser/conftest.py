@@ -122,3 +122,66 @@ def browser_context(chromium, request):
 @pytest.fixture
 def page(browser_context):
     return browser_context.new_page()
+
+
+class DemoSite:
+    """The demo operator served over HTTP, with the crawl's URLs and a logged-in
+    browser context per language and viewport width (for the whole-site checks:
+    pages that fit, axe, the gallery)."""
+
+    USERS = {'pt_BR': 'admin', 'en': 'admin-en'}
+
+    def __init__(self, server, urls, chromium):
+        self.server = server
+        self.urls = urls
+        self.chromium = chromium
+        self._states = {}
+
+    def _storage_state(self, language):
+        """Cookies of a logged-in session in `language` (logged in once)."""
+        if language not in self._states:
+            context = self.chromium.new_context(
+                locale={'pt_BR': 'pt-BR', 'en': 'en-US'}[language])
+            page = context.new_page()
+            page.goto(self.server.url + '/login')
+            page.fill('#username', self.USERS[language])
+            page.fill('#password', self.password(language))
+            page.click('form button[type=submit] >> nth=0')
+            page.wait_for_url(lambda url: '/login' not in url)
+            self._states[language] = context.storage_state()
+            context.close()
+        return self._states[language]
+
+    def password(self, language):
+        from noc.demo import inventory as demo
+        return demo.DEMO_PASSWORD if language == 'pt_BR' else PASSWORD
+
+    def context(self, language, width, height=900):
+        """A new logged-in browser context; the caller closes it."""
+        context = self.chromium.new_context(
+            locale={'pt_BR': 'pt-BR', 'en': 'en-US'}[language],
+            viewport={'width': width, 'height': height},
+            storage_state=self._storage_state(language))
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        return context
+
+
+@pytest.fixture(scope='session')
+def demo_site(chromium, tmp_path_factory):
+    """The demo operator (SQLite) served on loopback for the session: the demo
+    admin reads pt-BR, `admin-en` (also an admin) reads English."""
+    from helpers.crawl import demo_app, demo_urls
+    app = demo_app('sqlite:///' + str(tmp_path_factory.mktemp('demo-site') / 'demo.db'))
+    server = LiveServer(app)
+    server.create_user('admin', 'admin-en', 'en')
+    urls = demo_urls(app)
+    server.thread.start()
+    try:
+        yield DemoSite(server, urls, chromium)
+    finally:
+        server.server.shutdown()
+        server.thread.join(timeout=10)
+        server.server.server_close()
+        if not database.is_closed():
+            database.close()
