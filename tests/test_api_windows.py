@@ -9,6 +9,7 @@ import pytest
 from conftest import db, prepared_app
 from helpers.maintenance_fixtures import build_network, confirmed, create, local
 from helpers.maintenance_fixtures import settings as area_settings
+from helpers.time_text import minute, moments
 
 from noc.accounts import tokens
 from noc.api.docs import DOCUMENT
@@ -426,7 +427,7 @@ def test_start_and_complete_follow_the_lifecycle(wapi):
     early = wapi('POST', f'{shared}/start', 'engineer')
     assert early.status_code == 409 and early.mimetype == PROBLEM
     assert problem_fields(early) == {'start'}
-    assert f'{wapi.shared.starts_at:%Y-%m-%d %H:%M}' in early.get_json()['detail']
+    assert minute(wapi.shared.starts_at) in moments(early.get_json()['detail'])
     assert len(outbox(wapi.app, wapi.shared.id)) == queued
     assert problem_fields(wapi('POST', f'{shared}/start', 'engineer',
                                json={'override_reason': 7})) == {'override_reason'}

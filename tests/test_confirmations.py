@@ -14,8 +14,16 @@ from conftest import db
 from helpers.maintenance_fixtures import build_network, confirmed, create
 from helpers.maintenance_fixtures import settings as area_settings
 
+from noc.core import i18n
 from noc.maintenance import reschedule_commands
-from noc.models import AuditLog, Customer, MaintenanceWindow, OutboxMessage, RescheduleRequest
+from noc.models import (
+    AuditLog,
+    Customer,
+    MaintenanceWindow,
+    OutboxMessage,
+    RescheduleRequest,
+    User,
+)
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
 H = datetime.timedelta(hours=1)
@@ -107,8 +115,10 @@ def test_a_confirmed_start_without_the_reason_asks_again_and_acts_on_nothing(app
     again = engineer.post_form(f'{url}/start', {'confirmed': '1'}, page_url=url)
     page = asks(again, 2, 3, f'{url}/start')
     with db(app):
-        starts = MaintenanceWindow.get_by_id(window_id).starts_at
-    assert f'{starts:%Y-%m-%d %H:%M} UTC' in page and 'role="alert"' in page
+        window = MaintenanceWindow.get_by_id(window_id)
+        zone = User.get(User.username == "engineer").time_zone
+    # The start in the one time format, in the reader's zone (not UTC).
+    assert i18n.time_text(window.starts_at, zone) in page and 'role="alert"' in page
     assert queued(app) == before and status(app, window_id) == 'CONFIRMED'
 
 

@@ -11,6 +11,7 @@ import flask
 import pytest
 from helpers.bare_database import bare_database, maintenance_settings
 from helpers.maintenance_fixtures import build_network
+from helpers.time_text import minute, moments
 
 from noc.core import limits
 from noc.core.errors import NotFound, Refused
@@ -218,7 +219,7 @@ def test_start_and_complete_are_refused_too_early_without_a_reason(plain):
     for action in (window_commands.start, window_commands.complete):
         error = refused(lambda action=action: action(window_id, 'script', settings, now=early))
         assert error.kind == 'conflict' and list(error.errors) == [action.__name__]
-        assert f'{starts:%Y-%m-%d %H:%M}' in str(error.errors[action.__name__])
+        assert minute(starts) in moments(error.errors[action.__name__])
     assert window_commands.find(window_id).status == 'CONFIRMED'
     # Within start_early_minutes a start needs no reason; a completion still does.
     soon = starts - datetime.timedelta(minutes=settings.start_early_minutes)

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from helpers.maintenance_fixtures import build_network, form, local
+from helpers.time_text import minute, moments
 
 from noc.core.db import database
 from noc.maintenance import input as window_input
@@ -62,7 +63,7 @@ def test_start_and_complete_ahead_of_time_need_a_reason(runner):
     for action in ('start', 'complete'):
         early = run(runner, 'window', action, reference)
         assert early.exit_code == 1 and f'  {action}: ' in early.output
-        assert f'{starts:%Y-%m-%d %H:%M} UTC' in early.output      # whatever the language
+        assert minute(starts) in moments(early.output)   # in any zone or language
         assert '--override-reason' in early.output and '--ack' not in early.output
         assert count(OutboxMessage) == queued
     started = run(runner, 'window', 'start', reference, '--override-reason', 'crew early')

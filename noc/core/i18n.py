@@ -100,7 +100,7 @@ def time_text(moment, zone, language='en', weekday=False):
     return text
 
 
-def _localtime(value, fmt='short'):
+def localtime(value, fmt='short'):
     """A time for whoever is looking (their zone and language); 'full' adds the weekday."""
     if not isinstance(value, datetime.datetime):
         return ''
@@ -127,7 +127,7 @@ def _bandwidth(mbps):
 
 
 def register_filters(app):
-    app.jinja_env.filters['localtime'] = _localtime
+    app.jinja_env.filters['localtime'] = localtime
     app.jinja_env.filters['localdate'] = _localdate
     app.jinja_env.filters['bandwidth'] = lambda v: _bandwidth(int(v)) if str(v).isdigit() else v
     app.jinja_env.globals['LANGUAGES'] = LANGUAGES

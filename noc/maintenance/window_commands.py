@@ -13,9 +13,11 @@ sending the "starting" notices twice.
 """
 import datetime
 
+from flask import has_app_context
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from noc.core import limits
+from noc.core import i18n, limits
 from noc.core.db import lock_rows, write_transaction
 from noc.core.errors import CONFLICT, NotFound
 from noc.core.text import single_line_problem
@@ -121,6 +123,17 @@ def check_override_reason(reason):
     return reason or None
 
 
+def _reader_time(moment):
+    """`moment` in the one time format, in the zone of whoever reads the refusal
+    (an engineer's page, an API client's token user, UTC on the command line):
+    worked out when the message is shown, as the message itself is."""
+    def text():
+        if not has_app_context():               # a command run bare: no reader, UTC
+            return i18n.time_text(moment, 'UTC')
+        return i18n.localtime(moment)
+    return LazyString(text)
+
+
 def time_guard(window, action, now, settings):
     """None, or why `action` ('start', 'complete') is too early for `window`: a
     Start more than start_early_minutes before its start, a Complete before it.
@@ -129,16 +142,16 @@ def time_guard(window, action, now, settings):
         early = datetime.timedelta(minutes=settings.start_early_minutes)
         if window.status != WindowStatus.CONFIRMED or now >= window.starts_at - early:
             return None                         # (windows.start says why not CONFIRMED)
-        return _l('The window starts at %(start)s UTC; it can be started at most '
+        return _l('The window starts at %(start)s; it can be started at most '
                   '%(minutes)d minutes before that. To start it now, give the reason.',
-                  start=f'{window.starts_at:%Y-%m-%d %H:%M}',
+                  start=_reader_time(window.starts_at),
                   minutes=settings.start_early_minutes)
     if action != 'complete' or window.status not in windows.IN_PROGRESS \
             or now >= window.starts_at:
         return None
-    return _l('The window starts at %(start)s UTC; it cannot be completed before '
+    return _l('The window starts at %(start)s; it cannot be completed before '
               'it starts. To complete it now, give the reason.',
-              start=f'{window.starts_at:%Y-%m-%d %H:%M}')
+              start=_reader_time(window.starts_at))
 
 
 def _guard(window, action, now, settings, override):
