@@ -57,6 +57,8 @@ def test_circuits_by_code_prefix_first_then_substring(as_role, rows):
     assert first['url'] == f'/inventory/circuits/{rows["acme1"]}'
     # "0003" starts no code, but is inside one.
     assert _values(viewer.get('/search/circuits?q=0003')) == ['JAN-IPT-00003']
+    # A whole code names its row alone.
+    assert _values(viewer.get('/search/circuits?q=jan-ipt-00001')) == ['JAN-IPT-00001']
 
 
 def test_circuits_by_site_city_customer_and_reference(as_role, rows):

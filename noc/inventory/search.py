@@ -31,8 +31,9 @@ class Kind:
     entity: str
     model: type
     code: pw.Field
-    rows: Callable      # (customer id or None) -> the query to narrow
-    wider: Callable     # (folded text) -> the substring condition
+    scope: Callable     # (customer id or None) -> the rows of this kind, or None: all
+    wider: Callable     # (folded text) -> [conditions], each searched on its own
+    rows: Callable      # () -> the query that reads what a label shows
     hit: Callable       # (row) -> Hit
 
 
@@ -50,26 +51,32 @@ def _starts(column, code):
     return (column >= code) & (column < following)
 
 
-def _circuit_rows(customer_id=None):
-    query = (Circuit.select(Circuit, Customer, ASite)
-             .join_from(Circuit, Customer, on=(Circuit.customer == Customer.id))
-             .join_from(Circuit, ASite, on=(Circuit.a_site == ASite.id), attr='a_site'))
-    return query if customer_id is None else query.where(Circuit.customer == customer_id)
+def _circuit_rows():
+    return (Circuit.select(Circuit, Customer, ASite)
+            .join_from(Circuit, Customer, on=(Circuit.customer == Customer.id))
+            .join_from(Circuit, ASite, on=(Circuit.a_site == ASite.id), attr='a_site'))
 
 
-def _session_rows(customer_id=None):
-    return _circuit_rows(customer_id).where(
-        (Circuit.service == Service.IP_TRANSIT)
-        & (Circuit.status != CircuitStatus.DECOMMISSIONED))
+def _circuit_scope(customer_id):
+    return None if customer_id is None else Circuit.customer == customer_id
+
+
+def _session_scope(customer_id):
+    live = ((Circuit.service == Service.IP_TRANSIT)
+            & (Circuit.status != CircuitStatus.DECOMMISSIONED))
+    return live if customer_id is None else live & (Circuit.customer == customer_id)
 
 
 def _circuit_wider(folded):
-    """The circuit's id or reference, its customer's name or code, or either
-    end's site code, name or city."""
+    """Either end's site code, name or city; its customer's name or code; the
+    circuit's own id or reference. Apart, so that each is one bounded query
+    (an OR of them walks the whole table in code order), and the ones an
+    index answers first: only the last reads every circuit, when the others
+    leave room."""
     customers = Customer.select(Customer.id).where(_contains(Customer.search_text, folded))
     sites = Site.select(Site.id).where(_contains(Site.search_text, folded))
-    return (_contains(Circuit.search_text, folded) | Circuit.customer.in_(customers)
-            | Circuit.a_site.in_(sites) | Circuit.z_site.in_(sites))
+    return [Circuit.a_site.in_(sites) | Circuit.z_site.in_(sites),
+            Circuit.customer.in_(customers), _contains(Circuit.search_text, folded)]
 
 
 def _circuit_label(c):
@@ -82,24 +89,30 @@ def _session_label(c):
     return _circuit_label(c) + asn
 
 
+def _own_text(model):
+    return lambda folded: [_contains(model.search_text, folded)]
+
+
+def _everything(_customer_id):
+    return None
+
+
 KINDS = {
     'circuits': Kind(
-        'circuits', Circuit, Circuit.circuit_id, _circuit_rows, _circuit_wider,
-        lambda c: Hit('circuits', c.id, c.circuit_id, _circuit_label(c))),
+        'circuits', Circuit, Circuit.circuit_id, _circuit_scope, _circuit_wider,
+        _circuit_rows, lambda c: Hit('circuits', c.id, c.circuit_id, _circuit_label(c))),
     'sessions': Kind(
-        'circuits', Circuit, Circuit.circuit_id, _session_rows, _circuit_wider,
-        lambda c: Hit('circuits', c.id, c.circuit_id, _session_label(c))),
+        'circuits', Circuit, Circuit.circuit_id, _session_scope, _circuit_wider,
+        _circuit_rows, lambda c: Hit('circuits', c.id, c.circuit_id, _session_label(c))),
     'segments': Kind(
-        'segments', Segment, Segment.code, lambda _: Segment.select(),
-        lambda folded: _contains(Segment.search_text, folded),
+        'segments', Segment, Segment.code, _everything, _own_text(Segment), Segment.select,
         lambda s: Hit('segments', s.id, s.code, f'{s.code} — {s.name}')),
     'sites': Kind(
-        'sites', Site, Site.code, lambda _: Site.select(),
-        lambda folded: _contains(Site.search_text, folded),
+        'sites', Site, Site.code, _everything, _own_text(Site), Site.select,
         lambda s: Hit('sites', s.id, s.code, f'{s.code} — {s.name} — {s.city}/{s.state}')),
     'customers': Kind(
-        'customers', Customer, Customer.account_id, lambda _: Customer.select(),
-        lambda folded: _contains(Customer.search_text, folded),
+        'customers', Customer, Customer.account_id, _everything, _own_text(Customer),
+        Customer.select,
         lambda c: Hit('customers', c.id, c.account_id, f'{c.account_id} — {c.name}')),
 }
 
@@ -112,19 +125,41 @@ def customer_id(reference):
     return found.id if found else None
 
 
+def _scoped(query, scope):
+    return query if scope is None else query.where(scope)
+
+
+def _wider(spec, folded, scope, taken, room):
+    """Up to `room` more rows containing the text, none of `taken`: each
+    condition is a query of ids bounded by LIMIT, so no pass reads more than
+    it must, then one query reads the rows found."""
+    found = []
+    for condition in spec.wider(folded):
+        ids = _scoped(spec.model.select(spec.model.id).where(condition), scope)
+        for (row_id,) in ids.limit(room + len(taken)).tuples():
+            if row_id not in taken and row_id not in found:
+                found.append(row_id)
+        if len(found) >= room:
+            break
+    if not found:
+        return []
+    return list(spec.rows().where(spec.model.id.in_(found[:room])).order_by(spec.code))
+
+
 def find(kind, text, limit, customer=None):
     """[Hit]: at most `limit` rows of `kind` (a key of KINDS) matching `text`,
     codes starting with it first, then rows containing it anywhere they show.
-    `customer` (an id) keeps only that customer's rows (for sessions)."""
+    `customer` (an id) keeps only that customer's rows (circuits, sessions)."""
     spec = KINDS[kind]
-    rows = spec.rows(customer)
+    scope = spec.scope(customer)
     code = text.strip().upper()
-    first = rows.where(_starts(spec.code, code)) if code else rows
+    first = _scoped(spec.rows(), scope)
+    if code:
+        first = first.where(_starts(spec.code, code))
     hits = list(first.order_by(spec.code).limit(limit))
-    if code and len(hits) < limit:
-        taken = [h.id for h in hits]
-        more = rows.where(spec.wider(search_key(text.strip())))
-        if taken:
-            more = more.where(spec.model.id.not_in(taken))
-        hits += list(more.order_by(spec.code).limit(limit - len(hits)))
+    # A whole code typed names its row: no need to read every row for more.
+    exact = bool(hits) and getattr(hits[0], spec.code.name) == code
+    if code and len(hits) < limit and not exact:
+        hits += _wider(spec, search_key(text.strip()), scope, {h.id for h in hits},
+                       limit - len(hits))
     return [spec.hit(row) for row in hits]
