@@ -21,8 +21,10 @@ def _circuit(code, customer, site, service=Service.IP_TRANSIT, **kw):
                           search_text=search_key(code, kw.get('customer_ref', '')), **kw)
 
 
-@pytest.fixture
-def rows(app):
+@pytest.fixture(name='rows')
+def picker_rows(app):
+    """Two customers, two sites, a ring and four circuits, search text filled as
+    the inventory commands fill it."""
     with app.app_context():
         database.connect(reuse_if_open=True)
         bh = _site('BHZ01', 'Data center Centro', 'Belo Horizonte')

@@ -61,7 +61,9 @@ def _circuit_scope(customer_id):
     return None if customer_id is None else Circuit.customer == customer_id
 
 
-def _session_scope(customer_id):
+def sessions_of(customer_id=None):
+    """The circuits that can carry a prefix request: live IP transit (a BGP
+    session), of one customer when `customer_id` is given."""
     live = ((Circuit.service == Service.IP_TRANSIT)
             & (Circuit.status != CircuitStatus.DECOMMISSIONED))
     return live if customer_id is None else live & (Circuit.customer == customer_id)
@@ -102,7 +104,7 @@ KINDS = {
         'circuits', Circuit, Circuit.circuit_id, _circuit_scope, _circuit_wider,
         _circuit_rows, lambda c: Hit('circuits', c.id, c.circuit_id, _circuit_label(c))),
     'sessions': Kind(
-        'circuits', Circuit, Circuit.circuit_id, _session_scope, _circuit_wider,
+        'circuits', Circuit, Circuit.circuit_id, sessions_of, _circuit_wider,
         _circuit_rows, lambda c: Hit('circuits', c.id, c.circuit_id, _session_label(c))),
     'segments': Kind(
         'segments', Segment, Segment.code, _everything, _own_text(Segment), Segment.select,
