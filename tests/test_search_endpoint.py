@@ -89,6 +89,7 @@ def test_sessions_are_a_customers_live_ip_transit_circuits(as_role, rows):
     assert by_id[0]['label'].endswith(' · AS64500')
     assert _values(viewer.get('/search/sessions?customer=CLI-000002')) == ['JAN-IPT-00003']
     assert _values(viewer.get('/search/sessions?customer=NOBODY')) == []
+    assert _values(viewer.get('/search/sessions?customer=%C2%B2')) == []     # "²" is no id
 
 
 def test_limit_bounds_the_list(as_role, rows):
@@ -100,7 +101,7 @@ def test_limit_bounds_the_list(as_role, rows):
 
 @pytest.mark.parametrize('query, field', [
     ('limit=0', 'limit'), ('limit=51', 'limit'), ('limit=abc', 'limit'),
-    ('limit=99999999999999999999999', 'limit'), ('limit=-1', 'limit'),
+    ('limit=99999999999999999999999', 'limit'), ('limit=-1', 'limit'), ('limit=%C2%B2', 'limit'),
     ('q=' + 'x' * 101, 'q'), ('customer=' + '9' * 41, 'customer'),
 ])
 def test_bad_input_is_a_400_naming_the_field(as_role, rows, query, field):

@@ -95,3 +95,5 @@ MAX_MAIL_TEXT = 1_000_000
 # pick-list but a page of the inventory.
 MAX_SEARCH_TEXT = 100
 MAX_SEARCH_RESULTS = 50
+# A customer a search is narrowed to: its id or its account id (32), no more.
+MAX_SEARCH_CUSTOMER = 40

@@ -122,7 +122,7 @@ KINDS = {
 def customer_id(reference):
     """The id of the customer named by its id or its account id, or None."""
     found = Customer.get_or_none(Customer.account_id == reference)
-    if found is None and reference.isdigit() and len(reference) < 19:
+    if found is None and reference.isascii() and reference.isdigit() and len(reference) < 19:
         found = Customer.get_or_none(Customer.id == int(reference))
     return found.id if found else None
 

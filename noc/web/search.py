@@ -8,7 +8,8 @@ what it accepts, never a 500.
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from noc.core.limits import MAX_SEARCH_RESULTS, MAX_SEARCH_TEXT
+from noc.core.errors import Refused
+from noc.core.limits import MAX_SEARCH_CUSTOMER, MAX_SEARCH_RESULTS, MAX_SEARCH_TEXT
 from noc.core.text import clean_text
 from noc.inventory import search
 from noc.models import Role
@@ -17,29 +18,21 @@ from noc.web.access import require
 bp = Blueprint('search', __name__, url_prefix='/search')
 
 DEFAULT_LIMIT = 20
-# A customer is named by its id or its account id, both far shorter.
-MAX_CUSTOMER_TEXT = 40
-
-
-class BadArgument(Exception):
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field, self.message = field, message
 
 
 def _limit(raw):
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw[:6]) <= MAX_SEARCH_RESULTS:
-        raise BadArgument('limit', _('a whole number from 1 to %(max)d',
-                                     max=MAX_SEARCH_RESULTS))
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw[:6]) <= MAX_SEARCH_RESULTS:
+        raise Refused({'limit': _('a whole number from 1 to %(max)d',
+                                   max=MAX_SEARCH_RESULTS)})
     return int(raw)
 
 
 def _text(raw):
     text = clean_text(raw)
     if len(text) > MAX_SEARCH_TEXT:
-        raise BadArgument('q', _('at most %(max)d characters', max=MAX_SEARCH_TEXT))
+        raise Refused({'q': _('at most %(max)d characters', max=MAX_SEARCH_TEXT)})
     return text
 
 
@@ -48,14 +41,14 @@ def _customer(raw):
     text = clean_text(raw)
     if not text:
         return None
-    if len(text) > MAX_CUSTOMER_TEXT:
-        raise BadArgument('customer', _("a customer's id or account id"))
+    if len(text) > MAX_SEARCH_CUSTOMER:
+        raise Refused({'customer': _("a customer's id or account id")})
     return search.customer_id(text) or 0
 
 
 def _arguments(kind):
     if kind not in search.KINDS:
-        raise BadArgument('kind', _('one of: %(kinds)s', kinds=', '.join(search.KINDS)))
+        raise Refused({'kind': _('one of: %(kinds)s', kinds=', '.join(search.KINDS))})
     return (_text(request.args.get('q')), _limit(request.args.get('limit')),
             _customer(request.args.get('customer')))
 
@@ -70,10 +63,11 @@ def _as_json(hit):
 def find(kind):
     try:
         text, limit, customer = _arguments(kind)
-    except BadArgument as bad:
-        return jsonify({'field': bad.field, 'accepted': bad.message,
-                        'error': _('%(field)s: %(accepted)s', field=bad.field,
-                                   accepted=bad.message)}), 400
+    except Refused as bad:
+        field, accepted = next(iter(bad.errors.items()))
+        return jsonify({'field': field, 'accepted': accepted,
+                        'error': _('%(field)s: %(accepted)s', field=field,
+                                   accepted=accepted)}), 400
     return jsonify([_as_json(hit) for hit in search.find(kind, text, limit, customer)])
 
 
