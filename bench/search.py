@@ -18,17 +18,12 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
 from urllib.parse import urlencode
 
-BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
-PROJECT_DIR = os.path.dirname(BENCH_DIR)
-if PROJECT_DIR not in sys.path:
-    sys.path.insert(0, PROJECT_DIR)
-
+# bench/run.py puts the project on sys.path: imported first, before databases and noc.
+import run
 from databases import OUT_DIR, fresh_database, pg_admin
-from run import generate, logged_in_client, make_app, p95
 
 from noc.core.db import database
 from noc.models import Circuit, Customer, Segment, Service, Site
@@ -130,7 +125,7 @@ def measure(engine, client, asked):
         timed = [_time(client, path) for path in paths]
         times = [ms for ms, _ in timed]
         empty = sum(1 for _, hits in timed if not hits)
-        figures = (kind, engine, len(times), statistics.median(times), p95(times), max(times))
+        figures = (kind, engine, len(times), statistics.median(times), run.p95(times), max(times))
         print(f'  {kind:<10} {len(times):4d} queries ({empty:3d} found nothing)  '
               f'p50 {figures[3]:6.1f} ms  p95 {figures[4]:6.1f} ms  max {figures[5]:6.1f} ms',
               flush=True)
@@ -140,9 +135,9 @@ def measure(engine, client, asked):
 def run_engine(engine, args):
     print(f'{engine}:', flush=True)
     with fresh_database(engine, SQLITE_PATH, PG_NAME) as url:
-        generate(url, args.customers, args.circuits)
-        app = make_app(url)
-        client = logged_in_client(app)
+        run.generate(url, args.customers, args.circuits)
+        app = run.make_app(url)
+        client = run.logged_in_client(app)
         return list(measure(engine, client, queries(app)))
 
 
@@ -166,12 +161,11 @@ def print_table(results):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--engine', choices=('sqlite', 'postgresql', 'both'), default='both')
-    parser.add_argument('--customers', type=int, default=2000)
-    parser.add_argument('--circuits', type=int, default=50000)
+    for size, default in (('--customers', 2000), ('--circuits', 50000)):   # as bench/run.py
+        parser.add_argument(size, type=int, default=default)
     args = parser.parse_args(argv)
-    engines = ['sqlite', 'postgresql'] if args.engine == 'both' else [args.engine]
-    if 'postgresql' in engines and not _postgresql_answers():
-        engines.remove('postgresql')
+    engines = [e for e in ('sqlite', 'postgresql') if args.engine in (e, 'both')
+               and (e == 'sqlite' or _postgresql_answers())]
     print('load average at start: %.2f %.2f %.2f' % os.getloadavg())
     results = [r for engine in engines for r in run_engine(engine, args)]
     print_table(results)

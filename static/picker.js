@@ -141,6 +141,7 @@
 
   Combobox.prototype.close = function () {
     window.clearTimeout(this.timer);
+    this.status.textContent = '';
     this.list.hidden = true;
     this.active = -1;
     this.box.setAttribute('aria-expanded', 'false');
@@ -176,6 +177,8 @@
     } else if (e.key === 'Enter' && open && this.active >= 0) {
       e.preventDefault();      // a pick, not the form's submit
       this.pick(this.active);
+    } else if (e.key === 'Enter' && this.box !== this.field) {
+      e.preventDefault();      // a search box of ours submits nothing (a request form would)
     } else if (e.key === 'Escape' && open) {
       e.preventDefault();
       this.close();

@@ -60,3 +60,13 @@ def test_prefix_request_lists_the_chosen_customers_sessions(as_role, rows):
     assert 'Globex Telecom' in chosen
     assert 'href="/prefixes/new"' in chosen
     assert 'data-follows="f-customer"' in chosen
+
+
+def test_inventory_forms_mark_their_references_for_pickers(as_role, rows):
+    page = as_role('engineer').get('/inventory/circuits/new').get_data(as_text=True)
+    customer = re.search(r'<select id="f-customer"[^>]*>', page).group(0)
+    assert 'data-search="/search/customers"' in customer
+    assert 'data-search="/search/sites"' in re.search(r'<select id="f-a_site"[^>]*>', page).group(0)
+    segments = re.search(r'<input id="f-segments"[^>]*>', page).group(0)
+    assert 'data-search="/search/segments"' in segments and 'data-multiple=";"' in segments
+    assert 'data-search' not in re.search(r'<input id="f-redundancy_group"[^>]*>', page).group(0)
