@@ -32,7 +32,7 @@ class Kind:
     model: type
     code: pw.Field
     scope: Callable     # (customer id or None) -> the rows of this kind, or None: all
-    wider: Callable     # (folded text) -> [conditions], each searched on its own
+    wider: Callable     # (folded text) -> conditions, each searched on its own
     rows: Callable      # () -> the query that reads what a label shows
     hit: Callable       # (row) -> Hit
 
@@ -69,16 +69,30 @@ def sessions_of(customer_id=None):
     return live if customer_id is None else live & (Circuit.customer == customer_id)
 
 
+# Sites or customers whose text matches, at most: enough for any real typing
+# ("sao" matches a city's every PoP), few enough for one IN list.
+OWNERS_MATCHED = 1000
+
+
+def _ids(query):
+    return [row_id for (row_id,) in query.limit(OWNERS_MATCHED).tuples()]
+
+
 def _circuit_wider(folded):
     """Either end's site code, name or city; its customer's name or code; the
     circuit's own id or reference. Apart, so that each is one bounded query
-    (an OR of them walks the whole table in code order), and the ones an
-    index answers first: only the last reads every circuit, when the others
-    leave room."""
-    customers = Customer.select(Customer.id).where(_contains(Customer.search_text, folded))
-    sites = Site.select(Site.id).where(_contains(Site.search_text, folded))
-    return [Circuit.a_site.in_(sites) | Circuit.z_site.in_(sites),
-            Circuit.customer.in_(customers), _contains(Circuit.search_text, folded)]
+    (an OR of them walks the whole table in code order), and lazily, the ones
+    an index answers first: the sites and customers found are a list of ids
+    for the circuits' indexes (a subquery lets PostgreSQL scan every circuit
+    even when nothing matched), and only the last reads every circuit, when
+    the others leave room."""
+    sites = _ids(Site.select(Site.id).where(_contains(Site.search_text, folded)))
+    if sites:
+        yield Circuit.a_site.in_(sites) | Circuit.z_site.in_(sites)
+    customers = _ids(Customer.select(Customer.id).where(_contains(Customer.search_text, folded)))
+    if customers:
+        yield Circuit.customer.in_(customers)
+    yield _contains(Circuit.search_text, folded)
 
 
 def _circuit_label(c):
