@@ -110,3 +110,19 @@ def test_without_javascript_the_window_form_checks_and_saves(live_server, chromi
         context.close()
     windows = live_server.db(lambda: [w.title_pt for w in MaintenanceWindow.select()])
     assert windows == ['Troca de placa']
+
+
+def test_a_plain_input_is_its_own_combobox(live_server, page):
+    """As on the lists' filters: the field itself searches, and a pick replaces its value."""
+    username, password = live_server.create_user('engineer', 'eng', 'en')
+    live_server.db(build_network)
+    log_in(page, live_server, username, password)
+    page.goto(live_server.url + '/inventory/segments/new')
+    parent = page.locator('#f-parent')
+    expect(parent).to_have_attribute('role', 'combobox')
+    parent.press_sequentially('ring')
+    expect(_options(page)).to_have_count(1)
+    parent.press('ArrowDown')
+    parent.press('Enter')
+    expect(parent).to_have_value('RING-BH')
+    expect(parent).to_have_attribute('aria-expanded', 'false')
