@@ -18,15 +18,20 @@ def _when(page):
     page.fill('#f-ends_at', at(12, '03:00'))
 
 
+def _engineer_at(live_server, page, path):
+    """The small network of the maintenance tests, an engineer logged in at `path`."""
+    username, password = live_server.create_user('engineer', 'eng', 'en')
+    live_server.db(build_network)
+    log_in(page, live_server, username, password)
+    page.goto(live_server.url + path)
+
+
 def _options(page):
     return page.locator('.picker-list [role="option"]')
 
 
 def test_type_and_pick_circuits_into_the_window_scope(live_server, page):
-    username, password = live_server.create_user('engineer', 'eng', 'en')
-    live_server.db(build_network)
-    log_in(page, live_server, username, password)
-    page.goto(live_server.url + '/maintenance/new')
+    _engineer_at(live_server, page, '/maintenance/new')
     _when(page)
     scope = page.locator('#f-circuits')
     scope.fill('JAN-IPT-004 DEGRADED')
@@ -73,10 +78,7 @@ def test_type_and_pick_circuits_into_the_window_scope(live_server, page):
 
 
 def test_prefix_request_sessions_follow_the_chosen_customer(live_server, page):
-    username, password = live_server.create_user('engineer', 'eng', 'en')
-    live_server.db(build_network)
-    log_in(page, live_server, username, password)
-    page.goto(live_server.url + '/prefixes/new')
+    _engineer_at(live_server, page, '/prefixes/new')
     sessions = page.locator('#f-circuit option:not([value=""])')
     expect(sessions).to_have_count(4)
     box = page.get_by_role('combobox', name='Search customers: name or account id')
@@ -114,10 +116,7 @@ def test_without_javascript_the_window_form_checks_and_saves(live_server, chromi
 
 def test_a_plain_input_is_its_own_combobox(live_server, page):
     """As on the lists' filters: the field itself searches, and a pick replaces its value."""
-    username, password = live_server.create_user('engineer', 'eng', 'en')
-    live_server.db(build_network)
-    log_in(page, live_server, username, password)
-    page.goto(live_server.url + '/inventory/segments/new')
+    _engineer_at(live_server, page, '/inventory/segments/new')
     parent = page.locator('#f-parent')
     expect(parent).to_have_attribute('role', 'combobox')
     parent.press_sequentially('ring')
