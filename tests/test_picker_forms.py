@@ -70,3 +70,10 @@ def test_inventory_forms_mark_their_references_for_pickers(as_role, rows):
     segments = re.search(r'<input id="f-segments"[^>]*>', page).group(0)
     assert 'data-search="/search/segments"' in segments and 'data-multiple=";"' in segments
     assert 'data-search' not in re.search(r'<input id="f-redundancy_group"[^>]*>', page).group(0)
+
+
+def test_pickers_speak_portuguese(as_role, rows):
+    page = as_role('engineer', language='pt_BR').get('/maintenance/new').get_data(as_text=True)
+    assert 'data-picker-label="Buscar circuitos para incluir: id, cliente, site ou cidade"' in page
+    assert 'Nada encontrado; tente parte de um código' in page
+    assert 'ex.: &#34;JAN-IPT-00026 DEGRADED&#34;' in page or 'ex.: "JAN-IPT-00026 DEGRADED"' in page
