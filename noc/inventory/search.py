@@ -2,10 +2,13 @@
 
 Two passes keep it fast at any size. Codes are stored upper case, so a code
 that starts with the typed text is a range on the code's unique index
-(``code >= 'BHZ' AND code < 'BHZ\\x7f'``: SQLite uses no index for a
-case-insensitive LIKE, and PostgreSQL none for LIKE outside the C collation,
-but both use one for a range). Only when that leaves room does a bounded
-substring search read the folded search_text of names, cities and sites.
+(``code >= 'BHZ' AND code < 'BH['``, the last character moved on by one):
+SQLite uses no index for a case-insensitive LIKE, and PostgreSQL none for
+LIKE outside the C collation, but both use one for a range. The range sorts
+as SQLite (binary) and PostgreSQL in a C or C.UTF-8 database do; under a
+language collation it may miss a code, which the second pass still finds.
+Only when the first pass leaves room does a bounded substring search read
+the folded search_text of names, cities and sites.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
