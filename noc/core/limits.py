@@ -89,3 +89,11 @@ MAX_HTML_TEXT = 1_000_000
 # answer says it stopped; a person reads the rest (a cut, not a refusal).
 MAX_MAIL_QUESTIONS = 100
 MAX_MAIL_TEXT = 1_000_000
+
+# The pickers' search: what one keystroke may ask. A code or a name is far
+# shorter than 100 characters, and a list longer than 50 is no longer a
+# pick-list but a page of the inventory.
+MAX_SEARCH_TEXT = 100
+MAX_SEARCH_RESULTS = 50
+# A customer a search is narrowed to: its id or its account id (32), no more.
+MAX_SEARCH_CUSTOMER = 40

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from noc.core.errors import NotFound, Refused
+from noc.core.limits import MAX_ITEMS
+from noc.core.text import clean_text
 from noc.maintenance import input as window_input
 from noc.maintenance import notices, window_commands, windows
 from noc.models import Impact, MaintenanceWindow, WindowStatus
@@ -27,6 +29,18 @@ SHOWN_CIRCUITS = 500
 def blank_form():
     return dict.fromkeys(FIELDS, '') | {'impact': Impact.OUTAGE, 'outage_minutes': '0',
                                             'emergency': False}
+
+
+def prefilled():
+    """A new window's scope from the address (/windows/new?sites=BHZ01,
+    ?segments=…, ?circuits=…, each repeatable): what the "schedule
+    maintenance here" links of the inventory pages send. Only text for the
+    form: checking it reads the codes as typed ones are read."""
+    form = blank_form()
+    for name in window_input.SCOPE:
+        codes = (clean_text(v) for v in request.args.getlist(name)[:MAX_ITEMS])
+        form[name] = '\n'.join(c for c in codes if c)
+    return form
 
 
 def submitted():
@@ -75,7 +89,7 @@ def edit_page(window):
         return redirect(url_for('maintenance.show', window_id=window.id))
     if request.method == 'GET':
         raw = (window_input.as_form(window, current_user.time_zone) if window
-               else blank_form())
+               else prefilled())
         return _render(window, raw, {})
     raw = submitted()
     typed, errors = window_input.from_text(raw, current_user.time_zone)

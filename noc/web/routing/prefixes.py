@@ -20,7 +20,8 @@ from noc.core.errors import NotFound
 from noc.core.limits import MAX_ID, MAX_REASON
 from noc.core.paging import paginate
 from noc.core.text import clean_text
-from noc.models import Circuit, CircuitStatus, Customer, Role, Service
+from noc.inventory import search
+from noc.models import Circuit, Customer, Role
 from noc.models.routing import (
     IrrState,
     PrefixAction,
@@ -159,14 +160,21 @@ def request_list():
 
 # -- a new request ------------------------------------------------------------
 
-def session_choices():
-    """[(customer, [circuits])]: the IP transit sessions that can carry a request."""
+def session_customers():
+    """The customers a request can be for: those with a live session."""
+    return list(Customer.select().where(Customer.id.in_(
+        Circuit.select(Circuit.customer).where(search.sessions_of())))
+        .order_by(Customer.name))
+
+
+def session_choices(customers, customer_id):
+    """[(customer, [circuits])]: the sessions that can carry a request, only
+    the chosen customer's once one is chosen (not every customer's ~180)."""
     sessions = defaultdict(list)
-    for circuit in (Circuit.select().where((Circuit.service == Service.IP_TRANSIT)
-                                           & (Circuit.status != CircuitStatus.DECOMMISSIONED))
+    for circuit in (Circuit.select().where(search.sessions_of(customer_id))
                     .order_by(Circuit.circuit_id)):
         sessions[circuit.customer_id].append(circuit)
-    return [(c, sessions[c.id]) for c in requests.isp_customers() if sessions[c.id]]
+    return [(c, sessions[c.id]) for c in customers if sessions[c.id]]
 
 
 def _form_values(form):
@@ -179,8 +187,11 @@ def _form_values(form):
 
 
 def _render_form(values, errors=None, lines=(), status=200):
+    customers = session_customers()
     return render_template('prefixes/new.html', values=values, errors=errors or {},
-                           lines=lines, choices=session_choices(), placeholder=PLACEHOLDER,
+                           lines=lines, customers=customers,
+                           choices=session_choices(customers, _number(values['customer'])),
+                           placeholder=PLACEHOLDER,
                            limits=current_app.config['NOC']['prefixes']), status
 
 
