@@ -89,3 +89,11 @@ MAX_HTML_TEXT = 1_000_000
 # answer says it stopped; a person reads the rest (a cut, not a refusal).
 MAX_MAIL_QUESTIONS = 100
 MAX_MAIL_TEXT = 1_000_000
+
+# What a mail page shows of one message (ours, the capture's or a customer's):
+# characters of its HTML part served to the sandboxed frame (cut past it), of
+# its calendar part read for the summary (past it only the raw text is shown),
+# and the attendees listed in that summary (the rest counted).
+MAX_SHOWN_HTML = 1_000_000
+MAX_SUMMARY_CALENDAR = 200_000
+MAX_SUMMARY_ATTENDEES = 200
