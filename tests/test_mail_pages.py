@@ -7,8 +7,8 @@ import re
 from email.message import EmailMessage
 
 import pytest
+import test_outbox_web as outbox_web
 from conftest import db
-from test_outbox_web import app, capture_dir, notices  # noqa: F401 (fixtures)
 
 from noc.core.limits import MAX_SUMMARY_CALENDAR
 from noc.inbound import receive as inbound
@@ -16,6 +16,8 @@ from noc.mail import calendar_summary, parts
 from noc.worker import Worker
 
 pytestmark = pytest.mark.usefixtures('quick_password_hash')
+# The outbox pages' fixtures: an app with the capture backend, a window's notices.
+app, capture_dir, notices = outbox_web.app, outbox_web.capture_dir, outbox_web.notices
 
 PART_POLICY = ("sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
                "frame-ancestors 'self'")
