@@ -62,7 +62,8 @@ ERRORS = {'401': PROBLEM, '403': PROBLEM, '429': PROBLEM}
 DOCUMENT = {
     'openapi': '3.1.0',
     'info': {'title': 'Janela API', 'version': '1',
-             'description': 'Prefix requests and their validation (RPKI and IRR) for the '
+             'description': 'Maintenance windows, reschedule requests, inventory, and prefix '
+                            'requests with their validation (RPKI and IRR) for the '
                             'operator\'s customers. Authenticate with '
                             '`Authorization: Bearer jnl_…` (tokens are made by the NOC). A '
                             'provider token sees only its own customer\'s data. Errors are '
@@ -265,6 +266,15 @@ def describe(paths, schemas=None):
     DOCUMENT['components']['schemas'].update(schemas or {})
 
 
+def _tag(document):
+    """Each operation tagged with its path's first segment ('windows', 'prefixes'…),
+    so that a renderer groups them by area rather than under one 'default'."""
+    for path, operations in document['paths'].items():
+        area = path.strip('/').split('/')[0]
+        for operation in operations.values():
+            operation.setdefault('tags', [area])
+
+
 def served():
     """The document as this installation answers: the largest page is its own
     [api] max_page_size (made once per app)."""
@@ -279,6 +289,7 @@ def served():
                     if parameter.get('name') == 'per_page':
                         parameter['schema']['maximum'] = limit
                         parameter['description'] = f'Items per page (default 50, at most {limit})'
+        _tag(found)
         current_app.extensions['janela_openapi'] = found
     return found
 
