@@ -89,3 +89,6 @@ def _values_in_english():
                                  {'status': confirmed, 'sequence': 0})
     assert [(c.label, c.before, c.after) for c in changes] == \
         [('Status', f'Tentative ({tentative})', f'Confirmed ({confirmed})')]
+    # A state that is no dict of fields (an old row's shape) still reads, never a 500.
+    assert [(c.before, c.after) for c in audit_diff.changes(entity, ['J-1'], None)] == \
+        [('J-1', '')]

@@ -164,7 +164,9 @@ def shown(entity, name, value):
 def changes(entity, before, after):
     """The fields that differ, each as a Change; a creation shows every field set,
     a deletion every field it had."""
-    before, after = before or {}, after or {}
+    # A state is a dict of fields; anything else (an old row's shape) reads as one value.
+    before, after = (state if isinstance(state, dict) else {'value': state} if state else {}
+                     for state in (before, after))
     names = [n for n in audit.changed_fields(before, after)
              if not (n not in before and after.get(n) in (None, '', []))
              and not (n not in after and before.get(n) in (None, '', []))]
