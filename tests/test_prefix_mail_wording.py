@@ -4,11 +4,10 @@ session as the customer knows it (their circuit, their ASN), never as
 import re
 
 import helpers.routing_fixtures as flow
-import pytest
+import test_prefix_tracking as prefix_tracking
 from helpers.routing_fixtures import VRPS, write_vrps
-from test_prefix_tracking import body, mails, make_world
+from test_prefix_tracking import body, mails
 
-from noc.core.db import database
 from noc.models.routing import PrefixAction
 
 # What the old mails said: labels glued together instead of sentences.
@@ -16,12 +15,8 @@ FRAGMENTS = re.compile(r'status:|verdict:|situação:|parecer:|\(was |\(antes |s
                        re.I)
 
 
-@pytest.fixture
-def world(db_url, tmp_path):
-    w = make_world(db_url, tmp_path)
-    yield w
-    database.close()
-    w.ctx.pop()
+# The routing world of tests/test_prefix_tracking.py (Acme in Portuguese, Globex in English).
+world = prefix_tracking.world
 
 
 def test_the_portuguese_checked_mail_speaks_in_sentences(world):
