@@ -123,9 +123,9 @@ def test_every_view_requires_a_role(app):
     the customers' calendar feeds and the customer pages (the signed token in
     the URL is their key)."""
     public = {'auth.login', 'auth.choose_language', 'dashboard.health', 'dashboard.favicon',
-              'static', 'feeds.public_feed', 'api.openapi', 'api.docs'}
+              'static', 'feeds.public_feed', 'api.openapi', 'api.docs', 'api.docs_asset'}
     from noc import api
-    assert api.PUBLIC == {'api.openapi', 'api.docs'}
+    assert api.PUBLIC == {'api.openapi', 'api.docs', 'api.docs_asset'}
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         if rule.endpoint in public or (rule.endpoint.startswith('public.')

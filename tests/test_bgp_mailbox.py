@@ -216,8 +216,8 @@ def test_a_bgp_contact_gets_each_prefix_state_verdict_reasons_and_api_links(worl
         assert f'/api/v1/prefixes/{row.id}' in html
     assert f'/api/v1/prefix-requests/{world.r1.id}' in text
     # Portuguese labels and reasons (the contact's language), in text and table.
-    assert 'Olá, Rede Acme' in text and 'recusar' in text and 'RPKI inválido' in text
-    assert '<table' in html and '<td>recusar</td>' in html and 'RPKI inválido' in html
+    assert 'Olá, Rede Acme' in text and 'não devemos aceitá-lo' in text and 'RPKI inválido' in text
+    assert '<table' in html and 'não devemos aceitá-lo' in html and 'RPKI inválido' in html
 
 
 def test_an_english_contact_reads_english_and_a_non_bgp_contact_asks_for_the_bgp_ones(world):
@@ -226,7 +226,7 @@ def test_an_english_contact_reads_english_and_a_non_bgp_contact_asks_for_the_bgp
     [answer] = sent()
     headers, text, _ = parts(answer)
     assert answer.recipient == 'peering@globex.example.com'
-    assert 'Hello, Globex NOC' in text and 'approved' in text and '198.51.100.0/24' in text
+    assert 'Hello, Globex NOC' in text and 'Approved;' in text and '198.51.100.0/24' in text
     assert headers['Content-Language'] == 'en'
     OutboxMessage.delete().execute()
     # Ana is Acme's maintenance contact: the answer goes to Acme's BGP contact only.

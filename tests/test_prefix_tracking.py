@@ -499,7 +499,8 @@ def test_each_contact_reads_the_change_in_their_own_language(world):
         flow.revalidate()
     text = body(mails()[-1])
     assert mails()[-1].recipient == 'peering@globex.example.com'
-    assert '(was accept)' in text and 'verdict: reject' in text
+    assert 'Before, the check found no problem.' in text
+    assert 'found that we should not accept it' in text
 
 
 def test_a_big_request_gets_one_checked_message(world):

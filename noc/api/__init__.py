@@ -17,7 +17,7 @@ from noc.models import Role, TokenKind
 bp = Blueprint('api', __name__, url_prefix='/api/v1')
 csrf.exempt(bp)
 
-PUBLIC = {'api.openapi', 'api.docs'}
+PUBLIC = {'api.openapi', 'api.docs', 'api.docs_asset'}
 DEFAULT_PAGE = 50
 
 
@@ -219,5 +219,5 @@ def _retry_after():
 
 def register(app):
     # Their routes join the blueprint and their paths the OpenAPI document.
-    from noc.api import checks, docs, inventory, prefixes, reschedules, windows  # noqa: F401
+    from noc.api import checks, docs, docs_page, inventory, prefixes, reschedules, windows  # noqa: F401
     app.register_blueprint(bp)

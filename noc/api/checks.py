@@ -108,7 +108,7 @@ docs.describe({
                       **docs.ERRORS}}},
     '/checks/{check_id}': {'get': {
         'summary': 'One ad hoc check and, once done, its answer',
-        'operationId': 'getCheck', 'parameters': [docs.path_id('check_id')],
+        'operationId': 'getCheck', 'parameters': [docs.path_id('check_id', example=None)],
         'responses': {'200': {'description': 'The check', **docs.content(_CHECK)},
                       '404': docs.PROBLEM, **docs.ERRORS}}},
 }, {

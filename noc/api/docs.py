@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of /api/v1 and a page that reads it to people.
+"""The OpenAPI 3.1 document of /api/v1 (noc/api/docs_page.py reads it to people).
 
 Written by hand: this module holds the common parts and the prefix endpoints;
 each other endpoint module describes its own paths and schemas next to its
@@ -7,7 +7,7 @@ blueprint is in the document and every path in it is a route.
 """
 import copy
 
-from flask import current_app, render_template
+from flask import current_app
 
 from noc.api import bp
 from noc.core import limits
@@ -15,6 +15,11 @@ from noc.models import PrefixState
 from noc.models.routing import PrefixAction
 
 PROBLEM = {'$ref': '#/components/responses/Problem'}
+# The examples name rows of the demo operator (`flask noc demo` with [prefixes]
+# lab on), so that trying one on the demo finds what it names:
+# tests/test_api_docs_page.py looks each up in a freshly loaded demo.
+DEMO_CIRCUIT, DEMO_ASN = 'JAN-IPT-00026', 64496      # an ISP's IP transit session
+DEMO_L2_CIRCUIT = 'JAN-L2-00025'
 ID = {'type': 'integer', 'minimum': 1}
 
 
@@ -34,8 +39,12 @@ def content(schema, example=None):
     return {'content': {'application/json': media}}
 
 
-def path_id(name, description=None):
-    parameter = {'name': name, 'in': 'path', 'required': True, 'schema': ID, 'example': 1}
+def path_id(name, description=None, example=1):
+    """A numeric id in the path; `example` names a row of the demo (None when the
+    demo has no such row)."""
+    parameter = {'name': name, 'in': 'path', 'required': True, 'schema': ID}
+    if example is not None:
+        parameter['example'] = example
     if description:
         parameter['description'] = description
     return parameter
@@ -53,7 +62,8 @@ ERRORS = {'401': PROBLEM, '403': PROBLEM, '429': PROBLEM}
 DOCUMENT = {
     'openapi': '3.1.0',
     'info': {'title': 'Janela API', 'version': '1',
-             'description': 'Prefix requests and their validation (RPKI and IRR) for the '
+             'description': 'Maintenance windows, reschedule requests, inventory, and prefix '
+                            'requests with their validation (RPKI and IRR) for the '
                             'operator\'s customers. Authenticate with '
                             '`Authorization: Bearer jnl_…` (tokens are made by the NOC). A '
                             'provider token sees only its own customer\'s data. Errors are '
@@ -72,7 +82,7 @@ DOCUMENT = {
                      'operationId': 'submitPrefixRequest',
                      'requestBody': {'required': True, **content(
                          {'$ref': '#/components/schemas/NewPrefixRequest'},
-                         {'circuit': 'JAN-IPT-001', 'prefixes': ['192.0.2.0/24 AS64500'],
+                         {'circuit': DEMO_CIRCUIT, 'prefixes': [f'2001:db8:11::/48 AS{DEMO_ASN}'],
                           'note': 'novo bloco'})},
                      'responses': {'201': {'description': 'Stored; checked within a minute',
                                            **content({'$ref': '#/components/schemas/'
@@ -256,6 +266,15 @@ def describe(paths, schemas=None):
     DOCUMENT['components']['schemas'].update(schemas or {})
 
 
+def _tag(document):
+    """Each operation tagged with its path's first segment ('windows', 'prefixes'…),
+    so that a renderer groups them by area rather than under one 'default'."""
+    for path, operations in document['paths'].items():
+        area = path.strip('/').split('/')[0]
+        for operation in operations.values():
+            operation.setdefault('tags', [area])
+
+
 def served():
     """The document as this installation answers: the largest page is its own
     [api] max_page_size (made once per app)."""
@@ -270,6 +289,7 @@ def served():
                     if parameter.get('name') == 'per_page':
                         parameter['schema']['maximum'] = limit
                         parameter['description'] = f'Items per page (default 50, at most {limit})'
+        _tag(found)
         current_app.extensions['janela_openapi'] = found
     return found
 
@@ -277,8 +297,3 @@ def served():
 @bp.route('/openapi.json', methods=['GET'])
 def openapi():
     return served()
-
-
-@bp.route('/docs', methods=['GET'])
-def docs():
-    return render_template('api/docs.html', document=served())

@@ -45,7 +45,7 @@ INPUT = {
                   'needs emergency_reason, which customers read'},
     'emergency_reason': {'type': 'string', 'maxLength': limits.MAX_REASON},
     'circuits': {'type': 'array', 'maxItems': limits.MAX_ITEMS, 'items': {'oneOf': [
-        {'type': 'string', 'description': '"JAN-IPT-001" or "JAN-IPT-001 DEGRADED"'},
+        {'type': 'string', 'description': f'"{docs.DEMO_CIRCUIT}" or "{docs.DEMO_CIRCUIT} DEGRADED"'},
         {'type': 'object', 'required': ['circuit'], 'additionalProperties': False,
          'properties': {'circuit': {'type': 'string'},
                         'impact': {'type': ['string', 'null'], 'enum': list(W.IMPACTS) + [None]}}},
@@ -128,7 +128,7 @@ EXAMPLE = {'title_pt': 'Troca de cabo óptico', 'title_en': 'Fibre cable replace
            'description_pt': 'Substituição de 2 km de cabo.',
            'internal_notes': 'Equipe B', 'starts_at': '2030-06-10T23:00:00-03:00',
            'ends_at': '2030-06-11T03:00:00-03:00', 'impact': 'OUTAGE', 'outage_minutes': 30,
-           'circuits': ['JAN-IPT-001', {'circuit': 'JAN-L2-009', 'impact': 'DEGRADED'}]}
+           'circuits': [docs.DEMO_CIRCUIT, {'circuit': docs.DEMO_L2_CIRCUIT, 'impact': 'DEGRADED'}]}
 
 
 def _action(summary, operation, body=None, extra=None):

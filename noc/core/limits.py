@@ -97,3 +97,11 @@ MAX_SEARCH_TEXT = 100
 MAX_SEARCH_RESULTS = 50
 # A customer a search is narrowed to: its id or its account id (32), no more.
 MAX_SEARCH_CUSTOMER = 40
+
+# What a mail page shows of one message (ours, the capture's or a customer's):
+# characters of its HTML part served to the sandboxed frame (cut past it), of
+# its calendar part read for the summary (past it only the raw text is shown),
+# and the attendees listed in that summary (the rest counted).
+MAX_SHOWN_HTML = 1_000_000
+MAX_SUMMARY_CALENDAR = 200_000
+MAX_SUMMARY_ATTENDEES = 200

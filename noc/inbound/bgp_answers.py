@@ -16,9 +16,9 @@ from noc.core.config import public_base_url
 from noc.core.i18n import time_text
 from noc.mail import compose, outbox, reading
 from noc.models import MessageKind, OutboxMessage
-from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
+from noc.routing.labels import reference
 from noc.routing.policy import verdict
-from noc.routing.prefix_requests import mail_query, notices
+from noc.routing.prefix_requests import mail_query, notices, wording
 from noc.routing.prefix_requests.mail_status import lookup
 
 # Only a plain address is answered: no header tricks through a From.
@@ -106,8 +106,7 @@ def _context(message, letter, customer, contact, query, status, sender_contact):
         received=_when(message.received_at, contact),
         greeting=_('Hello, %(name)s,', name=contact.name), reference=reference,
         asked_text=asked_text, message=verdict.message,
-        state_label=lambda v: label(STATE_LABELS, v),
-        verdict_label=lambda v: label(VERDICT_LABELS, v),
+        **wording.helpers(),
         prefix_url=lambda row: _api(f'/prefixes/{row.id}'),
         request_url=lambda request_id: _api(f'/prefix-requests/{request_id}'),
         prefixes_url=_api('/prefixes'), docs_url=_api('/docs'),

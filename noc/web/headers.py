@@ -5,14 +5,12 @@ policy allows nothing inline; no page may be framed (frame-ancestors and, for
 older browsers, X-Frame-Options); no response is sniffed into another type;
 the address goes only to this site's own pages. A blueprint or view that
 sets its own header keeps it: the customer page (web.public_page) sends a
-stricter policy and no referrer at all, and the mail capture's preview
-(web.mail.outbox) allows inline styles, since its sandboxed frame inherits
-the page's policy and e-mail styles inline.
+stricter policy and no referrer at all. A mail page's HTML part is served
+by its own route (noc/web/mail/shown_parts.py) under a sandbox policy that
+only this site may frame.
 """
 NOC_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-# For a page that shows a captured e-mail in a sandboxed frame (no script runs there).
-MAIL_PREVIEW_POLICY = NOC_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 HEADERS = {
     'Content-Security-Policy': NOC_POLICY,

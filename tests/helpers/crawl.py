@@ -19,8 +19,10 @@ from noc.demo import routing as routing_demo
 
 MAX_PAGES = 400
 MAX_CUSTOMER_PAGES = 12
+# A mail page's HTML part (…/html) is the message as sent, in its recipient's
+# language, framed by its page: not a page of the console.
 SKIP = re.compile(r'^/(logout|api/|static/|feeds?/|p/)|\.(ics|csv|eml|txt|json)(\?|$)'
-                  r'|/download|/export')
+                  r'|/download|/export|/html$')
 
 
 def demo_app(database_url):

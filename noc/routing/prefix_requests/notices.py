@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from noc.mail import compose, outbox
 from noc.models import Contact, Customer, MessageKind
 from noc.models.routing import PrefixState
-from noc.routing.labels import STATE_LABELS, VERDICT_LABELS, label, reference
+from noc.routing.labels import reference
 from noc.routing.policy import verdict
+from noc.routing.prefix_requests import wording
 
 
 def contacts(customer_id):
@@ -48,8 +49,7 @@ def _message(request, rows, event, contact, customer, now, sender, reason, chang
         context = dict(request=request, reference=ref, rows=rows, event=event,
                        customer=customer, reason=reason, changes=changes or {},
                        circuit=request.circuit, message=verdict.message,
-                       verdict_label=lambda v: label(VERDICT_LABELS, v),
-                       state_label=lambda v: label(STATE_LABELS, v),
+                       **wording.helpers(),
                        language=language, operator=sender.operator,
                        from_address=sender.address,
                        greeting=_('Hello, %(name)s,', name=contact.name))

@@ -4,7 +4,6 @@ import zoneinfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -15,25 +14,13 @@ from noc.core.i18n import LANGUAGES, common_time_zones
 from noc.core.limits import MAX_ID
 from noc.core.paging import paginate
 from noc.core.text import clean_text
-from noc.inventory.entities import ENTITIES
 from noc.models import (
     AuditLog,
-    CircuitStatus,
-    CustomerKind,
-    Impact,
-    MessageKind,
-    MessageState,
-    RescheduleState,
     Role,
-    SegmentKind,
-    Service,
-    SiteKind,
-    TokenKind,
     User,
-    WindowStatus,
     audit,
 )
-from noc.models.routing import PrefixState
+from noc.web import audit_diff
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 
@@ -117,53 +104,6 @@ def _day(text, end=False):
     return moment.astimezone(datetime.timezone.utc)
 
 
-_INVENTORY_BY_AUDIT = {e.audit_entity: e for e in ENTITIES.values()}
-
-
-# The vocabulary of a stored field, by (entity, field) or by field alone.
-_VOCABULARIES = {
-    (audit.Entity.MAINTENANCE_WINDOW, 'status'): WindowStatus,
-    (audit.Entity.CIRCUIT, 'status'): CircuitStatus,
-    (audit.Entity.TRACKED_PREFIX, 'state'): PrefixState,
-    (audit.Entity.RESCHEDULE_REQUEST, 'state'): RescheduleState,
-    (audit.Entity.OUTBOX_MESSAGE, 'state'): MessageState,
-    (audit.Entity.OUTBOX_MESSAGE, 'kind'): MessageKind,
-    (audit.Entity.CUSTOMER, 'kind'): CustomerKind,
-    (audit.Entity.SITE, 'kind'): SiteKind,
-    (audit.Entity.SEGMENT, 'kind'): SegmentKind,
-    (audit.Entity.API_TOKEN, 'kind'): TokenKind,
-    'impact': Impact, 'service': Service, 'role': Role,
-}
-
-
-def _value(entity, name, value):
-    """A stored value as its label, the code beside it for engineers."""
-    choices = _VOCABULARIES.get((entity, name)) or _VOCABULARIES.get(name)
-    if choices is not None and isinstance(value, str) and value in choices.values():
-        return f'{choices.label(value)} ({value})'
-    return value
-
-
-# Field names of the rows that are not inventory (users, tokens, windows…).
-_FIELD_LABELS = {
-    (audit.Entity.API_TOKEN, 'prefix'): _l('Token'),
-    'username': _l('Username'), 'full_name': _l('Full name'), 'email': _l('Email'),
-    'role': _l('Role'), 'language': _l('Language'), 'time_zone': _l('Time zone'),
-    'active': _l('Active'), 'name': _l('Name'), 'kind': _l('Kind'),
-    'expires_at': _l('Expires'), 'status': _l('Status'), 'impact': _l('Impact'),
-}
-
-
-def _labelled(entity, state):
-    """Field names of a stored state as the reader's labels, and the values of
-    vocabularies (statuses, impacts, states…) as theirs."""
-    kind = _INVENTORY_BY_AUDIT.get(entity)
-    fields = {fl.name: fl.label for fl in kind.fields} if kind else {}
-    return [(fields.get(name) or _FIELD_LABELS.get((entity, name))
-             or _FIELD_LABELS.get(name, name), _value(entity, name, value))
-            for name, value in state.items()]
-
-
 @bp.route('/audit/')
 @require(Role.ADMIN)
 def audit_log():
@@ -188,8 +128,11 @@ def audit_log():
     if _day(args['until']):
         query = query.where(AuditLog.at <= _day(args['until'], end=True))
     page = paginate(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()), 50)
-    entries = [(e, _labelled(e.entity, audit.load(e.before_json)),
-                _labelled(e.entity, audit.load(e.after_json))) for e in page.items]
+    # Each entry with the fields it changed, and its row's page while the row exists.
+    alive = audit_diff.existing(page.items)
+    entries = [(e, audit_diff.changes(e.entity, audit.load(e.before_json),
+                                      audit.load(e.after_json)), audit_diff.page_of(e, alive))
+               for e in page.items]
     # Everyone who changed something: users, but also the CLI, the demo, the worker.
     names = [r.username for r in AuditLog.select(AuditLog.username).distinct()
              .order_by(AuditLog.username)]

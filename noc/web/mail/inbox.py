@@ -10,8 +10,10 @@ from flask_login import current_user
 from noc.core.errors import NotFound, Refused
 from noc.core.paging import paginate
 from noc.inbound import commands
+from noc.mail import parts
 from noc.models import InboundKind, InboundMessage, InboundOutcome, InboundState, InboundVia
 from noc.web.access import require
+from noc.web.mail import reply, shown_parts
 from noc.web.redirects import safe_next
 
 bp = Blueprint('inbox', __name__, url_prefix='/inbox')
@@ -61,7 +63,20 @@ def index():
 @bp.route('/<int:message_id>')
 @require('viewer')
 def show(message_id):
-    return render_template('inbox/show.html', message=_message(message_id))
+    message = _message(message_id)
+    msg = parts.message_of(message.raw_bytes)
+    return render_template(
+        'inbox/show.html', message=message,
+        reply_url=reply.mailto(message.sender, message.subject,
+                               ' '.join(str(msg.get('Message-ID', '')).split())),
+        **shown_parts.context(msg, url_for('inbox.html_part', message_id=message.id)))
+
+
+@bp.route('/<int:message_id>/html')
+@require('viewer')
+def html_part(message_id):
+    """The received HTML part alone, for the sandboxed frame of its page."""
+    return shown_parts.html_response(parts.message_of(_message(message_id).raw_bytes))
 
 
 @bp.route('/<int:message_id>/raw')

@@ -22,11 +22,12 @@ from noc.core.config import project_path
 from noc.core.errors import NotFound, Refused
 from noc.core.paging import Page, page_number, paginate
 from noc.core.text import clean_text
+from noc.mail import parts
 from noc.mail import resend as resending
 from noc.models import MaintenanceWindow, MessageKind, MessageState, OutboxMessage
-from noc.web import headers as security_headers
 from noc.web.access import require
 from noc.web.confirmation import ask, confirmed
+from noc.web.mail import shown_parts
 from noc.web.redirects import safe_next, same_site_path
 
 bp = Blueprint('outbox', __name__)
@@ -98,27 +99,6 @@ def message_list():
                            window_url=window_url)
 
 
-def _decoded(part):
-    payload = part.get_payload(decode=True) or b''
-    return payload.decode(part.get_content_charset() or 'utf-8', 'replace')
-
-
-def _body(msg, content_type):
-    """The first part of `content_type` that is not an attachment, decoded; '' if none."""
-    for part in msg.walk():
-        if part.get_content_type() == content_type and not part.is_multipart() \
-                and part.get_content_disposition() != 'attachment':
-            return _decoded(part)
-    return ''
-
-
-def _calendar(msg):
-    for part in msg.walk():
-        if part.get_content_type() in resending.CALENDAR_TYPES:
-            return _decoded(part)
-    return ''
-
-
 def header_text(value):
     """A header as a person reads it (unfolded, RFC 2047 decoded); the raw text if it
     is broken."""
@@ -135,11 +115,19 @@ def header_text(value):
 @require('viewer')
 def show(message_id):
     message = _message(message_id)
-    msg = email.message_from_string(message.raw)
+    msg = parts.message_of(message.raw)
     return render_template('outbox/show.html', message=message, form=CsrfForm(),
-                           text=_body(msg, 'text/plain'), reference=_reference(message),
+                           text=parts.text(msg), reference=_reference(message),
                            date=header_text(msg['Date']), states=MessageState.labels(),
-                           window_url=window_url(message.window_id))
+                           window_url=window_url(message.window_id),
+                           **shown_parts.context(msg, url_for('.html_part', message_id=message.id)))
+
+
+@bp.route('/messages/<int:message_id>/html')
+@require('viewer')
+def html_part(message_id):
+    """The message's HTML part alone, for the sandboxed frame of its page."""
+    return shown_parts.html_response(parts.message_of(_message(message_id).raw))
 
 
 @bp.route('/messages/<int:message_id>/raw')
@@ -273,14 +261,18 @@ HEADERS = ('From', 'To', 'Subject', 'Date', 'Message-ID', 'Content-Language',
 @bp.route('/mail/capture/<name>')
 @require('viewer')
 def capture_show(name):
-    raw_text = _read(_captured(name))
-    msg = email.message_from_string(raw_text)
+    msg = parts.message_of(_read(_captured(name)))
     headers = [(h, header_text(msg[h])) for h in HEADERS if msg[h] is not None]
-    page = render_template('outbox/capture_show.html', name=name, headers=headers,
-                           text=_body(msg, 'text/plain'), html=_body(msg, 'text/html'),
-                           calendar=_calendar(msg))
-    # The sandboxed preview inherits this page's policy, and e-mail styles inline.
-    return page, {'Content-Security-Policy': security_headers.MAIL_PREVIEW_POLICY}
+    return render_template('outbox/capture_show.html', name=name, headers=headers,
+                           text=parts.text(msg),
+                           **shown_parts.context(msg, url_for('.capture_html', name=name)))
+
+
+@bp.route('/mail/capture/<name>/html')
+@require('viewer')
+def capture_html(name):
+    """A captured message's HTML part alone, for the sandboxed frame of its page."""
+    return shown_parts.html_response(parts.message_of(_read(_captured(name))))
 
 
 @bp.route('/mail/capture/<name>/raw')
