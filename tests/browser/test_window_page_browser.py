@@ -6,7 +6,7 @@ import datetime
 import peewee as pw
 import pytest
 
-from noc.models import WindowCircuit
+from noc.models import RescheduleRequest, WindowCircuit
 
 pytestmark = pytest.mark.browser
 
@@ -75,12 +75,17 @@ def test_summary_and_actions_come_before_the_sections(demo_site, clock):
 
 
 @pytest.mark.parametrize('width', [360, 768, 1366])
-def test_window_page_does_not_scroll_sideways(demo_site, clock, width):
+@pytest.mark.parametrize('language', ['pt_BR', 'en'])
+def test_window_request_and_calendar_pages_do_not_scroll_sideways(demo_site, clock, language,
+                                                                   width):
     window_id, _ = biggest_window(demo_site)
-    context, page = open_page(demo_site, clock, 'pt_BR', width, f'/maintenance/{window_id}')
-    try:
-        for details in page.locator('details').all():      # the widest content shown
-            details.evaluate('d => d.open = true')
-        assert page.evaluate('document.documentElement.scrollWidth') <= width
-    finally:
-        context.close()
+    request_id = demo_site.server.db(lambda: RescheduleRequest.select().first().id)
+    for path in (f'/maintenance/{window_id}', f'/reschedules/{request_id}',
+                 '/maintenance/calendar', '/maintenance/calendar?view=week'):
+        context, page = open_page(demo_site, clock, language, width, path)
+        try:
+            for details in page.locator('details').all():      # the widest content shown
+                details.evaluate('d => d.open = true')
+            assert page.evaluate('document.documentElement.scrollWidth') <= width, path
+        finally:
+            context.close()
