@@ -14,14 +14,15 @@ from noc.models.maintenance import MaintenanceWindow
 class Partstat(ChoiceSet):
     """An attendee's participation status (iCalendar PARTSTAT, RFC 5545 §3.2.12):
     what the invitation asks for, and what a calendar's REPLY answers. Pages show
-    the iCalendar word itself, so each value is its own label."""
+    the label; engineers' pages keep the iCalendar word beside it."""
     NEEDS_ACTION = 'NEEDS-ACTION'
     ACCEPTED = 'ACCEPTED'
     DECLINED = 'DECLINED'
     TENTATIVE = 'TENTATIVE'
     DELEGATED = 'DELEGATED'
-    CHOICES = tuple((value, value) for value in
-                    (NEEDS_ACTION, ACCEPTED, DECLINED, TENTATIVE, DELEGATED))
+    CHOICES = ((NEEDS_ACTION, _l('no answer yet')), (ACCEPTED, _l('accepted')),
+               (DECLINED, _l('declined')), (TENTATIVE, _l('tentatively accepted')),
+               (DELEGATED, _l('delegated')))
     # iTIP answers to an invitation (the rest are not answers to record).
     ANSWERS = (ACCEPTED, DECLINED, TENTATIVE, DELEGATED)
     # Answers that acknowledge the window, when they are about its current times.

@@ -28,8 +28,9 @@ HEADERS = {
     'X-Robots-Tag': 'noindex, nofollow',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    # No script, no image, no frame: the page is plain HTML with inline CSS.
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; "
+    # No script, no frame: the page is plain HTML with inline CSS.
+    # img-src: the favicon, the page's only fetch.
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
 # Errors the page shows beside their field or button; the others head the request form.
@@ -144,6 +145,12 @@ def _urls(token):
                                                    request_id=request_id, lang=lang)}
 
 
+def asked_and_refused(errors):
+    """Whether `errors` refuse a request for another date (not an acknowledgement
+    nor a withdrawal): the page then shows that form first."""
+    return any(key != 'acknowledge' and not key.startswith('withdraw') for key in errors)
+
+
 def render(token, window, customer, row, language, form=None, errors=None, status=200):
     """The page; `form` and `errors` of a refused form, shown beside its fields."""
     zone = zone_of(customer)
@@ -165,7 +172,8 @@ def render(token, window, customer, row, language, form=None, errors=None, statu
         has_open=any(item['request'].state == RescheduleState.OPEN for item in requests),
         form=form or {}, errors=errors, rows=ROWS, max_reason=MAX_COMMENT,
         other_errors=[message for key, message in errors.items()
-                      if key not in FIELDS and not key.startswith('withdraw')])
+                      if key not in FIELDS and not key.startswith('withdraw')],
+        ask_refused=asked_and_refused(errors))
     return page, status
 
 

@@ -18,11 +18,28 @@ ONE_DAY = datetime.timedelta(days=1)
 SHOWN_WINDOWS = 3000
 
 
+HOURS = 24
+
+
 @dataclass
 class Entry:
     window: MaintenanceWindow
     starts: str         # local 'HH:MM' on this day, or '' when it began before
     ends: str           # local 'HH:MM' on this day, or '' when it goes on after
+
+    # The week view draws a day as 24 hour rows; an entry covers the hours it
+    # touches (a stylesheet class per first hour and per length: no inline style,
+    # which the console's Content-Security-Policy refuses, and no script).
+    @property
+    def first_hour(self):
+        return int(self.starts[:2]) if self.starts else 0
+
+    @property
+    def hours(self):
+        if not self.ends:
+            return HOURS - self.first_hour
+        hour, minute = int(self.ends[:2]), int(self.ends[3:5])
+        return max(1, hour + (minute > 0) - self.first_hour)
 
 
 @dataclass

@@ -19,10 +19,12 @@ from noc.maintenance import answers, notices, window_commands, windows
 from noc.maintenance import settings as maintenance_settings
 from noc.models import (
     AuditLog,
+    Impact,
     InboundMessage,
     MaintenanceWindow,
     OutboxMessage,
     RescheduleRequest,
+    RescheduleState,
     WindowStatus,
     audit,
     utcnow,
@@ -32,6 +34,9 @@ from noc.web.form_errors import field_errors
 from noc.web.maintenance.filters import acknowledgements
 
 HISTORY_ROWS = 200
+# Notices and answers fold past this many rows, so the page stays a few screens
+# tall with a hundred customers (issue 17: it was 9,800 px).
+FOLD_AFTER = 10
 
 
 def settings():
@@ -64,6 +69,20 @@ def message_counts(window):
                 .group_by(OutboxMessage.state).tuples())
 
 
+def circuit_groups(audience, window):
+    """[(customer, [(circuit, impact)], contacts, worst impact)]: the page folds
+    circuits by customer, and each fold's line names the customer's worst impact
+    (a circuit without its own impact has the window's)."""
+    return [(customer, circuits, contacts,
+             Impact.worst([impact or window.impact for _, impact in circuits], window.impact))
+            for customer, circuits, contacts in audience]
+
+
+def _requests(window):
+    return list(RescheduleRequest.select().where(RescheduleRequest.window == window)
+                .order_by(RescheduleRequest.created_at.desc()))
+
+
 def render_page(window, errors=None, cancel_error='', status=200):
     live = window.status in MaintenanceWindow.LIVE
     values = windows.values_of(window) if live else None
@@ -76,18 +95,21 @@ def render_page(window, errors=None, cancel_error='', status=200):
     audience = notices.audience(windows.by_customer(window))
     messages = paginate(notices.messages_of(window),
                         current_app.config['NOC']['web']['page_size'])
+    requests = _requests(window)
     return render_template(
         'maintenance/show.html', window=window, findings=findings,
         confirm_findings=confirm_findings, audience=audience,
+        groups=circuit_groups(audience, window),
         notified=notices.should_notify(window, conf),
-        circuits=sum(len(c) for _, c, _ in audience), messages=messages,
-        message_counts=message_counts(window), history=_history(window),
+        circuits=sum(len(c) for _, c, _ in audience),
+        contacts=sum(len(c) for _, _, c in audience), messages=messages,
+        message_counts=message_counts(window), history=_history(window), fold_after=FOLD_AFTER,
         acked=windows.acknowledged_of(window) | set(acknowledgements(request.form)),
         errors=errors or {}, cancel_error=cancel_error,
         cancel_reason=request.form.get('reason', ''), editable=window.status in WindowStatus.LIVE,
         zone=current_user.time_zone, answers=answers.overview(window) if window.published
-        else [], requests=list(RescheduleRequest.select().where(RescheduleRequest.window == window)
-                      .order_by(RescheduleRequest.created_at.desc())),
+        else [], requests=requests,
+        open_requests=[r for r in requests if r.state == RescheduleState.OPEN],
         received=list(InboundMessage.select().where(InboundMessage.window == window)
                       .order_by(InboundMessage.received_at.desc()).limit(100))), status
 

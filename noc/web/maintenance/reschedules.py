@@ -51,7 +51,10 @@ def queue():
 def render_request(found, errors=None, status=200):
     options = (reschedule.options(found, settings=of_app(current_app))
                if found.state == RescheduleState.OPEN else [])
+    # The move command counts the warnings acknowledged on the window as given
+    # (windows.update); the split's new window starts with none.
     return render_template('reschedules/show.html', req=found, options=options,
+                           window_acked=windows.acknowledged_of(found.window),
                            errors=errors or {}, acked=set(acknowledgements(request.form)),
                            reason=request.form.get('reason', ''), max_reason=MAX_REASON), status
 
