@@ -135,22 +135,23 @@ class DemoSite:
         self.server = server
         self.urls = urls
         self.chromium = chromium
-        self._states = {}
 
     def _storage_state(self, language):
-        """Cookies of a logged-in session in `language` (logged in once)."""
-        if language not in self._states:
-            context = self.chromium.new_context(
-                locale={'pt_BR': 'pt-BR', 'en': 'en-US'}[language])
+        """Cookies of a session freshly logged in `language`. Not kept from one
+        test to the next: each test restarts the clock at the same instant, so
+        an earlier test's session would read as signed in the future."""
+        context = self.chromium.new_context(
+            locale={'pt_BR': 'pt-BR', 'en': 'en-US'}[language])
+        try:
             page = context.new_page()
             page.goto(self.server.url + '/login')
             page.fill('#username', self.USERS[language])
             page.fill('#password', self.password(language))
             page.click('form button[type=submit] >> nth=0')
             page.wait_for_url(lambda url: '/login' not in url)
-            self._states[language] = context.storage_state()
+            return context.storage_state()
+        finally:
             context.close()
-        return self._states[language]
 
     def password(self, language):
         from noc.demo import inventory as demo
