@@ -1,0 +1,21 @@
+// The menu works without this file (<details> dropdowns); it only adds what a
+// dropdown is expected to do: close on Escape (focus back on its section) and
+// when a click lands elsewhere.
+(function () {
+  'use strict';
+  function openSections() {
+    return document.querySelectorAll('nav.main details[open]');
+  }
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape') return;
+    openSections().forEach(function (details) {
+      details.open = false;
+      if (details.contains(document.activeElement)) details.querySelector('summary').focus();
+    });
+  });
+  document.addEventListener('click', function (event) {
+    openSections().forEach(function (details) {
+      if (!details.contains(event.target)) details.open = false;
+    });
+  });
+}());
