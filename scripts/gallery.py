@@ -113,6 +113,15 @@ def logged_in_state(chromium, base, language, login):
     return state
 
 
+def shoot_menu(page, base, path):
+    """The menu open on the windows page: the phone menu, or a section's dropdown."""
+    page.goto(base + '/maintenance', wait_until='load')
+    phone = page.locator('details.menu > summary')
+    (phone if phone.is_visible() else page.locator('nav.main summary').first).click()
+    page.screenshot(path=str(path))
+    return 1
+
+
 def shoot(base, urls, logins, out):
     from playwright.sync_api import sync_playwright
     chromium_path = os.environ.get('CHROMIUM') or '/usr/bin/chromium'
@@ -131,6 +140,7 @@ def shoot(base, urls, logins, out):
                     page.screenshot(path=str(out / file_name(language, width, url)),
                                     full_page=True)
                     written += 1
+                written += shoot_menu(page, base, out / file_name(language, width, 'menu'))
                 context.close()
         chromium.close()
     return written

@@ -1,15 +1,19 @@
 """The console's menu (issue 17): five sections, the current section and page
 marked (aria-current) on every page of the demo crawl, in both languages, and
-the Admin section only for admins."""
+the Admin section only for admins; and the front page, where the console
+starts, leading with what needs a person."""
+import datetime
 import re
 
 import pytest
 from conftest import Browser, create_user
 from helpers.crawl import crawl
 from helpers.crawl import demo_app as crawl_demo_app
+from helpers.maintenance_fixtures import build_network, confirmed
 
 from noc.core.db import bind, database
 from noc.demo import inventory as demo
+from noc.models import MaintenanceWindow, MessageState, OutboxMessage, WindowStatus, utcnow
 from noc.web import navigation
 
 # Where each page belongs, by its address: written out here rather than read
@@ -134,3 +138,35 @@ def test_endpoints_without_a_section_and_blueprint_fallbacks():
     assert navigation.current('answers.remind', {'window_id': 1}) == ('maintenance', 'windows')
     assert navigation.current('outbox.capture_show', {'name': 'x'}) == ('mail', 'capture')
     assert navigation.current('outbox.show', {'message_id': 1}) == ('mail', 'outbox')
+
+
+def attention(page):
+    """The front page's "Needs attention" section, which must come first."""
+    assert page.index('id="attention"') < page.index('id="next-windows"')
+    return page.split('id="attention"')[1].split('</section>')[0]
+
+
+def test_the_front_page_leads_with_what_needs_attention(app, as_role):
+    engineer = as_role('engineer')
+    calm = attention(engineer.get('/').get_data(as_text=True))
+    assert 'Nothing needs attention now.' in calm and 'class="cards"' not in calm
+    with app.test_request_context():
+        database.connect(reuse_if_open=True)
+        build_network()
+        window = confirmed()
+        # The work began and ran past its planned end without being completed.
+        hour = datetime.timedelta(hours=1)
+        MaintenanceWindow.update(status=WindowStatus.IN_PROCESS, starts_at=utcnow() - 3 * hour,
+                                 ends_at=utcnow() - hour).where(
+            MaintenanceWindow.id == window.id).execute()
+        OutboxMessage.update(state=MessageState.FAILED).execute()
+        reference = window.reference
+        database.close()
+    page = engineer.get('/').get_data(as_text=True)
+    first = attention(page)
+    assert 'Nothing needs attention' not in first
+    assert f'data-reference="{reference}"' in first.split('id="overrunning"')[1]
+    assert re.search(r'class="messages-failed alarm">.*?<strong>[1-9]', first, re.S)
+    # Counts that need nobody stay below, in the overview.
+    assert 'messages-queued' not in first and 'inventory-circuits' not in first
+    assert 'Times in America/Sao_Paulo.' in page
