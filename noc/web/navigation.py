@@ -7,7 +7,7 @@ that belong to it, so a window's edit page or a confirmation page marks
 """
 from dataclasses import dataclass, field
 
-from flask import request, url_for
+from flask import g, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -123,9 +123,14 @@ def menu(user, endpoint, view_args):
 
 
 def _context():
-    if not current_user.is_authenticated:
+    """The menu for a page of a logged-in user; none for a mail rendered outside a
+    request (the worker's) or for a guest. Made once per request, since a request
+    that mails customers renders a template per notice."""
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
         return {'navigation': []}
-    return {'navigation': menu(current_user, request.endpoint, request.view_args)}
+    if 'navigation' not in g:
+        g.navigation = menu(current_user, request.endpoint, request.view_args)
+    return {'navigation': g.navigation}
 
 
 def register(app):
