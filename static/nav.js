@@ -4,13 +4,14 @@
 (function () {
   'use strict';
   function openSections() {
-    return document.querySelectorAll('nav.main details[open]');
+    // A section's dropdown, or the phone's whole menu.
+    return document.querySelectorAll('nav.main details[open], details.menu[open]');
   }
   document.addEventListener('keydown', function (event) {
     if (event.key !== 'Escape') return;
     openSections().forEach(function (details) {
       details.open = false;
-      if (details.contains(document.activeElement)) details.querySelector('summary').focus();
+      if (details.contains(document.activeElement)) details.querySelector(':scope > summary').focus();
     });
   });
   document.addEventListener('click', function (event) {

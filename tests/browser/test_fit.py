@@ -195,3 +195,18 @@ def test_a_dropdown_closes_on_escape_and_on_a_click_elsewhere(demo_site):
         assert not data.is_visible()
     finally:
         context.close()
+
+
+def test_the_phone_menu_closes_on_escape(demo_site):
+    context = logged_in(demo_site, 'en', 360)
+    try:
+        page = context.new_page()
+        page.goto(demo_site.server.url + '/', wait_until='load')
+        menu = page.locator('details.menu > summary')
+        menu.click()
+        assert page.locator('nav.main a', has_text='Outbox').is_visible()
+        page.keyboard.press('Escape')
+        assert not page.locator('nav.main a', has_text='Outbox').is_visible()
+        assert page.evaluate("document.activeElement.matches('details.menu > summary')")
+    finally:
+        context.close()
