@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test test-fast test-dates lint setup setup-dev translations messages db demo bench bench-maintenance clean
+.PHONY: run test test-fast test-dates lint setup setup-dev translations messages db demo bench bench-maintenance gallery clean
 
 # Virtual environment with the pinned requirements (re-done when they change).
 $(BIN)/.installed: requirements.txt
@@ -76,6 +76,11 @@ bench: setup-dev
 
 bench-maintenance: setup-dev
 	$(BIN)/python bench/maintenance.py
+
+# Full-page screenshots of the main pages at 1366 and 360 px in both languages, for
+# review, into gallery/ (git-ignored); ARGS=--all for every kind of page of the crawl.
+gallery: setup-dev
+	$(BIN)/python scripts/gallery.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-cmp .venv-irrd .venv-mta .pytest_cache .hypothesis

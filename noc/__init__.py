@@ -78,7 +78,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from noc.web import dashboard, errors, headers, public, search, vocabulary
+    from noc.web import dashboard, errors, headers, navigation, public, search, vocabulary
     from noc.web.accounts import admin, api_tokens, auth
     from noc.web.inventory import views as inventory
     from noc.web.mail import inbox, outbox
@@ -89,7 +89,7 @@ def _register_blueprints(app):
     from noc.web.routing import sources as routing_status
     for module in (auth, dashboard, errors, inventory, admin, outbox, feeds, maintenance,
                    public, reschedules, inbox, window_answers, prefixes, routing_status,
-                   api_tokens, search, vocabulary, headers):
+                   api_tokens, search, vocabulary, navigation, headers):
         module.register(app)
     from noc import api
     api.register(app)

@@ -566,7 +566,7 @@ def test_dashboard_shows_the_next_week_and_the_outbox(app, net, engineer):
 
 def test_navigation_and_links_to_pages_that_may_not_exist(app, engineer):
     page = engineer.get('/').get_data(as_text=True)
-    nav = page.split('<nav>')[1].split('</nav>')[0]
+    nav = page.split('<nav class="main"')[1].split('</nav>')[0]
     links = re.findall(r'href="([^"]+)"', nav)
     assert links[:2] == ['/maintenance', '/maintenance/calendar']
     from noc.web.maintenance.views import maybe_url

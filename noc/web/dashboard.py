@@ -1,8 +1,10 @@
-"""The NOC's front page: what is about to happen, what is stuck, what changed lately."""
+"""The NOC's front page: what needs a person first, then what is about to happen,
+then the counts and what changed lately."""
 import datetime
 
 import peewee as pw
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_timezone
 
 from noc.maintenance import answers
 from noc.models import (
@@ -18,6 +20,7 @@ from noc.models import (
     Role,
     Segment,
     Site,
+    WindowStatus,
     utcnow,
 )
 from noc.models.routing import PrefixState, RoutingAlert, TrackedPrefix
@@ -41,6 +44,14 @@ def next_windows(now):
         & (MaintenanceWindow.ends_at > now)
         & (MaintenanceWindow.starts_at < now + AHEAD))
         .order_by(MaintenanceWindow.starts_at, MaintenanceWindow.id).limit(NEXT_WINDOWS))
+
+
+def overrunning(now):
+    """Windows still in progress after their planned end: the work ran over, or
+    nobody marked it complete. Either way customers are waiting to hear."""
+    return list(MaintenanceWindow.select().where(
+        (MaintenanceWindow.status == WindowStatus.IN_PROCESS) & (MaintenanceWindow.ends_at <= now))
+        .order_by(MaintenanceWindow.ends_at, MaintenanceWindow.id).limit(NEXT_WINDOWS))
 
 
 def routing_counts(now):
@@ -74,7 +85,8 @@ def index():
                            unacknowledged=answers.starting_soon_unacknowledged(now, ACK_HOURS),
                            open_requests=RescheduleRequest.select().where(
                                RescheduleRequest.state == RescheduleState.OPEN).count(),
-                           received=inbox.counts(), routing=routing_counts(now))
+                           received=inbox.counts(), routing=routing_counts(now),
+                           overrunning=overrunning(now), zone=str(get_timezone()))
 
 
 @bp.route('/healthz')
