@@ -321,8 +321,12 @@ def _matches(model, text):
 
 
 def _circuit_search(q, text):
+    """Circuits whose id or reference, customer (name, account id), or either
+    end's site (code, name, city) matches: an engineer searches by where, too."""
     customers = Customer.select(Customer.id).where(_matches(Customer, text))
-    return q.where(_matches(Circuit, text) | Circuit.customer.in_(customers))
+    sites = Site.select(Site.id).where(_matches(Site, text))
+    return q.where(_matches(Circuit, text) | Circuit.customer.in_(customers)
+                   | Circuit.a_site.in_(sites) | Circuit.z_site.in_(sites))
 
 
 def _segment_filter(q, value):

@@ -1,0 +1,66 @@
+"""A list page's order from ?sort=<column>&dir=asc|desc, read against the list's whitelist.
+
+Each list names the columns a person may sort by, as peewee expressions; any
+other value falls back to the list's default order (an old or hand-typed link
+never fails). The row id always ends the order, so pages never overlap or
+skip rows when many share a value. NULLs go last both ways, as on PostgreSQL,
+so both engines page alike.
+"""
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import peewee as pw
+from flask import request
+
+ASC, DESC = 'asc', 'desc'
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: str            # '' when the list's default order applies
+    direction: str
+    columns: dict          # name -> tuple of expressions
+    default: tuple         # the list's own order_by expressions
+    tiebreak: object       # the id column
+
+    def order(self):
+        """The order_by expressions: the chosen column, then the id, in the same direction."""
+        if not self.column:
+            return self.default
+        # Ordering, not e.asc(): a column may be a subquery (a name in another table).
+        terms = [pw.Ordering(e, self.direction.upper(), nulls='LAST')
+                 for e in self.columns[self.column]]
+        tiebreak = self.tiebreak.desc() if self.direction == DESC else self.tiebreak.asc()
+        return (*terms, tiebreak)
+
+    def state(self, column):
+        """aria-sort of a column header: ascending, descending or none."""
+        if column != self.column:
+            return 'none'
+        return 'descending' if self.direction == DESC else 'ascending'
+
+    def url(self, column):
+        """This page's address sorted by `column` (flipped when it is already the sort),
+        other arguments (filters, search) kept, back on the first page."""
+        direction = DESC if column == self.column and self.direction == ASC else ASC
+        args = [(k, v) for k, v in request.args.items(multi=True)
+                if k not in ('sort', 'dir', 'page')]
+        return request.path + '?' + urlencode(args + [('sort', column), ('dir', direction)])
+
+    def kept(self):
+        """The sort as arguments, for forms and links that must not lose it."""
+        return {'sort': self.column, 'dir': self.direction} if self.column else {}
+
+
+def read_sort(columns, default, tiebreak):
+    """The request's Sort over `columns` ({name: expression or tuple}); unknown names
+    and directions fall back to `default` (a tuple of order_by expressions)."""
+    columns = {name: exprs if isinstance(exprs, tuple) else (exprs,)
+               for name, exprs in columns.items()}
+    column = request.args.get('sort', '')
+    direction = request.args.get('dir', ASC)
+    if column not in columns:
+        column = ''
+    if direction not in (ASC, DESC):
+        direction = ASC
+    return Sort(column, direction, columns, tuple(default), tiebreak)

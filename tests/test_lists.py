@@ -1,0 +1,81 @@
+"""List pages: sortable columns (whitelisted, stable, kept with filters and pages),
+circuit search by site and city, and filters reachable in the page."""
+import html
+import re
+
+import pytest
+from test_inventory_web import listed, seed
+
+pytestmark = pytest.mark.usefixtures('quick_password_hash')
+
+
+@pytest.fixture
+def viewer(app, as_role):
+    seed(app)
+    return as_role('viewer')
+
+
+def _body(response):
+    assert response.status_code == 200, response.status_code
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_circuits_sort_by_customer_both_ways_on_both_engines(viewer):
+    # Customer names: Banco Exemplo (FLN-L2-0001) before Provedor Gaúcho (the two POA-IPT).
+    up = listed(viewer.get('/inventory/circuits/?sort=customer&dir=asc'), 'circuits')
+    down = listed(viewer.get('/inventory/circuits/?sort=customer&dir=desc'), 'circuits')
+    # Ties (the two Gaúcho circuits) are ordered by id, the same way as the column.
+    assert up == ['FLN-L2-0001', 'POA-IPT-0001', 'POA-IPT-0002']
+    assert down == ['POA-IPT-0002', 'POA-IPT-0001', 'FLN-L2-0001']
+
+
+def test_sites_sort_by_city_on_both_engines(viewer):
+    rows = listed(viewer.get('/inventory/sites/?sort=city&dir=desc'), 'sites')
+    assert rows == ['POA-01', 'FLN-DC', 'CXS-01']      # Porto Alegre, Florianópolis, Caxias
+
+
+@pytest.mark.parametrize('engine', ['sqlite'], indirect=True)
+@pytest.mark.parametrize('query', ['sort=nonsense', 'sort=notes&dir=up', 'dir=sideways',
+                                   'sort=id;drop table circuit', 'sort=&dir='])
+def test_a_bad_sort_gives_the_default_order(viewer, query):
+    assert listed(viewer.get('/inventory/circuits/?' + query), 'circuits') == \
+        ['FLN-L2-0001', 'POA-IPT-0001', 'POA-IPT-0002']
+
+
+@pytest.mark.parametrize('engine', ['sqlite'], indirect=True)
+def test_headers_link_their_sort_with_aria_and_keep_the_filters(viewer):
+    body = _body(viewer.get('/inventory/circuits/?service=ip-transit&sort=bandwidth_mbps'
+                            '&dir=desc&page=1'))
+    header = re.search(r'<th scope="col"[^>]*aria-sort="descending"[^>]*>(.*?)</th>', body, re.S)
+    assert header and 'sort=bandwidth_mbps' in header.group(1) and '▼' in header.group(1)
+    # Clicking it again flips the direction; the filter stays, the page goes.
+    link = re.search(r'href="([^"]*sort=bandwidth_mbps[^"]*)"', header.group(1)).group(1)
+    assert 'dir=asc' in link and 'service=ip-transit' in link and 'page=' not in link
+    # The other sortable headers say they are not sorted; the filter form keeps the sort.
+    assert 'aria-sort="none"' in body
+    assert re.search(r'<input type="hidden" name="sort" value="bandwidth_mbps">', body)
+
+
+@pytest.mark.parametrize('engine', ['sqlite'], indirect=True)
+@pytest.mark.parametrize('text, expected', [
+    ('cxs-01', ['POA-IPT-0002']),                          # a site code (A end)
+    ('caxias', ['POA-IPT-0002']),                          # a city, any case
+    ('florianopolis', ['FLN-L2-0001']),                    # a city, without accents
+    ('porto alegre', ['FLN-L2-0001', 'POA-IPT-0001']),     # Z end counts too
+    ('banco', ['FLN-L2-0001']),                            # the customer's name
+])
+def test_circuit_search_covers_sites_cities_and_customers(viewer, text, expected):
+    assert listed(viewer.get('/inventory/circuits/', query_string={'q': text}),
+                  'circuits') == expected
+
+
+@pytest.mark.parametrize('engine', ['sqlite'], indirect=True)
+def test_circuit_filters_are_in_the_page(viewer):
+    body = _body(viewer.get('/inventory/circuits/'))
+    form = body[body.index('<form method="get"'):]
+    form = form[:form.index('</form>')]
+    for name in ('q', 'service', 'status', 'site', 'segment', 'customer', 'group'):
+        assert re.search(rf'name="{name}"', form), name
+    assert re.search(r'name="customer"[^>]*data-search="/search/customers"', form)
+    # Typed into the box, a site code filters as the query string does.
+    assert listed(viewer.get('/inventory/circuits/?site=fln-dc'), 'circuits') == ['FLN-L2-0001']
