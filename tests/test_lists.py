@@ -1,5 +1,6 @@
 """List pages: sortable columns (whitelisted, stable, kept with filters and pages),
 circuit search by site and city, and filters reachable in the page."""
+import datetime
 import html
 import re
 
@@ -79,3 +80,65 @@ def test_circuit_filters_are_in_the_page(viewer):
     assert re.search(r'name="customer"[^>]*data-search="/search/customers"', form)
     # Typed into the box, a site code filters as the query string does.
     assert listed(viewer.get('/inventory/circuits/?site=fln-dc'), 'circuits') == ['FLN-L2-0001']
+
+
+# Maintenance windows -----------------------------------------------------------
+
+def _windows(app, clock):
+    """Three upcoming windows: MW-A outage in 3 days, MW-B no impact in 1 day,
+    MW-C degraded in 2 days (references in the order of their ids)."""
+    from conftest import db
+
+    from noc.models import Impact, MaintenanceWindow
+    now = clock.now()
+    with db(app):
+        for reference, days, impact in (('MW-A', 3, Impact.OUTAGE), ('MW-B', 1, Impact.NO_IMPACT),
+                                        ('MW-C', 2, Impact.DEGRADED)):
+            starts = now + datetime.timedelta(days=days)
+            MaintenanceWindow.create(reference=reference, uid=reference, title_pt=reference,
+                                     title_en=reference, starts_at=starts,
+                                     ends_at=starts + datetime.timedelta(hours=2), impact=impact)
+
+
+def _references(response):
+    return re.findall(r'<tr data-reference="([^"]+)"', _body(response))
+
+
+def test_windows_sort_by_impact_severity_and_by_time_on_both_engines(app, as_role, clock):
+    _windows(app, clock)
+    viewer = as_role('viewer')
+    assert _references(viewer.get('/maintenance')) == ['MW-B', 'MW-C', 'MW-A']   # soonest first
+    assert _references(viewer.get('/maintenance?sort=impact&dir=desc')) == ['MW-A', 'MW-C', 'MW-B']
+    assert _references(viewer.get('/maintenance?sort=reference&dir=desc')) == \
+        ['MW-C', 'MW-B', 'MW-A']
+    assert _references(viewer.get('/maintenance?sort=when&dir=desc')) == ['MW-A', 'MW-C', 'MW-B']
+    # A sort the list does not offer is the default order, not an error.
+    assert _references(viewer.get('/maintenance?sort=title_pt')) == ['MW-B', 'MW-C', 'MW-A']
+
+
+# Every list, every column ----------------------------------------------------
+
+def _sortable_lists():
+    from noc.inventory.ordering import SORTS as INVENTORY
+    from noc.web.accounts.admin import USER_SORTS
+    from noc.web.mail.inbox import SORTS as INBOX
+    from noc.web.mail.outbox import LIST_SORTS as OUTBOX
+    from noc.web.maintenance.filters import SORTS as WINDOWS
+    from noc.web.routing.prefixes import QUEUE_SORTS, REQUEST_SORTS
+    lists = {f'/inventory/{kind}/': columns for kind, columns in INVENTORY.items()}
+    lists.update({'/maintenance': WINDOWS, '/maintenance?past=1': WINDOWS,
+                  '/prefixes/': QUEUE_SORTS, '/prefixes/requests/': REQUEST_SORTS,
+                  '/messages': OUTBOX, '/inbox/': INBOX, '/admin/users/': USER_SORTS})
+    return lists
+
+
+def test_every_sortable_column_of_every_list_answers_on_both_engines(app, as_role):
+    seed(app)
+    admin = as_role('admin')
+    for url, columns in _sortable_lists().items():
+        joiner = '&' if '?' in url else '?'
+        for column in columns:
+            for direction in ('asc', 'desc'):
+                body = _body(admin.get(f'{url}{joiner}sort={column}&dir={direction}'))
+                state = 'ascending' if direction == 'asc' else 'descending'
+                assert re.search(rf'<th scope="col"[^>]*aria-sort="{state}"', body), (url, column)

@@ -64,3 +64,9 @@ def read_sort(columns, default, tiebreak):
     if direction not in (ASC, DESC):
         direction = ASC
     return Sort(column, direction, columns, tuple(default), tiebreak)
+
+
+def rank(column, values):
+    """An expression ordering `column` as `values` lists them (unknown values last):
+    impacts by severity and statuses by lifecycle, not by their codes' spelling."""
+    return pw.Case(column, [(value, n) for n, value in enumerate(values)], len(values))
