@@ -32,7 +32,7 @@ from noc.inventory import commands, csvio
 from noc.inventory.entities import ENTITIES
 from noc.inventory.ordering import OPTIONAL, SORTS
 from noc.inventory.service import RowRefused
-from noc.models import Role
+from noc.models import Role, utcnow
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 from noc.web.inventory import related
@@ -145,7 +145,10 @@ def show(kind, row_id):
     values = entity.formatted(entity.read(obj))
     return render_template('inventory/show.html', entity=entity, obj=obj, values=values,
                            key=entity.key_of(entity.read(obj)),
-                           related=related.sections(entity, obj, _page_size()))
+                           related=related.sections(entity, obj, _page_size()),
+                           links=related.links(entity, obj, current_user.can(Role.ENGINEER)),
+                           work=related.circuit_work(obj, utcnow())
+                           if entity.name == 'circuits' else None)
 
 
 def _form_values(entity, source):

@@ -306,7 +306,14 @@ def show_prefix(prefix_id):
                            evidence=row.evidence or {},
                            irr_routes=irr_routes_by_source(row.evidence),
                            history=requests.history(row)[:HISTORY_ROWS],
-                           alerts=alerts.of_prefix(row))
+                           alerts=alerts.of_prefix(row), actions=prefix_actions(row))
+
+
+def prefix_actions(row):
+    """{action: button label} of the request page's actions that apply to this
+    prefix in its state (the rest would only be refused)."""
+    return {action: action_label for action, action_label in PrefixAction.labels().items()
+            if row.state in requests.ACTIONS[action][0]}
 
 
 # -- router prefix-lists ------------------------------------------------------
