@@ -321,10 +321,7 @@ def _matches(model, text):
 
 
 def _circuit_search(q, text):
-    """Circuits whose id or reference, customer (name, account id), or either
-    end's site (code, name, city) matches: an engineer searches by where, too."""
-    customers = Customer.select(Customer.id).where(_matches(Customer, text))
-    sites = Site.select(Site.id).where(_matches(Site, text))
+    customers, sites = (m.select(m.id).where(_matches(m, text)) for m in (Customer, Site))
     return q.where(_matches(Circuit, text) | Circuit.customer.in_(customers)
                    | Circuit.a_site.in_(sites) | Circuit.z_site.in_(sites))
 
@@ -370,7 +367,7 @@ CIRCUITS = Entity(
     ],
     search_fields=('circuit_id', 'customer_ref'),
     key=('circuit_id',),
-    search=_circuit_search,
+    search=_circuit_search,     # also customers and either end's site code, name or city
     order=lambda: (Circuit.circuit_id,),
     columns=('circuit_id', 'customer', 'customer_ref', 'service', 'bandwidth_mbps',
              'a_site', 'z_site', 'status'),

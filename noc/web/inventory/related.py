@@ -15,6 +15,7 @@ from noc.models import (
     TrackedPrefix,
     WindowCircuit,
 )
+from noc.web.routing.prefixes import ALL_STATES
 
 
 @dataclass
@@ -106,7 +107,7 @@ def _customer_links(customer):
         result += [Link(_l('Prefix requests'),
                         url_for('prefixes.request_list', customer=customer.id)),
                    Link(_l('Prefixes'), url_for('prefixes.queue', customer=customer.id,
-                                                state='all')),
+                                                state=ALL_STATES)),
                    Link(_l('Prefix-lists'), url_for('prefixes.prefix_list',
                                                     customer_id=customer.id))]
     return result
