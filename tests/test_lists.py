@@ -142,3 +142,29 @@ def test_every_sortable_column_of_every_list_answers_on_both_engines(app, as_rol
                 body = _body(admin.get(f'{url}{joiner}sort={column}&dir={direction}'))
                 state = 'ascending' if direction == 'asc' else 'descending'
                 assert re.search(rf'<th scope="col"[^>]*aria-sort="{state}"', body), (url, column)
+
+
+@pytest.mark.parametrize('engine', ['sqlite'], indirect=True)
+def test_pages_keep_the_sort_and_never_overlap(db_url):
+    from conftest import Browser, create_user, db, prepared_app
+
+    from noc.inventory import commands
+    from noc.inventory.entities import ENTITIES
+    app = prepared_app(db_url, web={'page_size': 10})
+    seed(app)
+    with db(app):
+        create_user('viewer')
+        # Gaúcho: 2 + 11 circuits, all tied on the customer's name; Banco: 1.
+        for n in range(11):
+            commands.create(ENTITIES['circuits'], {
+                'circuit_id': f'POA-L2-{n:04d}', 'customer': 'C-1001',
+                'service': 'l2-transport', 'a_site': 'POA-01'}, 'test')
+    viewer = Browser(app)
+    viewer.login('viewer')
+    first = viewer.get('/inventory/circuits/?sort=customer&dir=desc')
+    following = re.search(r'<a rel="next" href="([^"]+)"', _body(first)).group(1)
+    assert 'sort=customer' in following and 'dir=desc' in following
+    page1, page2 = listed(first, 'circuits'), listed(viewer.get(following), 'circuits')
+    assert len(page1) == 10 and len(page2) == 4 and not set(page1) & set(page2)
+    # The tie is broken by id, in the column's direction: the newest circuit first.
+    assert page1[0] == 'POA-L2-0010' and page2[-1] == 'FLN-L2-0001'
