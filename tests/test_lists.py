@@ -119,16 +119,18 @@ def test_windows_sort_by_impact_severity_and_by_time_on_both_engines(app, as_rol
 # Every list, every column ----------------------------------------------------
 
 def _sortable_lists():
-    from noc.inventory.ordering import SORTS as INVENTORY
     from noc.web.accounts.admin import USER_SORTS
+    from noc.web.inventory.ordering import SORTS as INVENTORY
     from noc.web.mail.inbox import SORTS as INBOX
     from noc.web.mail.outbox import LIST_SORTS as OUTBOX
     from noc.web.maintenance.filters import SORTS as WINDOWS
+    from noc.web.maintenance.reschedules import QUEUE_SORTS as RESCHEDULES
     from noc.web.routing.prefixes import QUEUE_SORTS, REQUEST_SORTS
     lists = {f'/inventory/{kind}/': columns for kind, columns in INVENTORY.items()}
     lists.update({'/maintenance': WINDOWS, '/maintenance?past=1': WINDOWS,
                   '/prefixes/': QUEUE_SORTS, '/prefixes/requests/': REQUEST_SORTS,
-                  '/messages': OUTBOX, '/inbox/': INBOX, '/admin/users/': USER_SORTS})
+                  '/messages': OUTBOX, '/inbox/': INBOX, '/admin/users/': USER_SORTS,
+                  '/reschedules/?state=all': RESCHEDULES})
     return lists
 
 
