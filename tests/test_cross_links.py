@@ -11,15 +11,7 @@ import pytest
 from conftest import db
 from test_inventory_web import seed
 
-from noc.models import (
-    Circuit,
-    Customer,
-    Impact,
-    MaintenanceWindow,
-    Segment,
-    Site,
-    WindowCircuit,
-)
+from noc.models import Circuit, Customer, Impact, MaintenanceWindow, Segment, Site, WindowCircuit
 from noc.models.routing import PrefixAction, PrefixRequest, PrefixState, PrefixVia, TrackedPrefix, Verdict
 
 pytestmark = [pytest.mark.usefixtures('quick_password_hash'),
