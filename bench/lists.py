@@ -27,7 +27,8 @@ def probes(app, deep_page):
         site = Site.select().order_by(Site.id).first()   # the first generated: a large PoP
         city = site.city
         database.close()
-    pages = []
+    # The default order first: the same load shows in it, to compare with.
+    pages = [('circuit list, page 1, default order', run._list('circuits'))]
     for column in ('customer', 'a_site', 'bandwidth_mbps', 'status'):
         for direction in ('asc', 'desc'):
             pages.append((f'circuits sorted by {column} {direction}, page 1',

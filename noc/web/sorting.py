@@ -6,6 +6,7 @@ never fails). The row id always ends the order, so pages never overlap or
 skip rows when many share a value. NULLs go last both ways, as on PostgreSQL,
 so both engines page alike.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -16,10 +17,18 @@ ASC, DESC = 'asc', 'desc'
 
 
 @dataclass(frozen=True)
+class Column:
+    """A sortable column: its expressions, and the join that brings their table in
+    (a list that counts and skips on ids alone joins only when sorted so)."""
+    exprs: tuple
+    join: Callable = None      # (query) -> query
+
+
+@dataclass(frozen=True)
 class Sort:
     column: str            # '' when the list's default order applies
     direction: str
-    columns: dict          # name -> tuple of expressions
+    columns: dict          # name -> Column
     default: tuple         # the list's own order_by expressions
     tiebreak: object       # the id column
 
@@ -29,9 +38,16 @@ class Sort:
             return self.default
         # Ordering, not e.asc(): a column may be a subquery (a name in another table).
         terms = [pw.Ordering(e, self.direction.upper(), nulls='LAST')
-                 for e in self.columns[self.column]]
+                 for e in self.columns[self.column].exprs]
         tiebreak = self.tiebreak.desc() if self.direction == DESC else self.tiebreak.asc()
         return (*terms, tiebreak)
+
+    def apply(self, query):
+        """`query` ordered by this sort, with the join its column needs."""
+        column = self.columns.get(self.column)
+        if column is not None and column.join is not None:
+            query = column.join(query)
+        return query.order_by(*self.order())
 
     def state(self, column):
         """aria-sort of a column header: ascending, descending or none."""
@@ -53,10 +69,10 @@ class Sort:
 
 
 def read_sort(columns, default, tiebreak):
-    """The request's Sort over `columns` ({name: expression or tuple}); unknown names
-    and directions fall back to `default` (a tuple of order_by expressions)."""
-    columns = {name: exprs if isinstance(exprs, tuple) else (exprs,)
-               for name, exprs in columns.items()}
+    """The request's Sort over `columns` ({name: Column, expression or tuple}); unknown
+    names and directions fall back to `default` (a tuple of order_by expressions)."""
+    columns = {name: c if isinstance(c, Column) else Column(c if isinstance(c, tuple) else (c,))
+               for name, c in columns.items()}
     column = request.args.get('sort', '')
     direction = request.args.get('dir', ASC)
     if column not in columns:

@@ -30,12 +30,12 @@ from noc.core.paging import paginate
 from noc.core.text import clean_text
 from noc.inventory import commands, csvio
 from noc.inventory.entities import ENTITIES
-from noc.inventory.ordering import OPTIONAL, SORTS
 from noc.inventory.service import RowRefused
 from noc.models import Role, utcnow
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 from noc.web.inventory import related
+from noc.web.inventory.ordering import OPTIONAL, SORTS
 from noc.web.sorting import read_sort
 
 bp = Blueprint('inventory', __name__, url_prefix='/inventory')
@@ -82,7 +82,7 @@ def _filtered(entity):
                 query = flt.apply(query, value)
                 active[flt.name] = value
     sort = read_sort(SORTS[entity.name], entity.order(), entity.model.id)
-    return query.order_by(*sort.order()), text, active, sort
+    return sort.apply(query), text, active, sort
 
 
 def _rows_of(entity, ids):
