@@ -60,3 +60,20 @@ def test_a_customer_form_reports_its_field_and_its_key_together(app, as_role):
     body = html.unescape(response.get_data(as_text=True))
     errors = set(re.findall(r'<p class="field-error" id="([a-z_]+)-error">', body))
     assert errors == {'account_id', 'asns', 'time_zone'}
+
+
+def test_a_prefix_request_reports_bad_fields_and_bad_lines_together(app, as_role):
+    seed(app)
+    with db(app):
+        circuit = Circuit.get(Circuit.circuit_id == 'POA-IPT-0001')
+        customer_id, circuit_id = circuit.customer_id, circuit.id
+    engineer = as_role('engineer')
+    response = engineer.post_form('/prefixes/new', {
+        'customer': customer_id, 'circuit': circuit_id, 'as_set': 'NOT A SET!',
+        'note': 'x' * 2001, 'prefixes': '192.0.2.0/24\nthis is no prefix\n'})
+    assert response.status_code == 400
+    body = html.unescape(response.get_data(as_text=True))
+    # The fields' errors and the paste's bad line, in one answer.
+    assert re.search(r'<p class="field-error" id="as_set-error">[^<]+</p>', body)
+    assert re.search(r'<p class="field-error" id="note-error">[^<]+</p>', body)
+    assert re.search(r'<tr data-line="2">', body)
