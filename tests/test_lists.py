@@ -28,6 +28,12 @@ def test_circuits_sort_by_customer_both_ways_on_both_engines(viewer):
     # Ties (the two Gaúcho circuits) are ordered by id, the same way as the column.
     assert up == ['FLN-L2-0001', 'POA-IPT-0001', 'POA-IPT-0002']
     assert down == ['POA-IPT-0002', 'POA-IPT-0001', 'FLN-L2-0001']
+    # The export of a sorted list (its link keeps the sort) holds every row.
+    export = viewer.get('/inventory/circuits/?sort=customer&dir=desc&format=csv')
+    assert export.status_code == 200
+    assert sorted(line.split(',')[0] for line in export.get_data(as_text=True).lstrip('\ufeff')
+                  .splitlines()[1:] if line[:1].isupper()) == \
+        ['FLN-L2-0001', 'POA-IPT-0001', 'POA-IPT-0002']
 
 
 def test_sites_sort_by_city_on_both_engines(viewer):
