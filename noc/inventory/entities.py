@@ -321,8 +321,9 @@ def _matches(model, text):
 
 
 def _circuit_search(q, text):
-    customers = Customer.select(Customer.id).where(_matches(Customer, text))
-    return q.where(_matches(Circuit, text) | Circuit.customer.in_(customers))
+    customers, sites = (m.select(m.id).where(_matches(m, text)) for m in (Customer, Site))
+    return q.where(_matches(Circuit, text) | Circuit.customer.in_(customers)
+                   | Circuit.a_site.in_(sites) | Circuit.z_site.in_(sites))
 
 
 def _segment_filter(q, value):
@@ -366,7 +367,7 @@ CIRCUITS = Entity(
     ],
     search_fields=('circuit_id', 'customer_ref'),
     key=('circuit_id',),
-    search=_circuit_search,
+    search=_circuit_search,     # also customers and either end's site code, name or city
     order=lambda: (Circuit.circuit_id,),
     columns=('circuit_id', 'customer', 'customer_ref', 'service', 'bandwidth_mbps',
              'a_site', 'z_site', 'status'),

@@ -25,6 +25,7 @@ from noc.models import (
     Service,
     audit,
 )
+from noc.models.inventory import SegmentKind
 
 
 class RowRefused(Refused):
@@ -34,31 +35,50 @@ class RowRefused(Refused):
 
 
 
-def parse(entity, raw, obj=None):
-    """Parse {field: text or typed value} into {field: value}; raise RowRefused on any error."""
+def parse(entity, raw, obj=None, creating=False):
+    """Parse {field: text or typed value} into {field: value}; raise RowRefused on any error.
+
+    Every problem at once: the checks across fields and the natural key's run
+    on the fields that parsed, so a person fixes a form (or a CSV line) in one
+    pass, not one layer of errors at a time. A field's own error wins over a
+    check's on the same field. `creating`: a row with this key must not exist.
+    """
     values, errors = {}, {}
     for fl in entity.fields:
         try:
             values[fl.name] = fl.parse(raw.get(fl.name))
         except ValueRefused as exc:
             errors[fl.name] = str(exc)
-    if not errors:
-        errors = _CROSS_CHECKS.get(entity.name, _no_check)(values, obj)
-    if not errors and obj is not None:
-        other = entity.find(values)
-        if other is not None and other.id != obj.id:
-            errors[entity.key[-1]] = str(_l('"%(value)s" is already used by another record',
-                                            value=entity.key_of(values)))
+    errors = (_CROSS_CHECKS.get(entity.name, _no_check)(values, obj)
+              | _key_problem(entity, values, obj, creating) | errors)
     if errors:
         raise RowRefused(errors)
     return values
+
+
+def _key_problem(entity, values, obj, creating):
+    """The natural key taken by another row, when the key's fields parsed."""
+    if not all(k in values for k in entity.key) or (obj is None and not creating):
+        return {}
+    other = entity.find(values)
+    if other is None or (obj is not None and other.id == obj.id):
+        return {}
+    message = (_l('"%(value)s" already exists', value=entity.key_of(values)) if obj is None
+               else _l('"%(value)s" is already used by another record',
+                       value=entity.key_of(values)))
+    return {entity.key[-1]: str(message)}
 
 
 def _no_check(values, obj):
     return {}
 
 
+# The checks across fields see only the fields that parsed (the others have
+# their own error already) and skip what they cannot judge without them.
+
 def _check_customer(values, obj):
+    if 'asns' not in values or (obj is None and 'account_id' not in values):
+        return {}
     # Customer.id must be selected: the joined row replaces customer_id.
     taken = (CustomerAsn.select(CustomerAsn.asn, Customer.id, Customer.name)
              .join(Customer)
@@ -78,21 +98,26 @@ def _existing_id(model, column, value):
 
 
 def _check_segment(values, obj):
-    mine = obj.id if obj is not None else _existing_id(Segment, Segment.code, values['code'])
-    if mine is not None and values['kind'] != 'ring':
+    mine = obj.id if obj is not None else _existing_id(Segment, Segment.code, values.get('code'))
+    errors = {}
+    if mine is not None and values.get('kind', SegmentKind.RING) != SegmentKind.RING:
         spans = Segment.select().where(Segment.parent == mine).count()
         if spans:
-            return {'kind': str(_holds_spans(spans))}
-    parent = values['parent']
+            errors['kind'] = str(_holds_spans(spans))
+    return errors | _check_parent(values, mine)
+
+
+def _check_parent(values, mine):
+    parent = values.get('parent')
     if parent is None:
         return {}
-    if parent.kind != 'ring':
+    if parent.kind != SegmentKind.RING:
         return {'parent': str(_l('"%(value)s" is a %(kind)s; only a ring can hold spans',
                                  value=parent.code, kind=parent.kind))}
     # Up the chain of rings: reaching this segment again would be a loop.
     node, seen = parent, set()
     while node is not None and node.id not in seen:
-        if node.code == values['code'] or node.id == mine:
+        if node.code == values.get('code') or node.id == mine:
             return {'parent': str(_l('a segment cannot be part of itself'))}
         seen.add(node.id)
         node = Segment.get_or_none(Segment.id == node.parent_id) if node.parent_id else None
@@ -101,9 +126,11 @@ def _check_segment(values, obj):
 
 def _check_circuit(values, obj):
     errors = {}
+    if not {'service', 'bgp_asn', 'bgp_as_set'} <= values.keys():
+        return errors
     if values['service'] != Service.IP_TRANSIT and (values['bgp_asn'] or values['bgp_as_set']):
         errors['bgp_asn'] = str(_l('BGP details apply only to the IP transit service'))
-    elif values['bgp_asn']:
+    elif values['bgp_asn'] and values.get('customer') is not None:
         owner = (Customer.select(Customer.id, Customer.name).join(CustomerAsn)
                  .where(CustomerAsn.asn == values['bgp_asn']).first())
         if owner is not None and owner.id != values['customer'].id:
@@ -189,11 +216,7 @@ def save_text(entity, raw, actor, obj=None, now=None):
     Without `obj` this creates: a row with the same natural key is refused,
     not silently overwritten (only CSV import matches rows by key).
     """
-    values = parse(entity, raw, obj)
-    if obj is None and entity.find(values) is not None:
-        raise RowRefused({entity.key[-1]: str(_l('"%(value)s" already exists',
-                                                 value=entity.key_of(values)))})
-    return save(entity, values, actor, obj, now)
+    return save(entity, parse(entity, raw, obj, creating=obj is None), actor, obj, now)
 
 
 # Deleting --------------------------------------------------------------------

@@ -106,7 +106,7 @@ def submit(circuit_id, prefixes, *, settings, actor, customer_id=None, as_set=No
     if problem:
         errors['circuit'] = problem
     if errors:
-        raise RequestRefused(errors)
+        raise _with_bad_lines(errors, prefixes, customer, circuit)
     parsed = prefix_input.read(prefixes, workflow.default_origin(customer, circuit))
     lines = parsed.lines()
     if not parsed.entries and not lines:
@@ -123,6 +123,21 @@ def submit(circuit_id, prefixes, *, settings, actor, customer_id=None, as_set=No
                               policy=settings.prefixes, as_set=as_set, via=via,
                               requested_by=requested_by, note=note,
                               allow_length=allow_length, now=now)
+
+
+def _with_bad_lines(errors, prefixes, customer, circuit):
+    """The field errors with the paste's own bad lines (syntax, not the rules, which
+    need a valid session): one answer names every problem, so a person does not
+    fix the fields only to learn then about line 7."""
+    if 'prefixes' in errors:                # too long to read
+        return RequestRefused(errors)
+    parsed = prefix_input.read(prefixes, workflow.default_origin(customer, circuit))
+    lines = parsed.lines()
+    if not lines:
+        return RequestRefused(errors)
+    if prefix_input.typed(prefixes):
+        return RequestRefused(entries.item_errors(lines) | errors)
+    return RequestRefused(errors, lines=sorted(lines, key=lambda p: p[0]), texts=parsed.texts())
 
 
 def _refused(refusal, prefixes, parsed, lines):

@@ -23,6 +23,7 @@ from noc.models import (
 from noc.web import audit_diff
 from noc.web.access import require
 from noc.web.form_errors import form_errors
+from noc.web.sorting import read_sort
 
 bp = Blueprint('admin', __name__, url_prefix='/admin')
 
@@ -31,11 +32,18 @@ class CsrfForm(FlaskForm):
     pass
 
 
+# The columns of the user list an admin may sort by.
+USER_SORTS = {'username': User.username, 'name': User.full_name, 'role': User.role,
+              'language': User.language, 'time_zone': User.time_zone, 'active': User.active,
+              'last_login': User.last_login_at}
+
+
 @bp.route('/users/')
 @require(Role.ADMIN)
 def user_list():
-    return render_template('admin/users.html', users=User.select().order_by(User.username),
-                           locked=commands.locked_user_ids())
+    sort = read_sort(USER_SORTS, (User.username,), User.id)
+    return render_template('admin/users.html', users=User.select().order_by(*sort.order()),
+                           locked=commands.locked_user_ids(), sort=sort)
 
 
 def _user_values(form, creating):

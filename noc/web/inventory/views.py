@@ -31,10 +31,12 @@ from noc.core.text import clean_text
 from noc.inventory import commands, csvio
 from noc.inventory.entities import ENTITIES
 from noc.inventory.service import RowRefused
-from noc.models import Role
+from noc.models import Role, utcnow
 from noc.web.access import require
 from noc.web.form_errors import form_errors
 from noc.web.inventory import related
+from noc.web.inventory.ordering import OPTIONAL, SORTS
+from noc.web.sorting import read_sort
 
 bp = Blueprint('inventory', __name__, url_prefix='/inventory')
 
@@ -62,7 +64,8 @@ def _row(entity, row_id):
 
 
 def _filtered(entity):
-    """The list query with the request's search text and filters applied.
+    """(query, search text, active filters, sort): the list query with the request's
+    search text, filters and sort applied.
 
     For an entity with a narrow query it selects ids; _rows_of makes rows.
     """
@@ -78,28 +81,40 @@ def _filtered(entity):
             if choices is None or value in [c for c, _ in choices]:
                 query = flt.apply(query, value)
                 active[flt.name] = value
-    return query.order_by(*entity.order()), text, active
+    sort = read_sort(SORTS[entity.name], entity.order(), entity.model.id)
+    return sort.apply(query), text, active, sort
 
 
 def _rows_of(entity, ids):
-    """The rows to show for a narrow query of ids, in list order."""
+    """The rows to show for a narrow query of ids, in the order the ids came."""
     if not entity.narrow_query:
         return ids
-    return entity.query().where(entity.model.id.in_(ids)).order_by(*entity.order())
+    ids = [row.id for row in ids]
+    position = {row_id: n for n, row_id in enumerate(ids)}
+    rows = entity.query().where(entity.model.id.in_(ids))
+    return sorted(rows, key=lambda row: position[row.id])
 
 
 @bp.route('/<kind>/')
 @require(Role.VIEWER)
 def list_rows(kind):
     entity = _entity(kind)
-    query, text, active = _filtered(entity)
+    query, text, active, sort = _filtered(entity)
     if request.args.get('format') == 'csv':
-        return _csv_response(entity, _rows_of(entity, query))
+        return _csv_response(entity, _export_rows(entity, query))
     page = paginate(query, _page_size(), load=lambda ids: _rows_of(entity, ids))
     rows = [entity.formatted(values) | {'_id': obj.id, '_obj': obj}
             for obj, values in zip(page.items, entity.read_many(page.items, entity.columns))]
     return render_template('inventory/list.html', entity=entity, page=page, rows=rows,
-                           q=text, active=active)
+                           q=text, active=active, sort=sort, optional=OPTIONAL[entity.name])
+
+
+def _export_rows(entity, query):
+    """The whole filtered list for CSV: for a narrow query, the rows whose ids it
+    selects, in one query (an export of 50,000 circuits must not load them by page)."""
+    if not entity.narrow_query:
+        return query
+    return entity.query().where(entity.model.id.in_(query)).order_by(*entity.order())
 
 
 def _page_size():
@@ -130,7 +145,10 @@ def show(kind, row_id):
     values = entity.formatted(entity.read(obj))
     return render_template('inventory/show.html', entity=entity, obj=obj, values=values,
                            key=entity.key_of(entity.read(obj)),
-                           related=related.sections(entity, obj, _page_size()))
+                           related=related.sections(entity, obj, _page_size()),
+                           links=related.links(entity, obj, current_user.can(Role.ENGINEER)),
+                           work=related.circuit_work(obj, utcnow())
+                           if entity.name == 'circuits' else None)
 
 
 def _form_values(entity, source):

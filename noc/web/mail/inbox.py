@@ -15,6 +15,7 @@ from noc.models import InboundKind, InboundMessage, InboundOutcome, InboundState
 from noc.web.access import require
 from noc.web.mail import reply, shown_parts
 from noc.web.redirects import safe_next
+from noc.web.sorting import read_sort
 
 bp = Blueprint('inbox', __name__, url_prefix='/inbox')
 
@@ -27,14 +28,22 @@ VIEWS = {
 }
 
 
-def query_for(view):
+# The columns of the list a person may sort by.
+SORTS = {'received': InboundMessage.received_at, 'sender': InboundMessage.sender,
+         'subject': InboundMessage.subject, 'kind': InboundMessage.kind,
+         'outcome': InboundMessage.outcome}
+
+
+def query_for(view, sort=None):
+    """The messages of `view`, the newest first (unless `sort` says otherwise)."""
     query = InboundMessage.select()
     if view == 'review':
         query = query.where(InboundMessage.reviewed_at.is_null()
                             & (InboundMessage.state == InboundState.HANDLED))
     elif view in QUEUES:
         query = query.where(InboundMessage.state == view)
-    return query.order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+    default = (InboundMessage.received_at.desc(), InboundMessage.id.desc())
+    return query.order_by(*(sort.order() if sort else default))
 
 
 def counts():
@@ -55,8 +64,9 @@ def index():
     view = request.args.get('view', 'review')
     if view not in VIEWS:
         view = 'review'
-    page = paginate(query_for(view), 50)
-    return render_template('inbox/index.html', page=page, view=view, views=VIEWS,
+    sort = read_sort(SORTS, (), InboundMessage.id)
+    page = paginate(query_for(view, sort if sort.column else None), 50)
+    return render_template('inbox/index.html', page=page, view=view, views=VIEWS, sort=sort,
                            counts=counts())
 
 

@@ -29,6 +29,7 @@ from noc.web.access import require
 from noc.web.confirmation import ask, confirmed
 from noc.web.mail import shown_parts
 from noc.web.redirects import safe_next, same_site_path
+from noc.web.sorting import read_sort
 
 bp = Blueprint('outbox', __name__)
 
@@ -40,6 +41,13 @@ LIST_COLUMNS = (OutboxMessage.id, OutboxMessage.window, OutboxMessage.recipient,
                 OutboxMessage.kind, OutboxMessage.method, OutboxMessage.sequence,
                 OutboxMessage.subject, OutboxMessage.state, OutboxMessage.attempts,
                 OutboxMessage.last_error, OutboxMessage.created_at, OutboxMessage.sent_at)
+
+
+# The columns of the list a person may sort by.
+LIST_SORTS = {'created': OutboxMessage.created_at, 'recipient': OutboxMessage.recipient,
+              'subject': OutboxMessage.subject, 'kind': OutboxMessage.kind,
+              'state': OutboxMessage.state, 'attempts': OutboxMessage.attempts,
+              'window': MaintenanceWindow.reference}
 
 
 class CsrfForm(FlaskForm):
@@ -92,9 +100,10 @@ def message_list():
         # The subject carries the window's reference: one box finds both.
         query = query.where(OutboxMessage.recipient.contains(args['q'])
                             | OutboxMessage.subject.contains(args['q']))
-    page = paginate(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-                    .objects(), _page_size())
-    return render_template('outbox/list.html', page=page, args=args,
+    sort = read_sort(LIST_SORTS, (OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+                     OutboxMessage.id)
+    page = paginate(query.order_by(*sort.order()).objects(), _page_size())
+    return render_template('outbox/list.html', page=page, args=args, sort=sort,
                            states=MessageState.labels(), kinds=MessageKind.labels(),
                            window_url=window_url)
 

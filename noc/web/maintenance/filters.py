@@ -9,7 +9,17 @@ from flask_babel import lazy_gettext as _l
 
 from noc.core.text import clean_text, search_key
 from noc.maintenance.scope import segment_closure
-from noc.models import Circuit, CircuitSegment, Customer, MaintenanceWindow, Segment, Site, WindowCircuit
+from noc.models import (
+    Circuit,
+    CircuitSegment,
+    Customer,
+    Impact,
+    MaintenanceWindow,
+    Segment,
+    Site,
+    WindowCircuit,
+)
+from noc.web.sorting import rank
 
 NAMES = ('status', 'customer', 'site', 'segment', 'q')
 
@@ -105,3 +115,20 @@ def acknowledgements(form):
     if form.get('ack_all'):
         keys |= set(form.getlist('ack_shown'))
     return sorted(keys)
+
+
+def _reach_of(count):
+    """A window's circuits (or customers), counted in a subquery for ORDER BY."""
+    return (WindowCircuit.select(count).join(Circuit)
+            .where(WindowCircuit.window == MaintenanceWindow.id))
+
+
+# The columns of the list a person may sort by.
+SORTS = {
+    'reference': MaintenanceWindow.reference,
+    'when': (MaintenanceWindow.starts_at, MaintenanceWindow.ends_at),
+    'impact': rank(MaintenanceWindow.impact, Impact.SEVERITY),
+    'status': rank(MaintenanceWindow.status, MaintenanceWindow.STATUSES),
+    'circuits': _reach_of(pw.fn.COUNT(WindowCircuit.circuit)),
+    'customers': _reach_of(pw.fn.COUNT(pw.fn.DISTINCT(Circuit.customer))),
+}

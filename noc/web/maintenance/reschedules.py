@@ -15,11 +15,18 @@ from noc.maintenance import notices, outcomes, windows
 from noc.maintenance import reschedule_commands as commands
 from noc.maintenance import reschedules as reschedule
 from noc.maintenance.settings import of_app
-from noc.models import RescheduleRequest, RescheduleState, RescheduleVia
+from noc.models import (
+    Customer,
+    MaintenanceWindow,
+    RescheduleRequest,
+    RescheduleState,
+    RescheduleVia,
+)
 from noc.web.access import require
 from noc.web.confirmation import ask, confirmed
 from noc.web.maintenance.filters import acknowledgements
 from noc.web.maintenance.page import problems
+from noc.web.sorting import Column, read_sort
 
 bp = Blueprint('reschedules', __name__, url_prefix='/reschedules')
 
@@ -32,12 +39,28 @@ def _request(request_id):
     return found
 
 
+def _with_window(query):
+    return query.join(MaintenanceWindow, on=(RescheduleRequest.window == MaintenanceWindow.id))
+
+
+# The queue's sortable columns; the window and the customer are joined only to sort.
+QUEUE_SORTS = {
+    'id': RescheduleRequest.id, 'received': RescheduleRequest.created_at,
+    'state': RescheduleRequest.state, 'via': RescheduleRequest.via,
+    'window': Column((MaintenanceWindow.reference,), _with_window),
+    'starts': Column((MaintenanceWindow.starts_at,), _with_window),
+    'customer': Column((Customer.name,), lambda q: q.join(
+        Customer, on=(RescheduleRequest.customer == Customer.id))),
+}
+
+
 @bp.route('/')
 @require('viewer')
 def queue():
     state = request.args.get('state', RescheduleState.OPEN)
-    query = (RescheduleRequest.select().order_by(RescheduleRequest.created_at.desc())
-             .limit(200))
+    sort = read_sort(QUEUE_SORTS, (RescheduleRequest.created_at.desc(), RescheduleRequest.id.desc()),
+                     RescheduleRequest.id)
+    query = sort.apply(RescheduleRequest.select()).limit(200)
     if state in RescheduleState.values():
         query = query.where(RescheduleRequest.state == state)
     rows = list(query)
@@ -45,7 +68,7 @@ def queue():
     options = {r.id: reschedule.options(r, settings=settings)
                for r in rows if r.state == RescheduleState.OPEN}
     return render_template('reschedules/queue.html', rows=rows, options=options, state=state,
-                           states=RescheduleState.labels())
+                           states=RescheduleState.labels(), sort=sort)
 
 
 def render_request(found, errors=None, status=200):

@@ -18,6 +18,7 @@ from noc.web.maintenance import calendar as cal
 from noc.web.maintenance import filters as filters
 from noc.web.maintenance.form import edit_page
 from noc.web.maintenance.page import act, get_window, render_page
+from noc.web.sorting import read_sort
 
 bp = Blueprint('maintenance', __name__, url_prefix='/maintenance')
 
@@ -46,13 +47,17 @@ def index():
     query, problems = filters.apply(MaintenanceWindow.select(), args)
     now = utcnow()
     if past:
-        query = query.where(MaintenanceWindow.ends_at <= now).order_by(
-            MaintenanceWindow.starts_at.desc(), MaintenanceWindow.id.desc())
+        query = query.where(MaintenanceWindow.ends_at <= now)
+        default = (MaintenanceWindow.starts_at.desc(), MaintenanceWindow.id.desc())
     else:
-        query = query.where(MaintenanceWindow.ends_at > now).order_by(
-            MaintenanceWindow.starts_at, MaintenanceWindow.id)
-    page = paginate(query, _page_size())
-    return render_template('maintenance/list.html', page=page, args=args, past=past,
+        query = query.where(MaintenanceWindow.ends_at > now)
+        default = (MaintenanceWindow.starts_at, MaintenanceWindow.id)
+    sort = read_sort(filters.SORTS, default, MaintenanceWindow.id)
+    page = paginate(query.order_by(*sort.order()), _page_size())
+    # The filter form sends the tab and the sort back with the filters.
+    hidden = ({'past': 1} if past else {}) | sort.kept()
+    return render_template('maintenance/list.html', page=page, args=args, past=past, sort=sort,
+                           hidden=hidden,
                            kept={k: v for k, v in args.items() if v}, problems=problems,
                            reach=filters.reach([w.id for w in page.items]),
                            statuses=MaintenanceWindow.STATUSES)

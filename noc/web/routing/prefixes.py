@@ -41,6 +41,7 @@ from noc.routing.prefix_requests import workflow as requests
 from noc.web.access import require
 from noc.web.form_errors import field_errors, line_errors
 from noc.web.routing import settings
+from noc.web.sorting import rank, read_sort
 
 bp = Blueprint('prefixes', __name__, url_prefix='/prefixes')
 
@@ -95,9 +96,23 @@ def _with_names(query):
             .switch(TrackedPrefix).join(Circuit, on=TrackedPrefix.circuit))
 
 
-def queue_query(args):
+# The columns of the queue and of the request list a person may sort by.
+QUEUE_SORTS = {
+    'prefix': (TrackedPrefix.family, TrackedPrefix.prefix), 'origin': TrackedPrefix.origin,
+    'customer': Customer.name, 'session': Circuit.circuit_id,
+    'state': rank(TrackedPrefix.state, PrefixState.values()),
+    'verdict': rank(TrackedPrefix.verdict, VERDICTS), 'request': TrackedPrefix.request,
+    'since': TrackedPrefix.state_changed_at,
+}
+REQUEST_SORTS = {
+    'request': PrefixRequest.id, 'customer': Customer.name, 'session': Circuit.circuit_id,
+    'as_set': PrefixRequest.as_set, 'received': PrefixRequest.created_at,
+}
+
+
+def queue_query(args, sort=None):
     """Prefixes to decide on first: checked before received, reject and
-    attention before accept, oldest first."""
+    attention before accept, oldest first (unless `sort` says otherwise)."""
     query = _with_names(TrackedPrefix.select(TrackedPrefix, Customer, Circuit))
     if args['state'] == OPEN_STATES:
         query = query.where(TrackedPrefix.state.in_(TrackedPrefix.OPEN))
@@ -110,7 +125,8 @@ def queue_query(args):
     checked_first = pw.Case(None, ((TrackedPrefix.state == PrefixState.CHECKED, 0),), 1)
     worst_first = pw.Case(None, ((TrackedPrefix.verdict == Verdict.REJECT, 0),
                                  (TrackedPrefix.verdict == Verdict.ATTENTION, 1)), 2)
-    return query.order_by(checked_first, worst_first, TrackedPrefix.id)
+    default = (checked_first, worst_first, TrackedPrefix.id)
+    return query.order_by(*(sort.order() if sort else default))
 
 
 def request_summaries(rows):
@@ -127,33 +143,38 @@ def request_summaries(rows):
     return counts
 
 
-def requests_query(customer_id=None):
+def requests_query(customer_id=None, sort=None):
+    """Requests, the newest first (unless `sort` says otherwise)."""
     query = (PrefixRequest.select(PrefixRequest, Customer, Circuit)
              .join(Customer, on=PrefixRequest.customer)
              .switch(PrefixRequest).join(Circuit, on=PrefixRequest.circuit))
     if customer_id is not None:
         query = query.where(PrefixRequest.customer == customer_id)
-    return query.order_by(PrefixRequest.created_at.desc(), PrefixRequest.id.desc())
+    default = (PrefixRequest.created_at.desc(), PrefixRequest.id.desc())
+    return query.order_by(*(sort.order() if sort else default))
 
 
 @bp.route('/')
 @require(Role.VIEWER)
 def queue():
     args = _queue_args()
-    page = paginate(queue_query(args), QUEUE_SIZE)
+    sort = read_sort(QUEUE_SORTS, (), TrackedPrefix.id)
+    page = paginate(queue_query(args, sort if sort.column else None), QUEUE_SIZE)
     recent = list(requests_query(args['customer']).limit(RECENT_REQUESTS))
     return render_template('prefixes/queue.html', page=page, args=args, recent=recent,
                            summaries=request_summaries(recent),
                            customers=requests.isp_customers(), verdicts=VERDICTS,
-                           open_states=OPEN_STATES, all_states=ALL_STATES)
+                           open_states=OPEN_STATES, all_states=ALL_STATES, sort=sort)
 
 
 @bp.route('/requests/')
 @require(Role.VIEWER)
 def request_list():
     customer_id = _number(request.args.get('customer'))
-    page = paginate(requests_query(customer_id), QUEUE_SIZE)
+    sort = read_sort(REQUEST_SORTS, (), PrefixRequest.id)
+    page = paginate(requests_query(customer_id, sort if sort.column else None), QUEUE_SIZE)
     return render_template('prefixes/requests.html', page=page, customer_id=customer_id,
+                           sort=sort,
                            summaries=request_summaries(page.items),
                            customers=requests.isp_customers())
 
@@ -296,7 +317,14 @@ def show_prefix(prefix_id):
                            evidence=row.evidence or {},
                            irr_routes=irr_routes_by_source(row.evidence),
                            history=requests.history(row)[:HISTORY_ROWS],
-                           alerts=alerts.of_prefix(row))
+                           alerts=alerts.of_prefix(row), actions=prefix_actions(row))
+
+
+def prefix_actions(row):
+    """{action: button label} of the request page's actions that apply to this
+    prefix in its state (the rest would only be refused)."""
+    return {action: action_label for action, action_label in PrefixAction.labels().items()
+            if row.state in requests.ACTIONS[action][0]}
 
 
 # -- router prefix-lists ------------------------------------------------------
