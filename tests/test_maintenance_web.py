@@ -8,6 +8,7 @@ import zoneinfo
 
 import pytest
 from conftest import db
+from helpers.time_text import minute, moments
 
 from noc.core.db import next_ids
 from noc.models import (
@@ -386,10 +387,10 @@ def test_start_and_complete_and_refused_actions_are_shown(app, net, engineer):
     assert get_window(app, window_id).status == 'TENTATIVE'
     assert post(engineer, f'/maintenance/{window_id}/confirm').status_code == 302
     # Days ahead of its start (issue 17): no start nor completion without a reason.
-    starts = f'{get_window(app, window_id).starts_at:%Y-%m-%d %H:%M} UTC'
+    starts = minute(get_window(app, window_id).starts_at)
     for action in ('start', 'complete'):
         early = post(engineer, f'/maintenance/{window_id}/{action}')
-        assert early.status_code == 200 and starts in text(early)
+        assert early.status_code == 200 and starts in moments(text(early))
         assert 'name="override_reason"' in text(early)
         assert get_window(app, window_id).status == 'CONFIRMED'
     assert post(engineer, f'/maintenance/{window_id}/start',
@@ -590,3 +591,18 @@ def test_acknowledge_all_covers_only_the_warnings_that_were_shown(app, net, engi
                               {**data, 'action': 'save', 'ack_all': '1', 'ack_shown': shown})
     window = get_window(app, created_id(done))
     assert sorted(json.loads(window.acknowledged_json)) == sorted(shown)
+
+
+def test_a_fields_error_and_a_rules_error_are_reported_together(app, net, engineer):
+    """Issue 17: one check names every problem: an empty title (the field's own
+    check) does not hide that the start breaks the notice period (a rule), and the
+    summary at the top links each to its field."""
+    response = engineer.post_form('/maintenance/new', window_form(
+        title_pt='', starts_at=at(1, '23:00'), ends_at=at(2, '03:00'), action='check'))
+    assert response.status_code == 200
+    page = text(response)
+    assert 'is required' in (field_error(page, 'title_pt') or ''), page[:4000]
+    assert 'told at least' in (field_error(page, 'starts_at') or ''), page[:4000]
+    summary = page.split('id="error-summary"')[1].split('</div>')[0]
+    assert 'href="#f-title_pt"' in summary and 'href="#f-starts_at"' in summary
+    assert count(app) == 0

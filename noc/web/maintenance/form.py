@@ -97,12 +97,26 @@ def edit_page(window):
         return _save(window, raw, typed)
     values, checked = window_input.check(typed)
     errors = {**checked, **errors}      # what text could not be read, as it was read
-    if errors:
+    return _checked(window, raw, values, errors)
+
+
+# What the rules read. While these could all be read the rules run, even when
+# another field (a title, the emergency's reason) is refused, so that one check
+# reports every problem of the form at once.
+RULE_FIELDS = frozenset({'starts_at', 'ends_at', 'impact', 'outage_minutes',
+                         'circuits', 'segments', 'sites'})
+
+
+def _checked(window, raw, values, errors, findings=None):
+    """The form again with every problem found: the fields' own and, when what
+    the rules read could be read, the rules' (beside their field, as saving
+    would refuse them), with the preview."""
+    if errors.keys() & RULE_FIELDS:
         return _render(window, raw, errors)
-    # Rule errors about a field are shown beside it too, as saving would.
-    findings = findings_for(values, window)
+    findings = findings if findings is not None else findings_for(values, window)
     blocking = {f.field: f.message for f in findings if f.is_error and f.field}
-    return _render(window, raw, blocking, _preview(values, window, findings))
+    return _render(window, raw, {**blocking, **errors},
+                   _preview(values, window, findings, errors))
 
 
 def _save(window, raw, typed):
@@ -128,8 +142,5 @@ def _save(window, raw, typed):
 def _refused(window, raw, typed, refused):
     """The form again: a field's own errors alone, the rules' with the preview."""
     values, errors = window_input.check(typed)
-    if errors:
-        return _render(window, raw, errors)
-    findings = refused.findings or findings_for(values, window)
-    return _render(window, raw, refused.errors,
-                   _preview(values, window, findings, refused.errors))
+    return _checked(window, raw, values, {**refused.errors, **errors},
+                    refused.findings or None)
