@@ -72,7 +72,8 @@ def test_an_outbox_message_shows_its_html_framed_and_its_calendar_in_words(app, 
     assert re.search(r'When \d{4}-\d\d-\d\d \d\d:\d\d UTC-03:00 – \d{4}-\d\d-\d\d \d\d:\d\d '
                      r'UTC-03:00', text), text
     source = page.get_data(as_text=True)
-    details = source[source.index('<details'):source.index('</details>')]
+    start = source.index('<details class="raw-calendar"')
+    details = source[start:source.index('</details>', start)]
     assert 'BEGIN:VCALENDAR' in details and 'X-MAINTNOTE-MAINTENANCE-ID' in details
     assert 'BEGIN:VCALENDAR' not in source.replace(details, '')
 
@@ -189,7 +190,7 @@ def test_hostile_html_and_broken_calendars_are_shown_not_run(app, as_role, calen
     source = page.get_data(as_text=True)
     assert '<script>fetch' not in source and 'onload="alert' not in source
     assert 'could not be read' in page_text(page)
-    assert re.search(r'<details open>', source)
+    assert re.search(r'<details class="raw-calendar" open>', source)
     served = assert_served_alone(viewer, the_frame(page))
     assert '<script>' in served        # as sent: the policy and the sandbox keep it inert
 
@@ -198,7 +199,7 @@ def test_a_message_without_html_or_calendar_has_no_frame(app, as_role):
     message_id = received(app)
     viewer = as_role('viewer')
     source = viewer.get(f'/inbox/{message_id}').get_data(as_text=True)
-    assert '<iframe' not in source and '<details' not in source
+    assert '<iframe' not in source and 'raw-calendar' not in source
     assert viewer.get(f'/inbox/{message_id}/html').status_code == 404
 
 
