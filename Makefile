@@ -48,6 +48,7 @@ test: setup-dev
 	bash scripts/test-services.sh
 	bash scripts/setup-cmp-venv.sh
 	bash scripts/setup-irrd.sh
+	bash scripts/setup-axe.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(if $(PYTEST_ARGS),,bash scripts/test-dates.sh)
 

@@ -1,5 +1,8 @@
-"""Accessibility basics (issue 17): a skip link, a favicon, and colours with
-enough contrast, computed from static/janela.css itself (WCAG 2 formulas)."""
+"""Accessibility basics (issue 17): a skip link, a favicon, colours with
+enough contrast, computed from static/janela.css itself (WCAG 2 formulas), and
+form errors a screen reader finds: every error shown, each tied to its field.
+axe-core checks the rendered pages in tests/browser/test_axe.py."""
+import html
 import pathlib
 import re
 
@@ -102,3 +105,63 @@ def test_the_favicon_is_linked_and_answers(app):
     assert response.status_code in (301, 302, 308)
     assert response.headers['Location'].endswith('/static/favicon.svg')
     assert client.get('/favicon.ico', follow_redirects=True).status_code == 200
+
+
+def tied_errors(page):
+    """[(field id, error text)] of the fields marked invalid, each through its
+    aria-describedby to an error shown on the page; fails on an error shown
+    that no invalid field points at, or a field pointing at nothing."""
+    errors = dict(re.findall(r'<p class="(?:field-)?error" id="([^"]+)">([^<]*)</p>', page))
+    tied, pointed = [], set()
+    for tag in re.findall(r'<(?:input|select|textarea)\b[^>]*>', page):
+        if 'aria-invalid="true"' not in tag:
+            continue
+        field = re.search(r'\bid="([^"]+)"', tag).group(1)
+        described = re.search(r'aria-describedby="([^"]+)"', tag)
+        assert described, f'{field} is invalid but says nothing about why'
+        for ref in described.group(1).split():
+            assert ref in errors, f'{field} points at #{ref}, which is not on the page'
+            pointed.add(ref)
+            tied.append((field, errors[ref]))
+    assert set(errors) <= pointed, f'errors no field points at: {set(errors) - pointed}'
+    return tied
+
+
+def refused(browser, url, data):
+    response = browser.post_form(url, data)
+    assert response.status_code == 400, response.status_code
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_every_error_of_the_user_form_is_shown_and_tied_to_its_field(as_role):
+    admin = as_role('admin')
+    base = {'username': 'ana', 'full_name': 'Ana', 'email': 'ana@example.net',
+            'role': 'viewer', 'language': 'en', 'time_zone': 'UTC', 'password': 'x' * 20}
+    # Lengths are checked first, together.
+    page = refused(admin, '/admin/users/new', {**base, 'full_name': 'A' * 500,
+                                               'email': 'a' * 400 + '@example.net'})
+    assert [field for field, _ in tied_errors(page)] == ['full_name', 'email']
+    # Then every other field at once.
+    page = refused(admin, '/admin/users/new', {**base, 'username': 'Ana Maria!', 'role': 'boss',
+                                               'language': 'xx', 'time_zone': 'Mars/Base',
+                                               'password': '1'})
+    assert [field for field, _ in tied_errors(page)] == [
+        'username', 'role', 'language', 'time_zone', 'password']
+
+
+def test_every_error_of_the_token_form_is_tied_to_its_field(as_role):
+    admin = as_role('admin')
+    page = refused(admin, '/admin/tokens/', {'name': '', 'kind': 'provider', 'customer': '',
+                                             'role': 'viewer', 'expires': '2000-01-01'})
+    assert [field for field, _ in tied_errors(page)] == ['t-name', 't-customer', 't-expires']
+
+
+def test_preference_errors_are_tied_to_their_fields(as_role):
+    viewer = as_role('viewer')
+    page = refused(viewer, '/preferences', {'full_name': 'A' * 500, 'language': 'en',
+                                            'time_zone': 'UTC'})
+    assert [field for field, _ in tied_errors(page)] == ['full_name']
+    page = refused(viewer, '/preferences', {'full_name': 'Ana', 'language': 'en',
+                                            'time_zone': 'UTC', 'current_password': 'wrong',
+                                            'new_password': 'y' * 20})
+    assert [field for field, _ in tied_errors(page)] == ['current_password']

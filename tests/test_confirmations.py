@@ -54,7 +54,10 @@ def asks(response, customers, contacts, url):
     assert 'name="confirmed" value="1"' in page and 'name="csrf_token"' in page
     assert f'action="{url}"' in page
     if contacts:
-        assert f'{contacts} contacts of {customers} customers will be mailed.' in page
+        # Each count with its own plural: '1 contact of 1 customer', '3 contacts of 2 customers'.
+        people = (f'{contacts} contact{"s" * (contacts != 1)} of '
+                  f'{customers} customer{"s" * (customers != 1)}')
+        assert f'{people} will be mailed.' in page
     else:
         assert 'No customer will be mailed.' in page
     return page
