@@ -88,3 +88,26 @@ def test_every_message_of_the_code_and_templates_has_its_pt_br_translation(tmp_p
         if found is None or found.fuzzy or not all(strings):
             untranslated.append(message.id)
     assert len(wanted) > 1000 and untranslated == []
+
+
+def test_the_pt_br_catalogue_defines_each_message_once():
+    """Branches that add translations side by side can leave one message twice:
+    msgfmt refuses such a catalogue and babel silently keeps one of them, so a
+    later fix of the other would be lost."""
+    import re
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / 'noc/translations/pt_BR/LC_MESSAGES/messages.po'
+    seen, twice = set(), []
+    for entry in path.read_text(encoding='utf-8').split('\n\n'):
+        lines = [line for line in entry.splitlines() if not line.startswith('#')]
+        if not lines:
+            continue
+        body = '\n'.join(lines)
+        context = re.search(r'^msgctxt ((?:".*"\n?)+)', body, re.M)
+        msgid = re.search(r'^msgid ((?:".*"\n?)+)', body, re.M)
+        key = (context.group(1) if context else None, msgid.group(1) if msgid else None)
+        if key[1] and key[1].strip() != '""':
+            if key in seen:
+                twice.append(key)
+            seen.add(key)
+    assert len(seen) > 1000 and twice == []

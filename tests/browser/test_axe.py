@@ -35,7 +35,7 @@ BLOCKING = ('critical', 'serious')
 # matches each pattern (a window, a customer page, the lists engineers live in).
 PHONE_PAGES = [r'^/$', r'^/maintenance$', r'^/maintenance/\d+$', r'^/maintenance/calendar',
                r'^/reschedules?/\d+$', r'^/inventory/circuits/$', r'^/inventory/customers/\d+$',
-               r'^/prefixes/$', r'^/c/']
+               r'^/prefixes/$', r'^/prefixes/\d+$', r'^/c/']
 SNIPPET = 160
 
 # Frames are audited one by one (axe in each, `iframes: false`): axe's own

@@ -22,7 +22,7 @@ MAX_CUSTOMER_PAGES = 12
 # A mail page's HTML part (…/html) is the message as sent, in its recipient's
 # language, framed by its page: not a page of the console.
 SKIP = re.compile(r'^/(logout|api/|static/|feeds?/|p/)|\.(ics|csv|eml|txt|json)(\?|$)'
-                  r'|/download|/export|/html$')
+                  r'|/download|/export|/html$|[?&]format=')     # format=: an export
 
 
 def demo_app(database_url):
@@ -70,6 +70,7 @@ def crawl(browser, start='/', max_pages=MAX_PAGES):
         seen.add(shape(url))
         response = browser.get(url)
         if response.status_code != 200 or 'text/html' not in response.content_type:
+            response.close()                      # a streamed download ends here
             continue
         page = response.get_data(as_text=True)
         pages.append((url, page))
