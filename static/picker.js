@@ -190,6 +190,17 @@
     if (item) { this.pick(Number(item.dataset.index)); }
   };
 
+  /* The search box's accessible name: the page's own words for it, else the
+     field's name as a reader hears it (its label, aria-label or placeholder),
+     so that no search box is ever unnamed. */
+  function boxName(field) {
+    if (field.dataset.pickerLabel) { return field.dataset.pickerLabel; }
+    var label = field.id && document.querySelector('label[for="' + field.id + '"]');
+    var name = (label && label.textContent) || field.getAttribute('aria-label') ||
+      field.getAttribute('placeholder') || field.getAttribute('title') || field.name;
+    return name.replace(/\s+/g, ' ').trim();
+  }
+
   /* A search box beside a <select> or a text list; an <input> is its own. */
   function searchBox(field) {
     if (field.tagName === 'INPUT' && !field.dataset.multiple) { return field; }
@@ -197,7 +208,7 @@
     box.type = 'text';          // no name: never submitted with the form
     box.className = 'picker-box';
     box.id = field.id ? field.id + '-search' : 'picker-box-' + (++counter);
-    box.setAttribute('aria-label', field.dataset.pickerLabel || '');
+    box.setAttribute('aria-label', boxName(field));
     if (field.dataset.pickerPlaceholder) { box.placeholder = field.dataset.pickerPlaceholder; }
     field.insertAdjacentElement(field.tagName === 'SELECT' ? 'beforebegin' : 'afterend', box);
     return box;
@@ -206,6 +217,9 @@
   /* A <select> following another field lists only what fits its value. */
   function refill(select) {
     var keep = select.value;
+    // Busy while its list is replaced: a screen reader (and a test) waits for it.
+    select.setAttribute('aria-busy', 'true');
+    var done = function () { select.setAttribute('aria-busy', 'false'); };
     fetchHits(searchUrl(select, '', 50)).then(function (hits) {
       Array.prototype.slice.call(select.options).forEach(function (o) {
         if (o.value) { o.remove(); }
@@ -216,7 +230,8 @@
       hits.forEach(function (hit) { select.add(new Option(hit.label, String(hit.id))); });
       select.value = keep;
       if (select.value !== keep) { select.value = ''; }
-    }).catch(function () { /* the list as the page sent it stays usable */ });
+      done();
+    }).catch(function () { done(); /* the list as the page sent it stays usable */ });
   }
 
   function enhance(field) {

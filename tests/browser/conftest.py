@@ -15,7 +15,7 @@ import pytest
 from conftest import PASSWORD, create_user, make_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from noc.core.db import database, init_db
+from noc.core.db import bind, database, init_db
 
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
                  '--no-first-run', '--disable-background-networking',
@@ -42,6 +42,9 @@ class LiveServer:
 
     def __init__(self, app):
         self.app = app
+        # The database the app was made with: the process's one proxy follows
+        # the last app made, so a server used after another is bound again.
+        self.database = database.obj
         self.server = make_server('127.0.0.1', 0, app, threaded=True,
                                   request_handler=QuietHandler)
         self.url = f'http://127.0.0.1:{self.server.server_port}'
@@ -50,6 +53,7 @@ class LiveServer:
 
     def db(self, work):
         """work() with the database open in this (the test's) thread."""
+        bind(self.database)
         with self.app.app_context():
             database.connect(reuse_if_open=True)
             try:
@@ -159,6 +163,9 @@ class DemoSite:
 
     def context(self, language, width, height=900):
         """A new logged-in browser context; the caller closes it."""
+        # Every app of the process shares one database proxy, bound by the last
+        # app made (a live_server test's since): the demo is served from its own.
+        bind(self.server.database)
         context = self.chromium.new_context(
             locale={'pt_BR': 'pt-BR', 'en': 'en-US'}[language],
             viewport={'width': width, 'height': height},

@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from helpers.menu import menu_link
 from playwright.sync_api import expect
 
 from noc.models import Circuit, Customer, Site
@@ -94,14 +95,14 @@ def log_in(page, server, words, username, password):
     page.wait_for_url(server.url + '/')
     expect(page.locator('ul.cards')).to_be_visible()
     for key in ('customers', 'contacts', 'circuits', 'sites', 'segments'):
-        expect(nav(page).get_by_role('link', name=words[key], exact=True),
+        expect(menu_link(page, words[key]),
                f'navigation shows {words[key]!r}').to_be_visible()
     expect(page.get_by_role('button', name=words['log_out'], exact=True)).to_be_visible()
 
 
 def import_csv(page, server, words, kind, nav_word, csv_path, keys, count):
     """Nav → Import CSV → upload → preview (nothing stored) → import → list."""
-    nav(page).get_by_role('link', name=nav_word, exact=True).click()
+    menu_link(page, nav_word).click()
     page.wait_for_url(f'{server.url}/inventory/{kind}/')
     page.get_by_role('link', name=words['import_csv'], exact=True).click()
     page.wait_for_url(f'{server.url}/inventory/{kind}/import')
@@ -147,7 +148,7 @@ def test_log_in_import_and_create_a_circuit(live_server, page, tmp_path, languag
     expect(page.locator('table tbody')).to_contain_text('AS64500 AS64501')
 
     # A new circuit: first with a missing id and a bandwidth that is no number.
-    nav(page).get_by_role('link', name=words['circuits'], exact=True).click()
+    menu_link(page, words['circuits']).click()
     page.wait_for_url(f'{live_server.url}/inventory/circuits/')
     page.get_by_role('link', name=words['new'], exact=True).click()
     page.wait_for_url(f'{live_server.url}/inventory/circuits/new')
@@ -207,6 +208,6 @@ def test_log_in_import_and_create_a_circuit(live_server, page, tmp_path, languag
         'bandwidth': 10000, 'status': 'active', 'a': 'SAO01', 'z': 'CPS01', 'count': 1}
 
     # The list of circuits shows it too.
-    nav(page).get_by_role('link', name=words['circuits'], exact=True).click()
+    menu_link(page, words['circuits']).click()
     expect(page.locator('table').get_by_role('link', name='CKT-SP-0001',
                                               exact=True)).to_be_visible()

@@ -76,11 +76,11 @@ def test_one_click_queues_nothing(live_server, page, action):
     before = live_server.db(_footprint)            # (the login is audited too)
     page.goto(live_server.url + url)
     form = page.locator(f'form[method=post][action$="{ending}"]').first
-    for selector, value in typed.items():
-        form.locator(selector).first.fill(value)
     # A collapsed section (<details>) is opened as a person would before clicking.
     form.evaluate('f => { for (let d = f.closest("details"); d; '
                   'd = d.parentElement && d.parentElement.closest("details")) d.open = true; }')
+    for selector, value in typed.items():
+        form.locator(selector).first.fill(value)
     form.locator('button[type=submit]').first.click()
     expect(page.locator('h1')).to_have_text('Are you sure?')
     expect(page.locator('form input[name=confirmed][value="1"]')).to_have_count(1)

@@ -5,6 +5,7 @@ import os
 import re
 
 import pytest
+from helpers.menu import menu_link
 from playwright.sync_api import expect
 from test_maintenance_web import at, build_network
 
@@ -32,7 +33,7 @@ def test_plan_acknowledge_save_confirm_and_see_the_notices(live_server, page):
     live_server.db(build_network)
     log_in(page, live_server, username, password)
 
-    page.locator('header.top nav').get_by_role('link', name='Maintenance', exact=True).click()
+    menu_link(page, 'Windows').click()
     page.wait_for_url(live_server.url + '/maintenance')
     page.get_by_role('link', name='New window', exact=True).click()
     page.wait_for_url(live_server.url + '/maintenance/new')
@@ -118,7 +119,7 @@ def test_plan_acknowledge_save_confirm_and_see_the_notices(live_server, page):
                                       40, 3)
 
     # The calendar shows it on its local day.
-    page.locator('header.top nav').get_by_role('link', name='Calendar', exact=True).click()
+    menu_link(page, 'Calendar').click()
     page.goto(f'{live_server.url}/maintenance/calendar?view=week&date={at(12, "")[:10]}')
     day = page.locator(f'td[data-date="{at(12, "")[:10]}"]')
     expect(day.locator('li.entry')).to_have_count(1)

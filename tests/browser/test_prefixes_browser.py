@@ -4,7 +4,9 @@ marks it configured and downloads the router prefix-list."""
 import helpers.routing_fixtures as flow
 import pytest
 from conftest import make_app
+from helpers.menu import menu_link
 from helpers.routing_fixtures import build_isps, write_rpsl, write_vrps
+from playwright.sync_api import expect
 
 from noc.core.db import database, init_db
 from noc.routing.irr import store as irr_store
@@ -37,9 +39,11 @@ def lab_server(tmp_path):
 def test_engineer_requests_checks_approves_and_downloads_the_filter(lab_server, page):
     username, password = lab_server.create_user('engineer', 'eng', 'en')
     log_in(page, lab_server, username, password)
-    page.locator('header.top nav').get_by_role('link', name='Prefixes', exact=True).click()
+    menu_link(page, 'Prefixes').click()
     page.get_by_role('link', name='New prefix request').click()
     page.select_option('#f-customer', label='Acme Provedor (ACME-1)')
+    # The sessions' list follows the customer (static/picker.js refills it).
+    expect(page.locator('#f-circuit')).to_have_attribute('aria-busy', 'false')
     page.locator('#f-circuit').select_option(index=1)
     page.fill('#f-prefixes', '192.0.2.0/24\n192.0.2.1/24\n3fff:100::/48')
     page.get_by_role('button', name='Submit the request').click()

@@ -10,6 +10,7 @@ import pytest
 from conftest import make_app
 from helpers import inbound_fixtures as mail
 from helpers.maintenance_fixtures import build_network, confirmed
+from helpers.menu import menu_link
 from playwright.sync_api import expect
 
 from browser.conftest import LiveServer
@@ -76,7 +77,7 @@ def test_counter_by_imap_accepted_in_the_browser_updates_everyone(mail_server, s
 
     # 3. The engineer sees it in the queue and moves the window in Chromium.
     log_in(page, mail_server, username, password)
-    page.locator('header.top nav').get_by_role('link', name='Requests', exact=True).click()
+    menu_link(page, 'Reschedule requests').click()
     row = page.locator(f'tr[data-request="{request.id}"]')
     expect(row).to_contain_text(window.reference)
     expect(row).to_contain_text('Globex')
