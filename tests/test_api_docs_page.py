@@ -122,3 +122,24 @@ def test_every_example_names_a_row_of_the_demo(demo_app):
 
 def test_the_document_validates(demo_app):
     validate(demo_app.test_client().get('/api/v1/openapi.json').get_json())
+
+
+def test_every_operations_summary_reads_in_portuguese(demo_app):
+    """The document keeps its summaries in English (programs read it); the page
+    shows each in the reader's language, and a new operation without its entry
+    in noc/api/operation_summaries.py fails here."""
+    from flask_babel import force_locale
+
+    from noc.api.docs import DOCUMENT
+    from noc.api.operation_summaries import SUMMARIES, translated
+    summaries = [op['summary'] for methods in DOCUMENT['paths'].values()
+                 for op in methods.values() if isinstance(op, dict) and 'summary' in op]
+    assert len(summaries) > 40 and set(summaries) <= set(SUMMARIES), \
+        sorted(set(summaries) - set(SUMMARIES))
+    with demo_app.test_request_context(), force_locale('pt_BR'):
+        untranslated = [s for s in summaries if translated(s) == s]
+    assert untranslated == []
+    page = visible(demo_app.test_client().get('/api/v1/docs',
+                                              headers={'Accept-Language': 'pt-BR'}))
+    assert 'Listar pedidos de prefixos' in page and 'Cadastrar um circuito' in page
+    assert 'List prefix requests' not in page

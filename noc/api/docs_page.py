@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from noc.api import bp
 from noc.api.docs import served
+from noc.api.operation_summaries import translated
 
 SWAGGER_DIST = os.path.join(os.path.dirname(flask_swagger_ui.__file__), 'dist')
 # What the page loads; nothing else of the package is served.
@@ -96,7 +97,8 @@ def operations(document):
             media = _media(op.get('requestBody', {}))
             body = media.get('schema')
             yield Operation(
-                method.upper(), '/api/v1' + path, op.get('summary', ''), op.get('description', ''),
+                method.upper(), '/api/v1' + path, translated(op.get('summary', '')),
+                op.get('description', ''),
                 [Field(p['name'], f"{p['in']}: {type_text(p.get('schema'))}",
                        p.get('required', False), p.get('description', ''))
                  for p in op.get('parameters', [])],
