@@ -51,6 +51,14 @@ class LiveServer:
         self.thread = threading.Thread(target=self.server.serve_forever,
                                        name='janela-live-server', daemon=True)
 
+    def stop(self):
+        """Stop serving and close what the test's thread left open."""
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+        self.server.server_close()
+        if not database.is_closed():
+            database.close()
+
     def db(self, work):
         """work() with the database open in this (the test's) thread."""
         bind(self.database)
@@ -75,11 +83,7 @@ def live_server(tmp_path):
     try:
         yield server
     finally:
-        server.server.shutdown()
-        server.thread.join(timeout=10)
-        server.server.server_close()
-        if not database.is_closed():
-            database.close()
+        server.stop()
 
 
 @pytest.fixture(scope='session')
@@ -188,8 +192,4 @@ def demo_site(chromium, tmp_path_factory):
     try:
         yield DemoSite(server, urls, chromium)
     finally:
-        server.server.shutdown()
-        server.thread.join(timeout=10)
-        server.server.server_close()
-        if not database.is_closed():
-            database.close()
+        server.stop()
