@@ -14,7 +14,7 @@ from noc.core.errors import NotFound, Refused
 from noc.core.limits import MAX_ITEMS
 from noc.core.text import clean_text
 from noc.maintenance import input as window_input
-from noc.maintenance import notices, window_commands, windows
+from noc.maintenance import notices, rules, window_commands, windows
 from noc.models import Impact, MaintenanceWindow, WindowStatus
 from noc.web.maintenance.filters import acknowledgements
 from noc.web.maintenance.page import settings
@@ -100,18 +100,13 @@ def edit_page(window):
     return _checked(window, raw, values, errors)
 
 
-# What the rules read. While these could all be read the rules run, even when
-# another field (a title, the emergency's reason) is refused, so that one check
-# reports every problem of the form at once.
-RULE_FIELDS = frozenset({'starts_at', 'ends_at', 'impact', 'outage_minutes',
-                         'circuits', 'segments', 'sites'})
-
-
 def _checked(window, raw, values, errors, findings=None):
     """The form again with every problem found: the fields' own and, when what
     the rules read could be read, the rules' (beside their field, as saving
     would refuse them), with the preview."""
-    if errors.keys() & RULE_FIELDS:
+    # While what the rules read could be read they run, even when another field
+    # (a title, the emergency's reason) is refused: one check reports everything.
+    if errors.keys() & rules.READS:
         return _render(window, raw, errors)
     findings = findings if findings is not None else findings_for(values, window)
     blocking = {f.field: f.message for f in findings if f.is_error and f.field}
