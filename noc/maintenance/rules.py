@@ -23,12 +23,12 @@ from noc.models import (
     WindowCircuit,
 )
 
-# Impacts that take a circuit's service down for the redundancy rule: a
-# REDUCED-REDUNDANCY or NO-IMPACT circuit still carries traffic.
 # The form fields the rules read (times, impact, outage, scope): a form whose
 # errors lie only elsewhere can still be checked against the rules.
 READS = frozenset({'starts_at', 'ends_at', 'impact', 'outage_minutes',
                    'circuits', 'segments', 'sites'})
+# Impacts that take a circuit's service down for the redundancy rule: a
+# REDUCED-REDUNDANCY or NO-IMPACT circuit still carries traffic.
 DOWN = Impact.DOWN
 
 
